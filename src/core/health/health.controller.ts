@@ -1,0 +1,53 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Public } from '../../common/decorators/public.decorator';
+import { REDIS } from '../redis/redis.module';
+
+type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms).unref())]);
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Get('live')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The process is running' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'PostgreSQL and Redis answer (503 otherwise)' })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'fail'; checks: Record<string, Check> }> {
+    const [postgres, redis] = await Promise.all([
+      this.check(() => this.db.query('SELECT 1')),
+      this.check(() => this.redis.ping()),
+    ]);
+    const ok = postgres.status === 'up' && redis.status === 'up';
+    res.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'fail', checks: { postgres, redis } };
+  }
+
+  private async check(fn: () => Promise<unknown>): Promise<Check> {
+    const start = process.hrtime.bigint();
+    const ms = (): number => Number((process.hrtime.bigint() - start) / 1_000_000n);
+    try {
+      await withTimeout(fn(), 2000);
+      return { status: 'up', latencyMs: ms() };
+    } catch (e) {
+      return { status: 'down', latencyMs: ms(), error: (e as Error).message };
+    }
+  }
+}

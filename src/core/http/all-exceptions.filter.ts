@@ -1,0 +1,78 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  requestId?: string;
+  errorId?: string;
+}
+
+const HTTP_DEFAULTS: Record<number, { code: string; message: string }> = {
+  400: { code: CommonErrorCode.MalformedRequest, message: 'Некорректный запрос' },
+  401: { code: CommonErrorCode.Unauthorized, message: 'Требуется вход в систему' },
+  403: { code: CommonErrorCode.Forbidden, message: 'Недостаточно прав для этого действия' },
+  404: { code: CommonErrorCode.RouteNotFound, message: 'Такого адреса нет' },
+  405: { code: CommonErrorCode.MalformedRequest, message: 'Метод не поддерживается' },
+  413: { code: CommonErrorCode.PayloadTooLarge, message: 'Слишком большой запрос' },
+  415: { code: CommonErrorCode.MalformedRequest, message: 'Неподдерживаемый формат данных' },
+  429: { code: CommonErrorCode.TooManyRequests, message: 'Слишком много запросов, попробуйте позже' },
+};
+
+/**
+ * One error body for every failure. Known errors keep their code; database constraint
+ * violations become 4xx; anything else is a 500 with an errorId that is also logged.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const body = this.toBody(exception);
+    body.requestId = req?.id !== undefined ? String(req.id) : undefined;
+    if (body.statusCode >= 500) {
+      body.errorId = randomUUID();
+      this.logger.error({ errorId: body.errorId, requestId: body.requestId, err: exception }, 'Unhandled error');
+    }
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof AppError) {
+      return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const d = HTTP_DEFAULTS[status] ?? { code: status >= 500 ? CommonErrorCode.InternalError : CommonErrorCode.MalformedRequest, message: 'Ошибка запроса' };
+      return { statusCode: status, code: d.code, message: d.message };
+    }
+    if (exception instanceof QueryFailedError) {
+      const pg = exception.driverError as { code?: string; constraint?: string } | undefined;
+      switch (pg?.code) {
+        case '23505':
+          return { statusCode: 409, code: CommonErrorCode.Conflict, message: 'Такая запись уже существует', details: { constraint: pg.constraint } };
+        case '23503':
+          return { statusCode: 409, code: CommonErrorCode.Conflict, message: 'Запись связана с другими данными', details: { constraint: pg.constraint } };
+        case '22P02':
+        case '22007':
+        case '22008':
+          return { statusCode: 400, code: CommonErrorCode.ValidationFailed, message: 'Недопустимое значение в запросе' };
+        case '57014':
+          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже' };
+      }
+    }
+    const typed = exception as { type?: string; status?: number } | undefined;
+    if (typed?.type === 'entity.parse.failed') return { statusCode: 400, code: CommonErrorCode.MalformedRequest, message: 'Тело запроса не является корректным JSON' };
+    if (typed?.type === 'entity.too.large') return { statusCode: 413, ...HTTP_DEFAULTS[413] };
+    return { statusCode: 500, code: CommonErrorCode.InternalError, message: 'Внутренняя ошибка сервера. Мы уже разбираемся' };
+  }
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Principal } from '../../common/auth/principal';
+import { Role } from '../../common/auth/role';
+import { Client, RequestClient } from '../../common/decorators/client-info.decorator';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Public } from '../../common/decorators/public.decorator';
+import { Roles } from '../../common/decorators/roles.decorator';
+import { AuthService } from './auth.service';
+import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, LoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
+import { CSV_EXPORT_LIMIT, LoginHistoryService, loginHistoryCsv } from './login-history.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Sign in with the diary login and password',
+    description: '401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED (after 5 failures in a row, for 15 minutes), 403 ACCOUNT_DISABLED, 429 TOO_MANY_LOGIN_ATTEMPTS',
+  })
+  @ApiOkResponse({ type: LoginResultView })
+  login(@Body() dto: LoginDto, @Client() client: RequestClient): Promise<LoginResultView> {
+    return this.auth.login(dto.login, dto.password, client);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)' })
+  @ApiOkResponse({ type: TokenPairView })
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairView> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the session of this refresh token' })
+  logout(@Body() dto: RefreshDto): Promise<void> {
+    return this.auth.logout(dto.refreshToken);
+  }
+}
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me/login-history')
+export class MyLoginHistoryController {
+  constructor(private readonly history: LoginHistoryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Own sign-in attempts, newest first; ?format=csv downloads them as CSV' })
+  @ApiOkResponse({ type: LoginHistoryView })
+  @ApiProduces('application/json', 'text/csv')
+  async list(@CurrentUser() p: Principal, @Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
+    if (q.format === 'csv') {
+      const all = await this.history.forUser(p.userId, CSV_EXPORT_LIMIT);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="login-history.csv"');
+      return loginHistoryCsv(all.items);
+    }
+    return this.history.forUser(p.userId, q.limit, q.before);
+  }
+}
+
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Controller('admin/login-history')
+@Roles(Role.PlatformAdmin, Role.RegionAdmin, Role.SchoolAdmin)
+export class AdminLoginHistoryController {
+  constructor(private readonly history: LoginHistoryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Sign-in attempts of users in the schools the caller administers' })
+  @ApiOkResponse({ type: LoginHistoryView })
+  list(@CurrentUser() p: Principal, @Query() q: AdminHistoryQueryDto): Promise<LoginHistoryView> {
+    return this.history.forAdmin(p, q.limit, { userId: q.userId, schoolId: q.schoolId, before: q.before });
+  }
+}

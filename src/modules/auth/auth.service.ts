@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { UsersService } from '../users/users.service';
+import { UserStatus } from '../users/entities/user.entity';
+import { AuthErrors } from './auth.errors';
+import { LoginResultView, TokenPairView } from './dto/auth.dto';
+import { AuthMethod } from './entities/session.entity';
+import { LoginHistoryService } from './login-history.service';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { ClientInfo, SessionsService } from './sessions.service';
+import { TokenService } from './token.service';
+
+export type CredentialCheck =
+  | { ok: true; userId: string }
+  | { ok: false; reason: 'unknown_login' | 'invalid_password' | 'locked' | 'disabled'; userId: string | null; lockedUntil?: Date };
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: TokenService,
+    private readonly history: LoginHistoryService,
+    private readonly rateLimiter: LoginRateLimiter,
+  ) {}
+
+  async login(login: string, password: string, client: ClientInfo): Promise<LoginResultView> {
+    await this.rateLimiter.hit(client.ip ?? 'unknown');
+    const check = await this.checkCredentials(login, password, client);
+    if (!check.ok) throw this.refusal(check);
+    return this.signIn(check.userId, 'password', client, 'password_ok');
+  }
+
+  /**
+   * Checks a diary login and password with the lockout rules and writes the attempt to the
+   * history. A locked account is refused without looking at the password, so the answer
+   * does not tell whether the password was right.
+   */
+  async checkCredentials(login: string, password: string, client: ClientInfo, method: AuthMethod = 'password'): Promise<CredentialCheck> {
+    const user = await this.users.findLoginCandidate(login);
+    const record = (outcome: 'success' | 'failure', reason: string) =>
+      this.history.record({ userId: user?.id ?? null, schoolId: user?.schoolId ?? null, method, outcome, reason, client });
+
+    if (!user) {
+      await this.users.verifyPassword(password, null); // same bcrypt cost as a real check
+      await record('failure', 'unknown_login');
+      return { ok: false, reason: 'unknown_login', userId: null };
+    }
+    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      await record('failure', 'locked');
+      return { ok: false, reason: 'locked', userId: user.id, lockedUntil: user.lockedUntil };
+    }
+    if (!(await this.users.verifyPassword(password, user.passwordHash))) {
+      const lockedUntil = await this.users.registerFailedLogin(user.id);
+      await record('failure', lockedUntil ? 'invalid_password_locked' : 'invalid_password');
+      return lockedUntil
+        ? { ok: false, reason: 'locked', userId: user.id, lockedUntil }
+        : { ok: false, reason: 'invalid_password', userId: user.id };
+    }
+    if (user.status !== UserStatus.Active) {
+      await record('failure', 'disabled');
+      return { ok: false, reason: 'disabled', userId: user.id };
+    }
+    await this.users.registerSuccessfulLogin(user.id);
+    return { ok: true, userId: user.id };
+  }
+
+  refusal(check: Extract<CredentialCheck, { ok: false }>): Error {
+    switch (check.reason) {
+      case 'locked':
+        return AuthErrors.accountLocked(check.lockedUntil!);
+      case 'disabled':
+        return AuthErrors.accountDisabled();
+      default:
+        return AuthErrors.invalidCredentials();
+    }
+  }
+
+  /** Opens a session for an authenticated user, records the success, and returns the token pair. */
+  async signIn(userId: string, method: AuthMethod, client: ClientInfo, reason: string): Promise<LoginResultView> {
+    const user = await this.users.findLoginCandidateById(userId);
+    if (!user) throw AuthErrors.invalidCredentials();
+    const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client);
+    await this.history.record({ userId: user.id, schoolId: user.schoolId, method, outcome: 'success', reason, client });
+    return {
+      accessToken: this.tokens.signAccess(user, sessionId),
+      refreshToken,
+      expiresIn: this.tokens.accessTtlSec,
+      user: await this.users.me(user.id),
+    };
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPairView> {
+    const rotated = await this.sessions.rotate(refreshToken);
+    const user = await this.users.findLoginCandidateById(rotated.userId);
+    if (!user || user.status !== UserStatus.Active) {
+      await this.sessions.revoke(rotated.sessionId, 'account_disabled');
+      throw AuthErrors.accountDisabled();
+    }
+    return {
+      accessToken: this.tokens.signAccess(user, rotated.sessionId),
+      refreshToken: rotated.refreshToken,
+      expiresIn: this.tokens.accessTtlSec,
+    };
+  }
+
+  /** Logs out the session the refresh token belongs to. Unknown tokens are ignored (nothing to end). */
+  async logout(refreshToken: string): Promise<void> {
+    const [sessionId] = refreshToken.split('.');
+    try {
+      await this.sessions.rotate(refreshToken); // proves possession of the current token
+      await this.sessions.revoke(sessionId, 'logout');
+    } catch {
+      // an already ended or foreign session: logging out is still a success for the client
+    }
+  }
+}

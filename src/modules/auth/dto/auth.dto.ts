@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MeView } from '../../users/dto/users.dto';
+
+export class LoginDto {
+  @ApiProperty({ example: 'teacher.demo' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  login!: string;
+
+  @ApiProperty({ example: 'Demo-2026!' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'Refresh token from the last login or refresh' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  refreshToken!: string;
+}
+
+export class TokenPairView {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty() refreshToken!: string;
+  @ApiProperty({ description: 'Access token lifetime, seconds' }) expiresIn!: number;
+}
+
+export class LoginResultView extends TokenPairView {
+  @ApiProperty({ type: MeView }) user!: MeView;
+}
+
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'Cursor: nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  before?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class AdminHistoryQueryDto extends HistoryQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() userId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() schoolId?: string;
+}
+
+export class LoginAttemptDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
+  @ApiProperty({ enum: ['password', 'esia'] }) method!: string;
+  @ApiProperty({ enum: ['success', 'failure'] }) outcome!: string;
+  @ApiProperty({ example: 'invalid_password' }) reason!: string;
+}
+
+export class LoginHistoryView {
+  @ApiProperty({ type: [LoginAttemptDto] }) items!: LoginAttemptDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

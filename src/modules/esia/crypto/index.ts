@@ -1,0 +1,8 @@
+export * from './certificate';
+export * from './encoding';
+export * from './esia-signing-strings';
+export * from './gost-verify';
+export * from './openssl';
+export * from './openssl-gost-signer';
+export * from './signer';
+

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { QueueProducer } from '../../core/queue/queue-producer.service';
+
+/**
+ * Cron only selects work and enqueues it with a deterministic job id, so two workers firing at
+ * the same minute enqueue one job.
+ */
+@Injectable()
+export class MaintenanceScheduler {
+  constructor(private readonly producer: QueueProducer) {}
+
+  @Cron('17 3 * * *', { name: 'purge-expired-sessions', timeZone: 'Europe/Moscow' })
+  async nightly(): Promise<void> {
+    const day = new Date().toISOString().slice(0, 10);
+    await this.producer.enqueue('purgeExpiredSessions', {}, { jobId: `purge-expired-sessions:${day}` });
+  }
+}

@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '../../common/auth/principal';
+import { Role } from '../../common/auth/role';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Roles } from '../../common/decorators/roles.decorator';
+import { Page } from '../../common/pagination/page';
+import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { CreateUserDto, LinkChildDto, ListUsersQueryDto, MeView, SetPasswordDto, StudentProfileView, UpdateUserDto, UserView } from './dto/users.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Controller('admin/users')
+@Roles(Role.PlatformAdmin, Role.RegionAdmin, Role.SchoolAdmin)
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user (student with class, parent with children, staff)' })
+  @ApiCreatedResponse({ type: UserView })
+  create(@CurrentUser() p: Principal, @Body() dto: CreateUserDto): Promise<UserView> {
+    return this.users.create(p, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Users of the schools the caller administers' })
+  list(@CurrentUser() p: Principal, @Query() q: ListUsersQueryDto): Promise<Page<UserView>> {
+    return this.users.list(p, q);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserView })
+  get(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<UserView> {
+    return this.users.get(p, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit profile data, roles, status, class' })
+  @ApiOkResponse({ type: UserView })
+  update(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
+    return this.users.update(p, id, dto);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Clear a lock after failed sign-in attempts' })
+  @ApiOkResponse({ type: UserView })
+  unlock(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<UserView> {
+    return this.users.unlock(p, id);
+  }
+
+  @Put(':id/password')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new diary password (also clears a lock)' })
+  setPassword(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SetPasswordDto): Promise<void> {
+    return this.users.setPassword(p, id, dto.password);
+  }
+
+  @Post(':id/children')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Link a child (student) to a parent' })
+  @ApiOkResponse({ type: UserView })
+  addChild(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: LinkChildDto): Promise<UserView> {
+    return this.users.addChild(p, id, dto.childId);
+  }
+
+  @Delete(':id/children/:childId')
+  @ApiOkResponse({ type: UserView })
+  removeChild(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('childId', ParseId) childId: string): Promise<UserView> {
+    return this.users.removeChild(p, id, childId);
+  }
+}
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The signed-in user with roles, school, class and children' })
+  @ApiOkResponse({ type: MeView })
+  me(@CurrentUser() p: Principal): Promise<MeView> {
+    return this.users.me(p.userId);
+  }
+}
+
+@ApiTags('students')
+@ApiBearerAuth()
+@Controller('students')
+export class StudentsController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: "A student's card: self, own child, a student the teacher teaches, or an admin's" })
+  @ApiOkResponse({ type: StudentProfileView })
+  get(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<StudentProfileView> {
+    return this.users.studentProfile(p, id);
+  }
+}
