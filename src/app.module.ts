@@ -8,6 +8,8 @@ import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EsiaModule } from './modules/esia/esia.module';
+import { EsiaEmulatorModule } from './modules/esia-emulator/esia-emulator.module';
 import { SchoolsModule } from './modules/schools/schools.module';
 import { TeachingModule } from './modules/teaching/teaching.module';
 import { UsersModule } from './modules/users/users.module';
@@ -32,6 +34,9 @@ export class AppModule {
         UsersModule,
         TeachingModule,
         AuthModule,
+        // ESIA client; the emulator only when config allows it (never in production)
+        EsiaModule,
+        ...(config.esiaEmulator ? [EsiaEmulatorModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

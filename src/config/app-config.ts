@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type AppRole = 'api' | 'worker' | 'all';
@@ -27,7 +30,63 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Warnings produced while loading (printed by the logger once it exists). */
   warnings: string[];
+  // --- ESIA (Госуслуги) block: see "ESIA configuration" below ---
+  /** ESIA client settings; null when ESIA is not configured (no ESIA_CLIENT_ID and no emulator). */
+  esia: EsiaConfig | null;
+  /** The built-in ESIA emulator (development and tests only); null when off. */
+  esiaEmulator: EsiaEmulatorConfig | null;
+  /** Where the browser flow ends (FRONTEND_URL); null only in production when unset and ESIA is off. */
+  frontendUrl: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// ESIA configuration (types and defaults)
+// ---------------------------------------------------------------------------------------------
+
+export interface EsiaConfig {
+  /** ESIA base URL without a trailing slash, e.g. https://esia.gosuslugi.ru or the emulator. */
+  baseUrl: string;
+  /** IS mnemonic registered on the ESIA tech portal. */
+  clientId: string;
+  redirectUri: string;
+  /** Space-separated scopes, single spaces (exactly what is sent and signed). */
+  scopes: string;
+  /** GOST R 34.10-2012 (256) private key (PEM) of the IS. */
+  keyPath: string;
+  /** The IS certificate registered on the tech portal (its Streebog hash is client_certificate_hash). */
+  certPath: string;
+  /** ESIA token-signing certificates (PEM); several, since ESIA rotates them without notice. */
+  trustedCertPaths: string[];
+  /** Expected `iss` of ESIA tokens. */
+  issuer: string;
+  /** Timeout of every outbound ESIA call. */
+  timeoutMs: number;
+  /**
+   * Directory of generated TEST keys (emulator mode only): missing key files there are created at
+   * start (and reused afterwards, so restarts keep the same keys). null with real ESIA.
+   */
+  testKeysDir: string | null;
+}
+
+export interface EsiaEmulatorConfig {
+  /** RSA key the emulator signs tokens with, and its certificate (trusted by the client by default). */
+  tokenKeyPath: string;
+  tokenCertPath: string;
+  /** Where its generated TEST keys live (created at start when missing). */
+  testKeysDir: string;
+}
+
+/** File names of the generated TEST keys (names follow esia/crypto/test-keys.ts: `<stem>.<kind>.{key,cert}.pem`). */
+export const ESIA_TEST_KEY_FILES = {
+  clientKey: 'diary-client.gost.key.pem',
+  clientCert: 'diary-client.gost.cert.pem',
+  emulatorKey: 'esia-emulator.rsa.key.pem',
+  emulatorCert: 'esia-emulator.rsa.cert.pem',
+} as const;
+
+export const ESIA_DEFAULT_SCOPES = 'openid fullname birthdate snils id_doc';
+export const ESIA_DEFAULT_ISSUER = 'http://esia.gosuslugi.ru/';
+export const ESIA_EMULATOR_PATH = 'esia-emulator';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -126,6 +185,67 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const redisPrefix = str('REDIS_PREFIX') ?? 'diary';
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX may contain only letters, digits and _.:- (1–64 characters)');
 
+  // -------------------------------------------------------------------------------------------
+  // ESIA configuration (ESIA_*, FRONTEND_URL). Emulator on (default outside production): every
+  // ESIA_* has a working local default and missing TEST keys are generated at start. Production:
+  // the emulator is refused; setting ESIA_CLIENT_ID turns ESIA on and then every ESIA_* is required.
+  // -------------------------------------------------------------------------------------------
+  const esiaPort = Number(str('PORT') ?? 3000);
+  const localBase = `http://127.0.0.1:${Number.isInteger(esiaPort) ? esiaPort : 3000}`;
+  const emulatorOn = bool('ESIA_EMULATOR', nodeEnv === 'development' || nodeEnv === 'test');
+  if (emulatorOn && production) problems.push('ESIA_EMULATOR must not be true in production');
+  const esiaClientId = str('ESIA_CLIENT_ID');
+  const esiaOn = emulatorOn || esiaClientId !== undefined;
+  const esiaTestKeysDir = emulatorOn
+    ? (str('ESIA_TEST_KEYS_DIR') ?? join(tmpdir(), `diary-esia-test-keys-${process.getuid?.() ?? 'user'}`))
+    : null;
+  const esiaFile = (name: string): string | undefined => {
+    const v = str(name);
+    if (v !== undefined && !existsSync(v)) problems.push(`${name}: file not found (${v})`);
+    return v;
+  };
+  const esiaRequired = (name: string): void => {
+    if (esiaOn && !emulatorOn && str(name) === undefined) problems.push(`${name} is required when ESIA_CLIENT_ID is set`);
+  };
+  for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_KEY_PATH', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS']) esiaRequired(name);
+  if (esiaOn && production && str('FRONTEND_URL') === undefined) problems.push('FRONTEND_URL is required in production when ESIA is on');
+  const webProtocols = production ? ['https:'] : ['http:', 'https:'];
+  let esia: EsiaConfig | null = null;
+  let esiaEmulator: EsiaEmulatorConfig | null = null;
+  const frontendUrl = str('FRONTEND_URL') !== undefined || !production ? url('FRONTEND_URL', localBase, webProtocols) : null;
+  if (esiaOn) {
+    const keyPath = esiaFile('ESIA_KEY_PATH');
+    const certPath = esiaFile('ESIA_CERT_PATH');
+    if ((keyPath === undefined) !== (certPath === undefined)) problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
+    const trusted = (str('ESIA_TRUSTED_CERTS') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    for (const p of trusted) if (!existsSync(p)) problems.push(`ESIA_TRUSTED_CERTS: file not found (${p})`);
+    const scopes = (str('ESIA_SCOPES') ?? ESIA_DEFAULT_SCOPES).split(/\s+/).join(' ');
+    if (!/^[A-Za-z0-9_.:?=\/ -]+$/.test(scopes)) problems.push('ESIA_SCOPES must be space-separated ESIA scope names');
+    const baseUrl = url('ESIA_BASE_URL', `${localBase}/${ESIA_EMULATOR_PATH}`, production ? ['https:'] : ['http:', 'https:']).replace(/\/+$/, '');
+    const dir = esiaTestKeysDir;
+    esia = {
+      baseUrl,
+      clientId: esiaClientId ?? 'DIARYTEST',
+      redirectUri: url('ESIA_REDIRECT_URI', `${localBase}/api/v1/auth/esia/callback`, webProtocols),
+      scopes,
+      keyPath: keyPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientKey) : ''),
+      certPath: certPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientCert) : ''),
+      trustedCertPaths: trusted.length > 0 ? trusted : dir ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert)] : [],
+      issuer: str('ESIA_ISSUER') ?? ESIA_DEFAULT_ISSUER,
+      timeoutMs: int('ESIA_TIMEOUT_MS', 10000, 100, 120000),
+      testKeysDir: dir,
+    };
+    if (dir) {
+      esiaEmulator = {
+        tokenKeyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorKey),
+        tokenCertPath: join(dir, ESIA_TEST_KEY_FILES.emulatorCert),
+        testKeysDir: dir,
+      };
+      warnings.push(`ESIA emulator is ON (${baseUrl}); TEST keys in ${dir}. Never use this with real users`);
+    }
+  }
+  // ------------------------------------------- end of ESIA configuration ----------------------
+
   const config: AppConfig = {
     nodeEnv,
     appRole: oneOf<AppRole>('APP_ROLE', ['api', 'worker', 'all'], 'all'),
@@ -147,6 +267,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: bool('TRUST_PROXY', false),
     warnings,
+    esia,
+    esiaEmulator,
+    frontendUrl,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

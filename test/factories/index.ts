@@ -34,7 +34,7 @@ export async function makeSchool(db: DataSource, o: Partial<{ regionId: string; 
 }
 
 export async function makeClass(db: DataSource, o: { schoolId: string; name?: string; academicYear?: number }) {
-  const name = o.name ?? `7${uniq().slice(0, 2).toUpperCase()}`;
+  const name = o.name ?? `7-${uniq().toUpperCase()}`;
   return insert(db, 'classes', { school_id: o.schoolId, name, grade: Number(/^\d+/.exec(name)![0]), academic_year: o.academicYear ?? 2026 });
 }
 

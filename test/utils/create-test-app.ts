@@ -17,7 +17,27 @@ export interface TestApp {
   db: DataSource;
   config: AppConfig;
   redis: Redis;
+  /** `http://127.0.0.1:<PORT>` when started with `{ listen: true }`. */
+  baseUrl?: string;
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Listen on 127.0.0.1:PORT (take PORT from env, e.g. from freePort()) for real HTTP clients. */
+  listen?: boolean;
+}
+
+/** A TCP port that was free a moment ago (for `{ listen: true }` apps). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** Environment every test app starts from; a test passes overrides for what it checks. */
@@ -35,14 +55,15 @@ export const TEST_ENV: Record<string, string> = {
  * The whole application in-process, configured exactly as main.ts does, on its own fresh
  * PostgreSQL database and its own Redis key prefix.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dbName = await createTestDatabase();
   const prefix = `test-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl(dbName), REDIS_PREFIX: prefix, ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
   configureApp(app, config);
-  await app.init();
+  if (options.listen) await app.listen(config.port, '127.0.0.1');
+  else await app.init();
   const redis = new Redis(config.redisUrl);
   const server = app.getHttpServer();
   return {
@@ -51,6 +72,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     db: app.get<DataSource>(getDataSourceToken()),
     config,
     redis,
+    baseUrl: options.listen ? `http://127.0.0.1:${config.port}` : undefined,
     async close() {
       await app.close();
       const keys = await redis.keys(`${prefix}:*`);

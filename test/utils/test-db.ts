@@ -3,7 +3,14 @@ import { Client } from 'pg';
 
 /** Base of every test database URL: the local PostgreSQL unless TEST_DATABASE_URL says otherwise. */
 export const TEST_PG_BASE = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'diary_test_template';
+
+/**
+ * One id per `jest` run (the pid of the process that ran globalSetup), so runs on the same machine
+ * — a developer's and a helper's, say — never touch each other's databases.
+ */
+export const runId = (): string => process.env.DIARY_TEST_RUN_ID ?? String(process.pid);
+export const templateDb = (): string => `diary_test_${runId()}_template`;
+export const TEST_DB_PATTERN = /^diary_test_(\d+)_/;
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_PG_BASE);
@@ -23,12 +30,12 @@ export async function withAdminClient<T>(fn: (c: Client) => Promise<T>): Promise
 
 /** A fresh database cloned from the migrated template (fast: a file copy, no migrations). */
 export async function createTestDatabase(): Promise<string> {
-  const name = `diary_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `diary_test_${runId()}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(async (c) => {
     // Two workers cloning at the same instant can collide on the template; retry briefly.
     for (let attempt = 0; ; attempt++) {
       try {
-        await c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+        await c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`);
         return;
       } catch (e) {
         if ((e as { code?: string }).code !== '55006' || attempt > 20) throw e;

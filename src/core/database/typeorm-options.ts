@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { TypeOrmLogger } from './typeorm-logger';
 
 /** Repository root, whether running from src/ (tests) or dist/src/ (build). */
 const ROOT = __dirname.includes(`${join('dist', 'src')}`) ? join(__dirname, '../../../..') : join(__dirname, '../../..');
@@ -30,7 +31,9 @@ export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceO
       application_name: `diary-${config.appRole}`,
       connectionTimeoutMillis: 5000,
     },
-    logging: ['error', 'migration'],
+    logger: new TypeOrmLogger(),
+    logging: ['migration', 'warn'],
+    maxQueryExecutionTime: 1000,
     ...overrides,
   } as DataSourceOptions;
 }

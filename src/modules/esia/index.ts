@@ -1,0 +1,3 @@
+export * from './identity-provider';
+export * from './esia.errors';
+export { EsiaModule } from './esia.module';

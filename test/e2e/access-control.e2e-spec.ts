@@ -1,0 +1,81 @@
+import { RequestMethod } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { IS_PUBLIC } from '../../src/common/decorators/public.decorator';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+
+/**
+ * Deny by default: every route needs a token unless it is marked @Public(). This walks every
+ * controller route of the running app; a route that is public without being on the list below,
+ * or guarded routes that answer anything but 401 without a token, fail the test.
+ */
+const EXPECTED_PUBLIC = new Set([
+  'GET /health/live',
+  'GET /health/ready',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/logout',
+]);
+
+interface Route {
+  method: string;
+  path: string;
+  isPublic: boolean;
+}
+
+function collectRoutes(t: TestApp): Route[] {
+  const discovery = t.app.get(DiscoveryService);
+  const scanner = t.app.get(MetadataScanner);
+  const reflector = t.app.get(Reflector);
+  const routes: Route[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const { instance, metatype } = wrapper;
+    if (!instance || !metatype) continue;
+    const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = (instance as Record<string, unknown>)[name] as object;
+      const sub = Reflect.getMetadata(PATH_METADATA, handler);
+      if (sub === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const raw = `/${[base, String(sub)].filter((s) => s && s !== '/').join('/')}`.replace(/\/+/g, '/');
+      const unprefixed = raw.startsWith('/health/') || raw.startsWith('/esia-emulator');
+      const path = unprefixed ? raw : `/api/v1${raw}`;
+      const isPublic = !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, metatype]);
+      routes.push({ method, path, isPublic });
+    }
+  }
+  return routes;
+}
+
+describe('deny by default', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('finds the routes it walks', () => {
+    const routes = collectRoutes(t);
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/auth/login', isPublic: true });
+    expect(routes).toContainEqual({ method: 'GET', path: '/api/v1/me', isPublic: false });
+  });
+
+  it('has no public route that is not on the reviewed list', () => {
+    const unexpected = collectRoutes(t)
+      .filter((r) => r.isPublic && !r.path.startsWith('/esia-emulator'))
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => !EXPECTED_PUBLIC.has(r));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('answers 401 UNAUTHORIZED on every other route when called without a token', async () => {
+    const failures: string[] = [];
+    for (const r of collectRoutes(t).filter((x) => !x.isPublic)) {
+      const path = r.path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+      const res = await (t.http as unknown as Record<string, (p: string) => Promise<{ status: number; body: { code?: string } }>>)[r.method.toLowerCase()](path);
+      if (res.status !== 401 || res.body.code !== 'UNAUTHORIZED') failures.push(`${r.method} ${r.path} → ${res.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

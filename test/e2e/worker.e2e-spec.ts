@@ -1,0 +1,68 @@
+import { getQueueToken } from '@nestjs/bull';
+import { randomBytes } from 'node:crypto';
+import { Role } from '../../src/common/auth/role';
+import { missingHandlers } from '../../src/core/queue/handler-check';
+import { QueueProducer } from '../../src/core/queue/queue-producer.service';
+import { JOBS, QUEUES } from '../../src/core/queue/queue.constants';
+import { HandlerCheck } from '../../src/worker.module';
+import { login, makeSchool, makeUser } from '../factories';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+
+describe('worker role', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ APP_ROLE: 'all' });
+  });
+  afterAll(() => t.close());
+
+  it('registers a handler for every declared job and passes the start-up check', () => {
+    for (const name of Object.values(QUEUES)) {
+      expect(missingHandlers(t.app.get(getQueueToken(name), { strict: false }), name)).toEqual([]);
+    }
+    expect(t.app.get(HandlerCheck, { strict: false })).toBeDefined();
+  });
+
+  it('runs the nightly purge through the queue: ended sessions go, live ones stay', async () => {
+    const school = await makeSchool(t.db);
+    const u = await makeUser(t.db, { schoolId: school.id, roles: [Role.Student] });
+    const live = await login(t, u);
+    const old = await login(t, u);
+    await t.db.query("UPDATE sessions SET revoked_at = now() - interval '40 days' WHERE id = $1", [old.refreshToken.split('.')[0]]);
+
+    const job = await t.app.get(QueueProducer).enqueue('purgeExpiredSessions', {}, { jobId: `purge-test-${randomBytes(3).toString('hex')}` });
+    const result = await job.finished();
+    expect(result).toEqual({ sessions: 1, attempts: 0 });
+    const ids = (await t.db.query('SELECT id FROM sessions WHERE user_id = $1', [u.id])).map((r: { id: string }) => r.id);
+    expect(ids).toEqual([live.refreshToken.split('.')[0]]);
+  });
+
+  it('collapses duplicate enqueues with the same job id (two schedulers firing at once)', async () => {
+    const producer = t.app.get(QueueProducer);
+    const id = `purge-dup-${randomBytes(3).toString('hex')}`;
+    const a = await producer.enqueue('purgeExpiredSessions', {}, { jobId: id });
+    const b = await producer.enqueue('purgeExpiredSessions', {}, { jobId: id });
+    expect(String(a.id)).toBe(String(b.id));
+    await a.finished();
+  });
+});
+
+describe('handler check', () => {
+  // The api role registers the queues (to produce) but no processors: exactly the situation the
+  // worker start-up check must refuse.
+  let api: TestApp;
+  beforeAll(async () => {
+    api = await createTestApp({ APP_ROLE: 'api' });
+  });
+  afterAll(() => api.close());
+
+  it('names every declared job that has no handler', () => {
+    const queue = api.app.get(getQueueToken(QUEUES.maintenance), { strict: false });
+    expect(missingHandlers(queue, QUEUES.maintenance)).toEqual([JOBS.purgeExpiredSessions.name]);
+    expect(missingHandlers(queue, QUEUES.maintenance, [])).toEqual([]);
+  });
+
+  it('makes the worker refuse to start when a declared job has no handler', () => {
+    const check = new HandlerCheck(api.app as never, [QUEUES.maintenance]);
+    expect(() => check.onApplicationBootstrap()).toThrow(/no handler for job\(s\) maintenance\/purge-expired-sessions/);
+  });
+});
