@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type AppRole = 'api' | 'worker' | 'all';
@@ -37,7 +37,43 @@ export interface AppConfig {
   esiaEmulator: EsiaEmulatorConfig | null;
   /** Where the browser flow ends (FRONTEND_URL); null only in production when unset and ESIA is off. */
   frontendUrl: string | null;
+  // --- Diary block (storage, uploads, grade import, reminders): see "Diary configuration" below ---
+  diary: DiaryConfig;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Diary configuration (types and defaults)
+// ---------------------------------------------------------------------------------------------
+
+export interface DiaryConfig {
+  /** Where uploaded files live (local disk storage); absolute, resolved against the working directory. */
+  storageDir: string;
+  /** Largest homework/submission attachment, bytes. */
+  uploadMaxFileBytes: number;
+  /** Most files in one upload request. */
+  uploadMaxFiles: number;
+  /** Allowed attachments: lower-case extension → allowed content types (the extension and the declared type must both match). */
+  uploadAllowedTypes: Record<string, string[]>;
+  /** Largest grade import file, bytes. */
+  importMaxFileBytes: number;
+  /** Most data rows in one grade import. */
+  importMaxRows: number;
+  /** Minutes before a lesson when the reminder goes out. */
+  lessonReminderMinutes: number;
+}
+
+/** Attachment types allowed by default (UPLOAD_ALLOWED_TYPES overrides: "pdf:application/pdf,jpg:image/jpeg|image/pjpeg"). */
+export const DEFAULT_UPLOAD_TYPES: Record<string, string[]> = {
+  pdf: ['application/pdf'],
+  jpg: ['image/jpeg'],
+  jpeg: ['image/jpeg'],
+  png: ['image/png'],
+  txt: ['text/plain'],
+  docx: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+  xlsx: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  pptx: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+  odt: ['application/vnd.oasis.opendocument.text'],
+};
 
 // ---------------------------------------------------------------------------------------------
 // ESIA configuration (types and defaults)
@@ -246,6 +282,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   // ------------------------------------------- end of ESIA configuration ----------------------
 
+  // -------------------------------------------------------------------------------------------
+  // Diary configuration (STORAGE_DIR, UPLOAD_*, IMPORT_*, LESSON_REMINDER_MINUTES).
+  // -------------------------------------------------------------------------------------------
+  const uploadAllowedTypes: Record<string, string[]> = {};
+  const rawTypes = str('UPLOAD_ALLOWED_TYPES');
+  if (rawTypes === undefined) Object.assign(uploadAllowedTypes, DEFAULT_UPLOAD_TYPES);
+  else {
+    for (const item of rawTypes.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^([a-z0-9]{1,10}):([a-z0-9.+\/-]+(?:\|[a-z0-9.+\/-]+)*)$/.exec(item.toLowerCase());
+      if (!m) problems.push(`UPLOAD_ALLOWED_TYPES: "${item}" is not "ext:type[|type]"`);
+      else uploadAllowedTypes[m[1]] = m[2].split('|');
+    }
+  }
+  const diary: DiaryConfig = {
+    storageDir: resolve(str('STORAGE_DIR') ?? './var/storage'),
+    uploadMaxFileBytes: int('UPLOAD_MAX_FILE_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    uploadMaxFiles: int('UPLOAD_MAX_FILES', 5, 1, 50),
+    uploadAllowedTypes,
+    importMaxFileBytes: int('IMPORT_MAX_FILE_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    importMaxRows: int('IMPORT_MAX_ROWS', 100_000, 1, 1_000_000),
+    lessonReminderMinutes: int('LESSON_REMINDER_MINUTES', 10, 1, 120),
+  };
+  // ------------------------------------------- end of diary configuration ---------------------
+
   const config: AppConfig = {
     nodeEnv,
     appRole: oneOf<AppRole>('APP_ROLE', ['api', 'worker', 'all'], 'all'),
@@ -270,6 +330,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     esia,
     esiaEmulator,
     frontendUrl,
+    diary,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
