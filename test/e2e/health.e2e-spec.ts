@@ -1,3 +1,4 @@
+import { bearer, login, makeUser } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 describe('health and documentation', () => {
@@ -38,5 +39,12 @@ describe('health and documentation', () => {
     const res = await t.http.get('/api/v1/no-such-thing').set('X-Request-Id', 'req-abcdefgh');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'Такого адреса нет', requestId: 'req-abcdefgh' });
+  });
+
+  it('GET /api/v1/ping answers who the token belongs to', async () => {
+    const user = await makeUser(t.db);
+    const { accessToken } = await login(t, user);
+    expect((await t.http.get('/api/v1/ping').set(bearer(accessToken)).expect(200)).body).toEqual({ ok: true, userId: user.id });
+    expect((await t.http.get('/api/v1/ping')).status).toBe(401);
   });
 });

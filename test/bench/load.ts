@@ -1,0 +1,54 @@
+/**
+ * One load run, in its own process so the load generator never shares an event loop with the
+ * code under test. Reads a JSON spec from the file named by argv[2], prints autocannon's result as JSON on stdout.
+ */
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+
+interface Spec {
+  url: string;
+  method: 'GET' | 'POST';
+  /** Paths (with query) to cycle through, one per request; each with its bearer token and body. */
+  requests: Array<{ path: string; token?: string; body?: unknown }>;
+  connections: number;
+  duration: number;
+  warmup: number;
+}
+
+async function run(spec: Spec, duration: number): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration,
+    requests: [
+      {
+        method: spec.method,
+        setupRequest: (req) => {
+          const r = spec.requests[i++ % spec.requests.length];
+          return {
+            ...req,
+            path: r.path,
+            headers: {
+              ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+              ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+            body: r.body !== undefined ? JSON.stringify(r.body) : undefined,
+          };
+        },
+      },
+    ],
+  });
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Spec;
+  if (spec.warmup > 0) await run(spec, spec.warmup);
+  const result = await run(spec, spec.duration);
+  process.stdout.write(JSON.stringify(result));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(String(e instanceof Error ? e.stack : e));
+  process.exit(1);
+});
