@@ -13,6 +13,19 @@ export interface ErrorBody {
   errorId?: string;
 }
 
+/**
+ * What of an unexpected error may go to the log. A failed query carries its SQL parameters (names,
+ * message texts, SNILS ciphertext): keep the driver's code and message, drop the rest.
+ */
+export function loggable(exception: unknown): Record<string, unknown> {
+  if (exception instanceof QueryFailedError) {
+    const pg = exception.driverError as { code?: string; message?: string; constraint?: string; table?: string } | undefined;
+    return { type: 'QueryFailedError', code: pg?.code, message: pg?.message, constraint: pg?.constraint, table: pg?.table };
+  }
+  if (exception instanceof Error) return { type: exception.name, message: exception.message, stack: exception.stack };
+  return { type: typeof exception };
+}
+
 const HTTP_DEFAULTS: Record<number, { code: string; message: string }> = {
   400: { code: CommonErrorCode.MalformedRequest, message: 'Некорректный запрос' },
   401: { code: CommonErrorCode.Unauthorized, message: 'Требуется вход в систему' },
@@ -40,7 +53,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     body.requestId = req?.id !== undefined ? String(req.id) : undefined;
     if (body.statusCode >= 500) {
       body.errorId = randomUUID();
-      this.logger.error({ errorId: body.errorId, requestId: body.requestId, err: exception }, 'Unhandled error');
+      this.logger.error({ errorId: body.errorId, requestId: body.requestId, err: loggable(exception) }, 'Unhandled error');
     }
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);
