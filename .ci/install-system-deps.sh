@@ -2,11 +2,20 @@
 # Installs the system packages the backend needs at runtime and in CI:
 #   - openssl (CLI, OpenSSL 3)
 #   - libengine-gost-openssl (Debian's GOST engine: GOST R 34.10-2012 / 34.11-2012 "Streebog")
+#   - with --with-browser: chromium (headless browser for test/browser/*, driven by playwright-core
+#     at /usr/bin/chromium) — the tests need it, running the service does not
 # Idempotent, quiet when everything is already present. Must run as root (or via sudo).
 # Then checks that `openssl ... -engine gost` actually works and fails loudly otherwise.
 set -euo pipefail
 
 PACKAGES=(openssl libengine-gost-openssl)
+WITH_BROWSER=false
+for a in "$@"; do
+  case "$a" in
+    --with-browser) WITH_BROWSER=true; PACKAGES+=(chromium) ;;
+    *) echo "usage: $0 [--with-browser]" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf '[install-system-deps] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -51,3 +60,8 @@ ${out}"
 expected='3f539a213e97c802cc229d474c6aa32a825a360b2a933a949fd925208d9ce1bb'
 actual=$(printf '' | openssl dgst -engine gost -md_gost12_256 -r 2>/dev/null | awk '{print $1}') || true
 [[ "$actual" == "$expected" ]] || die "GOST R 34.11-2012 (md_gost12_256) self-test failed: got '${actual:-<nothing>}'"
+
+# Headless browser for the browser tests (test/browser/*).
+$WITH_BROWSER || exit 0
+[[ -x /usr/bin/chromium ]] || die "chromium is not installed at /usr/bin/chromium"
+chromium --headless --no-sandbox --version >/dev/null 2>&1 || die "chromium is installed but does not start: $(chromium --headless --no-sandbox --version 2>&1 | tail -3)"

@@ -7,12 +7,24 @@ import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
+import { StorageModule } from './core/storage/storage.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EsiaModule } from './modules/esia/esia.module';
+import { EventsModule } from './modules/events/events.module';
+import { GradesModule } from './modules/grades/grades.module';
+import { HomeworkModule } from './modules/homework/homework.module';
+import { ScheduleModule } from './modules/schedule/schedule.module';
 import { EsiaEmulatorModule } from './modules/esia-emulator/esia-emulator.module';
+import { LinkingModule } from './modules/linking/linking.module';
+import { MessagingModule } from './modules/messaging/messaging.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { PortalReceiverModule } from './modules/portal-sync/dev-receiver/portal-receiver.module';
+import { PortalSyncModule } from './modules/portal-sync/portal-sync.module';
 import { SchoolsModule } from './modules/schools/schools.module';
+import { SettingsModule } from './modules/settings/settings.module';
 import { TeachingModule } from './modules/teaching/teaching.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
 
 @Module({})
@@ -36,7 +48,23 @@ export class AppModule {
         AuthModule,
         // ESIA client; the emulator only when config allows it (never in production)
         EsiaModule,
+        SettingsModule,
+        LinkingModule,
+        // the reference web client at / (plain HTML + JS)
+        WebModule,
+        MessagingModule,
+        // notifications (list, devices, SSE) and the admins' view of deliveries to the state portal
+        NotificationsModule,
+        PortalSyncModule,
+        // the diary: outbox, files, timetable, grades and attendance, homework
+        StorageModule,
+        EventsModule,
+        ScheduleModule,
+        GradesModule,
+        HomeworkModule,
         ...(config.esiaEmulator ? [EsiaEmulatorModule] : []),
+        // dev/test stand-in for the state portal (/esia-emulator/portal/events), only with the emulator
+        ...(config.esiaEmulator ? [PortalReceiverModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

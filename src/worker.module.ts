@@ -6,6 +6,10 @@ import type { Queue } from 'bull';
 import { missingHandlers } from './core/queue/handler-check';
 import { QueueName, QUEUES } from './core/queue/queue.constants';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { ScheduleJobsModule } from './modules/schedule/jobs/schedule-jobs.module';
+import { OutboxRelayModule } from './modules/events/outbox-relay.module';
+import { NotificationsJobsModule } from './modules/notifications/jobs/notifications-jobs.module';
+import { PortalSyncJobsModule } from './modules/portal-sync/jobs/portal-sync-jobs.module';
 
 export const WORKER_QUEUES = Symbol('WORKER_QUEUES');
 
@@ -30,7 +34,7 @@ export class HandlerCheck implements OnApplicationBootstrap {
 
 /** Processors and scheduled jobs: loaded only when APP_ROLE is worker or all. */
 @Module({
-  imports: [ScheduleModule.forRoot(), MaintenanceModule],
+  imports: [ScheduleModule.forRoot(), MaintenanceModule, ScheduleJobsModule, OutboxRelayModule, NotificationsJobsModule, PortalSyncJobsModule],
   providers: [HandlerCheck, { provide: WORKER_QUEUES, useValue: Object.values(QUEUES) }],
 })
 export class WorkerModule {}

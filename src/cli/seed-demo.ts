@@ -8,6 +8,7 @@ import { Role } from '../common/auth/role';
 import { loadConfig } from '../config/app-config';
 import { prepareDatabase } from '../main';
 import { SchoolsService } from '../modules/schools/schools.service';
+import { SettingsService } from '../modules/settings/settings.service';
 import { TeachingService } from '../modules/teaching/teaching.service';
 import { UsersService } from '../modules/users/users.service';
 
@@ -106,6 +107,16 @@ export async function seedDemo(ctx: { get<T>(token: unknown): T }): Promise<{ cr
   }
   await teaching.assign(p, { teacherId: physicist, classId: classes.get('7Б')!, subjectId: subjects.get('Физика')! });
   await teaching.setClassTeacher(p, classes.get('7Б')!, teacher);
+
+  // The demo region is in its transition period: both the diary password and Госуслуги work, and a
+  // password sign-in of an unlinked user suggests linking.
+  const year = new Date().getUTCFullYear();
+  await ctx.get<SettingsService>(SettingsService).put({ ...p, userId: ids.get('platform.demo')! }, region.id, {
+    esiaEnabled: true,
+    transitionStartsAt: `${year - 1}-09-01T00:00:00+03:00`,
+    transitionEndsAt: `${year + 1}-08-31T00:00:00+03:00`,
+    staffPasswordLogin: true,
+  });
   return { created: true };
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,40 @@ export interface AppConfig {
   frontendUrl: string | null;
   // --- Diary block (storage, uploads, grade import, reminders): see "Diary configuration" below ---
   diary: DiaryConfig;
+  // --- Notifications, push and portal sync block: see "Notifications configuration" below ---
+  notify: NotifyConfig;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications, push delivery, outbox relay and state-portal sync (types)
+// ---------------------------------------------------------------------------------------------
+
+export interface NotifyConfig {
+  /** Outbox relay: pause between polls when there is nothing to publish, and rows per batch. */
+  outboxPollMs: number;
+  outboxBatchSize: number;
+  /** Web Push VAPID keys (URL-safe base64) and contact; null = Web Push off (subscriptions still accepted). */
+  vapid: { publicKey: string; privateKey: string; subject: string } | null;
+  /** Mobile push (FCM HTTP v1 style JSON POST); null endpoint = mobile push off. */
+  fcmEndpoint: string | null;
+  /** Bearer token sent to the mobile push endpoint (OAuth access token in production). */
+  fcmAuthToken: string | null;
+  /** Push delivery attempts and the base delay of the exponential backoff. */
+  pushAttempts: number;
+  pushBackoffMs: number;
+  /** Timeout of one outbound push or portal call. */
+  httpTimeoutMs: number;
+  /** State portal endpoint; null = portal sync off (events are not queued for it). */
+  portalSyncUrl: string | null;
+  /** Bearer token for the portal, if it wants one. */
+  portalSyncToken: string | null;
+  /** First retry delay (30 s by default; tests shorten it), then exponential with jitter up to the cap. */
+  portalFirstRetryMs: number;
+  portalMaxRetryDelayMs: number;
+  /** Attempts before a delivery is parked as failed. */
+  portalAttempts: number;
+  /** SSE heartbeat (comment line) interval. */
+  sseHeartbeatMs: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,6 +340,52 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   // ------------------------------------------- end of diary configuration ---------------------
 
+  // -------------------------------------------------------------------------------------------
+  // Notifications configuration (OUTBOX_*, VAPID_*, FCM_*, PUSH_*, PORTAL_SYNC_*, SSE_*).
+  // Outside production missing VAPID keys are generated per process (with a warning); production
+  // without them runs with Web Push off. PORTAL_SYNC_URL defaults to the emulator's dev receiver in
+  // development (emulator on) and is off otherwise.
+  // -------------------------------------------------------------------------------------------
+  let vapid: NotifyConfig['vapid'] = null;
+  const vapidPublic = str('VAPID_PUBLIC_KEY');
+  const vapidPrivate = str('VAPID_PRIVATE_KEY');
+  const vapidSubject = str('VAPID_SUBJECT') ?? 'mailto:support@diary.invalid';
+  if (!/^(mailto:|https:)/.test(vapidSubject)) problems.push('VAPID_SUBJECT must be a mailto: or https: URL');
+  if ((vapidPublic === undefined) !== (vapidPrivate === undefined)) problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
+  else if (vapidPublic !== undefined && vapidPrivate !== undefined) {
+    if (!/^[A-Za-z0-9_-]{80,100}$/.test(vapidPublic)) problems.push('VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (65 bytes)');
+    if (!/^[A-Za-z0-9_-]{40,50}$/.test(vapidPrivate)) problems.push('VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key (32 bytes)');
+    vapid = { publicKey: vapidPublic, privateKey: vapidPrivate, subject: vapidSubject };
+  } else if (production) {
+    warnings.push('VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY are not set: Web Push is off');
+  } else {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    vapid = { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url'), subject: vapidSubject };
+    if (nodeEnv !== 'test') warnings.push('VAPID keys are not set: generated a pair for this process; browser subscriptions will not survive a restart');
+  }
+  const optionalUrl = (name: string, def: string | null): string | null => {
+    if (str(name) === undefined && def === null) return null;
+    return url(name, def ?? '', production ? ['https:'] : ['http:', 'https:']);
+  };
+  const notify: NotifyConfig = {
+    outboxPollMs: int('OUTBOX_POLL_MS', 250, 10, 60_000),
+    outboxBatchSize: int('OUTBOX_BATCH_SIZE', 200, 1, 5000),
+    vapid,
+    fcmEndpoint: optionalUrl('FCM_ENDPOINT', null),
+    fcmAuthToken: str('FCM_AUTH_TOKEN') ?? null,
+    pushAttempts: int('PUSH_ATTEMPTS', 6, 1, 50),
+    pushBackoffMs: int('PUSH_BACKOFF_MS', 5_000, 10, 3_600_000),
+    httpTimeoutMs: int('NOTIFY_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),
+    portalSyncUrl: optionalUrl('PORTAL_SYNC_URL', nodeEnv === 'development' && emulatorOn ? `${localBase}/${ESIA_EMULATOR_PATH}/portal/events` : null),
+    portalSyncToken: str('PORTAL_SYNC_TOKEN') ?? null,
+    portalFirstRetryMs: int('PORTAL_SYNC_FIRST_RETRY_MS', 30_000, 10, 86_400_000),
+    portalMaxRetryDelayMs: int('PORTAL_SYNC_MAX_RETRY_DELAY_MS', 6 * 3_600_000, 10, 7 * 86_400_000),
+    portalAttempts: int('PORTAL_SYNC_ATTEMPTS', 12, 1, 100),
+    sseHeartbeatMs: int('SSE_HEARTBEAT_MS', 25_000, 50, 300_000),
+  };
+  // ------------------------------------------- end of notifications configuration -------------
+
   const config: AppConfig = {
     nodeEnv,
     appRole: oneOf<AppRole>('APP_ROLE', ['api', 'worker', 'all'], 'all'),
@@ -331,6 +411,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     esiaEmulator,
     frontendUrl,
     diary,
+    notify,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

@@ -15,6 +15,16 @@ const EXPECTED_PUBLIC = new Set([
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
+  // Госуслуги (ESIA) browser flow and the login page's region list (src/modules/linking, src/modules/settings)
+  'GET /api/v1/auth/esia/regions',
+  'GET /api/v1/auth/esia/login',
+  'GET /api/v1/auth/esia/callback',
+  'POST /api/v1/auth/esia/exchange',
+  'POST /api/v1/auth/esia/link',
+  // the reference web client (src/web), outside the API prefix
+  'GET /',
+  'GET /web/app.js',
+  'GET /web/app.css',
 ]);
 
 interface Route {
@@ -38,7 +48,7 @@ function collectRoutes(t: TestApp): Route[] {
       if (sub === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
       const raw = `/${[base, String(sub)].filter((s) => s && s !== '/').join('/')}`.replace(/\/+/g, '/');
-      const unprefixed = raw.startsWith('/health/') || raw.startsWith('/esia-emulator');
+      const unprefixed = raw.startsWith('/health/') || raw.startsWith('/esia-emulator') || raw === '/' || raw.startsWith('/web/');
       const path = unprefixed ? raw : `/api/v1${raw}`;
       const isPublic = !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, metatype]);
       routes.push({ method, path, isPublic });

@@ -216,6 +216,18 @@ describe('messaging: contacts and conversations', () => {
       expect(list.body.items[0]).toMatchObject({ id: direct, unreadCount: 0, lastMessage: { body: 'и ещё' } });
     });
 
+    it('writes a message.created event to the outbox in the same transaction, with ids only', async () => {
+      const conv = (await t.http.post(`${api}/conversations/direct`).set(bearer(tok.student1)).send({ userId: u.teacher.id })).body;
+      const sent = await t.http.post(`${api}/conversations/${conv.id}/messages`).set(bearer(tok.student1)).send({ body: 'Секретный текст сообщения' }).expect(201);
+      const events = await t.db.query(
+        "SELECT type, aggregate_type, aggregate_id, payload FROM domain_events WHERE type = 'message.created' AND aggregate_id = $1 AND payload->>'messageId' = $2",
+        [conv.id, String(sent.body.id)],
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ aggregate_type: 'conversation', payload: expect.objectContaining({ messageId: sent.body.id }) });
+      expect(JSON.stringify(events[0].payload)).not.toContain('Секретный');
+    });
+
     it('lets only members read or write (404 otherwise)', async () => {
       for (const who of ['student2', 'admin', 'adminB']) {
         for (const res of [
@@ -261,13 +273,12 @@ describe('messaging: contacts and conversations', () => {
         .post(`${api}/conversations/${conv}/messages/files`)
         .set(bearer(tok.classTeacher))
         .field('body', ' Задание во вложении ')
-        // ASCII name: the shared upload receiver does not decode UTF-8 file names yet (multer defParamCharset).
-        .attach('files', pdf, { filename: 'zadanie 7A.pdf', contentType: 'application/pdf' })
+        .attach('files', pdf, { filename: 'задание 7А.pdf', contentType: 'application/pdf' })
         .attach('files', Buffer.from('читать §12'), { filename: 'notes.txt', contentType: 'text/plain' })
         .expect(201);
       expect(res.body).toMatchObject({ body: 'Задание во вложении', senderId: u.classTeacher.id });
       expect(res.body.attachments).toEqual([
-        { id: expect.any(String), name: 'zadanie 7A.pdf', contentType: 'application/pdf', size: pdf.length },
+        { id: expect.any(String), name: 'задание 7А.pdf', contentType: 'application/pdf', size: pdf.length },
         { id: expect.any(String), name: 'notes.txt', contentType: 'text/plain', size: Buffer.byteLength('читать §12') },
       ]);
       expect(storedFiles()).toHaveLength(2);
@@ -288,7 +299,7 @@ describe('messaging: contacts and conversations', () => {
         })
         .expect(200);
       expect(file.headers['content-type']).toBe('application/pdf');
-      expect(file.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('zadanie 7A.pdf')}`);
+      expect(file.headers['content-disposition']).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('задание 7А.pdf')}`);
       expect(Buffer.compare(file.body as Buffer, pdf)).toBe(0);
 
       const stranger = await t.http.get(`${api}/conversations/${conv}/attachments/${res.body.attachments[0].id}`).set(bearer(tok.student1));
@@ -317,6 +328,13 @@ describe('messaging: contacts and conversations', () => {
         .attach('files', Buffer.from('MZ....'), { filename: 'run.exe', contentType: 'application/octet-stream' });
       expect(exe.status).toBe(415);
       expect(exe.body.code).toBe('FILE_TYPE_NOT_ALLOWED');
+      const fakePdf = await t.http
+        .post(`${api}/conversations/${conv}/messages/files`)
+        .set(bearer(tok.student2))
+        .field('body', 'не pdf')
+        .attach('files', Buffer.from('MZ this is an executable, not a PDF'), { filename: 'отчёт.pdf', contentType: 'application/pdf' });
+      expect(fakePdf.status).toBe(415);
+      expect(fakePdf.body.code).toBe('FILE_TYPE_NOT_ALLOWED');
       const empty = await t.http.post(`${api}/conversations/${conv}/messages/files`).set(bearer(tok.student2)).field('body', '  ');
       expect(empty.status).toBe(400);
       expect(empty.body.code).toBe('VALIDATION_FAILED');

@@ -25,5 +25,10 @@ describe('demo data', () => {
     expect(teacher.body.user.roles).toEqual(['teacher', 'class_teacher']);
     const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM teacher_assignments');
     expect(n).toBe(11);
+
+    // The demo region is in its transition period: Госуслуги is offered and linking suggested.
+    const regions = await t.http.get('/api/v1/auth/esia/regions').expect(200);
+    expect(regions.body.items.map((r: { code: string }) => r.code)).toContain('DEMO');
+    expect(parent.body.esiaLinkSuggested).toBe(true);
   });
 });

@@ -5,12 +5,10 @@ import type { Response } from 'express';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/decorators/public.decorator';
+import { withTimeout } from '../../common/with-timeout';
 import { REDIS } from '../redis/redis.module';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
-
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms).unref())]);
 
 @ApiTags('health')
 @Public()

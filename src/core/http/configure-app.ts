@@ -43,6 +43,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       { path: 'health/ready', method: RequestMethod.GET },
       // ESIA emulator (development/tests only): served at ESIA-like paths under /esia-emulator
       { path: 'esia-emulator/{*path}', method: RequestMethod.ALL },
+      // the reference web client (src/web): its page at / and its assets under /web
+      { path: '/', method: RequestMethod.GET },
+      { path: 'web/{*path}', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

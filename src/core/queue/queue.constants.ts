@@ -6,6 +6,14 @@ import type { JobOptions } from 'bull';
  */
 export const QUEUES = {
   maintenance: 'maintenance',
+  /** Timetable background work (lesson reminders). */
+  schedule: 'schedule',
+  /** Outbox events turned into in-app notifications (fan-out) and the daily digest. */
+  notifications: 'notifications',
+  /** One job per (notification, device): Web Push / mobile push delivery with retries. */
+  push: 'push',
+  /** Delivery of diary events to the state portal (PORTAL_SYNC_URL). */
+  portalSync: 'portal-sync',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -21,6 +29,55 @@ export const JOBS = {
     name: 'purge-expired-sessions',
     queue: QUEUES.maintenance,
     options: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 100, removeOnFail: 500 },
+  },
+  /**
+   * Records the "lesson in 10 minutes" event for one lesson. jobId `lesson-reminder:<lessonId>:<startsAtMs>`;
+   * completed jobs are kept a day so a second scheduler enqueuing the same id is a no-op.
+   */
+  lessonReminder: {
+    name: 'lesson-reminder',
+    queue: QUEUES.schedule,
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+  },
+  /**
+   * Fan-out of one outbox event into notification rows (+ push jobs, + real-time publish).
+   * jobId `event-<domain_events.id>` (set by the outbox relay); kept a day so a re-publish collapses.
+   */
+  notifyEvent: {
+    name: 'notify-event',
+    queue: QUEUES.notifications,
+    options: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+  },
+  /** Daily digest selection (cron); jobId `daily-digest:<date>`. */
+  dailyDigest: {
+    name: 'daily-digest',
+    queue: QUEUES.notifications,
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { age: 2 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+  },
+  /** One user's digest notification; jobId `user-digest:<userId>:<date>`. */
+  userDigest: {
+    name: 'user-digest',
+    queue: QUEUES.notifications,
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 2 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+  },
+  /**
+   * One push to one device; jobId `push-<push_deliveries.id>`. attempts/backoff are overridden from
+   * config (PUSH_ATTEMPTS, PUSH_BACKOFF_MS) at enqueue time.
+   */
+  pushDeliver: {
+    name: 'push-deliver',
+    queue: QUEUES.push,
+    options: { attempts: 6, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+  },
+  /**
+   * One outbox event to the state portal; jobId `event-<domain_events.id>` (relay) or
+   * `event-<id>-retry-<n>` (admin retry). Backoff `portal-sync`: first retry after
+   * PORTAL_SYNC_FIRST_RETRY_MS, then exponential with jitter (strategy registered by the processor).
+   */
+  portalDeliver: {
+    name: 'portal-deliver',
+    queue: QUEUES.portalSync,
+    options: { attempts: 12, backoff: { type: 'portal-sync' }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
   },
 } as const satisfies Record<string, JobSpec & { name: string }>;
 

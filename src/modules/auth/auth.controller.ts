@@ -8,7 +8,7 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { AuthService } from './auth.service';
-import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, LoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
+import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, PasswordLoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
 import { CSV_EXPORT_LIMIT, LoginHistoryService, loginHistoryCsv } from './login-history.service';
 
 @ApiTags('auth')
@@ -21,10 +21,13 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Sign in with the diary login and password',
-    description: '401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED (after 5 failures in a row, for 15 minutes), 403 ACCOUNT_DISABLED, 429 TOO_MANY_LOGIN_ATTEMPTS',
+    description:
+      '401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED (after 5 failures in a row, for 15 minutes), 403 ACCOUNT_DISABLED, 429 TOO_MANY_LOGIN_ATTEMPTS, ' +
+      '403 PASSWORD_LOGIN_CLOSED (the region\'s ESIA transition period is over: use "Войти через Госуслуги"). ' +
+      'During the transition period `esiaLinkSuggested` is true for a user without a Госуслуги link.',
   })
-  @ApiOkResponse({ type: LoginResultView })
-  login(@Body() dto: LoginDto, @Client() client: RequestClient): Promise<LoginResultView> {
+  @ApiOkResponse({ type: PasswordLoginResultView })
+  login(@Body() dto: LoginDto, @Client() client: RequestClient): Promise<PasswordLoginResultView> {
     return this.auth.login(dto.login, dto.password, client);
   }
 

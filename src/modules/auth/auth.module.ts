@@ -7,6 +7,8 @@ import { JwtAuthGuard } from '../../common/guards/jwt-auth.guard';
 import { RolesGuard } from '../../common/guards/roles.guard';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { EsiaLinksModule } from '../linking/esia-links.module';
+import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { AdminLoginHistoryController, AuthController, MyLoginHistoryController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -27,6 +29,9 @@ import { TokenService } from './token.service';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
     }),
     UsersModule,
+    // read-only here: the region's sign-in policy and "has this user an ESIA link?" (no cycle: neither depends on auth)
+    SettingsModule,
+    EsiaLinksModule,
   ],
   controllers: [AuthController, MyLoginHistoryController, AdminLoginHistoryController],
   providers: [

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { EsiaLinksService } from '../linking/esia-links.service';
+import { SettingsErrors } from '../settings/settings.errors';
+import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { UserStatus } from '../users/entities/user.entity';
 import { AuthErrors } from './auth.errors';
-import { LoginResultView, TokenPairView } from './dto/auth.dto';
+import { LoginResultView, PasswordLoginResultView, TokenPairView } from './dto/auth.dto';
 import { AuthMethod } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
 import { LoginRateLimiter } from './login-rate-limiter';
@@ -21,13 +24,35 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,
     private readonly rateLimiter: LoginRateLimiter,
+    private readonly settings: SettingsService,
+    private readonly esiaLinks: EsiaLinksService,
   ) {}
 
-  async login(login: string, password: string, client: ClientInfo): Promise<LoginResultView> {
-    await this.rateLimiter.hit(client.ip ?? 'unknown');
+  /**
+   * Password sign-in under the region's policy (settings module): after the transition period it is
+   * refused with PASSWORD_LOGIN_CLOSED (unless the staff exception applies); during it, a user
+   * without an ESIA link gets `esiaLinkSuggested: true`. The policy is applied only after the
+   * password was checked, so the answer tells nothing about an account to someone without it.
+   */
+  async login(login: string, password: string, client: ClientInfo): Promise<PasswordLoginResultView> {
+    await this.throttle(client);
     const check = await this.checkCredentials(login, password, client);
     if (!check.ok) throw this.refusal(check);
-    return this.signIn(check.userId, 'password', client, 'password_ok');
+    const user = await this.users.findLoginCandidateById(check.userId);
+    if (!user) throw AuthErrors.invalidCredentials();
+    const { options } = await this.settings.signInContext(user);
+    if (!options.password) {
+      await this.history.record({ userId: user.id, schoolId: user.schoolId, method: 'password', outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED', client });
+      throw SettingsErrors.passwordLoginClosed();
+    }
+    const result = await this.signIn(user.id, 'password', client, options.staffException ? 'password_ok_staff_exception' : 'password_ok');
+    const esiaLinkSuggested = options.suggestLink && !(await this.esiaLinks.hasActiveLink(user.id));
+    return { ...result, esiaLinkSuggested };
+  }
+
+  /** The per-IP sign-in rate limit (also used when a diary password is typed during ESIA linking). */
+  throttle(client: ClientInfo): Promise<void> {
+    return this.rateLimiter.hit(client.ip ?? 'unknown');
   }
 
   /**

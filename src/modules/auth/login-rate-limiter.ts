@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { withTimeout } from '../../common/with-timeout';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
@@ -20,7 +21,13 @@ export class LoginRateLimiter {
     const now = Date.now();
     const window = Math.floor(now / 60_000);
     const key = `rl:login:${ip}:${window}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 120).exec()) as [[Error | null, number], unknown];
+    let count: number;
+    try {
+      const [[, n]] = (await withTimeout(this.redis.multi().incr(key).expire(key, 120).exec(), 250, 'redis')) as [[Error | null, number], unknown];
+      count = n;
+    } catch {
+      return; // Redis down: sign-in keeps working; the lockout per account (in PostgreSQL) still holds
+    }
     if (count > this.config.loginRateLimitPerMinute) {
       throw AuthErrors.tooManyAttempts(Math.ceil(((window + 1) * 60_000 - now) / 1000));
     }

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource, IsNull, Repository } from 'typeorm';
+import { withTimeout } from '../../common/with-timeout';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
@@ -16,11 +17,16 @@ export interface ClientInfo {
 
 const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const newSecret = (): string => randomBytes(32).toString('base64url');
+/** How long a request waits for Redis on the token check before failing open. */
+export const REDIS_CHECK_TIMEOUT_MS = 250;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Sessions and their rotating refresh tokens. Only hashes are stored. */
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
@@ -93,8 +99,25 @@ export class SessionsService {
     return rows.length;
   }
 
+  /**
+   * Whether a session was ended within the last access-token lifetime. If Redis does not answer
+   * within REDIS_CHECK_TIMEOUT_MS this fails open (the token's signature and expiry still hold, and
+   * tokens live minutes): a Redis outage must not lock every teacher out of the diary.
+   */
   async isRevoked(sessionId: string): Promise<boolean> {
-    return (await this.redis.exists(`revoked-session:${sessionId}`)) === 1;
+    try {
+      return (await withTimeout(this.redis.exists(`revoked-session:${sessionId}`), REDIS_CHECK_TIMEOUT_MS)) === 1;
+    } catch (e) {
+      this.warnRedisDown(e);
+      return false;
+    }
+  }
+
+  private lastRedisWarning = 0;
+  private warnRedisDown(e: unknown): void {
+    if (Date.now() - this.lastRedisWarning < 60_000) return;
+    this.lastRedisWarning = Date.now();
+    this.logger.warn({ err: (e as Error).message }, 'Redis did not answer the revoked-session check; accepting tokens on signature and expiry');
   }
 
   /** Deletes sessions that ended more than `days` ago. */

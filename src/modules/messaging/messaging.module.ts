@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { StorageModule } from '../../core/storage/storage.module';
+import { EventsModule } from '../events/events.module';
 import { AnnouncementsService } from './announcements.service';
 import { ConversationsService } from './conversations.service';
 import { AnnouncementRecipient } from './entities/announcement-recipient.entity';
@@ -17,6 +18,7 @@ import { MessagingOutbox } from './messaging-outbox';
   imports: [
     TypeOrmModule.forFeature([Conversation, ConversationMember, Message, MessageAttachment, Announcement, AnnouncementRecipient]),
     StorageModule,
+    EventsModule,
   ],
   controllers: [MessagingController, AnnouncementsController],
   providers: [ConversationsService, AnnouncementsService, MessagingOutbox],

@@ -35,6 +35,19 @@ export interface LoginCandidate {
   regionId: string | null;
 }
 
+/** What ESIA linking needs about a diary user. */
+export interface UserIdentity {
+  id: string;
+  status: UserStatus;
+  roles: Role[];
+  schoolId: string | null;
+  regionId: string | null;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  birthDate: string | null;
+}
+
 const SCHOOL_ROLES: readonly Role[] = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin];
 
 /** Roles each kind of administrator may hand out. */
@@ -307,6 +320,14 @@ export class UsersService implements OnApplicationBootstrap {
 
   async registerSuccessfulLogin(userId: string): Promise<void> {
     await this.db.query('UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1 AND (failed_login_count <> 0 OR locked_until IS NOT NULL)', [userId]);
+  }
+
+  /** FIO, birth date, status, roles and placement: what ESIA linking compares and checks (no SNILS). */
+  async findIdentity(id: string): Promise<UserIdentity | null> {
+    return this.users.findOne({
+      where: { id },
+      select: { id: true, status: true, roles: true, schoolId: true, regionId: true, lastName: true, firstName: true, middleName: true, birthDate: true },
+    });
   }
 
   /** Roles and placement of a user, for other modules' checks. */

@@ -35,6 +35,15 @@ export class LoginResultView extends TokenPairView {
   @ApiProperty({ type: MeView }) user!: MeView;
 }
 
+export class PasswordLoginResultView extends LoginResultView {
+  @ApiProperty({
+    description:
+      'True during the region\'s ESIA transition period for a user without a Госуслуги link: the frontend offers ' +
+      '"Привязать учетную запись портала Госуслуг" (POST /auth/esia/link-start) or "Пропустить" (keep the tokens)',
+  })
+  esiaLinkSuggested!: boolean;
+}
+
 export class HistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

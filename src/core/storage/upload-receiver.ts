@@ -1,0 +1,202 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request, Response } from 'express';
+import { extname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { AppError, validationFailed } from '../../common/errors/app-error';
+import { flattenValidationErrors } from '../http/validation';
+import { StorageErrors } from './storage.errors';
+import { FILE_STORAGE, FileStorage } from './storage.types';
+
+// multer ships without type declarations here; this is the part of its API we use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const multer = require('multer') as (opts: Record<string, unknown>) => { array(field: string, max: number): Middleware };
+type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+interface MulterFile {
+  fieldname: string;
+  originalname: string;
+  mimetype: string;
+  stream: Readable;
+}
+
+export interface ReceivedFile {
+  /** Storage key (generated). */
+  key: string;
+  size: number;
+  /** The client's file name, cleaned; for display and Content-Disposition only. */
+  originalName: string;
+  contentType: string;
+  extension: string;
+}
+
+export interface UploadSpec {
+  /** Name of the multipart file field. */
+  field: string;
+  maxFiles: number;
+  maxBytes: number;
+  /** Lower-case extension → allowed declared content types. */
+  allowed: Record<string, string[]>;
+  /** Storage area of the written objects. */
+  area: string;
+  /** At least one file is required. */
+  required?: boolean;
+}
+
+/** Known signatures: a file claiming one of these extensions must start with it. */
+const MAGIC: Record<string, Buffer[]> = {
+  pdf: [Buffer.from('%PDF')],
+  png: [Buffer.from([0x89, 0x50, 0x4e, 0x47])],
+  jpg: [Buffer.from([0xff, 0xd8, 0xff])],
+  jpeg: [Buffer.from([0xff, 0xd8, 0xff])],
+  gif: [Buffer.from('GIF8')],
+  docx: [Buffer.from([0x50, 0x4b, 0x03, 0x04])],
+  xlsx: [Buffer.from([0x50, 0x4b, 0x03, 0x04])],
+  pptx: [Buffer.from([0x50, 0x4b, 0x03, 0x04])],
+  odt: [Buffer.from([0x50, 0x4b, 0x03, 0x04])],
+  zip: [Buffer.from([0x50, 0x4b, 0x03, 0x04])],
+};
+const TEXT_EXTENSIONS = new Set(['txt', 'csv', 'md']);
+
+/** Checks the first bytes against the extension (text files: no NUL bytes in the first chunk). */
+class SignatureCheck extends Transform {
+  private head = Buffer.alloc(0);
+  private checked = false;
+  constructor(
+    private readonly ext: string,
+    private readonly onFail: () => Error,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: (e?: Error | null, d?: Buffer) => void): void {
+    if (!this.checked) {
+      this.head = Buffer.concat([this.head, chunk]).subarray(0, 512);
+      if (this.head.length >= 8) {
+        this.checked = true;
+        if (!this.ok()) return cb(this.onFail());
+      }
+    }
+    cb(null, chunk);
+  }
+  override _flush(cb: (e?: Error | null) => void): void {
+    if (!this.checked && !this.ok()) return cb(this.onFail());
+    cb();
+  }
+  private ok(): boolean {
+    const sigs = MAGIC[this.ext];
+    if (sigs) return sigs.some((s) => this.head.subarray(0, s.length).equals(s));
+    if (TEXT_EXTENSIONS.has(this.ext)) return !this.head.includes(0);
+    return true;
+  }
+}
+
+/** Keeps letters, digits and a few safe characters; the name is never used as a path. */
+export function cleanFileName(name: string): string {
+  const base = name.replace(/^.*[\\/]/, '').normalize('NFC');
+  const cleaned = base.replace(/[^\p{L}\p{N} ._()-]+/gu, '_').replace(/\s+/g, ' ').trim().slice(-150);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
+}
+
+/**
+ * Receives multipart/form-data: each file is streamed straight into the storage (size limit,
+ * extension + declared type allow-list, signature check); text fields are validated with a DTO.
+ * Nothing is buffered whole; on any failure every file written so far is removed.
+ */
+@Injectable()
+export class UploadReceiver {
+  constructor(@Inject(FILE_STORAGE) private readonly storage: FileStorage) {}
+
+  async receive<T extends object>(
+    req: Request,
+    res: Response,
+    spec: UploadSpec,
+    fieldsDto?: new () => T,
+  ): Promise<{ fields: T; files: ReceivedFile[] }> {
+    if (!req.is('multipart/form-data')) throw StorageErrors.malformedUpload();
+    const allowedList = Object.keys(spec.allowed).map((e) => `.${e}`);
+    const storage = this.storage;
+    const written: ReceivedFile[] = [];
+    const engine = {
+      _handleFile(_req: Request, file: MulterFile, cb: (err: unknown, info?: Partial<ReceivedFile>) => void): void {
+        const ext = extname(file.originalname).slice(1).toLowerCase();
+        const types = spec.allowed[ext];
+        const mime = (file.mimetype || '').toLowerCase();
+        if (!types || !(types.includes(mime) || mime === 'application/octet-stream')) {
+          file.stream.resume();
+          return cb(StorageErrors.fileTypeNotAllowed(allowedList));
+        }
+        const signature = new SignatureCheck(ext, () => StorageErrors.fileTypeNotAllowed(allowedList));
+        storage
+          .write(file.stream, { area: spec.area, maxBytes: spec.maxBytes, transforms: [signature] })
+          .then((o) => {
+            const info: ReceivedFile = { key: o.key, size: o.size, originalName: cleanFileName(file.originalname), contentType: types[0], extension: ext };
+            written.push(info);
+            cb(null, info);
+          })
+          .catch((e: unknown) => {
+            file.stream.resume();
+            cb(e);
+          });
+      },
+      _removeFile(_req: Request, file: Partial<ReceivedFile>, cb: (err: unknown) => void): void {
+        if (!file.key) return cb(null);
+        storage.remove(file.key).then(() => cb(null), cb);
+      },
+    };
+    const middleware = multer({
+      storage: engine,
+      // Browsers send UTF-8 file names ("задание.pdf"); busboy's default would read them as latin1.
+      defParamCharset: 'utf8',
+      limits: { files: spec.maxFiles, fileSize: spec.maxBytes, fields: 20, fieldSize: 64 * 1024, parts: spec.maxFiles + 20 },
+    }).array(spec.field, spec.maxFiles);
+
+    try {
+      await new Promise<void>((resolve, reject) => middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    } catch (e) {
+      await Promise.all(written.map((f) => storage.remove(f.key).catch(() => undefined)));
+      throw mapUploadError(e, spec);
+    }
+    const files = ((req as unknown as { files?: ReceivedFile[] }).files ?? []).map((f) => ({
+      key: f.key, size: f.size, originalName: f.originalName, contentType: f.contentType, extension: f.extension,
+    }));
+    try {
+      if (spec.required && files.length === 0) throw StorageErrors.fileRequired();
+      const raw = { ...((req.body as Record<string, unknown>) ?? {}) };
+      let fields = raw as T;
+      if (fieldsDto) {
+        fields = plainToInstance(fieldsDto, raw);
+        const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true });
+        if (errors.length) throw validationFailed(flattenValidationErrors(errors));
+      }
+      return { fields, files };
+    } catch (e) {
+      await this.discard(files);
+      throw e;
+    }
+  }
+
+  /** Removes files received for a request that then failed. */
+  async discard(files: ReceivedFile[]): Promise<void> {
+    await Promise.all(files.map((f) => this.storage.remove(f.key).catch(() => undefined)));
+  }
+}
+
+function mapUploadError(e: unknown, spec: UploadSpec): unknown {
+  if (e instanceof AppError) return e;
+  const code = (e as { code?: string } | undefined)?.code;
+  switch (code) {
+    case 'LIMIT_FILE_SIZE':
+      return StorageErrors.fileTooLarge(spec.maxBytes);
+    case 'LIMIT_FILE_COUNT':
+      return StorageErrors.tooManyFiles(spec.maxFiles);
+    case 'LIMIT_UNEXPECTED_FILE':
+      return new AppError('MALFORMED_UPLOAD', `Файлы принимаются только в поле «${spec.field}» (не более ${spec.maxFiles})`, 400);
+    case 'LIMIT_PART_COUNT':
+    case 'LIMIT_FIELD_KEY':
+    case 'LIMIT_FIELD_VALUE':
+    case 'LIMIT_FIELD_COUNT':
+      return StorageErrors.malformedUpload();
+  }
+  if (e instanceof Error && /Unexpected end of form|Malformed part header|Multipart: Boundary not found/i.test(e.message)) return StorageErrors.malformedUpload();
+  return e;
+}

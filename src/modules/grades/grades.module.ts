@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
+import { ScheduleModule } from '../schedule/schedule.module';
+import { AcademicPeriod } from './entities/academic-period.entity';
+import { AttendanceMark } from './entities/attendance-mark.entity';
+import { GradeChange } from './entities/grade-change.entity';
+import { Grade } from './entities/grade.entity';
+import { GradingSettings } from './entities/grading-settings.entity';
+import { IdempotencyKey } from './entities/idempotency-key.entity';
+import { PeriodMark } from './entities/period-mark.entity';
+import { AttendanceController, GradesController } from './grades.controller';
+import { GradesRepository } from './grades.repository';
+import { GradesService } from './grades.service';
+import { IdempotencyService } from './idempotency.service';
+import { GradeImportService } from './import/grade-import.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Grade, GradeChange, AttendanceMark, AcademicPeriod, PeriodMark, GradingSettings, IdempotencyKey]),
+    EventsModule,
+    ScheduleModule,
+  ],
+  controllers: [GradesController, AttendanceController],
+  providers: [GradesService, GradesRepository, IdempotencyService, GradeImportService],
+  exports: [GradesService],
+})
+export class GradesModule {}

@@ -1,0 +1,37 @@
+import { GradeScale } from './entities/grade.entity';
+import { WorkTypeSetting } from './entities/grading-settings.entity';
+
+/** Work types every school starts with (its admin may change names and weights). */
+export const DEFAULT_WORK_TYPES: WorkTypeSetting[] = [
+  { code: 'answer', name: 'Ответ на уроке', weight: 1 },
+  { code: 'homework', name: 'Домашняя работа', weight: 1 },
+  { code: 'independent', name: 'Самостоятельная работа', weight: 1.5 },
+  { code: 'test', name: 'Проверочная работа', weight: 1.5 },
+  { code: 'control', name: 'Контрольная работа', weight: 2 },
+];
+
+export interface SchoolGrading {
+  scale: GradeScale;
+  workTypes: WorkTypeSetting[];
+  roundingThreshold: number;
+}
+
+export const DEFAULT_GRADING: SchoolGrading = { scale: 'five_point', workTypes: DEFAULT_WORK_TYPES, roundingThreshold: 0.5 };
+
+/** API value → stored value on the scale; null when it does not belong to the scale. */
+export function toStoredValue(value: number | string, scale: GradeScale): number | null {
+  if (scale === 'five_point') return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5 ? value : null;
+  if (value === 'pass') return 1;
+  if (value === 'fail') return 0;
+  return null;
+}
+
+/** Stored value → API value. */
+export function toApiValue(value: number, scale: string): number | string {
+  return scale === 'pass_fail' ? (value === 1 ? 'pass' : 'fail') : value;
+}
+
+/** Lower-case, ё→е, single spaces: names compare this way. */
+export function normalizeName(s: string): string {
+  return s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+}

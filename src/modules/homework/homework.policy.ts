@@ -1,0 +1,50 @@
+import { hasRole, Principal } from '../../common/auth/principal';
+import { Role } from '../../common/auth/role';
+import { teachesSql } from '../grades/grades.policy';
+import { classReadableSql, schoolAdminSql, SqlCondition } from '../schedule/schedule.policy';
+
+/**
+ * Homework rows (deny by default; parameter names start with `hp`):
+ * - a homework is readable by whoever may read its class (students, parents, teachers, admins);
+ * - it is writable by the teacher of its class and subject;
+ * - one student's work (submission, files, comment thread) is readable by the student, their
+ *   parents, the teacher of the class and subject, the class teacher and admins.
+ */
+export const homeworkReadableSql = (p: Principal, h: string): SqlCondition => classReadableSql(p, `${h}.class_id`);
+
+export const homeworkWritableSql = (p: Principal, h: string): SqlCondition => teachesSql(p, `${h}.class_id`, `${h}.subject_id`);
+
+export function studentWorkReadableSql(p: Principal, h: string, studentExpr: string): SqlCondition {
+  const parts = [`${studentExpr} = :hpMe`];
+  const params: Record<string, unknown> = { hpMe: p.userId };
+  if (hasRole(p, Role.Parent)) parts.push(`EXISTS (SELECT 1 FROM parent_children hpc WHERE hpc.parent_id = :hpMe AND hpc.child_id = ${studentExpr})`);
+  if (hasRole(p, Role.Teacher, Role.ClassTeacher)) {
+    const t = homeworkWritableSql(p, h);
+    parts.push(t.sql);
+    Object.assign(params, t.params);
+    parts.push(`EXISTS (SELECT 1 FROM class_teachers hct WHERE hct.class_id = ${h}.class_id AND hct.teacher_id = :hpMe)`);
+  }
+  const admin = schoolAdminSql(p, `${h}.school_id`);
+  if (admin.sql !== 'FALSE') {
+    parts.push(admin.sql);
+    Object.assign(params, admin.params);
+  }
+  return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+/** The teacher's overview of a homework (per-student statuses): its teacher, the class teacher, admins. */
+export function homeworkReviewableSql(p: Principal, h: string): SqlCondition {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = { hpMe: p.userId };
+  if (hasRole(p, Role.Teacher, Role.ClassTeacher)) {
+    const t = homeworkWritableSql(p, h);
+    parts.push(t.sql, `EXISTS (SELECT 1 FROM class_teachers hct WHERE hct.class_id = ${h}.class_id AND hct.teacher_id = :hpMe)`);
+    Object.assign(params, t.params);
+  }
+  const admin = schoolAdminSql(p, `${h}.school_id`);
+  if (admin.sql !== 'FALSE') {
+    parts.push(admin.sql);
+    Object.assign(params, admin.params);
+  }
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : 'FALSE', params };
+}

@@ -1,0 +1,26 @@
+/**
+ * FIO comparison for linking (DOMAIN.md "Linking"). Each part is compared after normalising:
+ * case-insensitive, `ё` = `е`, surrounding spaces dropped and inner runs of spaces (incl. NBSP) collapsed.
+ * Middle name (отчество): both empty, or both present and equal. One empty and the other not is a
+ * mismatch — the help page asks for "полное совпадение ФИО", and an absent middle name in the
+ * diary is a profile error the school fixes (FIO_MISMATCH tells the user to ask them).
+ */
+export interface Fio {
+  lastName: string;
+  firstName: string;
+  middleName: string | null | undefined;
+}
+
+export function normalizeNamePart(value: string | null | undefined): string {
+  return (value ?? '').replace(/\s+/gu, ' ').trim().toLocaleLowerCase('ru-RU').replace(/ё/g, 'е');
+}
+
+export function fioMatches(a: Fio, b: Fio): boolean {
+  return (
+    normalizeNamePart(a.lastName) === normalizeNamePart(b.lastName) &&
+    normalizeNamePart(a.firstName) === normalizeNamePart(b.firstName) &&
+    normalizeNamePart(a.middleName) === normalizeNamePart(b.middleName) &&
+    normalizeNamePart(a.lastName) !== '' &&
+    normalizeNamePart(a.firstName) !== ''
+  );
+}

@@ -1,0 +1,188 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Principal } from '../../common/auth/principal';
+import { Role } from '../../common/auth/role';
+import { Client, RequestClient } from '../../common/decorators/client-info.decorator';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Public } from '../../common/decorators/public.decorator';
+import { Roles } from '../../common/decorators/roles.decorator';
+import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+import { Page } from '../../common/pagination/page';
+import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import {
+  AdminEsiaLinkPageView, AdminEsiaLinkView, EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, ListEsiaLinksQueryDto, MyEsiaLinkView,
+} from './dto/linking.dto';
+import { ESIA_FLOW_TTL } from './esia-flow.store';
+import { CallbackOutcome, EsiaSignInService } from './esia-sign-in.service';
+import { EsiaLinksService } from './esia-links.service';
+
+/** The cookie that binds the OAuth state to the browser that started the flow. */
+export const ESIA_FLOW_COOKIE = 'diary_esia_flow';
+const COOKIE_PATH = '/api/v1/auth/esia';
+
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      return /^[A-Za-z0-9_-]{1,100}$/.test(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+@ApiTags('auth: Госуслуги')
+@Controller('auth/esia')
+export class EsiaAuthController {
+  constructor(
+    private readonly esia: EsiaSignInService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get('login')
+  @ApiOperation({
+    summary: '"Войти через Госуслуги": 302 to the ESIA login page',
+    description:
+      'Creates a one-time OAuth state (Redis, 10 minutes) bound to this browser by an httpOnly SameSite=Lax cookie. ' +
+      'With `intent` (from POST /auth/esia/link-start) the flow links the Госуслуги account to the signed-in user ("Привязать"). ' +
+      'If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE.',
+  })
+  @ApiQuery({ name: 'intent', required: false, description: 'Link intent from POST /auth/esia/link-start' })
+  @ApiFoundResponse({ description: 'Location: the ESIA authorization URL (or FRONTEND_URL?error=CODE)' })
+  async login(@Query() query: Record<string, unknown>, @Client() client: RequestClient, @Res() res: Response): Promise<void> {
+    try {
+      const { url, browserSecret } = await this.esia.start(query.intent, client);
+      res.cookie(ESIA_FLOW_COOKIE, browserSecret, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.config.nodeEnv === 'production',
+        path: COOKIE_PATH,
+        maxAge: ESIA_FLOW_TTL.state * 1000,
+      });
+      this.redirect(res, url);
+    } catch (e) {
+      this.redirect(res, this.frontend({ error: e instanceof AppError ? e.code : CommonErrorCode.InternalError }));
+    }
+  }
+
+  @Public()
+  @Get('callback')
+  @ApiOperation({
+    summary: 'ESIA redirect_uri: decides and sends the browser to FRONTEND_URL with one of ?ticket=, ?linkTicket= or ?error=CODE',
+    description:
+      '`ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. ' +
+      '`error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. ' +
+      'No tokens and no personal data ever go into the URL.',
+  })
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'error', required: false })
+  @ApiQuery({ name: 'error_description', required: false })
+  @ApiFoundResponse({ description: 'Location: FRONTEND_URL?ticket=… | ?linkTicket=… | ?error=CODE' })
+  async callback(@Query() query: Record<string, unknown>, @Req() req: Request, @Client() client: RequestClient, @Res() res: Response): Promise<void> {
+    const outcome = await this.esia.callback(query, readCookie(req, ESIA_FLOW_COOKIE), client);
+    res.clearCookie(ESIA_FLOW_COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.config.nodeEnv === 'production', path: COOKIE_PATH });
+    this.redirect(res, this.frontend(outcome));
+  }
+
+  @Public()
+  @Post('exchange')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Swap the sign-in ticket from the callback for the token pair', description: '400 ESIA_STATE_INVALID for an unknown, used or expired ticket' })
+  @ApiOkResponse({ type: EsiaSignInView })
+  exchange(@Body() dto: EsiaExchangeDto, @Client() client: RequestClient): Promise<EsiaSignInView> {
+    return this.esia.exchange(dto.ticket, client);
+  }
+
+  @Public()
+  @Post('link')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Link the Госуслуги account with the diary login and password, and sign in',
+    description:
+      'A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). ' +
+      '403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).',
+  })
+  @ApiOkResponse({ type: EsiaSignInView })
+  link(@Body() dto: EsiaLinkDto, @Client() client: RequestClient): Promise<EsiaSignInView> {
+    return this.esia.linkWithPassword(dto.linkTicket, dto.login, dto.password, client);
+  }
+
+  @Post('link-start')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '"Привязать учетную запись портала Госуслуг": the URL that takes the browser to ESIA for linking to the signed-in user',
+    description: 'The URL is single use (10 minutes). 409 ESIA_ALREADY_LINKED when the user already has a link, 403 ESIA_DISABLED when the region has ESIA off.',
+  })
+  @ApiOkResponse({ type: EsiaLinkStartView })
+  linkStart(@CurrentUser() p: Principal): Promise<EsiaLinkStartView> {
+    return this.esia.linkStart(p);
+  }
+
+  private frontend(outcome: CallbackOutcome): string {
+    const url = new URL(this.config.frontendUrl ?? '/', 'http://invalid');
+    for (const [k, v] of Object.entries(outcome)) url.searchParams.set(k, v);
+    return this.config.frontendUrl ? url.toString() : `${url.pathname}${url.search}`;
+  }
+
+  private redirect(res: Response, url: string): void {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.redirect(302, url);
+  }
+}
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me/esia-link')
+export class MyEsiaLinkController {
+  constructor(private readonly esia: EsiaSignInService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Whether the own account is linked to Госуслуги, when and how' })
+  @ApiOkResponse({ type: MyEsiaLinkView })
+  get(@CurrentUser() p: Principal): Promise<MyEsiaLinkView> {
+    return this.esia.myLink(p.userId);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Unlink the own Госуслуги account; ends the ESIA-based sessions (404 ESIA_LINK_NOT_FOUND without a link)' })
+  @ApiNoContentResponse()
+  unlink(@CurrentUser() p: Principal): Promise<void> {
+    return this.esia.unlinkOwn(p.userId);
+  }
+}
+
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Controller('admin/esia-links')
+@Roles(Role.PlatformAdmin, Role.RegionAdmin, Role.SchoolAdmin)
+export class AdminEsiaLinksController {
+  constructor(
+    private readonly links: EsiaLinksService,
+    private readonly esia: EsiaSignInService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Active Госуслуги links of users in the schools (region) the caller administers: who, when, how' })
+  @ApiOkResponse({ type: AdminEsiaLinkPageView })
+  list(@CurrentUser() p: Principal, @Query() q: ListEsiaLinksQueryDto): Promise<Page<AdminEsiaLinkView>> {
+    return this.links.listForAdmin(p, q);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: "Revoke a link; the user's ESIA-based sessions end at once (404 outside the caller's scope)" })
+  @ApiNoContentResponse()
+  revoke(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<void> {
+    return this.esia.revokeByAdmin(p, id);
+  }
+}

@@ -1,0 +1,44 @@
+import { AppError } from '../../common/errors/app-error';
+import { ESIA_UNAVAILABLE_MESSAGE, EsiaErrorCode } from '../esia/esia.errors';
+import { SIGN_IN_POLICY_MESSAGES, SignInPolicyErrorCode } from '../settings/settings.errors';
+
+export enum LinkingErrorCode {
+  ConsentDenied = 'ESIA_CONSENT_DENIED',
+  FioMismatch = 'FIO_MISMATCH',
+  LevelTooLow = 'ESIA_ACCOUNT_LEVEL_TOO_LOW',
+  AlreadyLinked = 'ESIA_ALREADY_LINKED',
+  StateInvalid = 'ESIA_STATE_INVALID',
+  LinkNotFound = 'ESIA_LINK_NOT_FOUND',
+}
+
+/**
+ * Every refusal of the Госуслуги sign-in and linking, code → Russian text, worded after the Dnevnik.ru
+ * help page (seeds/000-…). The reference web client shows exactly these texts on its error page.
+ */
+export const ESIA_REFUSAL_MESSAGES = {
+  [LinkingErrorCode.ConsentDenied]:
+    'Вы отказались предоставить данные учётной записи портала госуслуг (нажали «Отказать»). Без этого авторизация в Дневнике через портал госуслуг невозможна. Чтобы войти, начните заново и нажмите «Предоставить».',
+  [LinkingErrorCode.FioMismatch]:
+    'ФИО пользователя в Дневнике не совпадают с данными из учётной записи портала госуслуг. Обратитесь к администратору или классному руководителю своей образовательной организации для проверки и корректировки ФИО в профиле. Эта ошибка возникает и тогда, когда родитель использует свою учётную запись на госуслугах для входа в профиль ребёнка (или наоборот): у ребёнка должна быть своя учётная запись на портале госуслуг.',
+  [LinkingErrorCode.LevelTooLow]:
+    'Учётная запись портала госуслуг не соответствует минимальным требованиям для входа в Дневник: пользователям старше 14 лет нужна «Стандартная» или «Подтверждённая» учётная запись (младше 14 лет достаточно «Упрощённой»). Зайдите на портал госуслуг, дополните и подтвердите данные учётной записи и повторите вход.',
+  [LinkingErrorCode.AlreadyLinked]:
+    'Учётная запись портала госуслуг уже связана с другим профилем Дневника. Обратитесь к администратору своей образовательной организации.',
+  [SignInPolicyErrorCode.EsiaDisabled]: SIGN_IN_POLICY_MESSAGES.ESIA_DISABLED,
+  [SignInPolicyErrorCode.PasswordLoginClosed]: SIGN_IN_POLICY_MESSAGES.PASSWORD_LOGIN_CLOSED,
+  [LinkingErrorCode.StateInvalid]: 'Вход через портал госуслуг не завершён: ссылка устарела, уже использована или открыта в другом браузере. Начните вход заново.',
+  [EsiaErrorCode.Unavailable]: ESIA_UNAVAILABLE_MESSAGE,
+} as const;
+
+export type EsiaRefusalCode = keyof typeof ESIA_REFUSAL_MESSAGES;
+export const ESIA_REFUSAL_CODES = Object.keys(ESIA_REFUSAL_MESSAGES) as EsiaRefusalCode[];
+
+export const LinkingErrors = {
+  consentDenied: () => new AppError(LinkingErrorCode.ConsentDenied, ESIA_REFUSAL_MESSAGES.ESIA_CONSENT_DENIED, 403),
+  fioMismatch: () => new AppError(LinkingErrorCode.FioMismatch, ESIA_REFUSAL_MESSAGES.FIO_MISMATCH, 403),
+  levelTooLow: (requiredLevel: 'simplified' | 'standard') =>
+    new AppError(LinkingErrorCode.LevelTooLow, ESIA_REFUSAL_MESSAGES.ESIA_ACCOUNT_LEVEL_TOO_LOW, 403, { requiredLevel }),
+  alreadyLinked: () => new AppError(LinkingErrorCode.AlreadyLinked, ESIA_REFUSAL_MESSAGES.ESIA_ALREADY_LINKED, 409),
+  stateInvalid: () => new AppError(LinkingErrorCode.StateInvalid, ESIA_REFUSAL_MESSAGES.ESIA_STATE_INVALID, 400),
+  linkNotFound: () => new AppError(LinkingErrorCode.LinkNotFound, 'Связь с учётной записью портала госуслуг не найдена', 404),
+};

@@ -1,0 +1,103 @@
+import { Controller, Get, Headers, Inject, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { Principal } from '../../common/auth/principal';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { NotificationView } from './dto/notifications.dto';
+import { NotificationsService } from './notifications.service';
+
+/**
+ * EventSource cannot set headers, so the stream also accepts `?access_token=`. This middleware (bound
+ * to the stream route only) moves it into the Authorization header, where the normal JWT guard checks
+ * it, and removes it from the URL so nothing downstream can log it.
+ */
+export function accessTokenFromQuery(req: Request, _res: Response, next: NextFunction): void {
+  const q = req.url.indexOf('?');
+  if (q >= 0) {
+    const params = new URLSearchParams(req.url.slice(q + 1));
+    const token = params.get('access_token');
+    if (token !== null) {
+      params.delete('access_token');
+      const rest = params.toString();
+      req.url = req.url.slice(0, q) + (rest ? `?${rest}` : '');
+      req.originalUrl = req.originalUrl.split('?')[0] + (rest ? `?${rest}` : '');
+      if (!req.headers.authorization && token) req.headers.authorization = `Bearer ${token}`;
+    }
+  }
+  next();
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('events')
+export class EventsStreamController {
+  constructor(
+    private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'My notifications in real time (Server-Sent Events)',
+    description:
+      'text/event-stream: each new notification is an event `notification` with `id` = notification id and `data` = NotificationView (JSON). ' +
+      'Comment lines (`: ping`) are heartbeats. Authenticate with the Bearer header or, for EventSource, `?access_token=`. ' +
+      'On reconnect the browser sends Last-Event-ID and the missed notifications (up to 100) are sent first.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'access_token', required: false, description: 'Access token, for EventSource which cannot set headers' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiOkResponse({ type: NotificationView, description: 'Stream of `notification` events' })
+  async stream(
+    @CurrentUser() p: Principal,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<void> {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    req.socket.setKeepAlive(true);
+    req.socket.setNoDelay(true);
+
+    let open = true;
+    const write = (chunk: string): void => {
+      if (open) res.write(chunk);
+    };
+    const send = (n: NotificationView): void => write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
+    // buffer live events until the missed ones are out, so the order holds
+    let backlog: NotificationView[] | null = [];
+    const unsubscribe = this.notifications.subscribe(p, {
+      send: (n) => (backlog ? backlog.push(n) : send(n)),
+      end: () => {
+        cleanup();
+        res.end();
+      },
+    });
+    const heartbeat = setInterval(() => write(': ping\n\n'), this.config.notify.sseHeartbeatMs);
+    const cleanup = (): void => {
+      if (!open) return;
+      open = false;
+      clearInterval(heartbeat);
+      unsubscribe();
+    };
+    req.on('close', cleanup);
+    res.on('error', cleanup);
+
+    write(`retry: 3000\n: connected\n\n`);
+    const missed = await this.notifications.missedSince(p, lastEventId).catch(() => []);
+    const sent = new Set<string>();
+    for (const n of missed) {
+      sent.add(n.id);
+      send(n);
+    }
+    const queued = backlog;
+    backlog = null;
+    for (const n of queued) if (!sent.has(n.id)) send(n);
+  }
+}

@@ -1,0 +1,47 @@
+import { Process, Processor } from '@nestjs/bull';
+import type { Job } from 'bull';
+import { JOBS, QUEUES } from '../../../core/queue/queue.constants';
+import { QueueProducer } from '../../../core/queue/queue-producer.service';
+import { NotificationsService } from '../notifications.service';
+
+export interface EventJob {
+  eventId: string;
+}
+
+export interface DigestJob {
+  date: string;
+}
+
+export interface UserDigestJob {
+  userId: string;
+  date: string;
+}
+
+/** Worker: outbox event → notifications (fan-out), and the daily digest. Every handler is safe to run twice. */
+@Processor(QUEUES.notifications)
+export class NotificationsProcessor {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly producer: QueueProducer,
+  ) {}
+
+  @Process({ name: JOBS.notifyEvent.name, concurrency: 4 })
+  handleEvent(job: Job<EventJob>): Promise<{ created: number; pushes: number; skipped?: string }> {
+    return this.notifications.handleEvent(String(job.data.eventId));
+  }
+
+  /** Selects the users who asked for a digest and queues one job each (deterministic job ids). */
+  @Process(JOBS.dailyDigest.name)
+  async dailyDigest(job: Job<DigestJob>): Promise<{ users: number }> {
+    const users = await this.notifications.digestUsers();
+    for (const userId of users) {
+      await this.producer.enqueue<UserDigestJob>('userDigest', { userId, date: job.data.date }, { jobId: `user-digest:${userId}:${job.data.date}` });
+    }
+    return { users: users.length };
+  }
+
+  @Process(JOBS.userDigest.name)
+  userDigest(job: Job<UserDigestJob>): Promise<{ created: boolean; pushes: number }> {
+    return this.notifications.makeDigest(job.data.userId, job.data.date);
+  }
+}

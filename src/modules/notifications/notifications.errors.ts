@@ -1,0 +1,23 @@
+import { AppError } from '../../common/errors/app-error';
+
+export enum NotificationsErrorCode {
+  NotificationNotFound = 'NOTIFICATION_NOT_FOUND',
+  DeviceNotFound = 'DEVICE_NOT_FOUND',
+  DeviceLimit = 'DEVICE_LIMIT_REACHED',
+  InvalidPushEndpoint = 'INVALID_PUSH_ENDPOINT',
+  WebPushOff = 'WEB_PUSH_DISABLED',
+}
+
+export const MAX_DEVICES_PER_USER = 20;
+
+export const NotificationsErrors = {
+  notificationNotFound: () => new AppError(NotificationsErrorCode.NotificationNotFound, 'Уведомление не найдено', 404),
+  deviceNotFound: () => new AppError(NotificationsErrorCode.DeviceNotFound, 'Устройство не найдено', 404),
+  deviceLimit: () =>
+    new AppError(NotificationsErrorCode.DeviceLimit, `Можно подключить не более ${MAX_DEVICES_PER_USER} устройств; удалите лишние`, 409),
+  invalidEndpoint: () =>
+    new AppError(NotificationsErrorCode.InvalidPushEndpoint, 'Адрес подписки Web Push некорректен', 400, [
+      { field: 'endpoint', code: 'invalid', message: 'Нужен адрес https:// сервиса push-уведомлений браузера' },
+    ]),
+  webPushOff: () => new AppError(NotificationsErrorCode.WebPushOff, 'Web Push-уведомления на сервере не настроены', 409),
+};

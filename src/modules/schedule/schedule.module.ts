@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
+import { LessonChange } from './entities/lesson-change.entity';
+import { LessonReminderOptIn } from './entities/lesson-reminder-opt-in.entity';
+import { Lesson } from './entities/lesson.entity';
+import { ScheduleController } from './schedule.controller';
+import { ScheduleRepository } from './schedule.repository';
+import { ScheduleService } from './schedule.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Lesson, LessonChange, LessonReminderOptIn]), EventsModule],
+  controllers: [ScheduleController],
+  providers: [ScheduleService, ScheduleRepository],
+  exports: [ScheduleService],
+})
+export class ScheduleModule {}

@@ -1,0 +1,416 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../../common/auth/principal';
+import { LessonChangeKind } from './entities/lesson-change.entity';
+import { classReadableSql, lessonReadableSql, schoolAdminSql, SqlCondition, teacherReadableSql } from './schedule.policy';
+import { visibleStudentSql } from '../users/users.policy';
+
+/** A lesson as the views need it: its own columns plus names, in one row. */
+export interface LessonRow {
+  id: string;
+  school_id: string;
+  class_id: string;
+  class_name: string;
+  subject_id: string;
+  subject_name: string;
+  teacher_id: string;
+  teacher_name: string;
+  substitute_teacher_id: string | null;
+  substitute_name: string | null;
+  date: string;
+  start_time: string;
+  end_time: string;
+  starts_at: Date;
+  room: string | null;
+  group_name: string | null;
+  topic: string | null;
+  status: 'scheduled' | 'cancelled';
+}
+
+export interface WeekLessonRow extends LessonRow {
+  hw_assigned: Array<{ id: string; text: string; dueDate: string; attachmentCount: number }>;
+  hw_due: Array<{ id: string; text: string; dueDate: string; attachmentCount: number }>;
+  grades: Array<{ id: string; value: number; scale: string; workType: string; weight: string | number; comment: string | null }> | null;
+  attendance: { status: string; reason: string | null } | null;
+  grade_count: number;
+  absence_count: number;
+}
+
+export interface LessonCandidate {
+  date: string;
+  startTime: string;
+  endTime: string;
+  classId: string;
+  teacherId: string;
+  room: string | null;
+  groupName: string | null;
+}
+
+export interface ClashRow {
+  idx: number;
+  id: string;
+  date: string;
+  start_time: string;
+  end_time: string;
+  class_clash: boolean;
+  teacher_clash: boolean;
+  room_clash: boolean;
+}
+
+export interface NewLessonRow extends LessonCandidate {
+  schoolId: string;
+  subjectId: string;
+  startsAt: Date;
+  endsAt: Date;
+  topic: string | null;
+  seriesId: string | null;
+}
+
+/** "Иванова М. П." from the name columns of alias `u`. */
+const shortName = (u: string): string =>
+  `${u}.last_name || ' ' || left(${u}.first_name, 1) || '.' || COALESCE(' ' || left(${u}.middle_name, 1) || '.', '')`;
+
+const LESSON_COLUMNS = `
+  l.id, l.school_id, l.class_id, c.name AS class_name, l.subject_id, sub.name AS subject_name,
+  l.teacher_id, ${shortName('t')} AS teacher_name,
+  l.substitute_teacher_id, CASE WHEN st.id IS NULL THEN NULL ELSE ${shortName('st')} END AS substitute_name,
+  to_char(l.date, 'YYYY-MM-DD') AS date, to_char(l.start_time, 'HH24:MI') AS start_time, to_char(l.end_time, 'HH24:MI') AS end_time,
+  l.starts_at, l.room, l.group_name, l.topic, l.status`;
+
+const LESSON_JOINS = `
+  JOIN classes c ON c.id = l.class_id
+  JOIN subjects sub ON sub.id = l.subject_id
+  JOIN users t ON t.id = l.teacher_id
+  LEFT JOIN users st ON st.id = l.substitute_teacher_id`;
+
+const HOMEWORK_JSON = `json_build_object('id', h.id, 'text', h.text, 'dueDate', to_char(h.due_date, 'YYYY-MM-DD'),
+  'attachmentCount', (SELECT count(*)::int FROM homework_files hf WHERE hf.homework_id = h.id))`;
+
+/** Timetable queries, named for what they answer. All reads are scoped in SQL. */
+@Injectable()
+export class ScheduleRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private run<T>(sql: string, params: Record<string, unknown>, manager: EntityManager = this.db.manager): Promise<T[]> {
+    const [q, values] = this.db.driver.escapeQueryWithParameters(sql, params);
+    return manager.query(q, values);
+  }
+
+  /** Serializes timetable writes of one school, so two clash checks cannot both pass. */
+  async lockSchoolTimetable(tx: EntityManager, schoolId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('lessons:' || $1, 0))`, [schoolId]);
+  }
+
+  /** Existing scheduled lessons that overlap any candidate on class (same group or whole class), teacher or room. */
+  async findClashes(tx: EntityManager, schoolId: string, candidates: LessonCandidate[], exceptLessonId: string | null = null): Promise<ClashRow[]> {
+    if (candidates.length === 0) return [];
+    return tx.query(
+      `WITH c AS (
+         SELECT * FROM unnest($1::int[], $2::date[], $3::time[], $4::time[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
+           AS c(idx, day, start_time, end_time, class_id, teacher_id, room, group_name))
+       SELECT c.idx, l.id, to_char(l.date, 'YYYY-MM-DD') AS date, to_char(l.start_time, 'HH24:MI') AS start_time,
+              to_char(l.end_time, 'HH24:MI') AS end_time,
+              (l.class_id = c.class_id AND (l.group_name IS NULL OR c.group_name IS NULL OR l.group_name = c.group_name)) AS class_clash,
+              (COALESCE(l.substitute_teacher_id, l.teacher_id) = c.teacher_id) AS teacher_clash,
+              (c.room IS NOT NULL AND l.room = c.room) AS room_clash
+         FROM c
+         JOIN lessons l ON l.school_id = $9 AND l.date = c.day AND l.status = 'scheduled'
+                       AND l.start_time < c.end_time AND l.end_time > c.start_time
+                       AND ($10::uuid IS NULL OR l.id <> $10)
+        WHERE (l.class_id = c.class_id AND (l.group_name IS NULL OR c.group_name IS NULL OR l.group_name = c.group_name))
+           OR COALESCE(l.substitute_teacher_id, l.teacher_id) = c.teacher_id
+           OR (c.room IS NOT NULL AND l.room = c.room)
+        ORDER BY c.idx, l.date, l.start_time
+        LIMIT 50`,
+      [
+        candidates.map((_, i) => i),
+        candidates.map((c) => c.date),
+        candidates.map((c) => c.startTime),
+        candidates.map((c) => c.endTime),
+        candidates.map((c) => c.classId),
+        candidates.map((c) => c.teacherId),
+        candidates.map((c) => c.room),
+        candidates.map((c) => c.groupName),
+        schoolId,
+        exceptLessonId,
+      ],
+    );
+  }
+
+  async insertLessons(tx: EntityManager, rows: NewLessonRow[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const out: Array<{ id: string }> = await tx.query(
+        `INSERT INTO lessons (school_id, class_id, subject_id, teacher_id, group_name, date, start_time, end_time, starts_at, ends_at, room, topic, series_id)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date[], $7::time[], $8::time[],
+                              $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::uuid[])
+         RETURNING id`,
+        [
+          chunk.map((r) => r.schoolId), chunk.map((r) => r.classId), chunk.map((r) => r.subjectId), chunk.map((r) => r.teacherId),
+          chunk.map((r) => r.groupName), chunk.map((r) => r.date), chunk.map((r) => r.startTime), chunk.map((r) => r.endTime),
+          chunk.map((r) => r.startsAt.toISOString()), chunk.map((r) => r.endsAt.toISOString()), chunk.map((r) => r.room),
+          chunk.map((r) => r.topic), chunk.map((r) => r.seriesId),
+        ],
+      );
+      ids.push(...out.map((o) => o.id));
+    }
+    return ids;
+  }
+
+  /** A class with its school's time zone, if the caller administers the school. */
+  async findClassForAdmin(p: Principal, classId: string): Promise<{ id: string; school_id: string; tz: string } | null> {
+    const admin = schoolAdminSql(p, 'c.school_id');
+    const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
+      `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz
+         FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
+        WHERE c.id = :classId AND ${admin.sql}`,
+      { classId, ...admin.params },
+    );
+    return row ?? null;
+  }
+
+  /** Which of the ids are subjects of the school, and which are teachers of it. */
+  async findSchoolRefs(schoolId: string, subjectIds: string[], teacherIds: string[]): Promise<{ subjects: Set<string>; teachers: Set<string> }> {
+    const rows: Array<{ kind: string; id: string }> = await this.db.query(
+      `SELECT 'subject' AS kind, id FROM subjects WHERE school_id = $1 AND id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'teacher', id FROM users WHERE school_id = $1 AND id = ANY($3::uuid[]) AND 'teacher' = ANY(roles) AND status = 'active'`,
+      [schoolId, subjectIds, teacherIds],
+    );
+    return {
+      subjects: new Set(rows.filter((r) => r.kind === 'subject').map((r) => r.id)),
+      teachers: new Set(rows.filter((r) => r.kind === 'teacher').map((r) => r.id)),
+    };
+  }
+
+  async findLessonRow(id: string, condition: SqlCondition = { sql: 'TRUE', params: {} }, manager?: EntityManager): Promise<LessonRow | null> {
+    const [row] = await this.run<LessonRow>(
+      `SELECT ${LESSON_COLUMNS} FROM lessons l ${LESSON_JOINS} WHERE l.id = :lessonId AND ${condition.sql}`,
+      { lessonId: id, ...condition.params },
+      manager,
+    );
+    return row ?? null;
+  }
+
+  findLessonReadableBy(p: Principal, id: string): Promise<LessonRow | null> {
+    return this.findLessonRow(id, lessonReadableSql(p, 'l'));
+  }
+
+  /** The lesson, locked for update, if the caller administers its school. */
+  async lockLessonForAdmin(tx: EntityManager, p: Principal, id: string): Promise<(LessonRow & { tz: string }) | null> {
+    const admin = schoolAdminSql(p, 'l.school_id');
+    const [row] = await this.run<{ id: string }>(
+      `SELECT l.id FROM lessons l WHERE l.id = :lessonId AND ${admin.sql} FOR UPDATE`,
+      { lessonId: id, ...admin.params },
+      tx,
+    );
+    if (!row) return null;
+    const lesson = await this.findLessonRow(id, undefined, tx);
+    const [{ tz }] = await tx.query(
+      'SELECT COALESCE(s.timezone, r.timezone) AS tz FROM schools s JOIN regions r ON r.id = s.region_id WHERE s.id = $1',
+      [lesson!.school_id],
+    );
+    return { ...lesson!, tz };
+  }
+
+  async updateLesson(tx: EntityManager, id: string, patch: Record<string, unknown>): Promise<void> {
+    await tx.createQueryBuilder().update('lessons').set({ ...patch, updatedAt: () => 'now()' }).where('id = :id', { id }).execute();
+  }
+
+  async insertChange(
+    tx: EntityManager,
+    row: { lessonId: string; schoolId: string; classId: string; kinds: LessonChangeKind[]; before: object; after: object; reason: string | null; changedBy: string },
+  ): Promise<string> {
+    const [r] = await tx.query(
+      `INSERT INTO lesson_changes (lesson_id, school_id, class_id, kinds, before, after, reason, changed_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [row.lessonId, row.schoolId, row.classId, row.kinds, JSON.stringify(row.before), JSON.stringify(row.after), row.reason, row.changedBy],
+    );
+    return String(r.id);
+  }
+
+  /** Change history, newest first, keyset-paginated by id. */
+  async findChanges(where: { lessonId?: string; classId?: string }, cursor: string | null, limit: number) {
+    return this.db.query(
+      `SELECT lc.id::text AS id, lc.lesson_id, lc.kinds, lc.before, lc.after, lc.reason, lc.changed_at,
+              lc.changed_by, CASE WHEN u.id IS NULL THEN NULL ELSE ${shortName('u')} END AS changed_by_name
+         FROM lesson_changes lc LEFT JOIN users u ON u.id = lc.changed_by
+        WHERE ${where.lessonId ? 'lc.lesson_id = $1' : 'lc.class_id = $1'} AND ($2::bigint IS NULL OR lc.id < $2)
+        ORDER BY lc.id DESC LIMIT $3`,
+      [where.lessonId ?? where.classId, cursor, limit],
+    ) as Promise<Array<{ id: string; lesson_id: string; kinds: string[]; before: object; after: object; reason: string | null; changed_at: Date; changed_by: string | null; changed_by_name: string | null }>>;
+  }
+
+  async isClassReadable(p: Principal, classId: string): Promise<{ id: string; tz: string } | null> {
+    const cond = classReadableSql(p, 'c.id');
+    const [row] = await this.run<{ id: string; tz: string }>(
+      `SELECT c.id, COALESCE(s.timezone, r.timezone) AS tz FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
+        WHERE c.id = :classId AND ${cond.sql}`,
+      { classId, ...cond.params },
+    );
+    return row ?? null;
+  }
+
+  /** The student (visible to the caller) with their current class and school time zone. */
+  async findStudentContext(p: Principal, studentId: string): Promise<{ id: string; class_id: string | null; tz: string } | null> {
+    const visible = visibleStudentSql(p, 'u');
+    const [row] = await this.run<{ id: string; class_id: string | null; tz: string }>(
+      `SELECT u.id, e.class_id, COALESCE(s.timezone, r.timezone) AS tz
+         FROM users u
+         JOIN schools s ON s.id = u.school_id JOIN regions r ON r.id = s.region_id
+         LEFT JOIN enrolments e ON e.student_id = u.id AND e.ended_at IS NULL
+        WHERE u.id = :studentId AND 'student' = ANY(u.roles) AND ${visible.sql}`,
+      { studentId, ...visible.params },
+    );
+    return row ?? null;
+  }
+
+  async findTeacherContext(p: Principal, teacherId: string): Promise<{ id: string; tz: string } | null> {
+    const cond = teacherReadableSql(p, 'u');
+    const [row] = await this.run<{ id: string; tz: string }>(
+      `SELECT u.id, COALESCE(s.timezone, r.timezone) AS tz
+         FROM users u JOIN schools s ON s.id = u.school_id JOIN regions r ON r.id = s.region_id
+        WHERE u.id = :teacherId AND 'teacher' = ANY(u.roles) AND ${cond.sql}`,
+      { teacherId, ...cond.params },
+    );
+    return row ?? null;
+  }
+
+  /**
+   * One week of lessons with, per lesson, its homework (set at it and due for it) and either the
+   * student's grades and attendance mark or the lesson's grade/absence counts. One query whatever
+   * the week holds.
+   */
+  async findWeek(
+    filter: { classId: string } | { teacherId: string },
+    from: string,
+    to: string,
+    studentId: string | null,
+  ): Promise<WeekLessonRow[]> {
+    const where = 'classId' in filter ? 'l.class_id = :wClass' : '(l.teacher_id = :wTeacher OR l.substitute_teacher_id = :wTeacher)';
+    const perStudent = studentId
+      ? `COALESCE((SELECT json_agg(json_build_object('id', g.id, 'value', g.value, 'scale', g.scale, 'workType', g.work_type,
+                     'weight', g.weight, 'comment', g.comment) ORDER BY g.created_at)
+                     FROM grades g WHERE g.lesson_id = l.id AND g.student_id = :wStudent AND g.deleted_at IS NULL), '[]'::json) AS grades,
+         (SELECT json_build_object('status', a.status, 'reason', a.reason)
+            FROM attendance a WHERE a.lesson_id = l.id AND a.student_id = :wStudent AND a.status <> 'present') AS attendance,
+         0 AS grade_count, 0 AS absence_count`
+      : `NULL::json AS grades, NULL::json AS attendance,
+         (SELECT count(*)::int FROM grades g WHERE g.lesson_id = l.id AND g.deleted_at IS NULL) AS grade_count,
+         (SELECT count(*)::int FROM attendance a WHERE a.lesson_id = l.id AND a.status IN ('absent', 'late')) AS absence_count`;
+    return this.run<WeekLessonRow>(
+      `SELECT ${LESSON_COLUMNS},
+              COALESCE((SELECT json_agg(${HOMEWORK_JSON} ORDER BY h.created_at)
+                          FROM homework h WHERE h.lesson_id = l.id), '[]'::json) AS hw_assigned,
+              COALESCE((SELECT json_agg(${HOMEWORK_JSON} ORDER BY h.created_at)
+                          FROM homework h WHERE h.class_id = l.class_id AND h.due_date = l.date AND h.subject_id = l.subject_id
+                           AND h.lesson_id IS DISTINCT FROM l.id), '[]'::json) AS hw_due,
+              ${perStudent}
+         FROM lessons l ${LESSON_JOINS}
+        WHERE ${where} AND l.date BETWEEN :wFrom AND :wTo
+        ORDER BY l.date, l.start_time, c.name`,
+      { wClass: 'classId' in filter ? filter.classId : undefined, wTeacher: 'teacherId' in filter ? filter.teacherId : undefined, wStudent: studentId, wFrom: from, wTo: to },
+    );
+  }
+
+  /** The student's grades of a date range not attached to a lesson (imports, homework graded later). */
+  async findUnattachedGrades(studentId: string, from: string, to: string) {
+    return this.db.query(
+      `SELECT g.id, g.value, g.scale, g.work_type, g.weight, g.comment, to_char(g.date, 'YYYY-MM-DD') AS date, g.subject_id, sub.name AS subject_name
+         FROM grades g JOIN subjects sub ON sub.id = g.subject_id
+        WHERE g.student_id = $1 AND g.date BETWEEN $2 AND $3 AND g.lesson_id IS NULL AND g.deleted_at IS NULL
+        ORDER BY g.date, g.created_at`,
+      [studentId, from, to],
+    ) as Promise<Array<{ id: string; value: number; scale: string; work_type: string; weight: string; comment: string | null; date: string; subject_id: string; subject_name: string }>>;
+  }
+
+  // ---- reminders ------------------------------------------------------------------------------
+
+  async setReminderOptIn(userId: string, enabled: boolean): Promise<void> {
+    if (enabled) await this.db.query('INSERT INTO lesson_reminder_opt_ins (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
+    else await this.db.query('DELETE FROM lesson_reminder_opt_ins WHERE user_id = $1', [userId]);
+  }
+
+  async isReminderOptedIn(userId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM lesson_reminder_opt_ins WHERE user_id = $1', [userId]);
+    return rows.length > 0;
+  }
+
+  /** Scheduled lessons starting in [from, to). */
+  async findLessonsStartingBetween(from: Date, to: Date): Promise<Array<{ id: string; starts_at: Date }>> {
+    return this.db.query(
+      `SELECT id, starts_at FROM lessons WHERE status = 'scheduled' AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at LIMIT 20000`,
+      [from, to],
+    );
+  }
+
+  /** Opted-in people of a lesson: its current students, their parents, and the teacher giving it. */
+  async findReminderRecipients(tx: EntityManager, lessonId: string): Promise<string[]> {
+    const rows: Array<{ user_id: string }> = await tx.query(
+      `WITH l AS (SELECT class_id, COALESCE(substitute_teacher_id, teacher_id) AS teacher_id FROM lessons WHERE id = $1),
+            people AS (
+              SELECT e.student_id AS user_id FROM enrolments e JOIN l ON e.class_id = l.class_id WHERE e.ended_at IS NULL
+              UNION SELECT pc.parent_id FROM parent_children pc JOIN enrolments e ON e.student_id = pc.child_id AND e.ended_at IS NULL JOIN l ON e.class_id = l.class_id
+              UNION SELECT teacher_id FROM l)
+       SELECT p.user_id FROM people p JOIN lesson_reminder_opt_ins o ON o.user_id = p.user_id ORDER BY p.user_id`,
+      [lessonId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  async findLessonForReminder(tx: EntityManager, lessonId: string): Promise<{ id: string; school_id: string; status: string; starts_at: Date } | null> {
+    const [row] = await tx.query('SELECT id, school_id, status, starts_at FROM lessons WHERE id = $1', [lessonId]);
+    return row ?? null;
+  }
+
+  // ---- for the grades and homework modules -----------------------------------------------------
+
+  /** Lesson facts other modules need to check a write (no access check here). */
+  async findLessonFacts(id: string, manager?: EntityManager): Promise<LessonFacts | null> {
+    const [row] = await (manager ?? this.db.manager).query(
+      `SELECT id, school_id AS "schoolId", class_id AS "classId", subject_id AS "subjectId", teacher_id AS "teacherId",
+              substitute_teacher_id AS "substituteTeacherId", to_char(date, 'YYYY-MM-DD') AS date, status, starts_at AS "startsAt"
+         FROM lessons WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Lessons of a class and subject in a date range, in order (the journal's columns). */
+  async findClassSubjectLessons(classId: string, subjectId: string, from: string, to: string): Promise<LessonFacts[]> {
+    return this.db.query(
+      `SELECT id, school_id AS "schoolId", class_id AS "classId", subject_id AS "subjectId", teacher_id AS "teacherId",
+              substitute_teacher_id AS "substituteTeacherId", to_char(date, 'YYYY-MM-DD') AS date, status, starts_at AS "startsAt",
+              to_char(start_time, 'HH24:MI') AS "startTime", topic
+         FROM lessons WHERE class_id = $1 AND subject_id = $2 AND date BETWEEN $3 AND $4
+        ORDER BY date, start_time LIMIT 2000`,
+      [classId, subjectId, from, to],
+    );
+  }
+
+  /** First scheduled lesson of class + subject on each given date (grade import links rows to lessons). */
+  async findFirstLessonsByDate(classId: string, from: string, to: string): Promise<Array<{ id: string; subject_id: string; date: string }>> {
+    return this.db.query(
+      `SELECT DISTINCT ON (subject_id, date) id, subject_id, to_char(date, 'YYYY-MM-DD') AS date
+         FROM lessons WHERE class_id = $1 AND date BETWEEN $2 AND $3 AND status = 'scheduled'
+        ORDER BY subject_id, date, start_time`,
+      [classId, from, to],
+    );
+  }
+}
+
+export interface LessonFacts {
+  id: string;
+  schoolId: string;
+  classId: string;
+  subjectId: string;
+  teacherId: string;
+  substituteTeacherId: string | null;
+  date: string;
+  status: 'scheduled' | 'cancelled';
+  startsAt: Date;
+  startTime?: string;
+  topic?: string | null;
+}

@@ -1,0 +1,403 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../../common/auth/principal';
+import { OutboxService } from '../events/outbox.service';
+import {
+  CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonChangeView, LessonView, TermPatternResult, UpdateLessonDto, WeekLessonView, WeekView,
+} from './dto/schedule.dto';
+import { LessonChangeKind } from './entities/lesson-change.entity';
+import { ClashDetail, ScheduleErrors } from './schedule.errors';
+import { LessonCandidate, LessonFacts, LessonRow, NewLessonRow, ScheduleRepository, WeekLessonRow } from './schedule.repository';
+import { addDays, daysBetween, isoWeekday, resolveWeek, zonedToUtc } from './school-time';
+
+export const MAX_PATTERN_DAYS = 200;
+
+/** The timetable: lessons, clash checks, changes with history and events, week views, reminders. */
+@Injectable()
+export class ScheduleService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: ScheduleRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  // ---- timetable administration ----------------------------------------------------------------
+
+  async createLesson(p: Principal, dto: CreateLessonDto): Promise<LessonView> {
+    const cls = await this.repo.findClassForAdmin(p, dto.classId);
+    if (!cls) throw ScheduleErrors.classNotFound();
+    checkTimes(dto.startTime, dto.endTime);
+    await this.checkRefs(cls.school_id, [dto.subjectId], [dto.teacherId]);
+    const row = toNewLesson(cls.school_id, cls.tz, dto.classId, dto, dto.date, null);
+    const [id] = await this.db.transaction(async (tx) => {
+      await this.repo.lockSchoolTimetable(tx, cls.school_id);
+      const clashes = await this.repo.findClashes(tx, cls.school_id, [row]);
+      if (clashes.length) throw ScheduleErrors.clash(clashes.map(toClashDetail));
+      return this.repo.insertLessons(tx, [row]);
+    });
+    return toLessonView((await this.repo.findLessonRow(id))!);
+  }
+
+  /** A weekly pattern repeated over a date range (a term's timetable), all or nothing. */
+  async createTermPattern(p: Principal, dto: CreateTermPatternDto): Promise<TermPatternResult> {
+    const cls = await this.repo.findClassForAdmin(p, dto.classId);
+    if (!cls) throw ScheduleErrors.classNotFound();
+    const span = daysBetween(dto.from, dto.to);
+    if (span < 0) throw ScheduleErrors.invalid('to', 'Дата окончания раньше даты начала');
+    if (span > MAX_PATTERN_DAYS) throw ScheduleErrors.invalid('to', `Период не может быть длиннее ${MAX_PATTERN_DAYS} дней`);
+    dto.items.forEach((it, i) => checkTimes(it.startTime, it.endTime, `items.${i}`));
+    await this.checkRefs(cls.school_id, dto.items.map((i) => i.subjectId), dto.items.map((i) => i.teacherId));
+    const skip = new Set(dto.skipDates ?? []);
+    const seriesId = randomUUID();
+    const rows: NewLessonRow[] = [];
+    for (let d = dto.from; d <= dto.to; d = addDays(d, 1)) {
+      if (skip.has(d)) continue;
+      const wd = isoWeekday(d);
+      for (const it of dto.items) if (it.weekday === wd) rows.push(toNewLesson(cls.school_id, cls.tz, dto.classId, it, d, seriesId));
+    }
+    if (rows.length === 0) throw ScheduleErrors.invalid('items', 'В указанном периоде нет ни одного дня из шаблона');
+    const inner = clashesWithin(rows);
+    if (inner.length) throw ScheduleErrors.clash(inner);
+    await this.db.transaction(async (tx) => {
+      await this.repo.lockSchoolTimetable(tx, cls.school_id);
+      const clashes = await this.repo.findClashes(tx, cls.school_id, rows);
+      if (clashes.length) throw ScheduleErrors.clash(clashes.map(toClashDetail));
+      await this.repo.insertLessons(tx, rows);
+    });
+    return { seriesId, created: rows.length, from: dto.from, to: dto.to };
+  }
+
+  async getLesson(p: Principal, id: string): Promise<LessonView> {
+    const row = await this.repo.findLessonReadableBy(p, id);
+    if (!row) throw ScheduleErrors.lessonNotFound();
+    return toLessonView(row);
+  }
+
+  /** Move, substitute, change room or topic; every change is kept in the history and announced as an event. */
+  async updateLesson(p: Principal, id: string, dto: UpdateLessonDto): Promise<LessonView> {
+    await this.db.transaction(async (tx) => {
+      const current = await this.repo.lockLessonForAdmin(tx, p, id);
+      if (!current) throw ScheduleErrors.lessonNotFound();
+      await this.repo.lockSchoolTimetable(tx, current.school_id);
+      const next = {
+        date: dto.date ?? current.date,
+        startTime: dto.startTime ?? current.start_time,
+        endTime: dto.endTime ?? current.end_time,
+        room: dto.room !== undefined ? dto.room : current.room,
+        substituteTeacherId: dto.substituteTeacherId !== undefined ? dto.substituteTeacherId : current.substitute_teacher_id,
+      };
+      if (next.substituteTeacherId === current.teacher_id) next.substituteTeacherId = null;
+      checkTimes(next.startTime, next.endTime);
+      const kinds: LessonChangeKind[] = [];
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      const note = (field: string, old: unknown, now: unknown): boolean => {
+        if (old === now) return false;
+        before[field] = old;
+        after[field] = now;
+        return true;
+      };
+      const moved = [note('date', current.date, next.date), note('startTime', current.start_time, next.startTime), note('endTime', current.end_time, next.endTime)];
+      if (moved.some(Boolean)) kinds.push('moved');
+      if (note('substituteTeacherId', current.substitute_teacher_id, next.substituteTeacherId)) kinds.push('substituted');
+      if (note('room', current.room, next.room)) kinds.push('room_changed');
+      const topicChanged = dto.topic !== undefined && dto.topic !== (current.topic ?? '');
+      if (kinds.length === 0 && !topicChanged) throw ScheduleErrors.nothingChanged();
+      if (kinds.length && current.status === 'cancelled') throw ScheduleErrors.cancelled();
+      if (next.substituteTeacherId && next.substituteTeacherId !== current.substitute_teacher_id) {
+        await this.checkRefs(current.school_id, [], [next.substituteTeacherId], 'substituteTeacherId');
+      }
+      if (kinds.length) {
+        const clashes = await this.repo.findClashes(
+          tx,
+          current.school_id,
+          [{ date: next.date, startTime: next.startTime, endTime: next.endTime, classId: current.class_id, teacherId: next.substituteTeacherId ?? current.teacher_id, room: next.room, groupName: current.group_name }],
+          id,
+        );
+        if (clashes.length) throw ScheduleErrors.clash(clashes.map(toClashDetail));
+      }
+      const startsAt = zonedToUtc(next.date, next.startTime, current.tz);
+      const endsAt = zonedToUtc(next.date, next.endTime, current.tz);
+      await this.repo.updateLesson(tx, id, {
+        date: next.date, startTime: next.startTime, endTime: next.endTime, startsAt, endsAt, room: next.room,
+        substituteTeacherId: next.substituteTeacherId, ...(dto.topic !== undefined ? { topic: dto.topic || null } : {}),
+      });
+      if (kinds.length) await this.recordChange(tx, p, current, kinds, before, after, dto.reason ?? null);
+    });
+    return toLessonView((await this.repo.findLessonRow(id))!);
+  }
+
+  async setCancelled(p: Principal, id: string, cancelled: boolean, reason: string | null): Promise<LessonView> {
+    await this.db.transaction(async (tx) => {
+      const current = await this.repo.lockLessonForAdmin(tx, p, id);
+      if (!current) throw ScheduleErrors.lessonNotFound();
+      const status = cancelled ? 'cancelled' : 'scheduled';
+      if (current.status === status) throw ScheduleErrors.nothingChanged();
+      if (!cancelled) {
+        await this.repo.lockSchoolTimetable(tx, current.school_id);
+        const clashes = await this.repo.findClashes(
+          tx,
+          current.school_id,
+          [{ date: current.date, startTime: current.start_time, endTime: current.end_time, classId: current.class_id, teacherId: current.substitute_teacher_id ?? current.teacher_id, room: current.room, groupName: current.group_name }],
+          id,
+        );
+        if (clashes.length) throw ScheduleErrors.clash(clashes.map(toClashDetail));
+      }
+      await this.repo.updateLesson(tx, id, { status });
+      await this.recordChange(tx, p, current, [cancelled ? 'cancelled' : 'restored'], { status: current.status }, { status }, reason);
+    });
+    return toLessonView((await this.repo.findLessonRow(id))!);
+  }
+
+  private async recordChange(
+    tx: EntityManager, p: Principal, lesson: LessonRow, kinds: LessonChangeKind[], before: object, after: object, reason: string | null,
+  ): Promise<void> {
+    const changeId = await this.repo.insertChange(tx, {
+      lessonId: lesson.id, schoolId: lesson.school_id, classId: lesson.class_id, kinds, before, after, reason, changedBy: p.userId,
+    });
+    await this.outbox.record(tx, {
+      type: 'lesson.changed',
+      aggregateType: 'lesson',
+      aggregateId: lesson.id,
+      schoolId: lesson.school_id,
+      actorId: p.userId,
+      payload: { lessonId: lesson.id, classId: lesson.class_id, subjectId: lesson.subject_id, changeId, kinds, before, after },
+      idempotencyKey: `lesson.changed:${changeId}`,
+    });
+  }
+
+  // ---- history ------------------------------------------------------------------------------------
+
+  async lessonChanges(p: Principal, lessonId: string, cursor: string | null, limit: number): Promise<LessonChangePage> {
+    if (!(await this.repo.findLessonReadableBy(p, lessonId))) throw ScheduleErrors.lessonNotFound();
+    return toChangePage(await this.repo.findChanges({ lessonId }, cursor, limit), limit);
+  }
+
+  async classChanges(p: Principal, classId: string, cursor: string | null, limit: number): Promise<LessonChangePage> {
+    if (!(await this.repo.isClassReadable(p, classId))) throw ScheduleErrors.classNotFound();
+    return toChangePage(await this.repo.findChanges({ classId }, cursor, limit), limit);
+  }
+
+  // ---- week views -----------------------------------------------------------------------------
+
+  async studentWeek(p: Principal, studentId: string, week: string | undefined): Promise<WeekView> {
+    const ctx = await this.repo.findStudentContext(p, studentId);
+    if (!ctx) throw ScheduleErrors.studentNotFound();
+    const range = resolveWeek(week, ctx.tz);
+    if (!range) throw ScheduleErrors.invalidWeek();
+    if (!ctx.class_id) throw ScheduleErrors.studentHasNoClass();
+    const [lessons, other] = await Promise.all([
+      this.repo.findWeek({ classId: ctx.class_id }, range.from, range.to, studentId),
+      this.repo.findUnattachedGrades(studentId, range.from, range.to),
+    ]);
+    return {
+      ...range,
+      timezone: ctx.tz,
+      days: toDays(range.from, lessons, true),
+      otherGrades: other.map((g) => ({
+        id: g.id, value: gradeValue(g.value, g.scale), workType: g.work_type, weight: Number(g.weight), comment: g.comment, date: g.date,
+        subject: { id: g.subject_id, name: g.subject_name },
+      })),
+    };
+  }
+
+  async teacherWeek(p: Principal, teacherId: string, week: string | undefined): Promise<WeekView> {
+    const ctx = await this.repo.findTeacherContext(p, teacherId);
+    if (!ctx) throw ScheduleErrors.teacherNotFound();
+    const range = resolveWeek(week, ctx.tz);
+    if (!range) throw ScheduleErrors.invalidWeek();
+    const lessons = await this.repo.findWeek({ teacherId }, range.from, range.to, null);
+    return { ...range, timezone: ctx.tz, days: toDays(range.from, lessons, false), otherGrades: [] };
+  }
+
+  async classWeek(p: Principal, classId: string, week: string | undefined): Promise<WeekView> {
+    const ctx = await this.repo.isClassReadable(p, classId);
+    if (!ctx) throw ScheduleErrors.classNotFound();
+    const range = resolveWeek(week, ctx.tz);
+    if (!range) throw ScheduleErrors.invalidWeek();
+    const lessons = await this.repo.findWeek({ classId }, range.from, range.to, null);
+    return { ...range, timezone: ctx.tz, days: toDays(range.from, lessons, false), otherGrades: [] };
+  }
+
+  // ---- reminders ------------------------------------------------------------------------------
+
+  setReminders(p: Principal, enabled: boolean): Promise<void> {
+    return this.repo.setReminderOptIn(p.userId, enabled);
+  }
+
+  remindersEnabled(p: Principal): Promise<boolean> {
+    return this.repo.isReminderOptedIn(p.userId);
+  }
+
+  /** Scheduled lessons whose start falls in the window (the reminder cron's selection). */
+  lessonsStartingBetween(from: Date, to: Date): Promise<Array<{ id: string; starts_at: Date }>> {
+    return this.repo.findLessonsStartingBetween(from, to);
+  }
+
+  /**
+   * Records the "lesson in N minutes" event for the opted-in people of a lesson, once: the job
+   * re-reads the lesson (skips a cancelled or moved one) and the outbox key is unique per lesson start.
+   */
+  async recordReminder(lessonId: string, startsAtMs: number): Promise<{ recorded: boolean; recipients: number; skipped?: string }> {
+    return this.db.transaction(async (tx) => {
+      const lesson = await this.repo.findLessonForReminder(tx, lessonId);
+      if (!lesson) return { recorded: false, recipients: 0, skipped: 'lesson-gone' };
+      if (lesson.status !== 'scheduled') return { recorded: false, recipients: 0, skipped: 'cancelled' };
+      if (new Date(lesson.starts_at).getTime() !== startsAtMs) return { recorded: false, recipients: 0, skipped: 'moved' };
+      const userIds = await this.repo.findReminderRecipients(tx, lessonId);
+      if (userIds.length === 0) return { recorded: false, recipients: 0, skipped: 'no-recipients' };
+      const recorded = await this.outbox.record(tx, {
+        type: 'lesson.reminder',
+        aggregateType: 'lesson',
+        aggregateId: lessonId,
+        schoolId: lesson.school_id,
+        actorId: null,
+        payload: { lessonId, startsAt: new Date(startsAtMs).toISOString(), userIds },
+        idempotencyKey: `lesson.reminder:${lessonId}:${startsAtMs}`,
+      });
+      return { recorded, recipients: userIds.length };
+    });
+  }
+
+  // ---- for the grades and homework modules ----------------------------------------------------
+
+  lessonFacts(id: string, manager?: EntityManager): Promise<LessonFacts | null> {
+    return this.repo.findLessonFacts(id, manager);
+  }
+
+  classSubjectLessons(classId: string, subjectId: string, from: string, to: string): Promise<LessonFacts[]> {
+    return this.repo.findClassSubjectLessons(classId, subjectId, from, to);
+  }
+
+  firstLessonsByDate(classId: string, from: string, to: string): Promise<Array<{ id: string; subject_id: string; date: string }>> {
+    return this.repo.findFirstLessonsByDate(classId, from, to);
+  }
+
+  /** Class id and school time zone if the caller may read the class; otherwise null. */
+  readableClass(p: Principal, classId: string): Promise<{ id: string; tz: string } | null> {
+    return this.repo.isClassReadable(p, classId);
+  }
+
+  async readableLesson(p: Principal, lessonId: string): Promise<LessonView | null> {
+    const row = await this.repo.findLessonReadableBy(p, lessonId);
+    return row ? toLessonView(row) : null;
+  }
+
+  private async checkRefs(schoolId: string, subjectIds: string[], teacherIds: string[], teacherField = 'teacherId'): Promise<void> {
+    const found = await this.repo.findSchoolRefs(schoolId, [...new Set(subjectIds)], [...new Set(teacherIds)]);
+    if (subjectIds.some((id) => !found.subjects.has(id))) throw ScheduleErrors.invalid('subjectId', 'Предмет не найден в этой школе');
+    if (teacherIds.some((id) => !found.teachers.has(id))) throw ScheduleErrors.invalid(teacherField, 'Учитель не найден в этой школе');
+  }
+}
+
+// ---- pure helpers ---------------------------------------------------------------------------------
+
+function checkTimes(start: string, end: string, field = ''): void {
+  if (end <= start) throw ScheduleErrors.invalid(field ? `${field}.endTime` : 'endTime', 'Урок должен заканчиваться позже, чем начинается');
+}
+
+function toNewLesson(
+  schoolId: string, tz: string, classId: string,
+  it: { subjectId: string; teacherId: string; startTime: string; endTime: string; room?: string; groupName?: string; topic?: string },
+  date: string, seriesId: string | null,
+): NewLessonRow {
+  return {
+    schoolId, classId, subjectId: it.subjectId, teacherId: it.teacherId, date, startTime: it.startTime, endTime: it.endTime,
+    startsAt: zonedToUtc(date, it.startTime, tz), endsAt: zonedToUtc(date, it.endTime, tz),
+    room: it.room ?? null, groupName: it.groupName ?? null, topic: it.topic ?? null, seriesId,
+  };
+}
+
+/** Clashes among lessons of the same request (a pattern that collides with itself). */
+export function clashesWithin(rows: LessonCandidate[]): ClashDetail[] {
+  const out: ClashDetail[] = [];
+  const byDate = new Map<string, number[]>();
+  rows.forEach((r, i) => byDate.set(r.date, [...(byDate.get(r.date) ?? []), i]));
+  for (const idxs of byDate.values()) {
+    for (let a = 0; a < idxs.length; a++) {
+      for (let b = a + 1; b < idxs.length; b++) {
+        const x = rows[idxs[a]];
+        const y = rows[idxs[b]];
+        if (!(x.startTime < y.endTime && x.endTime > y.startTime)) continue;
+        const reasons: ClashDetail['reasons'] = [];
+        if (x.classId === y.classId && (!x.groupName || !y.groupName || x.groupName === y.groupName)) reasons.push('class');
+        if (x.teacherId === y.teacherId) reasons.push('teacher');
+        if (x.room && x.room === y.room) reasons.push('room');
+        if (reasons.length) out.push({ lessonId: null, requestIndex: idxs[a], with: idxs[b], date: x.date, startTime: y.startTime, endTime: y.endTime, reasons });
+        if (out.length >= 50) return out;
+      }
+    }
+  }
+  return out;
+}
+
+function toClashDetail(c: { idx: number; id: string; date: string; start_time: string; end_time: string; class_clash: boolean; teacher_clash: boolean; room_clash: boolean }): ClashDetail {
+  const reasons: ClashDetail['reasons'] = [];
+  if (c.class_clash) reasons.push('class');
+  if (c.teacher_clash) reasons.push('teacher');
+  if (c.room_clash) reasons.push('room');
+  return { lessonId: c.id, requestIndex: c.idx, date: c.date, startTime: c.start_time, endTime: c.end_time, reasons };
+}
+
+export function gradeValue(value: number, scale: string): number | string {
+  if (scale === 'pass_fail') return value === 1 ? 'pass' : 'fail';
+  return value;
+}
+
+export function toLessonView(r: LessonRow): LessonView {
+  return {
+    id: r.id,
+    schoolId: r.school_id,
+    class: { id: r.class_id, name: r.class_name },
+    subject: { id: r.subject_id, name: r.subject_name },
+    teacher: { id: r.teacher_id, shortName: r.teacher_name },
+    substituteTeacher: r.substitute_teacher_id ? { id: r.substitute_teacher_id, shortName: r.substitute_name ?? '' } : null,
+    date: r.date,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    startsAt: new Date(r.starts_at).toISOString(),
+    room: r.room,
+    groupName: r.group_name,
+    topic: r.topic,
+    status: r.status,
+  };
+}
+
+function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekView['days'] {
+  const days: WeekView['days'] = Array.from({ length: 7 }, (_, i) => ({ date: addDays(from, i), weekday: i + 1, lessons: [] as WeekLessonView[] }));
+  for (const r of rows) {
+    const day = days.find((d) => d.date === r.date);
+    if (!day) continue;
+    day.lessons.push({
+      ...toLessonView(r),
+      homeworkAssigned: r.hw_assigned,
+      homeworkDue: r.hw_due,
+      grades: perStudent
+        ? (r.grades ?? []).map((g) => ({ id: g.id, value: gradeValue(g.value, g.scale), workType: g.workType, weight: Number(g.weight), comment: g.comment }))
+        : [],
+      attendance: perStudent ? r.attendance : null,
+      gradeCount: perStudent ? (r.grades ?? []).length : r.grade_count,
+      absenceCount: perStudent ? (r.attendance && r.attendance.status !== 'excused' ? 1 : 0) : r.absence_count,
+    });
+  }
+  return days;
+}
+
+function toChangePage(
+  rows: Array<{ id: string; lesson_id: string; kinds: string[]; before: object; after: object; reason: string | null; changed_at: Date; changed_by: string | null; changed_by_name: string | null }>,
+  limit: number,
+): LessonChangePage {
+  const items: LessonChangeView[] = rows.map((r) => ({
+    id: r.id,
+    lessonId: r.lesson_id,
+    kinds: r.kinds,
+    before: r.before as Record<string, unknown>,
+    after: r.after as Record<string, unknown>,
+    reason: r.reason,
+    changedBy: r.changed_by ? { id: r.changed_by, shortName: r.changed_by_name ?? '' } : null,
+    changedAt: new Date(r.changed_at).toISOString(),
+  }));
+  return { items, nextCursor: rows.length === limit ? rows[rows.length - 1].id : null };
+}

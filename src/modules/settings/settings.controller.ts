@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '../../common/auth/principal';
+import { Role } from '../../common/auth/role';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Public } from '../../common/decorators/public.decorator';
+import { Roles } from '../../common/decorators/roles.decorator';
+import { Page, PageQueryDto } from '../../common/pagination/page';
+import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { AuthSettingsView, ConnectionTestView, EsiaRegionPageView, EsiaRegionView, PutAuthSettingsDto } from './dto/settings.dto';
+import { SettingsService } from './settings.service';
+
+@ApiTags('admin: sign-in settings')
+@ApiBearerAuth()
+@Controller('admin')
+@Roles(Role.PlatformAdmin, Role.RegionAdmin)
+export class AuthSettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get('regions/:id/auth-settings')
+  @ApiOperation({ summary: "A region's sign-in settings (region admin of that region, platform admin); 404 outside the caller's scope" })
+  @ApiOkResponse({ type: AuthSettingsView })
+  get(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<AuthSettingsView> {
+    return this.settings.get(p, id);
+  }
+
+  @Put('regions/:id/auth-settings')
+  @ApiOperation({
+    summary: "Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception",
+    description: 'All four fields are required (null for an open date). 400 VALIDATION_FAILED when the end is not after the start.',
+  })
+  @ApiOkResponse({ type: AuthSettingsView })
+  put(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: PutAuthSettingsDto): Promise<AuthSettingsView> {
+    return this.settings.put(p, id, dto);
+  }
+
+  @Post('esia/test-connection')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed" })
+  @ApiOkResponse({ type: ConnectionTestView })
+  testConnection(@CurrentUser() p: Principal): Promise<ConnectionTestView> {
+    return this.settings.testConnection(p);
+  }
+}
+
+@ApiTags('auth: Госуслуги')
+@Controller('auth/esia')
+export class EsiaRegionsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Public()
+  @Get('regions')
+  @ApiOperation({ summary: 'Regions where sign-in through Госуслуги works now (public: the login page needs it)' })
+  @ApiOkResponse({ type: EsiaRegionPageView })
+  regions(@Query() q: PageQueryDto): Promise<Page<EsiaRegionView>> {
+    return this.settings.esiaRegions(q);
+  }
+}
