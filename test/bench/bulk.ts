@@ -5,10 +5,12 @@ import { pipeline } from 'node:stream/promises';
 
 /** A value for COPY … (FORMAT text): null → \N; arrays as PostgreSQL literals; tabs/newlines escaped. */
 function cell(v: unknown): string {
+  if (typeof v === 'number') return String(v);
   if (v === null || v === undefined) return '\\N';
   if (Array.isArray(v)) return `{${v.map((x) => `"${String(x).replace(/(["\\])/g, '\\$1')}"`).join(',')}}`.replace(/\\/g, '\\\\');
   if (v instanceof Date) return v.toISOString();
-  return String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  const s = String(v);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
 
 /**
@@ -40,7 +42,7 @@ interface Saved {
 }
 
 /**
- * Drops a table's secondary indexes and foreign keys, runs the load, then puts them back (building an
+ * Drops a table's secondary indexes and foreign keys (and pauses its triggers), runs the load, then puts them back (building an
  * index once over loaded rows is far cheaper than maintaining it row by row).
  */
 export async function withoutIndexes<T>(db: Client, table: string, load: () => Promise<T>): Promise<T> {
@@ -63,7 +65,14 @@ export async function withoutIndexes<T>(db: Client, table: string, load: () => P
     saved.indexes.push(r.def);
     await db.query(`DROP INDEX ${r.name}`);
   }
-  const out = await load();
+  // Row triggers (e.g. the change_xid stamp) are skipped: the loader supplies those columns itself.
+  await db.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+  let out: T;
+  try {
+    out = await load();
+  } finally {
+    await db.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+  }
   for (const def of saved.indexes) await db.query(def);
   for (const c of saved.constraints) await db.query(`ALTER TABLE ${table} ADD CONSTRAINT "${c.name}" ${c.def}`);
   return out;
