@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SqlRepository } from '../../core/database/sql-repository';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { visibleStudentSql } from '../users/users.policy';
@@ -86,17 +87,12 @@ const shortName = (u: string): string =>
 
 /** Grades, attendance, periods and settings: queries named for what they answer, scoped in SQL. */
 @Injectable()
-export class GradesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  run<T>(sql: string, params: Record<string, unknown>, manager: EntityManager = this.db.manager): Promise<T[]> {
-    const [q, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    return manager.query(q, values);
+export class GradesRepository extends SqlRepository {
+  constructor(@InjectDataSource() db: DataSource) {
+    super(db);
   }
 
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
-  }
+
 
   // ---- context and checks ----------------------------------------------------------------------
 

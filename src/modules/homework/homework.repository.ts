@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SqlRepository } from '../../core/database/sql-repository';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
@@ -57,17 +58,12 @@ const SUBMISSION_SELECT = `s.id, :sHomework::uuid AS homework_id, u.id AS studen
 
 /** Homework, submissions, files and comments; reads scoped in SQL. */
 @Injectable()
-export class HomeworkRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  run<T>(sql: string, params: Record<string, unknown>, manager: EntityManager = this.db.manager): Promise<T[]> {
-    const [q, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    return manager.query(q, values);
+export class HomeworkRepository extends SqlRepository {
+  constructor(@InjectDataSource() db: DataSource) {
+    super(db);
   }
 
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
-  }
+
 
   async findClassForTeacher(p: Principal, classId: string, subjectId: string): Promise<{ id: string; school_id: string; tz: string } | null> {
     const t = teachesSql(p, 'c.id', ':hSubject');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SqlRepository } from '../../core/database/sql-repository';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
@@ -89,13 +90,11 @@ const HOMEWORK_JSON = `json_build_object('id', h.id, 'text', h.text, 'dueDate', 
 
 /** Timetable queries, named for what they answer. All reads are scoped in SQL. */
 @Injectable()
-export class ScheduleRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  private run<T>(sql: string, params: Record<string, unknown>, manager: EntityManager = this.db.manager): Promise<T[]> {
-    const [q, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    return manager.query(q, values);
+export class ScheduleRepository extends SqlRepository {
+  constructor(@InjectDataSource() db: DataSource) {
+    super(db);
   }
+
 
   /** Serializes timetable writes of one school, so two clash checks cannot both pass. */
   async lockSchoolTimetable(tx: EntityManager, schoolId: string): Promise<void> {
