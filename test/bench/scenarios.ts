@@ -104,6 +104,13 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'notifications',
+    title: 'GET /api/v1/notifications?limit=20 — a parent\'s notification list',
+    async prepare(ctx) {
+      return { method: 'GET', requests: ctx.tokens.parent.map((t) => ({ path: '/api/v1/notifications?limit=20', token: t.token })) };
+    },
+  },
+  {
     name: 'grade-entry',
     title: 'POST /api/v1/grades/batch — 25 grades for one lesson per request',
     async prepare(ctx) {
@@ -124,13 +131,6 @@ export const SCENARIOS: Scenario[] = [
         body: { lessonId: r.id, grades: r.students.slice(0, 25).map((s, k) => ({ studentId: s, value: 2 + ((i + k) % 4), workType: 'answer' })) },
       }));
       return { method: 'POST', requests, unitsPerRequest: 25, unit: 'grades' };
-    },
-  },
-  {
-    name: 'notifications',
-    title: 'GET /api/v1/notifications?limit=20 — a parent\'s notification list',
-    async prepare(ctx) {
-      return { method: 'GET', requests: ctx.tokens.parent.map((t) => ({ path: '/api/v1/notifications?limit=20', token: t.token })) };
     },
   },
   {
