@@ -85,6 +85,9 @@ const SETTLED = 'pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
 const shortName = (u: string): string =>
   `${u}.last_name || ' ' || left(${u}.first_name, 1) || '.' || COALESCE(' ' || left(${u}.middle_name, 1) || '.', '')`;
 
+type FeedFilter = { studentId?: string; classId?: string; subjectId?: string };
+type FeedCursor = { xid: string; id: string };
+
 /** Grades, attendance, periods and settings: queries named for what they answer, scoped in SQL. */
 @Injectable()
 export class GradesRepository extends SqlRepository {
@@ -239,19 +242,8 @@ export class GradesRepository extends SqlRepository {
   }
 
   /** Grades changed after the cursor (created, changed or deleted), in commit-safe order. */
-  async findGradeFeed(
-    p: Principal, filter: { studentId?: string; classId?: string; subjectId?: string }, after: { xid: string; id: string }, limit: number,
-  ): Promise<GradeRow[]> {
-    const cond = gradeReadableSql(p, 'g');
-    const by = filter.studentId ? 'g.student_id = :fKey' : 'g.class_id = :fKey';
-    return this.run<GradeRow>(
-      `SELECT ${GRADE_COLUMNS}, g.change_xid::text AS cx FROM grades g
-        WHERE ${by} AND (CAST(:fSubject AS uuid) IS NULL OR g.subject_id = CAST(:fSubject AS uuid))
-          AND (g.change_xid, g.id) > (CAST(:fXid AS bigint), CAST(:fId AS uuid)) AND g.change_xid < ${SETTLED}
-          AND ${cond.sql}
-        ORDER BY g.change_xid, g.id LIMIT :fLimit`,
-      { fKey: filter.studentId ?? filter.classId, fSubject: filter.subjectId ?? null, fXid: after.xid, fId: after.id, fLimit: limit, ...cond.params },
-    );
+  findGradeFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<GradeRow[]> {
+    return this.feed<GradeRow>('grades g', 'g', GRADE_COLUMNS, p, filter, after, limit);
   }
 
   /** Grades of one student in a date range (optionally one subject) with subject names. */
@@ -307,17 +299,24 @@ export class GradesRepository extends SqlRepository {
     );
   }
 
-  async findAttendanceFeed(
-    p: Principal, filter: { studentId?: string; classId?: string; subjectId?: string }, after: { xid: string; id: string }, limit: number,
-  ): Promise<AttendanceRow[]> {
-    const cond = gradeReadableSql(p, 'a');
-    const by = filter.studentId ? 'a.student_id = :fKey' : 'a.class_id = :fKey';
-    return this.run<AttendanceRow>(
-      `SELECT ${ATTENDANCE_COLUMNS}, a.change_xid::text AS cx FROM attendance a
-        WHERE ${by} AND (CAST(:fSubject AS uuid) IS NULL OR a.subject_id = CAST(:fSubject AS uuid))
-          AND (a.change_xid, a.id) > (CAST(:fXid AS bigint), CAST(:fId AS uuid)) AND a.change_xid < ${SETTLED}
+  /** Attendance marks changed after the cursor, in commit-safe order. */
+  findAttendanceFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<AttendanceRow[]> {
+    return this.feed<AttendanceRow>('attendance a', 'a', ATTENDANCE_COLUMNS, p, filter, after, limit);
+  }
+
+  /**
+   * Rows of a table stamped with change_xid (grades, attendance) after a (xid, id) cursor, oldest
+   * first, held back while an older transaction may still commit (so a cursor never skips one).
+   */
+  private feed<T>(from: string, a: string, columns: string, p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<T[]> {
+    const cond = gradeReadableSql(p, a);
+    const by = filter.studentId ? `${a}.student_id = :fKey` : `${a}.class_id = :fKey`;
+    return this.run<T>(
+      `SELECT ${columns}, ${a}.change_xid::text AS cx FROM ${from}
+        WHERE ${by} AND (CAST(:fSubject AS uuid) IS NULL OR ${a}.subject_id = CAST(:fSubject AS uuid))
+          AND (${a}.change_xid, ${a}.id) > (CAST(:fXid AS bigint), CAST(:fId AS uuid)) AND ${a}.change_xid < ${SETTLED}
           AND ${cond.sql}
-        ORDER BY a.change_xid, a.id LIMIT :fLimit`,
+        ORDER BY ${a}.change_xid, ${a}.id LIMIT :fLimit`,
       { fKey: filter.studentId ?? filter.classId, fSubject: filter.subjectId ?? null, fXid: after.xid, fId: after.id, fLimit: limit, ...cond.params },
     );
   }

@@ -183,22 +183,27 @@ export class GradesService {
 
   // ---- feeds --------------------------------------------------------------------------------------
 
-  async gradeFeed(p: Principal, q: FeedQueryDto): Promise<GradeFeedView> {
-    await this.checkFeedAccess(p, q);
-    const after = parseCursor(q.since);
-    const rows = await this.repo.findGradeFeed(p, q, after, q.limit + 1);
-    const items = rows.slice(0, q.limit);
-    const last = items[items.length - 1];
-    return { items: items.map(toGradeView), nextCursor: last ? `${last.cx}.${last.id}` : formatCursor(after), hasMore: rows.length > q.limit };
+  gradeFeed(p: Principal, q: FeedQueryDto): Promise<GradeFeedView> {
+    return this.feed(p, q, (after, limit) => this.repo.findGradeFeed(p, q, after, limit), toGradeView);
   }
 
-  async attendanceFeed(p: Principal, q: FeedQueryDto): Promise<AttendanceFeedView> {
+  attendanceFeed(p: Principal, q: FeedQueryDto): Promise<AttendanceFeedView> {
+    return this.feed(p, q, (after, limit) => this.repo.findAttendanceFeed(p, q, after, limit), toAttendanceView);
+  }
+
+  /** One page of a `?since=` feed: the cursor of the last row, or the same cursor when nothing is new. */
+  private async feed<R extends { cx?: string; id: string }, V>(
+    p: Principal,
+    q: FeedQueryDto,
+    find: (after: { xid: string; id: string }, limit: number) => Promise<R[]>,
+    view: (row: R) => V,
+  ): Promise<{ items: V[]; nextCursor: string; hasMore: boolean }> {
     await this.checkFeedAccess(p, q);
     const after = parseCursor(q.since);
-    const rows = await this.repo.findAttendanceFeed(p, q, after, q.limit + 1);
+    const rows = await find(after, q.limit + 1);
     const items = rows.slice(0, q.limit);
     const last = items[items.length - 1];
-    return { items: items.map(toAttendanceView), nextCursor: last ? `${last.cx}.${last.id}` : formatCursor(after), hasMore: rows.length > q.limit };
+    return { items: items.map(view), nextCursor: last ? `${last.cx}.${last.id}` : formatCursor(after), hasMore: rows.length > q.limit };
   }
 
   private async checkFeedAccess(p: Principal, q: FeedQueryDto): Promise<void> {
