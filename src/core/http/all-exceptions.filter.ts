@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+import { loggable } from '../logging/loggable';
 
 export interface ErrorBody {
   statusCode: number;
@@ -11,19 +12,6 @@ export interface ErrorBody {
   details?: unknown;
   requestId?: string;
   errorId?: string;
-}
-
-/**
- * What of an unexpected error may go to the log. A failed query carries its SQL parameters (names,
- * message texts, SNILS ciphertext): keep the driver's code and message, drop the rest.
- */
-export function loggable(exception: unknown): Record<string, unknown> {
-  if (exception instanceof QueryFailedError) {
-    const pg = exception.driverError as { code?: string; message?: string; constraint?: string; table?: string } | undefined;
-    return { type: 'QueryFailedError', code: pg?.code, message: pg?.message, constraint: pg?.constraint, table: pg?.table };
-  }
-  if (exception instanceof Error) return { type: exception.name, message: exception.message, stack: exception.stack };
-  return { type: typeof exception };
 }
 
 const HTTP_DEFAULTS: Record<number, { code: string; message: string }> = {

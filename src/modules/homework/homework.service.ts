@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { loggable } from '../../core/logging/loggable';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { hasRole, Principal } from '../../common/auth/principal';
@@ -265,7 +266,7 @@ export class HomeworkService {
 
   /** Files whose rows are gone (after commit); a leftover file is harmless, a missing one is not. */
   private async removeStored(keys: string[]): Promise<void> {
-    for (const k of keys) await this.storage.remove(k).catch((e: unknown) => this.logger.warn({ err: e }, 'Could not remove a stored file'));
+    for (const k of keys) await this.storage.remove(k).catch((e: unknown) => this.logger.warn({ err: loggable(e) }, 'Could not remove a stored file'));
   }
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { loggable } from '../../core/logging/loggable';
 import { randomUUID } from 'node:crypto';
 import { Principal } from '../../common/auth/principal';
 import { AppError, CommonErrorCode } from '../../common/errors/app-error';
@@ -252,10 +253,10 @@ export class EsiaSignInService {
       code = e.code;
     } else {
       const errorId = randomUUID();
-      this.logger.error({ errorId, err: e }, 'ESIA callback failed');
+      this.logger.error({ errorId, err: loggable(e) }, 'ESIA callback failed');
       code = CommonErrorCode.InternalError;
     }
-    await this.recordFailure(user, code, client).catch((err: unknown) => this.logger.error({ err }, 'Cannot record the ESIA sign-in failure'));
+    await this.recordFailure(user, code, client).catch((err: unknown) => this.logger.error({ err: loggable(err) }, 'Cannot record the ESIA sign-in failure'));
     return code;
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { loggable } from '../../../core/logging/loggable';
 import { Cron } from '@nestjs/schedule';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
@@ -28,7 +29,7 @@ export class LessonReminderScheduler {
     try {
       await this.tick();
     } catch (e) {
-      this.logger.warn({ err: e }, 'Lesson reminder selection failed; the next firing retries');
+      this.logger.warn({ err: loggable(e) }, 'Lesson reminder selection failed; the next firing retries');
     }
   }
 

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { loggable } from './all-exceptions.filter';
+import { loggable } from './loggable';
 
 describe('loggable', () => {
   it('keeps the driver code of a failed query but never its parameters', () => {
