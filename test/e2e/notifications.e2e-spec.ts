@@ -320,8 +320,6 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     expect(await bodies(teacherToken, 'homework.created')).toEqual([]);
   });
 
-  // Last in this file: passport keeps one global 'jwt' strategy, so the peer's (bound to its own Redis
-  // client) serves every app in this process; after the peer closes, tokens no longer verify here.
   it('delivers on the SSE stream of another API instance (Redis pub/sub) and replays missed ones after Last-Event-ID', async () => {
     const peer = await startPeerApp(t, { APP_ROLE: 'api', PORT: String(await freePort()), SSE_HEARTBEAT_MS: '300' }, { listen: true });
     try {

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
-import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JwtAuthGuard } from '../../common/guards/jwt-auth.guard';
 import { RolesGuard } from '../../common/guards/roles.guard';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { EsiaLinksModule } from '../linking/esia-links.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
+import { AccessTokenGuard } from './access-token.guard';
+import { accessTokenKey, AccessTokenVerifier } from './access-token.verifier';
 import { AdminLoginHistoryController, AuthController, MyLoginHistoryController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginAttempt } from './entities/login-attempt.entity';
@@ -18,18 +17,16 @@ import { Session } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { SessionsService } from './sessions.service';
-import { JwtStrategy } from './strategies/jwt.strategy';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([Session, LoginAttempt]),
-    PassportModule,
+    // Signs access tokens at login and refresh; AccessTokenVerifier checks them on every request.
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      // A KeyObject rather than the string, so jsonwebtoken does not try to parse it as a PEM key on every sign.
       useFactory: (config: AppConfig) => ({
-        privateKey: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
+        privateKey: accessTokenKey(config.jwtSecret),
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),
@@ -46,9 +43,9 @@ import { TokenService } from './token.service';
     TokenService,
     LoginHistoryService,
     LoginRateLimiter,
-    JwtStrategy,
+    { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
     // Order matters: authenticate first, then check roles.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [AuthService, SessionsService, LoginHistoryService],

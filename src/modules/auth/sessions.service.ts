@@ -3,12 +3,12 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource, IsNull, Repository } from 'typeorm';
-import { withTimeout } from '../../common/with-timeout';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
 import { AuthErrors } from './auth.errors';
 import { AuthMethod, Session } from './entities/session.entity';
+import { SharedDeadline } from './shared-deadline';
 
 export interface ClientInfo {
   ip: string | null;
@@ -26,6 +26,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
+  /** One timer for the revoked-session checks of all requests in flight, not one per request. */
+  private readonly revokedCheckDeadline = new SharedDeadline(REDIS_CHECK_TIMEOUT_MS, 'redis');
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -78,7 +80,7 @@ export class SessionsService {
     throw AuthErrors.invalidRefreshToken();
   }
 
-  /** Ends a session; its access tokens stop working at once (checked in Redis by the JWT guard). */
+  /** Ends a session; its access tokens stop working at once (checked in Redis by AccessTokenGuard). */
   async revoke(sessionId: string, reason: string): Promise<boolean> {
     const res = await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     await this.markRevoked([sessionId]);
@@ -106,7 +108,7 @@ export class SessionsService {
    */
   async isRevoked(sessionId: string): Promise<boolean> {
     try {
-      return (await withTimeout(this.redis.exists(`revoked-session:${sessionId}`), REDIS_CHECK_TIMEOUT_MS)) === 1;
+      return (await this.revokedCheckDeadline.wait(this.redis.exists(`revoked-session:${sessionId}`))) === 1;
     } catch (e) {
       this.warnRedisDown(e);
       return false;

@@ -1,0 +1,73 @@
+import { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Principal } from '../../common/auth/principal';
+import { Role } from '../../common/auth/role';
+import { IS_PUBLIC } from '../../common/decorators/public.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { AccessTokenGuard } from './access-token.guard';
+import { AccessTokenVerifier } from './access-token.verifier';
+import { SessionsService } from './sessions.service';
+import { AccessClaims } from './token.service';
+
+const CLAIMS: AccessClaims = { sub: 'u1', sid: 's1', roles: [Role.Parent], sch: null, reg: 'r1' };
+
+class Handlers {
+  open(): void {}
+  closed(): void {}
+}
+Reflect.defineMetadata(IS_PUBLIC, true, Handlers.prototype.open);
+
+function setup(revoked = false) {
+  const verify = jest.fn((token: string): AccessClaims => {
+    if (token !== 'good.token.sig') throw new AppError('UNAUTHORIZED', 'Требуется вход в систему', 401);
+    return CLAIMS;
+  });
+  const isRevoked = jest.fn(async () => revoked);
+  const guard = new AccessTokenGuard(new Reflector(), { verify } as unknown as AccessTokenVerifier, { isRevoked } as unknown as SessionsService);
+  const run = async (authorization: string | undefined, handler: 'open' | 'closed' = 'closed') => {
+    const req: { headers: Record<string, string | undefined>; user?: Principal } = { headers: { authorization } };
+    const ctx = {
+      getHandler: () => Handlers.prototype[handler],
+      getClass: () => Handlers,
+      switchToHttp: () => ({ getRequest: () => req }),
+    } as unknown as ExecutionContext;
+    try {
+      return { ok: await guard.canActivate(ctx), user: req.user };
+    } catch (e) {
+      return { code: (e as AppError).code, user: req.user };
+    }
+  };
+  return { run, verify, isRevoked };
+}
+
+describe('AccessTokenGuard', () => {
+  it('lets @Public() routes through without looking at the header', async () => {
+    const { run, verify } = setup();
+    expect(await run(undefined, 'open')).toEqual({ ok: true, user: undefined });
+    expect(await run('Bearer junk', 'open')).toEqual({ ok: true, user: undefined });
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('reads a Bearer token in any case of the scheme and sets request.user to the principal', async () => {
+    const { run, isRevoked } = setup();
+    const principal = { userId: 'u1', sessionId: 's1', roles: [Role.Parent], schoolId: null, regionId: 'r1' };
+    expect(await run('Bearer good.token.sig')).toEqual({ ok: true, user: principal });
+    expect(await run('bearer good.token.sig')).toEqual({ ok: true, user: principal });
+    expect(await run('BEARER   good.token.sig ')).toEqual({ ok: true, user: principal });
+    expect(isRevoked).toHaveBeenCalledWith('s1');
+  });
+
+  it('answers UNAUTHORIZED without a usable Bearer token', async () => {
+    const { run, verify } = setup();
+    for (const h of [undefined, '', 'Bearer', 'Bearer ', 'Basic good.token.sig', 'Token good.token.sig', 'good.token.sig', 'Bearer good.token.sig extra']) {
+      expect(await run(h)).toEqual({ code: 'UNAUTHORIZED', user: undefined });
+    }
+    expect(verify).not.toHaveBeenCalled();
+    expect(await run('Bearer bad.token.sig')).toEqual({ code: 'UNAUTHORIZED', user: undefined });
+  });
+
+  it('answers SESSION_REVOKED for a valid token of an ended session and sets no user', async () => {
+    const { run } = setup(true);
+    expect(await run('Bearer good.token.sig')).toEqual({ code: 'SESSION_REVOKED', user: undefined });
+  });
+});
