@@ -40,8 +40,9 @@ export const JOBS = {
     options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
   },
   /**
-   * Fan-out of one outbox event into notification rows (+ push jobs, + real-time publish).
-   * jobId `event-<domain_events.id>` (set by the outbox relay); kept a day so a re-publish collapses.
+   * Fan-out of a batch of up to 100 outbox events into notification rows (+ push jobs, + real-time
+   * publish), in one transaction of a fixed number of statements. jobId `event-<id>` for one event or
+   * `events-<first>-<last>-<n>-<hash>` (set by the outbox relay); kept a day so a re-publish collapses.
    */
   notifyEvent: {
     name: 'notify-event',

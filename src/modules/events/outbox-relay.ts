@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { withTimeout } from '../../common/with-timeout';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -12,6 +13,18 @@ import { OutboxService } from './outbox.service';
 
 export type JobKey = keyof typeof JOBS;
 
+/**
+ * jobId of a batch job: `event-<id>` for one event (the same id a per-event job had), otherwise
+ * `events-<first>-<last>-<n>-<hash of all ids>`. The hash matters: after a crash between the add and
+ * the commit, the next round may lock a different set between the same first and last ids (an event
+ * that committed late), and that batch must not collapse onto the job that lacks it.
+ */
+export function batchJobId(eventIds: string[]): string {
+  if (eventIds.length === 1) return `event-${eventIds[0]}`;
+  const hash = createHash('sha256').update(eventIds.join(',')).digest('base64url').slice(0, 16);
+  return `events-${eventIds[0]}-${eventIds[eventIds.length - 1]}-${eventIds.length}-${hash}`;
+}
+
 /** pg advisory lock key of the relay ("outbox" in ASCII): one relay publishes at a time, in id order. */
 export const RELAY_LOCK_KEY = 0x6f7574626f78;
 /** A queue add that takes longer (Redis down) aborts the round; the rows stay unpublished. */
@@ -22,8 +35,10 @@ const ENQUEUE_TIMEOUT_MS = 5_000;
  * and stamps them published in the same transaction.
  *
  * - Exactly once into the queue: the round holds a transaction-scoped advisory lock (a second worker's
- *   round does nothing) and locks its rows FOR UPDATE SKIP LOCKED; jobs carry jobId `event-<id>`, so a
- *   row published twice (crash after the add, before the commit) collapses onto the existing job.
+ *   round does nothing) and locks its rows FOR UPDATE SKIP LOCKED; jobs carry a jobId made from their
+ *   event ids (`event-<id>`, or `batchJobId` for routes that batch), so a row published twice (crash
+ *   after the add, before the commit) collapses onto the existing job, or, if the next round cut the
+ *   batch differently, reaches a consumer that is idempotent per event.
  * - Nothing lost: if Redis is down the add fails or times out, the transaction rolls back, the rows
  *   stay unpublished and the next round (backing off up to 10 s) publishes them when Redis is back.
  */
@@ -86,11 +101,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const rows = await this.outbox.lockUnpublished(tx, this.config.notify.outboxBatchSize);
       if (rows.length === 0) return 0;
       const adds: Array<Promise<unknown>> = [];
-      for (const r of rows) {
-        for (const route of EVENT_ROUTES) {
-          if (route.types && !route.types.includes(r.type)) continue;
-          if (route.portal && !this.config.notify.portalSyncUrl) continue;
-          adds.push(this.producer.enqueue(route.job, { eventId: String(r.id) }, { jobId: `event-${r.id}`, ...this.optionsFor(route.job) }));
+      for (const route of EVENT_ROUTES) {
+        if (route.portal && !this.config.notify.portalSyncUrl) continue;
+        const ids = rows.filter((r) => !route.types || route.types.includes(r.type)).map((r) => String(r.id));
+        if (route.batch) {
+          for (let i = 0; i < ids.length; i += route.batch) {
+            const eventIds = ids.slice(i, i + route.batch);
+            adds.push(this.producer.enqueue(route.job, { eventIds }, { jobId: batchJobId(eventIds), ...this.optionsFor(route.job) }));
+          }
+        } else {
+          for (const id of ids) adds.push(this.producer.enqueue(route.job, { eventId: id }, { jobId: `event-${id}`, ...this.optionsFor(route.job) }));
         }
       }
       await withTimeout(Promise.all(adds), ENQUEUE_TIMEOUT_MS, 'queue');

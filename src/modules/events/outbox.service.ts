@@ -79,6 +79,12 @@ export class OutboxService {
     return rows[0] ?? null;
   }
 
+  /** Events by id, oldest first; ids that do not exist are simply missing (batch fan-out re-reads its events here). */
+  async findByIds(ids: string[], manager?: EntityManager): Promise<StoredEvent[]> {
+    if (ids.length === 0) return [];
+    return (manager ?? this.db).query(`SELECT ${COLUMNS} FROM domain_events WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+  }
+
   /** Whether any event waits for the relay (one index probe: the relay's idle poll is this single query). */
   async hasUnpublished(): Promise<boolean> {
     const rows: unknown[] = await this.db.query('SELECT 1 FROM domain_events WHERE published_at IS NULL LIMIT 1');

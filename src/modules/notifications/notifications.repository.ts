@@ -13,10 +13,25 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
-export interface Recipient {
-  userId: string;
+export type RecipientSource = 'student' | 'class' | 'user' | 'conversation' | 'announcement';
+
+/** Ids to look recipients up for, per source (see `recipients`). */
+export type RecipientKeys = Record<RecipientSource, string[]>;
+
+/** One candidate recipient of a fan-out, with what its text and channel need. */
+export interface RecipientRow {
+  source: RecipientSource;
+  /** The id asked for: a student, class, user, conversation or announcement. */
+  key: string;
+  user_id: string;
   /** The student the event is about, when the recipient is their parent (texts name the child). */
-  childId: string | null;
+  child_id: string | null;
+  child_name: string | null;
+  /** 0: the person the key names (or a class's student); 1: a parent. */
+  ord: number;
+  /** null: the user never saved preferences. */
+  channels: Record<string, string> | null;
+  daily_digest: boolean | null;
 }
 
 export interface NewNotification {
@@ -25,6 +40,14 @@ export interface NewNotification {
   title: string;
   body: string;
   data: Record<string, unknown>;
+}
+
+export interface NewEventNotification extends NewNotification {
+  eventId: string;
+}
+
+export interface EventNotificationRow extends NotificationRow {
+  event_id: string;
 }
 
 export interface PreferenceRow {
@@ -63,6 +86,8 @@ export interface DeliveryJobRow {
 }
 
 const N_COLS = 'id, user_id, kind, title, body, data, created_at, read_at';
+/** Rows per INSERT of a fan-out batch (six arrays of this length are one statement's parameters). */
+const INSERT_CHUNK = 5000;
 
 /**
  * SQL of the notifications module. Writes only its own tables (notifications, notification_preferences,
@@ -77,64 +102,95 @@ export class NotificationsRepository {
     return this.db.transaction(fn);
   }
 
+  /**
+   * The transaction of one fan-out batch: its reads and writes run on one connection, with parallel
+   * query off. Its lookups are a few hundred index probes; for `= ANY(<100 ids>)` PostgreSQL
+   * estimates enough cost to start parallel workers, which made the recipient lookup 15–20 ms
+   * instead of about 1 ms (measured on the 100,000-student benchmark database).
+   */
+  fanOutTransaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      return fn(tx);
+    });
+  }
+
   // ---- recipients (read-only on other modules' tables) ----------------------------------------
 
-  /** The students themselves (self = true) and their parents, active accounts only. */
-  async studentsAndParents(studentIds: string[], withStudents: boolean): Promise<Recipient[]> {
-    if (studentIds.length === 0) return [];
-    const rows: Array<{ user_id: string; child_id: string | null }> = await this.db.query(
-      `SELECT u.id AS user_id, NULL::uuid AS child_id FROM users u WHERE $2 AND u.id = ANY($1::uuid[]) AND u.status = 'active'
-       UNION ALL
-       SELECT pc.parent_id, pc.child_id FROM parent_children pc JOIN users u ON u.id = pc.parent_id AND u.status = 'active'
-        WHERE pc.child_id = ANY($1::uuid[])`,
-      [studentIds, withStudents],
+  /**
+   * Everyone a batch of events may notify, in one statement: for each asked key the active people it
+   * names, with the child's first name (parents' texts) and the person's notification preferences.
+   *
+   * - student: the students themselves (ord 0) and their parents (ord 1, child_id = the student);
+   * - class: students currently enrolled and their parents (child_id null: class-wide texts name nobody);
+   * - user: the users themselves; conversation: its members; announcement: its recipients.
+   *
+   * Rows come ordered by source, key, ord, user id. Only branches with ids are sent to PostgreSQL.
+   */
+  async recipients(m: EntityManager, keys: RecipientKeys): Promise<RecipientRow[]> {
+    const branches: string[] = [];
+    const params: string[][] = [];
+    const arg = (ids: string[]): string => {
+      params.push(ids);
+      return `$${params.length}::uuid[]`;
+    };
+    const active = (col: string): string => `JOIN users u ON u.id = ${col} AND u.status = 'active'`;
+    // every branch names its columns: the first one present gives the union its column names
+    const cols = (source: RecipientSource, key: string, user: string, child: string, ord: 0 | 1): string =>
+      `SELECT '${source}'::text AS source, ${key} AS key, ${user} AS user_id, ${child}::uuid AS child_id, ${ord} AS ord`;
+    if (keys.student.length) {
+      const a = arg(keys.student);
+      branches.push(
+        `${cols('student', 'u.id', 'u.id', 'NULL', 0)} FROM users u WHERE u.id = ANY(${a}) AND u.status = 'active'`,
+        `${cols('student', 'pc.child_id', 'pc.parent_id', 'pc.child_id', 1)} FROM parent_children pc ${active('pc.parent_id')} WHERE pc.child_id = ANY(${a})`,
+      );
+    }
+    if (keys.class.length) {
+      const a = arg(keys.class);
+      branches.push(
+        `${cols('class', 'e.class_id', 'e.student_id', 'NULL', 0)} FROM enrolments e ${active('e.student_id')} WHERE e.class_id = ANY(${a}) AND e.ended_at IS NULL`,
+        `${cols('class', 'e.class_id', 'pc.parent_id', 'NULL', 1)} FROM enrolments e JOIN parent_children pc ON pc.child_id = e.student_id ${active('pc.parent_id')}
+          WHERE e.class_id = ANY(${a}) AND e.ended_at IS NULL`,
+      );
+    }
+    if (keys.user.length) {
+      branches.push(`${cols('user', 'u.id', 'u.id', 'NULL', 0)} FROM users u WHERE u.id = ANY(${arg(keys.user)}) AND u.status = 'active'`);
+    }
+    if (keys.conversation.length) {
+      branches.push(`${cols('conversation', 'cm.conversation_id', 'cm.user_id', 'NULL', 0)} FROM conversation_members cm ${active('cm.user_id')} WHERE cm.conversation_id = ANY(${arg(keys.conversation)})`);
+    }
+    if (keys.announcement.length) {
+      branches.push(`${cols('announcement', 'ar.announcement_id', 'ar.user_id', 'NULL', 0)} FROM announcement_recipients ar ${active('ar.user_id')} WHERE ar.announcement_id = ANY(${arg(keys.announcement)})`);
+    }
+    if (branches.length === 0) return [];
+    return m.query(
+      `SELECT r.source, r.key, r.user_id, r.child_id, c.first_name AS child_name, r.ord, p.channels, p.daily_digest
+         FROM (${branches.join('\n UNION ALL ')}) r
+         LEFT JOIN users c ON c.id = r.child_id
+         LEFT JOIN notification_preferences p ON p.user_id = r.user_id
+        ORDER BY r.source, r.key, r.ord, r.user_id`,
+      params,
     );
-    return rows.map((r) => ({ userId: r.user_id, childId: r.child_id }));
   }
 
-  /** Students currently enrolled in a class. */
-  async classStudents(classId: string): Promise<string[]> {
-    const rows: Array<{ student_id: string }> = await this.db.query(
-      'SELECT student_id FROM enrolments WHERE class_id = $1 AND ended_at IS NULL',
-      [classId],
-    );
-    return rows.map((r) => r.student_id);
-  }
-
-  async activeUsers(ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND status = 'active'`, [ids]);
-    return rows.map((r) => r.id);
-  }
-
-  async firstNames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; first_name: string }> = await this.db.query('SELECT id, first_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
-    return new Map(rows.map((r) => [r.id, r.first_name]));
-  }
-
-  async subjectName(id: string): Promise<string | null> {
-    const rows: Array<{ name: string }> = await this.db.query('SELECT name FROM subjects WHERE id = $1', [id]);
-    return rows[0]?.name ?? null;
-  }
-
-  /** Subject of a lesson (reminders carry only the lesson id). */
-  async lessonSubject(lessonId: string): Promise<string | null> {
-    const rows: Array<{ name: string }> = await this.db.query(
-      'SELECT s.name FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.id = $1',
-      [lessonId],
-    );
-    return rows[0]?.name ?? null;
-  }
-
-  async conversationMembers(conversationId: string): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await this.db.query('SELECT user_id FROM conversation_members WHERE conversation_id = $1', [conversationId]);
-    return rows.map((r) => r.user_id);
-  }
-
-  async announcementRecipients(announcementId: string): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await this.db.query('SELECT user_id FROM announcement_recipients WHERE announcement_id = $1', [announcementId]);
-    return rows.map((r) => r.user_id);
+  /** Subject names by subject id and by lesson id (reminders carry only the lesson), in one statement. */
+  async subjectNames(m: EntityManager, subjectIds: string[], lessonIds: string[]): Promise<{ bySubject: Map<string, string>; byLesson: Map<string, string> }> {
+    const branches: string[] = [];
+    const params: string[][] = [];
+    if (subjectIds.length) {
+      params.push(subjectIds);
+      branches.push(`SELECT 'subject' AS source, s.id AS key, s.name FROM subjects s WHERE s.id = ANY($${params.length}::uuid[])`);
+    }
+    if (lessonIds.length) {
+      params.push(lessonIds);
+      branches.push(`SELECT 'lesson' AS source, l.id AS key, s.name FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.id = ANY($${params.length}::uuid[])`);
+    }
+    const bySubject = new Map<string, string>();
+    const byLesson = new Map<string, string>();
+    if (branches.length === 0) return { bySubject, byLesson };
+    const rows: Array<{ source: string; key: string; name: string }> = await m.query(branches.join(' UNION ALL '), params);
+    for (const r of rows) (r.source === 'subject' ? bySubject : byLesson).set(r.key, r.name);
+    return { bySubject, byLesson };
   }
 
   // ---- preferences ----------------------------------------------------------------------------
@@ -164,16 +220,27 @@ export class NotificationsRepository {
 
   // ---- notifications --------------------------------------------------------------------------
 
-  /** Inserts the event's notifications; rows that exist (a second run) are skipped. Returns the new ones. */
-  async insertForEvent(tx: EntityManager, eventId: string, rows: NewNotification[]): Promise<NotificationRow[]> {
-    if (rows.length === 0) return [];
-    return tx.query(
-      `INSERT INTO notifications (event_id, user_id, kind, title, body, data)
-       SELECT $1::bigint, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-       ON CONFLICT (event_id, user_id) WHERE event_id IS NOT NULL DO NOTHING
-       RETURNING ${N_COLS}`,
-      [eventId, rows.map((r) => r.userId), rows.map((r) => r.kind), rows.map((r) => r.title), rows.map((r) => r.body), rows.map((r) => JSON.stringify(r.data))],
-    );
+  /**
+   * Inserts the notifications of a batch of events, in the order given (ids follow it), INSERT_CHUNK
+   * rows per statement; rows that exist (a second run) are skipped. Returns the new ones.
+   */
+  async insertForEvents(tx: EntityManager, rows: NewEventNotification[]): Promise<EventNotificationRow[]> {
+    const out: EventNotificationRow[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const inserted: EventNotificationRow[] = await tx.query(
+        `INSERT INTO notifications (event_id, user_id, kind, title, body, data)
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+         ON CONFLICT (event_id, user_id) WHERE event_id IS NOT NULL DO NOTHING
+         RETURNING ${N_COLS}, event_id`,
+        [
+          chunk.map((r) => r.eventId), chunk.map((r) => r.userId), chunk.map((r) => r.kind),
+          chunk.map((r) => r.title), chunk.map((r) => r.body), chunk.map((r) => JSON.stringify(r.data)),
+        ],
+      );
+      out.push(...inserted);
+    }
+    return out;
   }
 
   async insertDigest(tx: EntityManager, userId: string, date: string, n: NewNotification): Promise<NotificationRow | null> {
@@ -183,15 +250,6 @@ export class NotificationsRepository {
       [date, userId, n.title, n.body, JSON.stringify(n.data)],
     );
     return rows[0] ?? null;
-  }
-
-  /** Notification ids of an event for the given users (the rows made by this or an earlier run). */
-  async idsForEvent(tx: EntityManager, eventId: string, userIds: string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await tx.query(
-      'SELECT id FROM notifications WHERE event_id = $1 AND user_id = ANY($2::uuid[])',
-      [eventId, userIds],
-    );
-    return rows.map((r) => r.id);
   }
 
   /** Unread notifications of one local day (date in time zone tz), by kind. */
@@ -292,6 +350,32 @@ export class NotificationsRepository {
        ON CONFLICT (notification_id, device_id) DO NOTHING`,
       [notificationIds],
     );
+  }
+
+  /**
+   * Push deliveries for the notifications of (event, user) pairs, made by this run or an earlier one:
+   * one row per device of the user (existing rows kept). Returns the ids of all pending deliveries of
+   * those notifications, oldest first, so a retried fan-out re-queues what a crash left unqueued.
+   */
+  async deliveriesForEvents(tx: EntityManager, pairs: Array<{ eventId: string; userId: string }>): Promise<string[]> {
+    if (pairs.length === 0) return [];
+    const rows: Array<{ id: string }> = await tx.query(
+      `WITH t AS (
+         SELECT n.id, n.user_id FROM unnest($1::bigint[], $2::uuid[]) AS p(event_id, user_id)
+           JOIN notifications n ON n.event_id = p.event_id AND n.user_id = p.user_id AND n.event_id IS NOT NULL
+       ), ins AS (
+         INSERT INTO push_deliveries (notification_id, device_id)
+         SELECT t.id, d.id FROM t JOIN push_devices d ON d.user_id = t.user_id
+         ON CONFLICT (notification_id, device_id) DO NOTHING
+         RETURNING id
+       )
+       SELECT id FROM ins
+       UNION
+       SELECT pd.id FROM push_deliveries pd JOIN t ON pd.notification_id = t.id WHERE pd.status = 'pending'
+       ORDER BY id`,
+      [pairs.map((p) => p.eventId), pairs.map((p) => p.userId)],
+    );
+    return rows.map((r) => r.id);
   }
 
   async pendingDeliveries(notificationIds: string[]): Promise<string[]> {

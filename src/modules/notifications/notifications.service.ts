@@ -11,7 +11,9 @@ import {
 import { Channel, CHANNELS, DEFAULT_CHANNEL, NOTIFICATION_KINDS } from './notification-kinds';
 import { renderDigest, renderEvent } from './notification-texts';
 import { MAX_DEVICES_PER_USER, NotificationsErrors } from './notifications.errors';
-import { DeviceRow, NewNotification, NotificationRow, NotificationsRepository, Recipient } from './notifications.repository';
+import {
+  DeviceRow, NewEventNotification, NotificationRow, NotificationsRepository, RecipientKeys, RecipientRow, RecipientSource,
+} from './notifications.repository';
 import { MOBILE_PUSH_PROVIDER, MobilePushProvider, PushMessage, PushOutcome } from './push/push.types';
 import { WebPushSender } from './push/web-push.sender';
 import { RealtimeService, StreamListener } from './realtime.service';
@@ -45,6 +47,67 @@ const deviceView = (d: DeviceRow): DeviceView => {
     createdAt: new Date(d.created_at).toISOString(), lastSuccessAt: d.last_success_at ? new Date(d.last_success_at).toISOString() : null,
   };
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EVENT_ID = /^[1-9]\d{0,18}$/;
+
+/** What a fan-out job did: events asked for, rows made, pushes queued, events that made nothing (by reason). */
+export interface FanOutResult {
+  events: number;
+  created: number;
+  pushes: number;
+  skipped: Record<string, number>;
+}
+
+/** Whom an event is for, before any lookup: keys of one recipient source, and where its subject comes from. */
+export interface Audience {
+  source: RecipientSource;
+  /** One student, class, conversation or announcement id; for 'user', the listed users in order. */
+  keys: string[];
+  /** 'student' source: the student too (attendance goes to the parents only). */
+  self?: boolean;
+  /** Never this user (the message's sender), besides the event's actor. */
+  exclude?: string | null;
+  /** The texts' subject: by subject id, else by lesson id; none for messages and announcements. */
+  subjectId?: string | null;
+  lessonId?: string | null;
+}
+
+/** The recipient rule of each event type; null when the type makes no notification (or lacks its key). */
+export function audienceOf(e: StoredEvent): Audience | null {
+  const p = e.payload;
+  const id = (k: string): string | null => (typeof p[k] === 'string' ? (p[k] as string) : null);
+  const ids = (k: string): string[] => (Array.isArray(p[k]) ? (p[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+  const subject = { subjectId: id('subjectId'), lessonId: id('lessonId') };
+  switch (e.type) {
+    case 'grade.created':
+    case 'grade.changed':
+    case 'grade.deleted':
+    case 'homework.graded':
+    case 'homework.returned':
+    case 'attendance.marked': {
+      const sid = id('studentId');
+      return sid ? { source: 'student', keys: [sid], self: e.type !== 'attendance.marked', ...subject } : null;
+    }
+    case 'homework.created':
+    case 'lesson.changed': {
+      const classId = id('classId');
+      return { source: 'class', keys: classId ? [classId] : [], ...subject };
+    }
+    case 'lesson.reminder':
+      return { source: 'user', keys: ids('userIds'), ...subject };
+    case 'message.created': {
+      const conv = id('conversationId');
+      return conv ? { source: 'conversation', keys: [conv], exclude: id('senderId') ?? e.actorId } : null;
+    }
+    case 'announcement.created':
+      return { source: 'announcement', keys: [id('announcementId') ?? e.aggregateId] };
+    case 'announcement.reminder':
+      return { source: 'user', keys: ids('userIds') };
+    default:
+      return null;
+  }
+}
 
 export type PushResult = 'sent' | 'gone' | 'retry' | 'failed' | 'permanent' | 'skipped' | 'done-before';
 
@@ -173,101 +236,135 @@ export class NotificationsService {
   // ---- fan-out (worker) -----------------------------------------------------------------------
 
   /**
-   * Turns one outbox event into notification rows for the right people, then publishes them in real
-   * time and queues their pushes. Safe to run twice: rows are unique per (event, user), pushes per
-   * (notification, device), and push jobs are keyed by the delivery id.
+   * Turns a batch of outbox events into notification rows for the right people, then publishes the
+   * new rows in real time and queues their pushes. Set-based: one read of the events, one lookup of
+   * every recipient (with names and preferences), one of the subjects, and one transaction that
+   * inserts all rows and their push deliveries, whatever the batch size.
+   *
+   * Safe to run twice, for any subset: rows are unique per (event, user), pushes per (notification,
+   * device), and push jobs are keyed by the delivery id. If the batch fails, each event is tried on
+   * its own, so one bad event does not hold back the others; the job still fails (and is retried)
+   * naming the events that failed.
    */
-  async handleEvent(eventId: string): Promise<{ created: number; pushes: number; skipped?: string }> {
-    const event = await this.outbox.findById(eventId);
-    if (!event) return { created: 0, pushes: 0, skipped: 'event-gone' };
-    const plan = await this.recipientsOf(event);
-    if (!plan) return { created: 0, pushes: 0, skipped: 'not-notified' };
-
-    const seen = new Set<string>();
-    const recipients = plan.recipients.filter((r) => r.userId !== event.actorId && !seen.has(r.userId) && seen.add(r.userId));
-    if (recipients.length === 0) return { created: 0, pushes: 0, skipped: 'no-recipients' };
-    const [names, prefs] = await Promise.all([
-      this.repo.firstNames([...new Set(recipients.map((r) => r.childId).filter((x): x is string => !!x))]),
-      this.repo.preferences(recipients.map((r) => r.userId)),
-    ]);
-    const data: Record<string, unknown> = { eventType: event.type };
-    for (const f of ID_FIELDS) if (typeof event.payload[f] === 'string') data[f] = event.payload[f];
-
-    const rows: NewNotification[] = [];
-    const pushUsers: string[] = [];
-    for (const r of recipients) {
-      const rendered = renderEvent(event.type, { subject: plan.subject, childName: r.childId ? names.get(r.childId) : null, payload: event.payload });
-      if (!rendered) continue;
-      const pref = prefs.get(r.userId);
-      const channel = (pref?.channels?.[rendered.kind] as Channel | undefined) ?? DEFAULT_CHANNEL;
-      if (channel === 'off') continue;
-      rows.push({ userId: r.userId, kind: rendered.kind, ...rendered.text, data: r.childId ? { ...data, studentId: r.childId } : data });
-      if (channel === 'push' && !pref?.daily_digest) pushUsers.push(r.userId);
+  async handleEvents(eventIds: string[]): Promise<FanOutResult> {
+    const ids = [...new Set(eventIds.map(String))].filter((id) => EVENT_ID.test(id));
+    if (ids.length <= 1) return this.fanOut(ids);
+    try {
+      return await this.fanOut(ids);
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message, events: ids.length }, 'Batch fan-out failed; trying its events one by one');
     }
-    if (rows.length === 0) return { created: 0, pushes: 0, skipped: 'muted' };
+    const total: FanOutResult = { events: 0, created: 0, pushes: 0, skipped: {} };
+    const failed: string[] = [];
+    let lastError: Error | null = null;
+    for (const id of ids) {
+      try {
+        const r = await this.fanOut([id]);
+        total.events += r.events;
+        total.created += r.created;
+        total.pushes += r.pushes;
+        for (const [why, n] of Object.entries(r.skipped)) total.skipped[why] = (total.skipped[why] ?? 0) + n;
+      } catch (e) {
+        failed.push(id);
+        lastError = e as Error;
+      }
+    }
+    if (failed.length) throw new Error(`Fan-out failed for event(s) ${failed.join(', ')}: ${lastError?.message}`);
+    return total;
+  }
 
-    const { inserted, pushIds } = await this.repo.transaction(async (tx) => {
-      const ins = await this.repo.insertForEvent(tx, event.id, rows);
-      const ids = pushUsers.length ? await this.repo.idsForEvent(tx, event.id, pushUsers) : [];
-      await this.repo.insertDeliveries(tx, ids);
-      return { inserted: ins, pushIds: ids };
+  private async fanOut(eventIds: string[]): Promise<FanOutResult> {
+    const result: FanOutResult = { events: eventIds.length, created: 0, pushes: 0, skipped: {} };
+    if (eventIds.length === 0) return result;
+    const skip = (why: string): void => void (result.skipped[why] = (result.skipped[why] ?? 0) + 1);
+
+    const { inserted, pending } = await this.repo.fanOutTransaction(async (tx) => {
+      const events = await this.outbox.findByIds(eventIds, tx);
+      for (let i = events.length; i < eventIds.length; i++) skip('event-gone');
+      const planned: Array<{ event: StoredEvent; audience: Audience }> = [];
+      for (const event of events) {
+        const audience = audienceOf(event);
+        if (audience) planned.push({ event, audience });
+        else skip('not-notified');
+      }
+      if (planned.length === 0) return { inserted: [], pending: [] };
+
+      const keys: RecipientKeys = { student: [], class: [], user: [], conversation: [], announcement: [] };
+      const subjectIds = new Set<string>();
+      const lessonIds = new Set<string>();
+      for (const { audience: a } of planned) {
+        for (const k of a.keys) if (UUID.test(k)) keys[a.source].push(k);
+        if (a.subjectId) {
+          if (UUID.test(a.subjectId)) subjectIds.add(a.subjectId);
+        } else if (a.lessonId && UUID.test(a.lessonId)) lessonIds.add(a.lessonId);
+      }
+      for (const source of Object.keys(keys) as RecipientSource[]) keys[source] = [...new Set(keys[source])];
+      const byKey = new Map<string, RecipientRow[]>();
+      for (const r of await this.repo.recipients(tx, keys)) {
+        const k = `${r.source}:${r.key}`;
+        const list = byKey.get(k);
+        if (list) list.push(r);
+        else byKey.set(k, [r]);
+      }
+      const subjects = await this.repo.subjectNames(tx, [...subjectIds], [...lessonIds]);
+      const { notifications, pushTo } = this.compose(planned, byKey, subjects, skip);
+      if (notifications.length === 0) return { inserted: [], pending: [] };
+      return { inserted: await this.repo.insertForEvents(tx, notifications), pending: await this.repo.deliveriesForEvents(tx, pushTo) };
     });
+
+    inserted.sort((x, y) => x.id.length - y.id.length || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     await this.realtime.publish(inserted.map((r) => ({ userId: r.user_id, view: toView(r) })));
-    const pushes = await this.queuePushes(pushIds);
-    return { created: inserted.length, pushes };
+    result.created = inserted.length;
+    result.pushes = await this.enqueuePushes(pending);
+    return result;
+  }
+
+  /** The rows of a planned batch, in event order: recipients filtered and de-duplicated per event, texts, channels. */
+  private compose(
+    planned: Array<{ event: StoredEvent; audience: Audience }>,
+    byKey: Map<string, RecipientRow[]>,
+    subjects: { bySubject: Map<string, string>; byLesson: Map<string, string> },
+    skip: (why: string) => void,
+  ): { notifications: NewEventNotification[]; pushTo: Array<{ eventId: string; userId: string }> } {
+    const notifications: NewEventNotification[] = [];
+    const pushTo: Array<{ eventId: string; userId: string }> = [];
+    for (const { event, audience: a } of planned) {
+      const seen = new Set<string>();
+      const recipients = a.keys
+        .flatMap((k) => byKey.get(`${a.source}:${k}`) ?? [])
+        .filter((r) => !(a.source === 'student' && r.ord === 0 && !a.self))
+        .filter((r) => r.user_id !== event.actorId && r.user_id !== a.exclude && !seen.has(r.user_id) && seen.add(r.user_id));
+      if (recipients.length === 0) {
+        skip('no-recipients');
+        continue;
+      }
+      const subject = a.subjectId ? (subjects.bySubject.get(a.subjectId) ?? null) : a.lessonId ? (subjects.byLesson.get(a.lessonId) ?? null) : null;
+      const data: Record<string, unknown> = { eventType: event.type };
+      for (const f of ID_FIELDS) if (typeof event.payload[f] === 'string') data[f] = event.payload[f];
+      let made = 0;
+      for (const r of recipients) {
+        const rendered = renderEvent(event.type, { subject, childName: r.child_id ? r.child_name : null, payload: event.payload });
+        if (!rendered) continue;
+        const channel = (r.channels?.[rendered.kind] as Channel | undefined) ?? DEFAULT_CHANNEL;
+        if (channel === 'off') continue;
+        notifications.push({ eventId: event.id, userId: r.user_id, kind: rendered.kind, ...rendered.text, data: r.child_id ? { ...data, studentId: r.child_id } : data });
+        if (channel === 'push' && !r.daily_digest) pushTo.push({ eventId: event.id, userId: r.user_id });
+        made++;
+      }
+      if (made === 0) skip('muted');
+    }
+    return { notifications, pushTo };
   }
 
   private async queuePushes(notificationIds: string[]): Promise<number> {
-    const pending = await this.repo.pendingDeliveries(notificationIds);
-    const { pushAttempts, pushBackoffMs } = this.config.notify;
-    for (const id of pending) {
-      await this.producer.enqueue('pushDeliver', { deliveryId: id }, { jobId: `push-${id}`, attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } });
-    }
-    return pending.length;
+    return this.enqueuePushes(await this.repo.pendingDeliveries(notificationIds));
   }
 
-  private async recipientsOf(e: StoredEvent): Promise<{ recipients: Recipient[]; subject: string | null } | null> {
-    const p = e.payload;
-    const id = (k: string): string | null => (typeof p[k] === 'string' ? (p[k] as string) : null);
-    const ids = (k: string): string[] => (Array.isArray(p[k]) ? (p[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
-    const subject = async (): Promise<string | null> =>
-      id('subjectId') ? this.repo.subjectName(id('subjectId')!) : id('lessonId') ? this.repo.lessonSubject(id('lessonId')!) : null;
-    const users = async (list: string[]): Promise<Recipient[]> => (await this.repo.activeUsers(list)).map((u) => ({ userId: u, childId: null }));
-    const classAll = async (classId: string | null): Promise<Recipient[]> =>
-      classId ? (await this.repo.studentsAndParents(await this.repo.classStudents(classId), true)).map((r) => ({ ...r, childId: null })) : [];
-
-    switch (e.type) {
-      case 'grade.created':
-      case 'grade.changed':
-      case 'grade.deleted':
-      case 'homework.graded':
-      case 'homework.returned': {
-        const sid = id('studentId');
-        return sid ? { recipients: await this.repo.studentsAndParents([sid], true), subject: await subject() } : null;
-      }
-      case 'attendance.marked': {
-        const sid = id('studentId');
-        return sid ? { recipients: await this.repo.studentsAndParents([sid], false), subject: await subject() } : null;
-      }
-      case 'homework.created':
-      case 'lesson.changed':
-        return { recipients: await classAll(id('classId')), subject: await subject() };
-      case 'lesson.reminder':
-        return { recipients: await users(ids('userIds')), subject: await subject() };
-      case 'message.created': {
-        const conv = id('conversationId');
-        const sender = id('senderId') ?? e.actorId;
-        return conv ? { recipients: await users((await this.repo.conversationMembers(conv)).filter((u) => u !== sender)), subject: null } : null;
-      }
-      case 'announcement.created': {
-        const a = id('announcementId') ?? e.aggregateId;
-        return { recipients: await users(await this.repo.announcementRecipients(a)), subject: null };
-      }
-      case 'announcement.reminder':
-        return { recipients: await users(ids('userIds')), subject: null };
-      default:
-        return null;
-    }
+  private async enqueuePushes(deliveryIds: string[]): Promise<number> {
+    const { pushAttempts, pushBackoffMs } = this.config.notify;
+    await Promise.all(deliveryIds.map((id) =>
+      this.producer.enqueue('pushDeliver', { deliveryId: id }, { jobId: `push-${id}`, attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } })));
+    return deliveryIds.length;
   }
 
   // ---- push delivery (worker) -----------------------------------------------------------------

@@ -2,10 +2,15 @@ import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { JOBS, QUEUES } from '../../../core/queue/queue.constants';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
-import { NotificationsService } from '../notifications.service';
+import { FanOutResult, NotificationsService } from '../notifications.service';
 
+/**
+ * A fan-out job: `eventIds` (the relay batches events, see events/event-routes.ts); `eventId` is the
+ * one-event form of jobs queued before batching, still accepted.
+ */
 export interface EventJob {
-  eventId: string;
+  eventIds?: string[];
+  eventId?: string;
 }
 
 export interface DigestJob {
@@ -26,8 +31,9 @@ export class NotificationsProcessor {
   ) {}
 
   @Process({ name: JOBS.notifyEvent.name, concurrency: 4 })
-  handleEvent(job: Job<EventJob>): Promise<{ created: number; pushes: number; skipped?: string }> {
-    return this.notifications.handleEvent(String(job.data.eventId));
+  handleEvents(job: Job<EventJob>): Promise<FanOutResult> {
+    const { eventIds, eventId } = job.data;
+    return this.notifications.handleEvents(Array.isArray(eventIds) ? eventIds.map(String) : eventId !== undefined ? [String(eventId)] : []);
   }
 
   /** Selects the users who asked for a digest and queues one job each (deterministic job ids). */
