@@ -7,6 +7,7 @@ import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
+import { ReadCacheModule } from './core/read-cache/read-cache.module';
 import { StorageModule } from './core/storage/storage.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EsiaModule } from './modules/esia/esia.module';
@@ -58,6 +59,7 @@ export class AppModule {
         PortalSyncModule,
         // the diary: outbox, files, timetable, grades and attendance, homework
         StorageModule,
+        ReadCacheModule,
         EventsModule,
         ScheduleModule,
         GradesModule,

@@ -30,6 +30,8 @@ async function run(spec: Spec, duration: number): Promise<autocannon.Result> {
             ...req,
             path: r.path,
             headers: {
+              // what browsers and mobile HTTP clients (OkHttp, NSURLSession) send by default
+              'accept-encoding': 'gzip, deflate, br',
               ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
               ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}),
             },

@@ -40,7 +40,9 @@ const env = {
 };
 
 function start(role: 'api' | 'worker'): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { env: { ...env, APP_ROLE: role }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API process under the same load.
+  const nodeArgs = role === 'api' ? (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], { env: { ...env, APP_ROLE: role }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code) => {
     if (code && code !== 0 && !stopping) process.stderr.write(`${role} exited with ${code}\n`);
   });
@@ -116,7 +118,8 @@ async function drain(db: Client, redis: Redis, limitSec = 180): Promise<number> 
     const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM domain_events WHERE published_at IS NULL')).rows;
     let queued = 0;
     for (const q of ['notifications', 'push', 'portal-sync', 'schedule', 'maintenance']) {
-      queued += (await redis.llen(`bench:bull:${q}:wait`)) + (await redis.llen(`bench:bull:${q}:active`));
+      // delayed: jobs waiting for a retry are work the worker still has to do
+      queued += (await redis.llen(`bench:bull:${q}:wait`)) + (await redis.llen(`bench:bull:${q}:active`)) + (await redis.zcard(`bench:bull:${q}:delayed`));
     }
     if (n + queued === 0 || Date.now() - started > limitSec * 1000) return Math.round((Date.now() - started) / 100) / 10;
     await new Promise((r) => setTimeout(r, 500));

@@ -64,6 +64,17 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'week-uncached',
+    title: "The same week view, each request for another week of the half-year (17 weeks × 2,000 students): the read cache cannot help",
+    async prepare(ctx) {
+      const weeks = Array.from({ length: 17 }, (_, i) => `2026-W${36 + i}`);
+      return {
+        method: 'GET',
+        requests: weeks.flatMap((w) => ctx.tokens.student.map((t) => ({ path: `/api/v1/schedule/students/${t.userId}/week?week=${w}`, token: t.token }))),
+      };
+    },
+  },
+  {
     name: 'parent-overview',
     title: "A parent's overview of two children: the week of each (2 requests per overview)",
     async prepare(ctx) {

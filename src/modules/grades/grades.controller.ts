@@ -6,6 +6,7 @@ import { ADMIN_ROLES, Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { replyJson } from '../../core/read-cache/reply-json';
 import {
   AttendanceFeedView, AttendanceListView, BatchGradesDto, CreateGradeDto, CreatePeriodDto, DeleteGradeQueryDto, FeedQueryDto, GradeChangePage,
   GradeFeedView, GradeHistoryView, GradeListView, GradeView, GradingSettingsDto, GradingSettingsView, HistoryQueryDto, ImportQueryDto,
@@ -94,8 +95,8 @@ export class GradesController {
   @Get('journal')
   @ApiOperation({ summary: "A class journal: students × lessons of a subject and period, with grades, absences, averages, period marks" })
   @ApiOkResponse({ type: JournalView })
-  journal(@CurrentUser() p: Principal, @Query() q: JournalQueryDto): Promise<JournalView> {
-    return this.grades.journal(p, q);
+  async journal(@CurrentUser() p: Principal, @Query() q: JournalQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    replyJson(req, res, await this.grades.journal(p, q));
   }
 
   @Get('students/:studentId')

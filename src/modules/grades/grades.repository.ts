@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
+import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { visibleStudentSql } from '../users/users.policy';
@@ -109,11 +110,6 @@ export class GradesRepository extends SqlRepository {
       { tClass: classId, tSubject: subjectId, ...teaches.params },
     );
     return row ?? null;
-  }
-
-  async schoolTimezone(schoolId: string): Promise<string> {
-    const [row] = await this.db.query('SELECT COALESCE(s.timezone, r.timezone) AS tz FROM schools s JOIN regions r ON r.id = s.region_id WHERE s.id = $1', [schoolId]);
-    return row?.tz ?? 'Europe/Moscow';
   }
 
   /** Which of the ids are current students of the class. */
@@ -345,10 +341,11 @@ export class GradesRepository extends SqlRepository {
   }
 
   /** The class if the caller may read the subject's journal in it. */
-  async findJournalClass(p: Principal, classId: string, subjectId: string): Promise<{ id: string; school_id: string } | null> {
+  async findJournalClass(p: Principal, classId: string, subjectId: string): Promise<{ id: string; school_id: string; tz: string; versions: string } | null> {
     const cond = journalReadableSql(p, 'c', ':jSubject');
-    const [row] = await this.run<{ id: string; school_id: string }>(
-      `SELECT c.id, c.school_id FROM classes c
+    const [row] = await this.runPrepared<{ id: string; school_id: string; tz: string; versions: string }>(
+      `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz, ${readVersionsSql('c.id')} AS versions
+         FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
         WHERE c.id = :jClass AND EXISTS (SELECT 1 FROM subjects sub WHERE sub.id = :jSubject AND sub.school_id = c.school_id) AND ${cond.sql}`,
       { jClass: classId, jSubject: subjectId, ...cond.params },
     );

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { mapConstraint } from '../../common/errors/db-constraint';
+import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { NewEvent } from '../events/event-types';
 import { OutboxService } from '../events/outbox.service';
 import { ScheduleService } from '../schedule/schedule.service';
@@ -37,6 +38,7 @@ export class GradesService {
     private readonly schedule: ScheduleService,
     private readonly outbox: OutboxService,
     private readonly idempotency: IdempotencyService,
+    private readonly cache: ReadCache,
   ) {}
 
   // ---- entry ------------------------------------------------------------------------------------
@@ -311,35 +313,41 @@ export class GradesService {
   // ---- journal ------------------------------------------------------------------------------------
 
   /** Students × lessons of one subject and period, with grades, absences, averages, period marks. */
-  async journal(p: Principal, q: JournalQueryDto): Promise<JournalView> {
+  async journal(p: Principal, q: JournalQueryDto): Promise<CachedJson> {
     const cls = await this.repo.findJournalClass(p, q.classId, q.subjectId);
     if (!cls) throw GradesErrors.classNotFound();
-    const tz = q.periodId || (q.from && q.to) ? '' : await this.repo.schoolTimezone(cls.school_id);
-    const range = await this.resolveRange(cls.school_id, tz || 'Europe/Moscow', q);
-    const [students, lessons, grades, grading, periodMarks] = await Promise.all([
-      this.repo.findClassStudents(q.classId),
-      this.schedule.classSubjectLessons(q.classId, q.subjectId, range.from, range.to),
-      this.repo.findClassSubjectGrades(q.classId, q.subjectId, range.from, range.to),
-      this.repo.findGrading(cls.school_id),
-      range.period ? this.repo.findPeriodMarks(range.period.id, { classId: q.classId, subjectId: q.subjectId }) : Promise.resolve([]),
-    ]);
-    const attendance = await this.repo.findAttendanceOfLessons(lessons.map((l) => l.id));
-    const byStudent = new Map<string, Mark[]>();
-    for (const g of grades) byStudent.set(g.student_id, [...(byStudent.get(g.student_id) ?? []), toMark(g)]);
-    return {
-      classId: q.classId, subjectId: q.subjectId, from: range.from, to: range.to, period: range.period,
-      students: students.map((s) => {
-        const pm = periodMarks.find((m) => m.student_id === s.id);
-        return {
-          id: s.id, lastName: s.last_name, firstName: s.first_name, middleName: s.middle_name,
-          average: weightedAverage(byStudent.get(s.id) ?? [], grading.roundingThreshold) as AverageResult,
-          periodMark: pm ? toApiValue(pm.value, pm.scale) : null,
-        };
-      }),
-      lessons: lessons.map((l) => ({ id: l.id, date: l.date, startTime: l.startTime ?? '', status: l.status, topic: l.topic ?? null })),
-      grades: grades.map(toGradeView),
-      attendance: attendance.map((a) => ({ lessonId: a.lesson_id, studentId: a.student_id, status: a.status })),
-    };
+    // Without a period the range needs no query (dates given, or the current school year), so it goes into
+    // the key; a period is resolved when the journal is built (periods are in the catalog's version).
+    const dates = q.periodId ? null : await this.resolveRange(cls.school_id, cls.tz, q);
+    const key = readKey('journal', q.classId, q.subjectId, q.periodId, dates?.from, dates?.to, cls.versions);
+    return this.cache.json(key, async (): Promise<JournalView> => {
+      const range = dates ?? (await this.resolveRange(cls.school_id, cls.tz, q));
+      const [students, lessons, grades, grading, periodMarks] = await Promise.all([
+        this.repo.findClassStudents(q.classId),
+        this.schedule.classSubjectLessons(q.classId, q.subjectId, range.from, range.to),
+        this.repo.findClassSubjectGrades(q.classId, q.subjectId, range.from, range.to),
+        this.repo.findGrading(cls.school_id),
+        range.period ? this.repo.findPeriodMarks(range.period.id, { classId: q.classId, subjectId: q.subjectId }) : Promise.resolve([]),
+      ]);
+      const attendance = await this.repo.findAttendanceOfLessons(lessons.map((l) => l.id));
+      const byStudent = new Map<string, Mark[]>();
+      for (const g of grades) byStudent.set(g.student_id, [...(byStudent.get(g.student_id) ?? []), toMark(g)]);
+      const marks = new Map(periodMarks.map((m) => [m.student_id, m]));
+      return {
+        classId: q.classId, subjectId: q.subjectId, from: range.from, to: range.to, period: range.period,
+        students: students.map((s) => {
+          const pm = marks.get(s.id);
+          return {
+            id: s.id, lastName: s.last_name, firstName: s.first_name, middleName: s.middle_name,
+            average: weightedAverage(byStudent.get(s.id) ?? [], grading.roundingThreshold) as AverageResult,
+            periodMark: pm ? toApiValue(pm.value, pm.scale) : null,
+          };
+        }),
+        lessons: lessons.map((l) => ({ id: l.id, date: l.date, startTime: l.startTime ?? '', status: l.status, topic: l.topic ?? null })),
+        grades: grades.map(toGradeView),
+        attendance: attendance.map((a) => ({ lessonId: a.lesson_id, studentId: a.student_id, status: a.status })),
+      };
+    });
   }
 
   // ---- period and final marks -----------------------------------------------------------------------

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../common/auth/principal';
 import { ADMIN_ROLES } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { replyJson } from '../../core/read-cache/reply-json';
 import {
   CancelLessonDto, ChangesQueryDto, CursorPageQueryDto, CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonView, ReminderSettingDto, ReminderSettingView,
   TermPatternResult, UpdateLessonDto, WeekQueryDto, WeekView,
@@ -83,8 +85,14 @@ export class ScheduleController {
   @Get('students/:studentId/week')
   @ApiOperation({ summary: "A student's week: lessons with homework, the student's grades and attendance (self, parent, teachers, admins)" })
   @ApiOkResponse({ type: WeekView })
-  studentWeek(@CurrentUser() p: Principal, @Param('studentId', ParseId) id: string, @Query() q: WeekQueryDto): Promise<WeekView> {
-    return this.schedule.studentWeek(p, id, q.week);
+  async studentWeek(
+    @CurrentUser() p: Principal,
+    @Param('studentId', ParseId) id: string,
+    @Query() q: WeekQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    replyJson(req, res, await this.schedule.studentWeek(p, id, q.week));
   }
 
   @Get('teachers/:teacherId/week')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
+import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
@@ -253,10 +254,11 @@ export class ScheduleRepository extends SqlRepository {
   }
 
   /** The student (visible to the caller) with their current class and school time zone. */
-  async findStudentContext(p: Principal, studentId: string): Promise<{ id: string; class_id: string | null; tz: string } | null> {
+  /** The student if the caller may see them, with their class, time zone and the read versions of both. */
+  async findStudentContext(p: Principal, studentId: string): Promise<{ id: string; class_id: string | null; tz: string; versions: string } | null> {
     const visible = visibleStudentSql(p, 'u');
-    const [row] = await this.run<{ id: string; class_id: string | null; tz: string }>(
-      `SELECT u.id, e.class_id, COALESCE(s.timezone, r.timezone) AS tz
+    const [row] = await this.runPrepared<{ id: string; class_id: string | null; tz: string; versions: string }>(
+      `SELECT u.id, e.class_id, COALESCE(s.timezone, r.timezone) AS tz, ${readVersionsSql('e.class_id', 'u.id')} AS versions
          FROM users u
          JOIN schools s ON s.id = u.school_id JOIN regions r ON r.id = s.region_id
          LEFT JOIN enrolments e ON e.student_id = u.id AND e.ended_at IS NULL

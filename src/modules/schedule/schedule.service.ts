@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
+import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { OutboxService } from '../events/outbox.service';
 import {
   CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonChangeView, LessonView, TermPatternResult, UpdateLessonDto, WeekLessonView, WeekView,
@@ -21,6 +22,7 @@ export class ScheduleService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ScheduleRepository,
     private readonly outbox: OutboxService,
+    private readonly cache: ReadCache,
   ) {}
 
   // ---- timetable administration ----------------------------------------------------------------
@@ -182,25 +184,29 @@ export class ScheduleService {
 
   // ---- week views -----------------------------------------------------------------------------
 
-  async studentWeek(p: Principal, studentId: string, week: string | undefined): Promise<WeekView> {
+  /** A student's week, assembled once per change: see ReadCache. */
+  async studentWeek(p: Principal, studentId: string, week: string | undefined): Promise<CachedJson> {
     const ctx = await this.repo.findStudentContext(p, studentId);
     if (!ctx) throw ScheduleErrors.studentNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
-    if (!ctx.class_id) throw ScheduleErrors.studentHasNoClass();
-    const [lessons, other] = await Promise.all([
-      this.repo.findWeek({ classId: ctx.class_id }, range.from, range.to, studentId),
-      this.repo.findUnattachedGrades(studentId, range.from, range.to),
-    ]);
-    return {
-      ...range,
-      timezone: ctx.tz,
-      days: toDays(range.from, lessons, true),
-      otherGrades: other.map((g) => ({
-        id: g.id, value: gradeValue(g.value, g.scale), workType: g.work_type, weight: Number(g.weight), comment: g.comment, date: g.date,
-        subject: { id: g.subject_id, name: g.subject_name },
-      })),
-    };
+    const classId = ctx.class_id;
+    if (!classId) throw ScheduleErrors.studentHasNoClass();
+    return this.cache.json(readKey('student-week', studentId, range.week, classId, ctx.tz, ctx.versions), async (): Promise<WeekView> => {
+      const [lessons, other] = await Promise.all([
+        this.repo.findWeek({ classId }, range.from, range.to, studentId),
+        this.repo.findUnattachedGrades(studentId, range.from, range.to),
+      ]);
+      return {
+        ...range,
+        timezone: ctx.tz,
+        days: toDays(range.from, lessons, true),
+        otherGrades: other.map((g) => ({
+          id: g.id, value: gradeValue(g.value, g.scale), workType: g.work_type, weight: Number(g.weight), comment: g.comment, date: g.date,
+          subject: { id: g.subject_id, name: g.subject_name },
+        })),
+      };
+    });
   }
 
   async teacherWeek(p: Principal, teacherId: string, week: string | undefined): Promise<WeekView> {

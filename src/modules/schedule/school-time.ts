@@ -83,8 +83,7 @@ export function isoWeekRange(label: string): { from: string; to: string } | null
 
 /** Resolves `current`, `next` or an ISO label against today's date in the school's zone. */
 export function resolveWeek(param: string | undefined, tz: string, now: Date = new Date()): { week: string; from: string; to: string } | null {
-  const today = localDate(now, tz);
-  const label = param === undefined || param === 'current' ? isoWeekOf(today) : param === 'next' ? isoWeekOf(addDays(today, 7)) : param;
+  const label = param === undefined || param === 'current' ? isoWeekOf(localDate(now, tz)) : param === 'next' ? isoWeekOf(addDays(localDate(now, tz), 7)) : param;
   const range = isoWeekRange(label);
   return range ? { week: label, ...range } : null;
 }
