@@ -301,7 +301,8 @@ export class ScheduleRepository extends SqlRepository {
       : `NULL::json AS grades, NULL::json AS attendance,
          (SELECT count(*)::int FROM grades g WHERE g.lesson_id = l.id AND g.deleted_at IS NULL) AS grade_count,
          (SELECT count(*)::int FROM attendance a WHERE a.lesson_id = l.id AND a.status IN ('absent', 'late')) AS absence_count`;
-    return this.run<WeekLessonRow>(
+    // prepared: planning this statement (four correlated subqueries) cost more than running it
+    return this.runPrepared<WeekLessonRow>(
       `SELECT ${LESSON_COLUMNS},
               COALESCE((SELECT json_agg(${HOMEWORK_JSON} ORDER BY h.created_at)
                           FROM homework h WHERE h.lesson_id = l.id), '[]'::json) AS hw_assigned,
@@ -318,12 +319,12 @@ export class ScheduleRepository extends SqlRepository {
 
   /** The student's grades of a date range not attached to a lesson (imports, homework graded later). */
   async findUnattachedGrades(studentId: string, from: string, to: string) {
-    return this.db.query(
+    return this.runPrepared(
       `SELECT g.id, g.value, g.scale, g.work_type, g.weight, g.comment, to_char(g.date, 'YYYY-MM-DD') AS date, g.subject_id, sub.name AS subject_name
          FROM grades g JOIN subjects sub ON sub.id = g.subject_id
-        WHERE g.student_id = $1 AND g.date BETWEEN $2 AND $3 AND g.lesson_id IS NULL AND g.deleted_at IS NULL
+        WHERE g.student_id = :studentId AND g.date BETWEEN :from AND :to AND g.lesson_id IS NULL AND g.deleted_at IS NULL
         ORDER BY g.date, g.created_at`,
-      [studentId, from, to],
+      { studentId, from, to },
     ) as Promise<Array<{ id: string; value: number; scale: string; work_type: string; weight: string; comment: string | null; date: string; subject_id: string; subject_name: string }>>;
   }
 

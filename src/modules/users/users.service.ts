@@ -9,6 +9,7 @@ import { normalizeSnils } from '../../common/validation/snils';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { PiiCryptoService } from '../../core/crypto/pii-crypto.service';
+import { queryPrepared } from '../../core/database/prepared';
 import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../schools/schools.policy';
 import { SchoolsService } from '../schools/schools.service';
 import {
@@ -241,24 +242,11 @@ export class UsersService implements OnApplicationBootstrap {
 
   // ---- reads for the signed-in user ----------------------------------------------------------
 
+  /** One prepared statement: the first read of every app start. */
   async me(userId: string): Promise<MeView> {
-    const user = await this.users.findOne({ where: { id: userId }, relations: { school: true } });
-    if (!user) throw UsersErrors.notFound();
-    const [currentClass] = await this.currentClasses([user.id]);
-    const children = user.roles.includes(Role.Parent) ? await this.childrenOf(user.id) : [];
-    return {
-      id: user.id,
-      login: user.login,
-      lastName: user.lastName,
-      firstName: user.firstName,
-      middleName: user.middleName,
-      birthDate: user.birthDate,
-      roles: user.roles,
-      school: user.school ? toSchoolRef(user.school) : null,
-      regionId: user.regionId,
-      class: currentClass?.class ?? null,
-      children,
-    };
+    const [row] = await queryPrepared<Omit<MeView, 'children'> & { children: ChildView[] }>(this.db, ME_SQL, [userId]);
+    if (!row) throw UsersErrors.notFound();
+    return { ...row, children: row.children.sort((a, b) => a.firstName.localeCompare(b.firstName, 'ru')) };
   }
 
   /** A student's card for someone allowed to see it (self, parent, their teacher, admin); otherwise 404. */
@@ -452,19 +440,21 @@ export class UsersService implements OnApplicationBootstrap {
     });
     return rows.map((e) => ({ studentId: e.studentId, class: { id: e.schoolClass!.id, name: e.schoolClass!.name, academicYear: e.schoolClass!.academicYear } }));
   }
-
-  private async childrenOf(parentId: string): Promise<ChildView[]> {
-    const links = await this.parentChildren.find({ where: { parentId }, relations: { child: { school: true } } });
-    const classes = await this.currentClasses(links.map((l) => l.childId));
-    return links
-      .map((l) => ({
-        ...toPersonRef(l.child!),
-        class: classes.find((c) => c.studentId === l.childId)?.class ?? null,
-        school: l.child!.school ? toSchoolRef(l.child!.school) : null,
-      }))
-      .sort((a, b) => a.firstName.localeCompare(b.firstName, 'ru'));
-  }
 }
+
+const SCHOOL_JSON = (s: string) => `CASE WHEN ${s}.id IS NULL THEN NULL ELSE json_build_object('id', ${s}.id, 'name', ${s}.name, 'regionId', ${s}.region_id) END`;
+const CLASS_JSON = (student: string) => `(SELECT json_build_object('id', c.id, 'name', c.name, 'academicYear', c.academic_year)
+   FROM enrolments e JOIN classes c ON c.id = e.class_id WHERE e.student_id = ${student} AND e.ended_at IS NULL)`;
+const ME_SQL = `
+  SELECT u.id, u.login, u.last_name AS "lastName", u.first_name AS "firstName", u.middle_name AS "middleName",
+         to_char(u.birth_date, 'YYYY-MM-DD') AS "birthDate", u.roles, ${SCHOOL_JSON('s')} AS school, u.region_id AS "regionId",
+         ${CLASS_JSON('u.id')} AS class,
+         COALESCE((SELECT json_agg(json_build_object('id', ch.id, 'lastName', ch.last_name, 'firstName', ch.first_name, 'middleName', ch.middle_name,
+                                                     'class', ${CLASS_JSON('ch.id')}, 'school', ${SCHOOL_JSON('cs')}))
+                     FROM parent_children pc JOIN users ch ON ch.id = pc.child_id LEFT JOIN schools cs ON cs.id = ch.school_id
+                    WHERE pc.parent_id = u.id AND 'parent' = ANY(u.roles)), '[]'::json) AS children
+    FROM users u LEFT JOIN schools s ON s.id = u.school_id
+   WHERE u.id = $1`;
 
 const toPersonRef = (u: User) => ({ id: u.id, lastName: u.lastName, firstName: u.firstName, middleName: u.middleName });
 const toSchoolRef = (s: { id: string; name: string; regionId: string }): SchoolRef => ({ id: s.id, name: s.name, regionId: s.regionId });
