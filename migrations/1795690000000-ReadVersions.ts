@@ -11,27 +11,30 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * - catalog: names of people, subjects and classes; school/region time zones; grading settings; periods
  *
  * Statement-level triggers with transition tables: a batch of 25 grades bumps its class and 25 students
- * once each, in id order (two batches never wait on each other in opposite orders).
+ * once each, the class first (see bump_read_versions on lock order).
  */
 export class ReadVersions1795690000000 implements MigrationInterface {
     name = 'ReadVersions1795690000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "read_versions" ("id" uuid NOT NULL, "version" bigint NOT NULL, CONSTRAINT "pk_read_versions_id" PRIMARY KEY ("id"))`);
-        // TG_ARGV: the changed table's columns holding the ids to bump (e.g. class_id, student_id).
+        // TG_ARGV: the changed table's columns holding the ids to bump, the class column first.
         await queryRunner.query(`CREATE FUNCTION "bump_read_versions"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   parts text[] := '{}';
-  col text;
+  i int;
   src text;
 BEGIN
-  FOREACH col IN ARRAY TG_ARGV LOOP
+  FOR i IN 1 .. TG_NARGS LOOP
     FOREACH src IN ARRAY (CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows'] ELSE ARRAY['new_rows', 'old_rows'] END) LOOP
-      parts := parts || format('SELECT %I AS id FROM %I', col, src);
+      parts := parts || format('SELECT %s AS pos, %I AS id FROM %I', i, TG_ARGV[i - 1], src);
     END LOOP;
   END LOOP;
-  EXECUTE 'INSERT INTO read_versions AS v (id, version) SELECT DISTINCT id, 1 FROM (' || array_to_string(parts, ' UNION ') ||
-          ') ids WHERE id IS NOT NULL ORDER BY id ON CONFLICT (id) DO UPDATE SET version = v.version + 1';
+  -- Rows are locked in the order written: classes (the first argument) before students, each by id. Two
+  -- writers to one class queue on the class row before either holds a student row, so they cannot deadlock.
+  EXECUTE 'INSERT INTO read_versions AS v (id, version) SELECT id, 1 FROM (SELECT id, min(pos) AS pos FROM (' ||
+          array_to_string(parts, ' UNION ALL ') || ') a WHERE id IS NOT NULL GROUP BY id) ids ORDER BY pos, id ' ||
+          'ON CONFLICT (id) DO UPDATE SET version = v.version + 1';
   RETURN NULL;
 END $$`);
         await queryRunner.query(`CREATE FUNCTION "bump_catalog_read_version"() RETURNS trigger LANGUAGE plpgsql AS $$

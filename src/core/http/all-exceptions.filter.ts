@@ -67,6 +67,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         case '22007':
         case '22008':
           return { statusCode: 400, code: CommonErrorCode.ValidationFailed, message: 'Недопустимое значение в запросе' };
+        case '40P01': // deadlock detected
+        case '40001': // serialization failure
+          // the transaction was rolled back whole: nothing half-written, the same request can simply be sent again
+          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Данные как раз меняются, повторите запрос', details: { retry: true } };
         case '57014':
           return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже' };
       }
