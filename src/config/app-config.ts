@@ -9,6 +9,8 @@ export type AppRole = 'api' | 'worker' | 'all';
 export interface AppConfig {
   nodeEnv: NodeEnv;
   appRole: AppRole;
+  /** HTTP processes of the api role sharing one port (node:cluster); more than one only with APP_ROLE=api. */
+  apiProcesses: number;
   port: number;
   databaseUrl: string;
   dbPoolSize: number;
@@ -391,6 +393,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     nodeEnv,
     appRole: oneOf<AppRole>('APP_ROLE', ['api', 'worker', 'all'], 'all'),
+    apiProcesses: int('API_PROCESSES', 1, 1, 64),
     port: int('PORT', 3000, 0, 65535),
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/school_diary', ['postgres:', 'postgresql:']),
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
@@ -416,6 +419,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     diary,
     notify,
   };
+  if (config.apiProcesses > 1 && config.appRole !== 'api') {
+    // the worker's queues and cron schedules must run once, not once per HTTP process
+    problems.push(`API_PROCESSES=${config.apiProcesses} needs APP_ROLE=api (run the worker as its own process)`);
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
 }
