@@ -22,18 +22,25 @@ describe('worker role', () => {
     expect(t.app.get(HandlerCheck, { strict: false })).toBeDefined();
   });
 
-  it('runs the nightly purge through the queue: ended sessions go, live ones stay', async () => {
+  it('runs the nightly purge through the queue: ended sessions and old idempotency keys go, live ones stay', async () => {
     const school = await makeSchool(t.db);
     const u = await makeUser(t.db, { schoolId: school.id, roles: [Role.Student] });
     const live = await login(t, u);
     const old = await login(t, u);
     await t.db.query("UPDATE sessions SET revoked_at = now() - interval '40 days' WHERE id = $1", [old.refreshToken.split('.')[0]]);
+    const key = (k: string, age: string) =>
+      t.db.query(`INSERT INTO idempotency_keys (user_id, scope, key, request_hash, status_code, response, created_at)
+                  VALUES ($1, 'grades.batch', $2, 'h', 200, '{}', now() - $3::interval)`, [u.id, k, age]);
+    await key('key-old-0001', '15 days');
+    await key('key-old-0002', '30 days');
+    await key('key-recent-01', '13 days');
 
     const job = await t.app.get(QueueProducer).enqueue('purgeExpiredSessions', {}, { jobId: `purge-test-${randomBytes(3).toString('hex')}` });
     const result = await job.finished();
-    expect(result).toEqual({ sessions: 1, attempts: 0 });
+    expect(result).toEqual({ sessions: 1, attempts: 0, idempotencyKeys: 2 });
     const ids = (await t.db.query('SELECT id FROM sessions WHERE user_id = $1', [u.id])).map((r: { id: string }) => r.id);
     expect(ids).toEqual([live.refreshToken.split('.')[0]]);
+    expect((await t.db.query('SELECT key FROM idempotency_keys WHERE user_id = $1', [u.id])).map((r: { key: string }) => r.key)).toEqual(['key-recent-01']);
   });
 
   it('collapses duplicate enqueues with the same job id (two schedulers firing at once)', async () => {

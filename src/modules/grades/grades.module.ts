@@ -23,6 +23,6 @@ import { GradeImportService } from './import/grade-import.service';
   ],
   controllers: [GradesController, AttendanceController],
   providers: [GradesService, GradesRepository, IdempotencyService, GradeImportService],
-  exports: [GradesService],
+  exports: [GradesService, IdempotencyService],
 })
 export class GradesModule {}

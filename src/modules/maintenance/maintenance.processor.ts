@@ -2,11 +2,14 @@ import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import { LoginHistoryService } from '../auth/login-history.service';
 import { SessionsService } from '../auth/sessions.service';
+import { IdempotencyService } from '../grades/idempotency.service';
 import { JOBS, QUEUES } from '../../core/queue/queue.constants';
 
 /** Ended sessions are kept 30 days for investigation; the login history one year. */
 export const SESSION_RETENTION_DAYS = 30;
 export const LOGIN_HISTORY_RETENTION_DAYS = 365;
+/** Idempotency keys: long enough for a phone that was offline over a school week, then gone (they hold grades). */
+export const IDEMPOTENCY_KEY_RETENTION_DAYS = 14;
 
 @Processor(QUEUES.maintenance)
 export class MaintenanceProcessor {
@@ -15,13 +18,15 @@ export class MaintenanceProcessor {
   constructor(
     private readonly sessions: SessionsService,
     private readonly history: LoginHistoryService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Process(JOBS.purgeExpiredSessions.name)
-  async purge(): Promise<{ sessions: number; attempts: number }> {
+  async purge(): Promise<{ sessions: number; attempts: number; idempotencyKeys: number }> {
     const sessions = await this.sessions.purgeEnded(SESSION_RETENTION_DAYS);
     const attempts = await this.history.purgeOlderThan(LOGIN_HISTORY_RETENTION_DAYS);
-    this.logger.log({ sessions, attempts }, 'Purged ended sessions and old login history');
-    return { sessions, attempts };
+    const idempotencyKeys = await this.idempotency.purgeOlderThan(IDEMPOTENCY_KEY_RETENTION_DAYS);
+    this.logger.log({ sessions, attempts, idempotencyKeys }, 'Purged ended sessions, old login history and idempotency keys');
+    return { sessions, attempts, idempotencyKeys };
   }
 }
