@@ -23,6 +23,7 @@ async function openStream(baseUrl: string, token: string, o: { viaQuery?: boolea
   const res = await fetch(url, { headers, signal: ctrl.signal });
   const events: SseEvent[] = [];
   let comments = 0;
+  let ended = false;
   if (res.ok && res.body) {
     void (async () => {
       const reader = res.body!.getReader();
@@ -31,7 +32,10 @@ async function openStream(baseUrl: string, token: string, o: { viaQuery?: boolea
       try {
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) break;
+          if (done) {
+            ended = true;
+            break;
+          }
           buf += dec.decode(value, { stream: true });
           let i: number;
           while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -53,7 +57,7 @@ async function openStream(baseUrl: string, token: string, o: { viaQuery?: boolea
       }
     })();
   }
-  return { status: res.status, events, comments: () => comments, close: () => ctrl.abort() };
+  return { status: res.status, events, comments: () => comments, ended: () => ended, close: () => ctrl.abort() };
 }
 
 const yesterday = (): string => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -119,6 +123,20 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     stream.close();
     // eslint-disable-next-line no-console
     console.log(`[measure] grade saved → notification visible in the list: ${visibleAfterMs} ms; → on the SSE stream: ${live.at - g.savedAt} ms`);
+  });
+
+  it('ends an open stream when its session is signed out, and only that one', async () => {
+    const session = await login(t, fam.parent);
+    const stream = await openStream(t.baseUrl!, session.accessToken);
+    const other = await openStream(t.baseUrl!, parentToken);
+    await waitFor(async () => stream.comments() > 1 && other.comments() > 1, 'both streams beating');
+    await t.http.post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
+    await waitFor(async () => stream.ended(), 'the signed-out stream closed', 5_000);
+    expect(stream.events.map((e) => e.event)).toContain('session-ended');
+    const beats = other.comments();
+    await waitFor(async () => other.comments() > beats + 1, 'the other session still streaming');
+    expect(other.ended()).toBe(false);
+    other.close();
   });
 
   it('counts, pages, marks read; another user cannot touch my notification', async () => {

@@ -5,6 +5,7 @@ import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { SessionsService } from '../auth/sessions.service';
 import { NotificationView } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
@@ -35,6 +36,7 @@ export function accessTokenFromQuery(req: Request, _res: Response, next: NextFun
 export class EventsStreamController {
   constructor(
     private readonly notifications: NotificationsService,
+    private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,7 +46,9 @@ export class EventsStreamController {
     description:
       'text/event-stream: each new notification is an event `notification` with `id` = notification id and `data` = NotificationView (JSON). ' +
       'Comment lines (`: ping`) are heartbeats. Authenticate with the Bearer header or, for EventSource, `?access_token=`. ' +
-      'On reconnect the browser sends Last-Event-ID and the missed notifications (up to 100) are sent first.',
+      'On reconnect the browser sends Last-Event-ID and the missed notifications (up to 100) are sent first. ' +
+      'When the session is ended (sign-out, sign-out everywhere, an unlinked Госуслуги account) the stream sends an event ' +
+      '`session-ended` and closes within one heartbeat.',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'access_token', required: false, description: 'Access token, for EventSource which cannot set headers' })
@@ -79,7 +83,16 @@ export class EventsStreamController {
         res.end();
       },
     });
-    const heartbeat = setInterval(() => write(': ping\n\n'), this.config.notify.sseHeartbeatMs);
+    // Each heartbeat also asks whether the session was ended since the stream opened (the access token was
+    // checked once, at the start): a signed-out phone must stop receiving a child's grades.
+    const heartbeat = setInterval(() => {
+      void this.sessions.isRevoked(p.sessionId).then((revoked) => {
+        if (!revoked) return write(': ping\n\n');
+        write('event: session-ended\ndata: {}\n\n');
+        cleanup();
+        res.end();
+      });
+    }, this.config.notify.sseHeartbeatMs);
     const cleanup = (): void => {
       if (!open) return;
       open = false;

@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
 import { Notification } from './entities/notification.entity';
 import { NotificationPreference } from './entities/notification-preference.entity';
@@ -19,7 +20,7 @@ import { RealtimeService } from './realtime.service';
  * events, push delivery, daily digest) lives in jobs/ and is loaded by the worker only.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification, NotificationPreference, PushDevice, PushDelivery]), EventsModule],
+  imports: [TypeOrmModule.forFeature([Notification, NotificationPreference, PushDevice, PushDelivery]), EventsModule, AuthModule],
   controllers: [NotificationsController, EventsStreamController],
   providers: [
     NotificationsService,
