@@ -331,12 +331,16 @@ export class GradesService {
       ]);
       const attendance = await this.repo.findAttendanceOfLessons(lessons.map((l) => l.id));
       const byStudent = new Map<string, Mark[]>();
-      for (const g of grades) byStudent.set(g.student_id, [...(byStudent.get(g.student_id) ?? []), toMark(g)]);
-      const marks = new Map(periodMarks.map((m) => [m.student_id, m]));
+      for (const g of grades) {
+        const marks = byStudent.get(g.student_id);
+        if (marks) marks.push(toMark(g));
+        else byStudent.set(g.student_id, [toMark(g)]);
+      }
+      const periodMarkOf = new Map(periodMarks.map((m) => [m.student_id, m]));
       return {
         classId: q.classId, subjectId: q.subjectId, from: range.from, to: range.to, period: range.period,
         students: students.map((s) => {
-          const pm = marks.get(s.id);
+          const pm = periodMarkOf.get(s.id);
           return {
             id: s.id, lastName: s.last_name, firstName: s.first_name, middleName: s.middle_name,
             average: weightedAverage(byStudent.get(s.id) ?? [], grading.roundingThreshold) as AverageResult,
