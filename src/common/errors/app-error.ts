@@ -8,6 +8,8 @@ export class AppError extends Error {
     message: string,
     readonly statusCode: number,
     readonly details?: unknown,
+    /** Seconds the client should wait before trying again: sent as the `Retry-After` header (429, 503). */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
     this.name = 'AppError';

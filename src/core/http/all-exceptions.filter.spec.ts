@@ -1,12 +1,16 @@
 import { ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
 import { AllExceptionsFilter, ErrorBody } from './all-exceptions.filter';
 
 /** Runs the filter on an exception and returns the status and body it sent. */
-function reply(exception: unknown): { status: number; body: ErrorBody } {
-  const sent: { status: number; body: ErrorBody } = { status: 0, body: {} as ErrorBody };
+function reply(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  const sent: { status: number; body: ErrorBody; headers: Record<string, string> } = { status: 0, body: {} as ErrorBody, headers: {} };
   const res = {
     headersSent: false,
+    setHeader(name: string, value: string) {
+      sent.headers[name.toLowerCase()] = value;
+    },
     status(code: number) {
       sent.status = code;
       return this;
@@ -37,5 +41,20 @@ describe('AllExceptionsFilter: database errors', () => {
   it('maps constraint violations to 409 and anything unknown to 500', () => {
     expect(reply(pgError('23505', 'uq_x'))).toMatchObject({ status: 409, body: { code: 'CONFLICT', details: { constraint: 'uq_x' } } });
     expect(reply(pgError('XX000'))).toMatchObject({ status: 500, body: { code: 'INTERNAL_ERROR' } });
+  });
+});
+
+describe('AllExceptionsFilter: Retry-After', () => {
+  it('sends the wait an error names as the Retry-After header, not in the body', () => {
+    const { status, body, headers } = reply(new AppError('TOO_MANY_LOGIN_ATTEMPTS', 'Подождите', 429, { retryAfterSec: 17 }, 16.2));
+    expect(status).toBe(429);
+    expect(headers['retry-after']).toBe('17');
+    expect(body).not.toHaveProperty('retryAfterSec');
+  });
+
+  it('gives every 429 and 503 a Retry-After even when the error did not name one, and nothing else gets one', () => {
+    expect(reply(pgError('40P01')).headers['retry-after']).toBe('5');
+    expect(reply(new AppError('TOO_MANY_REQUESTS', 'Подождите', 429)).headers['retry-after']).toBe('60');
+    expect(reply(new AppError('CONFLICT', 'Уже есть', 409)).headers).not.toHaveProperty('retry-after');
   });
 });

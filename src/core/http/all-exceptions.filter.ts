@@ -7,6 +7,8 @@ import { loggable } from '../logging/loggable';
 
 export interface ErrorBody {
   statusCode: number;
+  /** Not part of the body: becomes the `Retry-After` header. */
+  retryAfterSec?: number;
   code: string;
   message: string;
   details?: unknown;
@@ -24,6 +26,9 @@ const HTTP_DEFAULTS: Record<number, { code: string; message: string }> = {
   415: { code: CommonErrorCode.MalformedRequest, message: 'Неподдерживаемый формат данных' },
   429: { code: CommonErrorCode.TooManyRequests, message: 'Слишком много запросов, попробуйте позже' },
 };
+
+/** `Retry-After` for answers that did not say how long: every 429 and 503 tells the client when to come back. */
+const DEFAULT_RETRY_AFTER_SEC: Record<number, number> = { 429: 60, 503: 5 };
 
 /**
  * One error body for every failure. Known errors keep their code; database constraint
@@ -44,12 +49,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ errorId: body.errorId, requestId: body.requestId, err: loggable(exception) }, 'Unhandled error');
     }
     if (res.headersSent) return;
-    res.status(body.statusCode).json(body);
+    const { retryAfterSec, ...payload } = body;
+    const retryAfter = retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[body.statusCode];
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    res.status(body.statusCode).json(payload);
   }
 
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof AppError) {
-      return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.details };
+      return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.details, retryAfterSec: exception.retryAfterSec };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -30,5 +30,5 @@ export const AuthErrors = {
   accessTokenExpired: () => new AppError(CommonErrorCode.TokenExpired, 'Срок действия входа истёк, обновите токен', 401),
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
   tooManyAttempts: (retryAfterSec: number) =>
-    new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }),
+    new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),
 };
