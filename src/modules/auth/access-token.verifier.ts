@@ -55,6 +55,7 @@ export class AccessTokenVerifier {
     if (typeof c.sub !== 'string' || c.sub === '' || typeof c.sid !== 'string' || c.sid === '' || !Array.isArray(c.roles)) {
       throw AuthErrors.unauthenticated();
     }
+    if (c.av !== undefined && !(Number.isSafeInteger(c.av) && (c.av as number) >= 0)) throw AuthErrors.unauthenticated();
     return c as unknown as AccessClaims;
   }
 }

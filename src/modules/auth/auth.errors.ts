@@ -8,6 +8,8 @@ export enum AuthErrorCode {
   RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
   SessionRevoked = 'SESSION_REVOKED',
   TooManyLoginAttempts = 'TOO_MANY_LOGIN_ATTEMPTS',
+  CurrentPasswordRequired = 'CURRENT_PASSWORD_REQUIRED',
+  CurrentPasswordInvalid = 'CURRENT_PASSWORD_INVALID',
 }
 
 export const AuthErrors = {
@@ -31,4 +33,22 @@ export const AuthErrors = {
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
   tooManyAttempts: (retryAfterSec: number) =>
     new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),
+  currentPasswordRequired: (esiaWindowMinutes: number) =>
+    new AppError(
+      AuthErrorCode.CurrentPasswordRequired,
+      `Укажите текущий пароль. Без него пароль можно сменить только в течение ${esiaWindowMinutes} минут после входа через Госуслуги`,
+      400,
+      [{ field: 'currentPassword', code: 'currentPasswordRequired', message: 'Укажите текущий пароль' }],
+    ),
+  /** Counts towards the lockout like a failed sign-in. The way out depends on whether the account is linked to Госуслуги. */
+  currentPasswordInvalid: (esiaLinked: boolean, esiaWindowMinutes: number) =>
+    new AppError(
+      AuthErrorCode.CurrentPasswordInvalid,
+      'Текущий пароль указан неверно. ' +
+        (esiaLinked
+          ? `Если вы его забыли, войдите через Госуслуги и в течение ${esiaWindowMinutes} минут задайте новый пароль без старого. `
+          : 'Если вы его забыли, обратитесь к администратору школы: он задаст новый пароль. ') +
+        'После пяти неудачных попыток подряд вход временно блокируется',
+      403,
+    ),
 };

@@ -16,6 +16,10 @@ import { LoginAttempt } from './entities/login-attempt.entity';
 import { Session } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { MePasswordController } from './me-password.controller';
+import { MePasswordService } from './me-password.service';
+import { SessionCheck } from './session-check';
+import { SessionStateRepository } from './session-state.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -36,18 +40,21 @@ import { TokenService } from './token.service';
     SettingsModule,
     EsiaLinksModule,
   ],
-  controllers: [AuthController, MyLoginHistoryController, AdminLoginHistoryController],
+  controllers: [AuthController, MyLoginHistoryController, AdminLoginHistoryController, MePasswordController],
   providers: [
     AuthService,
     SessionsService,
+    SessionCheck,
+    SessionStateRepository,
     TokenService,
     LoginHistoryService,
     LoginRateLimiter,
+    MePasswordService,
     { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, SessionsService, LoginHistoryService],
+  exports: [AuthService, SessionsService, SessionCheck, LoginHistoryService],
 })
 export class AuthModule {}

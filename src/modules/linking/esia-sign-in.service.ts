@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { AuthErrors } from '../auth/auth.errors';
 import { AuthService } from '../auth/auth.service';
 import { LoginHistoryService } from '../auth/login-history.service';
+import { SessionCheck } from '../auth/session-check';
 import { ClientInfo, SessionsService } from '../auth/sessions.service';
 import { EsiaErrors, extractEsiaCode } from '../esia/esia.errors';
 import { EsiaPerson, IDENTITY_PROVIDER, IdentityProvider } from '../esia/identity-provider';
@@ -49,6 +50,7 @@ export class EsiaSignInService {
     private readonly links: EsiaLinksService,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly sessionCheck: SessionCheck,
     private readonly history: LoginHistoryService,
     private readonly users: UsersService,
     private readonly settings: SettingsService,
@@ -215,7 +217,7 @@ export class EsiaSignInService {
 
   private async linkFromSession(purpose: Extract<FlowPurpose, { kind: 'link' }>, person: EsiaPerson, subject: { user: Subject }): Promise<CallbackOutcome> {
     const user = await this.identity(purpose.userId, subject);
-    if (await this.sessions.isRevoked(purpose.sessionId)) throw LinkingErrors.stateInvalid();
+    if (await this.sessionCheck.hasEnded({ userId: purpose.userId, sessionId: purpose.sessionId })) throw LinkingErrors.stateInvalid();
     const timezone = await this.ensureRegionAllowsEsia(user);
     if (!fioMatches(user, person)) throw LinkingErrors.fioMismatch();
     this.ensureLevel(user, person, timezone);
