@@ -1,5 +1,6 @@
 import { Role } from '../../src/common/auth/role';
 import { AuthService } from '../../src/modules/auth/auth.service';
+import { MePasswordService } from '../../src/modules/auth/me-password.service';
 import { AccessChangePublisher } from '../../src/modules/users/access-change.publisher';
 import { bearer, linkEsiaAccount, login, makeSchool, makeUser, setAuthSettings } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -131,6 +132,19 @@ describe('POST /me/password: own password', () => {
     await t.app.get(AccessChangePublisher).publish([u.id]);
     const res = await change(s.accessToken, { currentPassword: u.password, newPassword: 'Novyi-parol-2026' });
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'SESSION_REVOKED' });
+  });
+
+  it('does not bring back a session ended a moment before (an admin reset racing the change)', async () => {
+    const u = await makeUser(t.db, { schoolId, roles: [Role.Parent] });
+    await linkEsiaAccount(t.db, u.id);
+    const s = await esiaSession(u.id);
+    const sessionId = s.refreshToken.split('.')[0];
+    // the request passed the guard, then the admin's reset committed
+    await t.db.query(`UPDATE users SET password_hash = 'x' WHERE id = $1`, [u.id]);
+    const p = { userId: u.id, sessionId, roles: [Role.Parent], schoolId, regionId: null };
+    await expect(t.app.get(MePasswordService).change(p, undefined, 'Novyi-parol-2026', { ip: null, userAgent: null })).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
+    const [row] = await t.db.query('SELECT u.password_hash, s.epoch, u.session_epoch FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1', [sessionId]);
+    expect(row).toEqual({ password_hash: 'x', epoch: 0, session_epoch: 1 }); // rolled back, the session stays behind
   });
 
   it('needs a signed-in user', async () => {

@@ -66,6 +66,7 @@ export class SessionCheck {
   private readonly deadline = new SharedDeadline(REDIS_CHECK_TIMEOUT_MS, 'redis');
   private readonly verdicts = new Map<string, Promise<SessionVerdict>>();
   private lastRedisFailure = Number.NEGATIVE_INFINITY;
+  private redisWasReady = false;
   private lastWarning = 0;
 
   constructor(
@@ -140,9 +141,11 @@ export class SessionCheck {
 
   private redisUsable(): boolean {
     if (this.redis.status !== 'ready') {
-      this.redisFailed(new Error(`redis connection is ${this.redis.status}`));
+      // Before the first connection (process start) this is no outage: no warning, no grace period.
+      if (this.redisWasReady) this.redisFailed(new Error(`redis connection is ${this.redis.status}`));
       return false;
     }
+    this.redisWasReady = true;
     return performance.now() - this.lastRedisFailure > REDIS_RECOVERY_GRACE_MS;
   }
 

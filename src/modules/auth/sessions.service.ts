@@ -6,8 +6,8 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
-import { AuthErrors } from './auth.errors';
 import { RedisWriteRetry } from '../../core/redis/redis-write-retry';
+import { AuthErrors } from './auth.errors';
 import { AuthMethod, Session } from './entities/session.entity';
 
 export interface ClientInfo {
@@ -100,14 +100,16 @@ export class SessionsService implements OnApplicationShutdown {
 
   /**
    * Moves a live session to the user's new session epoch with a fresh refresh token (the user changed their own
-   * password: the other sessions end, this one goes on). Inside the password change's transaction.
+   * password: the other sessions end, this one goes on). Inside the password change's transaction, right after the
+   * statement that moved the user's epoch by one (under its row lock): a session already behind the epoch before
+   * that (ended by a reset a moment ago) is not brought back.
    */
   async moveToEpoch(tx: EntityManager, sessionId: string, epoch: number): Promise<string> {
     const next = newSecret();
     const rows: Array<{ id: string }> = await tx.query(
       `WITH moved AS (
          UPDATE sessions SET epoch = $2, refresh_token_hash = $3, generation = generation + 1, last_used_at = now()
-          WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
+          WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() AND epoch >= $2 - 1
          RETURNING id)
        SELECT id FROM moved`,
       [sessionId, epoch, hashSecret(next)],

@@ -47,6 +47,7 @@ export interface LoginCandidate {
 /** What a new password of the user's own changed (the user row after the change). */
 export interface OwnPasswordChange {
   authVersion: number;
+  /** The new session epoch: one more than before the change (the trigger moves it by one for a new password). */
   sessionEpoch: number;
   roles: Role[];
   schoolId: string | null;
