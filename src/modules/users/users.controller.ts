@@ -31,6 +31,7 @@ export class AdminUsersController {
 
   @Get(':id')
   @ApiOkResponse({ type: UserView })
+  @ApiOperation({ summary: 'A user of a school the caller administers' })
   get(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<UserView> {
     return this.users.get(p, id);
   }
@@ -67,6 +68,7 @@ export class AdminUsersController {
 
   @Delete(':id/children/:childId')
   @ApiOkResponse({ type: UserView })
+  @ApiOperation({ summary: 'Unlink a child from a parent' })
   removeChild(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('childId', ParseId) childId: string): Promise<UserView> {
     return this.users.removeChild(p, id, childId);
   }
