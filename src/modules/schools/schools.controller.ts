@@ -4,6 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page, PageQueryDto } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import {
@@ -29,6 +30,7 @@ export class SchoolsController {
 
   @Get('regions')
   @ApiOperation({ summary: 'Regions the caller administers' })
+  @ApiOffsetPage(RegionView)
   listRegions(@CurrentUser() p: Principal, @Query() q: PageQueryDto): Promise<Page<RegionView>> {
     return this.schools.listRegions(p, q);
   }
@@ -58,6 +60,7 @@ export class SchoolsController {
 
   @Get('schools')
   @ApiOperation({ summary: 'Schools the caller administers (a region admin: the region\'s; a school admin: their own)' })
+  @ApiOffsetPage(SchoolView)
   listSchools(@CurrentUser() p: Principal, @Query() q: ListSchoolsQueryDto): Promise<Page<SchoolView>> {
     return this.schools.listSchools(p, q);
   }
@@ -85,6 +88,7 @@ export class SchoolsController {
 
   @Get('classes')
   @ApiOperation({ summary: 'Classes of the schools the caller administers, by school and year' })
+  @ApiOffsetPage(ClassView)
   listClasses(@CurrentUser() p: Principal, @Query() q: ListClassesQueryDto): Promise<Page<ClassView>> {
     return this.schools.listClasses(p, q);
   }
@@ -119,6 +123,7 @@ export class SchoolsController {
 
   @Get('subjects')
   @ApiOperation({ summary: 'Subjects of a school the caller administers' })
+  @ApiOffsetPage(SubjectView)
   listSubjects(@CurrentUser() p: Principal, @Query() q: ListBySchoolQueryDto): Promise<Page<SubjectView>> {
     return this.schools.listSubjects(p, q);
   }

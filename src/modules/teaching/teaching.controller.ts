@@ -4,6 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { ClassTeacherView, CreateTeacherAssignmentDto, ListTeacherAssignmentsQueryDto, SetClassTeacherDto, TeacherAssignmentView } from './dto/teaching.dto';
@@ -25,6 +26,7 @@ export class TeachingController {
 
   @Get('teacher-assignments')
   @ApiOperation({ summary: 'Teacher assignments (teacher × class × subject) in the schools the caller administers' })
+  @ApiOffsetPage(TeacherAssignmentView)
   list(@CurrentUser() p: Principal, @Query() q: ListTeacherAssignmentsQueryDto): Promise<Page<TeacherAssignmentView>> {
     return this.teaching.list(p, q);
   }
