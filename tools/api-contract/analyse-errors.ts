@@ -269,6 +269,11 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
       if (ts.isPropertyAccessExpression(c) || ts.isIdentifier(c)) {
         const decl = factoryDecl(c);
         if (decl) e!.factories.add(decl);
+        // a module-level constant built from code that can throw, used by name: `@Param('id', ParseId)`
+        const v = symbolOf(c)?.valueDeclaration;
+        if (!decl && v && ts.isVariableDeclaration(v) && v.initializer && isOurs(v) && ts.isSourceFile(v.parent.parent.parent)) {
+          if (ts.isNewExpression(v.initializer) || ts.isCallExpression(v.initializer)) e!.calls.add(v.initializer);
+        }
       }
       // an AppError built in place rather than by a factory
       if (ts.isNewExpression(c) && c.expression.getText() === 'AppError') {

@@ -781,7 +781,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminEsiaLinksController.revoke": {
     "codes": [
-      "ESIA_LINK_NOT_FOUND"
+      "ESIA_LINK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -795,6 +796,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "CHILD_NOT_FOUND",
       "INVALID_USER_SETUP",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -815,6 +817,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminUsersController.get": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -828,6 +831,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.removeChild": {
     "codes": [
       "CHILD_NOT_FOUND",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -835,6 +839,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminUsersController.setPassword": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -842,6 +847,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminUsersController.unlock": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -850,6 +856,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.update": {
     "codes": [
       "INVALID_USER_SETUP",
+      "NOT_FOUND",
       "ROLE_NOT_ALLOWED",
       "SNILS_TAKEN",
       "USER_NOT_FOUND"
@@ -860,7 +867,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AnnouncementsController.confirm": {
     "codes": [
       "ANNOUNCEMENT_NOT_FOUND",
-      "CONFIRMATION_NOT_REQUESTED"
+      "CONFIRMATION_NOT_REQUESTED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -878,7 +886,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AnnouncementsController.get": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -890,21 +899,24 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AnnouncementsController.markRead": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "AnnouncementsController.recipients": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "AnnouncementsController.remind": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -916,7 +928,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AnnouncementsController.stats": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -977,6 +990,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthSettingsController.get": {
     "codes": [
+      "NOT_FOUND",
       "REGION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -984,6 +998,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthSettingsController.put": {
     "codes": [
+      "NOT_FOUND",
       "REGION_NOT_FOUND",
       "VALIDATION_FAILED"
     ],
@@ -1189,7 +1204,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "GradesController.history": {
     "codes": [
-      "GRADE_NOT_FOUND"
+      "GRADE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1230,6 +1246,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.putSettings": {
     "codes": [
       "INVALID_GRADING_SETTINGS",
+      "NOT_FOUND",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1237,7 +1254,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "GradesController.remove": {
     "codes": [
-      "GRADE_NOT_FOUND"
+      "GRADE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1263,6 +1281,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.studentGrades": {
     "codes": [
       "INVALID_DATE_RANGE",
+      "NOT_FOUND",
       "PERIOD_NOT_FOUND",
       "STUDENT_NOT_FOUND"
     ],
@@ -1281,6 +1300,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "GRADE_NOT_FOUND",
       "GRADE_VALUE_NOT_IN_SCALE",
       "NOTHING_CHANGED",
+      "NOT_FOUND",
       "WORK_TYPE_UNKNOWN"
     ],
     "isPublic": false,
@@ -1289,6 +1309,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.whatIf": {
     "codes": [
       "INVALID_DATE_RANGE",
+      "NOT_FOUND",
       "PERIOD_NOT_FOUND",
       "STUDENT_NOT_FOUND",
       "WORK_TYPE_UNKNOWN"
@@ -1314,6 +1335,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_NOT_FOUND",
       "MALFORMED_UPLOAD",
+      "NOT_FOUND",
       "TOO_MANY_FILES",
       "VALIDATION_FAILED"
     ],
@@ -1324,6 +1346,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "HOMEWORK_NOT_FOUND",
       "INVALID_HOMEWORK",
+      "NOT_FOUND",
       "STUDENT_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1331,7 +1354,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.comments": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1349,21 +1373,24 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.detach": {
     "codes": [
       "FILE_NOT_FOUND",
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "HomeworkController.download": {
     "codes": [
-      "FILE_NOT_FOUND"
+      "FILE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "HomeworkController.get": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1373,6 +1400,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "GRADE_VALUE_NOT_IN_SCALE",
       "HOMEWORK_NOT_FOUND",
       "HOMEWORK_NOT_SUBMITTED",
+      "NOT_FOUND",
       "SUBMISSION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1388,7 +1416,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.remove": {
     "codes": [
       "FILE_NOT_FOUND",
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1397,6 +1426,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "HOMEWORK_NOT_FOUND",
       "HOMEWORK_NOT_SUBMITTED",
+      "NOT_FOUND",
       "SUBMISSION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1404,6 +1434,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.submission": {
     "codes": [
+      "NOT_FOUND",
       "SUBMISSION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1411,7 +1442,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.submissions": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1425,6 +1457,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "HOMEWORK_ALREADY_SUBMITTED",
       "HOMEWORK_NOT_FOUND",
       "MALFORMED_UPLOAD",
+      "NOT_FOUND",
       "SUBMISSION_EMPTY",
       "SUBMISSION_NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1435,7 +1468,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.update": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1453,6 +1487,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "CONVERSATION_NOT_FOUND",
       "CONVERSATION_NOT_GROUP",
       "NOT_CONVERSATION_OWNER",
+      "NOT_FOUND",
       "TOO_MANY_MEMBERS"
     ],
     "isPublic": false,
@@ -1475,21 +1510,24 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ATTACHMENT_NOT_FOUND",
       "CONVERSATION_NOT_FOUND",
-      "FILE_NOT_FOUND"
+      "FILE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "MessagingController.get": {
     "codes": [
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "MessagingController.history": {
     "codes": [
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1502,7 +1540,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.markRead": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
-      "MESSAGE_NOT_FOUND"
+      "MESSAGE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1520,14 +1559,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "CONVERSATION_NOT_FOUND",
       "CONVERSATION_NOT_GROUP",
       "MEMBER_NOT_FOUND",
-      "NOT_CONVERSATION_OWNER"
+      "NOT_CONVERSATION_OWNER",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "MessagingController.send": {
     "codes": [
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1540,6 +1581,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
       "MALFORMED_UPLOAD",
+      "NOT_FOUND",
       "TOO_MANY_FILES",
       "VALIDATION_FAILED"
     ],
@@ -1613,7 +1655,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "NotificationsController.removeDevice": {
     "codes": [
-      "DEVICE_NOT_FOUND"
+      "DEVICE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1664,6 +1707,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "PortalSyncController.retry": {
     "codes": [
+      "NOT_FOUND",
       "PORTAL_DELIVERY_NOT_FAILED",
       "PORTAL_DELIVERY_NOT_FOUND",
       "PORTAL_SYNC_DISABLED",
@@ -1676,7 +1720,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_CLASH",
       "LESSON_NOT_FOUND",
-      "NOTHING_CHANGED"
+      "NOTHING_CHANGED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1691,7 +1736,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.classWeek": {
     "codes": [
       "CLASS_NOT_FOUND",
-      "INVALID_WEEK"
+      "INVALID_WEEK",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1716,14 +1762,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "ScheduleController.get": {
     "codes": [
-      "LESSON_NOT_FOUND"
+      "LESSON_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "ScheduleController.lessonChanges": {
     "codes": [
-      "LESSON_NOT_FOUND"
+      "LESSON_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1737,7 +1785,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_CLASH",
       "LESSON_NOT_FOUND",
-      "NOTHING_CHANGED"
+      "NOTHING_CHANGED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1750,6 +1799,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.studentWeek": {
     "codes": [
       "INVALID_WEEK",
+      "NOT_FOUND",
       "STUDENT_HAS_NO_CLASS",
       "STUDENT_NOT_FOUND"
     ],
@@ -1759,6 +1809,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.teacherWeek": {
     "codes": [
       "INVALID_WEEK",
+      "NOT_FOUND",
       "TEACHER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1770,7 +1821,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "LESSON_CANCELLED",
       "LESSON_CLASH",
       "LESSON_NOT_FOUND",
-      "NOTHING_CHANGED"
+      "NOTHING_CHANGED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1811,6 +1863,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "CLASS_ALREADY_EXISTS",
       "CLASS_NOT_FOUND",
+      "NOT_FOUND",
       "STILL_IN_USE"
     ],
     "isPublic": false,
@@ -1818,6 +1871,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.deleteSubject": {
     "codes": [
+      "NOT_FOUND",
       "STILL_IN_USE",
       "SUBJECT_ALREADY_EXISTS",
       "SUBJECT_NOT_FOUND"
@@ -1827,13 +1881,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.getClass": {
     "codes": [
-      "CLASS_NOT_FOUND"
+      "CLASS_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "SchoolsController.getRegion": {
     "codes": [
+      "NOT_FOUND",
       "REGION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1841,6 +1897,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.getSchool": {
     "codes": [
+      "NOT_FOUND",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1869,13 +1926,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "SchoolsController.updateClass": {
     "codes": [
       "CLASS_ALREADY_EXISTS",
-      "CLASS_NOT_FOUND"
+      "CLASS_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "SchoolsController.updateRegion": {
     "codes": [
+      "NOT_FOUND",
       "REGION_CODE_TAKEN",
       "REGION_NOT_FOUND"
     ],
@@ -1884,6 +1943,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.updateSchool": {
     "codes": [
+      "NOT_FOUND",
       "SCHOOL_NAME_TAKEN",
       "SCHOOL_NOT_FOUND"
     ],
@@ -1892,6 +1952,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.updateSubject": {
     "codes": [
+      "NOT_FOUND",
       "SUBJECT_ALREADY_EXISTS",
       "SUBJECT_NOT_FOUND"
     ],
@@ -1900,6 +1961,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "StudentsController.get": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1919,6 +1981,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "TeachingController.getClassTeacher": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "NOT_FOUND",
       "NO_CLASS_TEACHER"
     ],
     "isPublic": false,
@@ -1932,6 +1995,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "TeachingController.removeClassTeacher": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "NOT_FOUND",
       "NO_CLASS_TEACHER"
     ],
     "isPublic": false,
@@ -1941,7 +2005,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ALREADY_CLASS_TEACHER",
       "CLASS_NOT_FOUND",
-      "NOT_A_TEACHER_OF_SCHOOL"
+      "NOT_A_TEACHER_OF_SCHOOL",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1949,7 +2014,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "TeachingController.unassign": {
     "codes": [
       "ASSIGNMENT_NOT_FOUND",
-      "CLASS_NOT_FOUND"
+      "CLASS_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
