@@ -34,14 +34,23 @@ async function worker() {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
+  let redisError;
+  redis.on('error', (e) => (redisError = e)); // reported below, instead of ioredis's "Unhandled error event"
   const pg = new Client({
     connectionString: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/school_diary',
     connectionTimeoutMillis: TIMEOUT_MS,
   });
   try {
     await Promise.all([
-      deadline(redis.connect().then(() => redis.ping()), 'Redis'),
-      deadline(pg.connect().then(() => pg.query('SELECT 1')), 'PostgreSQL'),
+      deadline(
+        redis.connect().then(() => redis.ping()),
+        'Redis',
+      ).catch((e) => {
+        throw new Error(`Redis: ${(redisError || e).message}`);
+      }),
+      deadline(pg.connect().then(() => pg.query('SELECT 1')), 'PostgreSQL').catch((e) => {
+        throw new Error(`PostgreSQL: ${e.message}`);
+      }),
     ]);
   } finally {
     redis.disconnect();
