@@ -1,7 +1,7 @@
 /**
  * "Войти через Госуслуги" and account linking end to end: the app listens on a real port, the browser
  * flow goes through the ESIA emulator (real GOST signatures, RS256 tokens), and every success path
- * and refusal code of DOMAIN.md "Linking" is driven the way a browser would (cookies, 302s).
+ * and refusal code of docs/domain.md §4 is driven the way a browser would (cookies, 302s).
  */
 import { randomInt } from 'node:crypto';
 

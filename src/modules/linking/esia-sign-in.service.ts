@@ -28,7 +28,7 @@ export type CallbackOutcome = { ticket: string } | { linkTicket: string } | { er
 type Subject = { id: string; schoolId: string | null } | null;
 
 /**
- * "Войти через Госуслуги" and account linking (DOMAIN.md "Linking"), in this order on an ESIA login:
+ * "Войти через Госуслуги" and account linking (docs/domain.md §4), in this order on an ESIA login:
  * 1. the ESIA account is already linked → sign in that user;
  * 2. SNILS + FIO match exactly one diary user → link (snils_fio) and sign in;
  * 3. otherwise a link ticket: the frontend asks for the diary login and password; right password and
