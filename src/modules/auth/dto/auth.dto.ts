@@ -75,7 +75,7 @@ export class LoginAttemptDto {
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
   @ApiProperty({ enum: ['password', 'esia'] }) method!: string;
-  @ApiProperty({ enum: ['success', 'failure'] }) outcome!: string;
+  @ApiProperty({ enum: ['success', 'failure', 'pending'], description: 'pending: the password was right, a second factor was asked for' }) outcome!: string;
   @ApiProperty({ example: 'invalid_password' }) reason!: string;
 }
 
