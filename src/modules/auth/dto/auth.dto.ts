@@ -44,7 +44,8 @@ export class PasswordLoginResultView extends LoginResultView {
   esiaLinkSuggested!: boolean;
 }
 
-export class HistoryQueryDto {
+/** `limit` and the keyset cursor `before` of the newest-first audit lists (login history, second-factor audit). */
+export class CursorQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -57,7 +58,9 @@ export class HistoryQueryDto {
   @IsOptional()
   @Matches(/^\d{1,18}$/)
   before?: string;
+}
 
+export class HistoryQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
   @IsOptional()
   @IsIn(['json', 'csv'])

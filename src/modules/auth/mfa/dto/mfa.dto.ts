@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { PasswordLoginResultView } from '../../dto/auth.dto';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { CursorQueryDto, PasswordLoginResultView } from '../../dto/auth.dto';
 import { MFA_AUDIT_ACTIONS } from '../entities/mfa-audit.entity';
 
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -97,20 +96,7 @@ export class MfaEnrolledLoginView extends PasswordLoginResultView {
   recoveryCodes!: string[];
 }
 
-export class MfaAuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'Cursor: nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/)
-  before?: string;
-
+export class MfaAuditQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() userId?: string;
 }
 
