@@ -1,4 +1,4 @@
-import { AppError, CommonErrorCode } from '../../../common/errors/app-error';
+import { AppError, CommonErrors } from '../../../common/errors/app-error';
 
 export enum MfaErrorCode {
   MfaRequired = 'MFA_REQUIRED',
@@ -37,22 +37,31 @@ export const MfaErrors = {
       401,
       d,
     ),
+  /** The sign-in challenge is unknown, used, expired, out of attempts, or of the other purpose: sign in with the password again. */
   challengeInvalid: () =>
     new AppError(MfaErrorCode.ChallengeInvalid, 'Время на ввод кода истекло или попытки закончились. Войдите снова с логином и паролем', 401),
+  /** The code (or recovery code) is wrong; `details.attemptsLeft` on this challenge. At sign-in it counts towards the lockout. */
   codeInvalid: (attemptsLeft: number) =>
     new AppError(MfaErrorCode.CodeInvalid, 'Неверный код. Проверьте время на телефоне и введите код ещё раз', 401, { attemptsLeft }),
+  /** The code of this 30-second step was accepted already (no replay): wait for the next one. */
   codeReused: (attemptsLeft: number) =>
     new AppError(MfaErrorCode.CodeReused, 'Этот код уже использован. Дождитесь следующего кода в приложении', 401, { attemptsLeft }),
   /** On signed-in routes: the code does not match (enrolment confirmation). */
   confirmCodeInvalid: () => new AppError(MfaErrorCode.CodeInvalid, 'Неверный код. Проверьте время на телефоне и введите код ещё раз', 403),
+  /** Only staff (teachers, admins) may enrol a second factor. */
   notAvailable: () =>
     new AppError(MfaErrorCode.NotAvailable, 'Вход с кодом из приложения доступен сотрудникам школ и администраторам', 403),
+  /** A second factor is in force already; switch it off before enrolling another. */
   alreadyEnabled: () => new AppError(MfaErrorCode.AlreadyEnabled, 'Второй фактор уже подключён. Чтобы заменить его, сначала отключите текущий', 409),
+  /** The account has no second factor in force. */
   notEnabled: () => new AppError(MfaErrorCode.NotEnabled, 'Второй фактор не подключён', 409),
+  /** Nothing to confirm: start the enrolment (secret and QR code) first. */
   enrolmentNotStarted: () => new AppError(MfaErrorCode.EnrolmentNotStarted, 'Сначала начните подключение: получите ключ и QR-код', 409),
+  /** The region requires a second factor of this account (admins): it cannot be switched off, only reset by an admin. */
   requiredByPolicy: () =>
     new AppError(MfaErrorCode.RequiredByPolicy, 'В вашем регионе второй фактор обязателен для администраторов: отключить его нельзя', 403),
+  /** The current code or the password given to change the factor is wrong; counts towards the lockout. */
   reauthFailed: () => new AppError(MfaErrorCode.ReauthFailed, 'Неверный код или пароль', 403),
   /** Redis does not answer: the challenge cannot be kept. */
-  unavailable: () => new AppError(CommonErrorCode.ServiceUnavailable, 'Вход со вторым фактором временно недоступен, повторите попытку через несколько секунд', 503, undefined, 5),
+  unavailable: () => CommonErrors.serviceUnavailable(undefined, 5),
 };
