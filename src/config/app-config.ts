@@ -28,6 +28,8 @@ export interface AppConfig {
   dataEncryptionKey: Buffer;
   passwordHashRounds: number;
   loginRateLimitPerMinute: number;
+  /** Platform admins (who belong to no region) must sign in with a second factor (docs/security.md). */
+  mfaRequiredForPlatformAdmins: boolean;
   bootstrapAdminLogin?: string;
   bootstrapAdminPassword?: string;
   logLevel: string;
@@ -410,6 +412,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataEncryptionKey,
     passwordHashRounds: int('PASSWORD_HASH_ROUNDS', 11, 4, 15),
     loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100000),
+    mfaRequiredForPlatformAdmins: bool('MFA_REQUIRED_FOR_PLATFORM_ADMINS', false),
     bootstrapAdminLogin,
     bootstrapAdminPassword,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),

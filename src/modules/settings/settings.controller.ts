@@ -26,8 +26,10 @@ export class AuthSettingsController {
 
   @Put('regions/:id/auth-settings')
   @ApiOperation({
-    summary: "Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception",
-    description: 'All four fields are required (null for an open date). 400 VALIDATION_FAILED when the end is not after the start.',
+    summary: "Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception, admins' second factor",
+    description:
+      'The first four fields are required (null for an open date); `adminMfaRequired` is optional (omitted: unchanged). ' +
+      '400 VALIDATION_FAILED when the end is not after the start.',
   })
   @ApiOkResponse({ type: AuthSettingsView })
   put(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: PutAuthSettingsDto): Promise<AuthSettingsView> {

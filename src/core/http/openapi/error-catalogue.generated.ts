@@ -477,6 +477,77 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Сообщения доступны только пользователям школы",
     "module": "messaging"
   },
+  "MFA_ALREADY_ENABLED": {
+    "statuses": [
+      409
+    ],
+    "message": "Второй фактор уже подключён. Чтобы заменить его, сначала отключите текущий",
+    "module": "auth"
+  },
+  "MFA_CHALLENGE_INVALID": {
+    "statuses": [
+      401
+    ],
+    "message": "Время на ввод кода истекло или попытки закончились. Войдите снова с логином и паролем",
+    "module": "auth"
+  },
+  "MFA_CODE_INVALID": {
+    "statuses": [
+      401,
+      403
+    ],
+    "message": "Неверный код. Проверьте время на телефоне и введите код ещё раз",
+    "module": "auth"
+  },
+  "MFA_CODE_REUSED": {
+    "statuses": [
+      401
+    ],
+    "message": "Этот код уже использован. Дождитесь следующего кода в приложении",
+    "module": "auth"
+  },
+  "MFA_ENROLMENT_NOT_STARTED": {
+    "statuses": [
+      409
+    ],
+    "message": "Сначала начните подключение: получите ключ и QR-код",
+    "module": "auth"
+  },
+  "MFA_ENROLMENT_REQUIRED": {
+    "statuses": [
+      401
+    ],
+    "message": "Для входа администратора нужно подключить второй фактор: приложение-аутентификатор с одноразовыми кодами",
+    "module": "auth"
+  },
+  "MFA_NOT_AVAILABLE": {
+    "statuses": [
+      403
+    ],
+    "message": "Вход с кодом из приложения доступен сотрудникам школ и администраторам",
+    "module": "auth"
+  },
+  "MFA_NOT_ENABLED": {
+    "statuses": [
+      409
+    ],
+    "message": "Второй фактор не подключён",
+    "module": "auth"
+  },
+  "MFA_REQUIRED": {
+    "statuses": [
+      401
+    ],
+    "message": "Введите код из приложения-аутентификатора или один из резервных кодов",
+    "module": "auth"
+  },
+  "MFA_REQUIRED_BY_POLICY": {
+    "statuses": [
+      403
+    ],
+    "message": "В вашем регионе второй фактор обязателен для администраторов: отключить его нельзя",
+    "module": "auth"
+  },
   "NO_CLASS_TEACHER": {
     "statuses": [
       404
@@ -574,6 +645,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     ],
     "message": "Очередь отправки временно недоступна, повторите позже",
     "module": "portal-sync"
+  },
+  "REAUTH_FAILED": {
+    "statuses": [
+      403
+    ],
+    "message": "Неверный код или пароль",
+    "module": "auth"
   },
   "REFRESH_TOKEN_REUSED": {
     "statuses": [
@@ -792,6 +870,19 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": true
   },
+  "AdminMfaController.audit": {
+    "codes": [],
+    "isPublic": false,
+    "hasRoles": true
+  },
+  "AdminMfaController.reset": {
+    "codes": [
+      "MFA_NOT_ENABLED",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": true
+  },
   "AdminUsersController.addChild": {
     "codes": [
       "CHILD_NOT_FOUND",
@@ -964,7 +1055,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ACCOUNT_DISABLED",
       "ACCOUNT_LOCKED",
       "INVALID_CREDENTIALS",
+      "MFA_ENROLMENT_REQUIRED",
+      "MFA_REQUIRED",
       "PASSWORD_LOGIN_CLOSED",
+      "SERVICE_UNAVAILABLE",
       "TOO_MANY_LOGIN_ATTEMPTS",
       "USER_NOT_FOUND"
     ],
@@ -1593,6 +1687,54 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "MfaSignInController.confirmEnrolment": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "INVALID_CREDENTIALS",
+      "MFA_ALREADY_ENABLED",
+      "MFA_CHALLENGE_INVALID",
+      "MFA_CODE_INVALID",
+      "MFA_ENROLMENT_NOT_STARTED",
+      "PASSWORD_LOGIN_CLOSED",
+      "SERVICE_UNAVAILABLE",
+      "SESSION_REVOKED",
+      "TOO_MANY_LOGIN_ATTEMPTS",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "MfaSignInController.startEnrolment": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "MFA_ALREADY_ENABLED",
+      "MFA_CHALLENGE_INVALID",
+      "MFA_NOT_AVAILABLE",
+      "SERVICE_UNAVAILABLE",
+      "TOO_MANY_LOGIN_ATTEMPTS",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "MfaSignInController.withCode": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "INVALID_CREDENTIALS",
+      "MFA_CHALLENGE_INVALID",
+      "MFA_CODE_INVALID",
+      "MFA_CODE_REUSED",
+      "PASSWORD_LOGIN_CLOSED",
+      "SERVICE_UNAVAILABLE",
+      "TOO_MANY_LOGIN_ATTEMPTS",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
   "MyEsiaLinkController.get": {
     "codes": [],
     "isPublic": false,
@@ -1607,6 +1749,53 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "MyLoginHistoryController.list": {
     "codes": [],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.confirm": {
+    "codes": [
+      "MFA_ALREADY_ENABLED",
+      "MFA_CODE_INVALID",
+      "MFA_ENROLMENT_NOT_STARTED",
+      "SESSION_REVOKED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.disable": {
+    "codes": [
+      "ACCOUNT_LOCKED",
+      "MFA_NOT_ENABLED",
+      "MFA_REQUIRED_BY_POLICY",
+      "REAUTH_FAILED",
+      "SESSION_REVOKED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.regenerate": {
+    "codes": [
+      "ACCOUNT_LOCKED",
+      "MFA_NOT_ENABLED",
+      "REAUTH_FAILED",
+      "SESSION_REVOKED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.start": {
+    "codes": [
+      "MFA_ALREADY_ENABLED",
+      "MFA_NOT_AVAILABLE",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.status": {
+    "codes": [
+      "SESSION_REVOKED"
+    ],
     "isPublic": false,
     "hasRoles": false
   },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsISO8601, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsISO8601, IsOptional, Matches, ValidateIf } from 'class-validator';
 
 /** ISO 8601 date-time with an explicit offset (Z or ±hh:mm): a moment, not a local time. */
 const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -28,6 +28,15 @@ export class PutAuthSettingsDto {
   @IsDefined()
   @IsBoolean()
   staffPasswordLogin!: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Администраторы школ и региона входят по паролю только со вторым фактором (код из приложения-аутентификатора); ' +
+      'без подключённого фактора после пароля им предлагается его подключить. Не указано — значение не меняется',
+  })
+  @IsOptional()
+  @IsBoolean()
+  adminMfaRequired?: boolean;
 }
 
 export class AuthSettingsView {
@@ -36,6 +45,7 @@ export class AuthSettingsView {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) transitionStartsAt!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) transitionEndsAt!: string | null;
   @ApiProperty() staffPasswordLogin!: boolean;
+  @ApiProperty({ description: 'School and region admins must sign in with a second factor' }) adminMfaRequired!: boolean;
   @ApiProperty({ enum: ['esia_off', 'before_transition', 'transition', 'esia_only'], description: 'Where the region stands now' })
   phase!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'null: never saved (defaults)' }) updatedAt!: string | null;
