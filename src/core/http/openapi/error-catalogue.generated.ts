@@ -878,6 +878,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminMfaController.reset": {
     "codes": [
       "MFA_NOT_ENABLED",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
