@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { AppError } from '../../common/errors/app-error';
-import { EsiaConfig, esiaIssuerFor } from '../../config/app-config';
+import { EsiaConfig } from '../../config/app-config';
 import {
   buildV2AuthorizationSigningString,
   buildV3TokenSigningString,
@@ -15,7 +15,8 @@ import {
 import { EsiaErrors, EsiaFailureReason } from './esia.errors';
 import { EsiaCallError, esiaFetch, errorResponse, EsiaResponse } from './esia-http';
 import { collectionElements, EsiaDocumentResource, EsiaPersonResource, mapEsiaPerson } from './esia-person';
-import { EsiaTokenError, EsiaTokenFailure, EsiaTokenVerifier } from './esia-token-verifier';
+import { checkIssuer, checkTrustedCertificates, describeRefusal } from './connection-checks';
+import { EsiaAccessTokenClaims, EsiaTokenError, EsiaTokenVerifier } from './esia-token-verifier';
 import {
   AuthorizationRequest,
   ConnectionTestProblem,
@@ -26,8 +27,8 @@ import {
   IdentityProvider,
   IdentityTokens,
 } from './identity-provider';
-import { parseTrustedCertificates, readCertificateSources, SkippedCertificate, TrustedTokenCertificate } from './token-certificates';
-import { TokenRefusalLog, TokenRefusalRecord } from './token-refusals';
+import { certificateSourcesFingerprint, parseTrustedCertificates, readCertificateSources, SkippedCertificate, TrustedTokenCertificate } from './token-certificates';
+import { TokenRefusalLog } from './token-refusals';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const OID = /^\d{1,20}$/;
@@ -54,7 +55,7 @@ interface LoadedCertificates {
 export class EsiaIdentityProvider implements IdentityProvider {
   readonly name = 'esia';
   private readonly logger = new Logger('Esia');
-  private verifierPromise?: Promise<EsiaTokenVerifier>;
+  private verifierPromise?: Promise<{ verifier: EsiaTokenVerifier; fingerprint: string }>;
   private readonly now: () => Date;
   private readonly refusals?: TokenRefusalLog;
   /** Fingerprint of the token-check settings (see {@link TokenRefusalRecord.settings}). */
@@ -103,24 +104,12 @@ export class EsiaIdentityProvider implements IdentityProvider {
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string') return this.fail(new EsiaCallError(step, 'invalid_response', 'token: no access_token in the answer'));
     if (body.state !== res.sentState) return this.fail(new EsiaCallError(step, 'invalid_response', 'token: state in the answer differs from the request'));
-    let verifier: EsiaTokenVerifier;
     try {
-      verifier = await this.verifier();
-    } catch (e) {
-      this.logger.error({ step: 'trusted_certificates', err: e instanceof Error ? e.message : String(e) }, 'ESIA trusted certificates cannot be loaded');
-      throw EsiaErrors.unavailable('not_configured');
-    }
-    try {
-      const access = await verifier.verifyAccessToken(accessToken);
-      const idToken = typeof body.id_token === 'string' ? body.id_token : undefined;
-      if (idToken !== undefined) {
-        const id = await verifier.verifyIdToken(idToken);
-        if (id.oid !== access.oid) throw new EsiaTokenError('bad_subject', 'id_token subject differs from the access token');
-      }
+      const access = await this.verifyTokens(accessToken, typeof body.id_token === 'string' ? body.id_token : undefined);
       await this.refusals?.clear();
       return {
         accessToken,
-        idToken,
+        idToken: typeof body.id_token === 'string' ? body.id_token : undefined,
         refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
         oid: access.oid,
         scopes: access.scopes,
@@ -128,6 +117,7 @@ export class EsiaIdentityProvider implements IdentityProvider {
         sessionId: access.sessionId,
       };
     } catch (e) {
+      if (e instanceof AppError) throw e;
       if (e instanceof EsiaTokenError) {
         this.logger.warn({ step, reason: e.reason, alg: e.observed.alg, iss: e.observed.iss }, `ESIA token refused: ${e.message}`);
         await this.refusals?.record({ at: this.now().toISOString(), reason: e.reason, ...e.observed, settings: this.settingsKey });
@@ -136,6 +126,35 @@ export class EsiaIdentityProvider implements IdentityProvider {
       // openssl missing or broken while checking a GOST signature
       this.logger.error({ step, err: e instanceof Error ? e.message : String(e) }, 'ESIA token signature could not be checked');
       throw EsiaErrors.unavailable('token_check');
+    }
+  }
+
+  /**
+   * Verifies the access token (and id_token). When no trusted certificate matched and the certificate
+   * files changed since they were loaded (a new `.cer` dropped into the directory after ESIA rotated
+   * its certificate), they are read again and the check runs once more: no restart needed.
+   */
+  private async verifyTokens(accessToken: string, idToken: string | undefined, retried = false): Promise<EsiaAccessTokenClaims> {
+    let loaded: { verifier: EsiaTokenVerifier; fingerprint: string };
+    try {
+      loaded = await this.verifier();
+    } catch (e) {
+      this.logger.error({ step: 'trusted_certificates', err: e instanceof Error ? e.message : String(e) }, 'ESIA trusted certificates cannot be loaded');
+      throw EsiaErrors.unavailable('not_configured');
+    }
+    try {
+      const access = await loaded.verifier.verifyAccessToken(accessToken);
+      if (idToken !== undefined) {
+        const id = await loaded.verifier.verifyIdToken(idToken);
+        if (id.oid !== access.oid) throw new EsiaTokenError('bad_subject', 'id_token subject differs from the access token');
+      }
+      return access;
+    } catch (e) {
+      const certificateProblem = e instanceof EsiaTokenError && (e.reason === 'bad_signature' || e.reason === 'no_certificate_for_alg');
+      if (!certificateProblem || retried || (await certificateSourcesFingerprint(this.config.trustedCertPaths)) === loaded.fingerprint) throw e;
+      this.logger.log({ step: 'trusted_certificates' }, 'ESIA certificate files changed: reloading them');
+      this.verifierPromise = undefined;
+      return this.verifyTokens(accessToken, idToken, true);
     }
   }
 
@@ -181,12 +200,8 @@ export class EsiaIdentityProvider implements IdentityProvider {
     const signerName = c.signer.kind === 'cryptopro' ? 'КриптоПро CSP (csptest)' : 'OpenSSL (gost engine)';
     add('config', true, `Адрес ЕСИА ${c.baseUrl}, мнемоника ${c.clientId}, redirect_uri ${c.redirectUri}, подпись: ${signerName}, алгоритмы токенов: ${c.tokenAlgorithms.join(', ')}`);
 
-    const expectedIssuer = esiaIssuerFor(c.baseUrl);
-    if (expectedIssuer !== null && expectedIssuer !== c.issuer) {
-      add('issuer', false, `ESIA_ISSUER = ${c.issuer}, а ЕСИА по адресу ${c.baseUrl} выдаёт токены с издателем ${expectedIssuer}: каждый вход будет отклонён (wrong_issuer)`, { problem: 'wrong_issuer' });
-    } else {
-      add('issuer', true, expectedIssuer !== null ? `Издатель токенов ${c.issuer} соответствует адресу ЕСИА` : `Ожидаемый издатель токенов ${c.issuer} (адрес ЕСИА не промышленный и не тестовый стенд)`);
-    }
+    const issuer = checkIssuer(c);
+    add('issuer', issuer.ok, issuer.detail, issuer);
 
     let signerOk = false;
     try {
@@ -198,7 +213,8 @@ export class EsiaIdentityProvider implements IdentityProvider {
       add('signer', false, `Не удалось подписать запрос (${signerName}): ${e instanceof Error ? e.message : String(e)}`);
     }
 
-    this.checkTrustedCertificates(await this.loadCertificates().catch((e: unknown) => e), add);
+    const certificates = checkTrustedCertificates(await this.loadCertificates().catch((e: unknown) => e), c.tokenAlgorithms, this.now());
+    add('trusted_certificates', certificates.ok, certificates.detail, certificates);
 
     if (!signerOk) {
       add('authorization_endpoint', false, 'Не проверялось: не работает подпись');
@@ -215,33 +231,6 @@ export class EsiaIdentityProvider implements IdentityProvider {
       add('recent_tokens', true, 'Отказов в проверке токенов ЕСИА при текущих настройках не было');
     }
     return { ok: steps.every((s) => s.ok), steps };
-  }
-
-  private checkTrustedCertificates(
-    loaded: LoadedCertificates | unknown,
-    add: (step: ConnectionTestStepName, ok: boolean, detail: string, extra?: { problem?: ConnectionTestProblem }) => boolean,
-  ): void {
-    if (!loaded || typeof loaded !== 'object' || !('certificates' in loaded)) {
-      add('trusted_certificates', false, `Сертификаты ЕСИА не загружены: ${loaded instanceof Error ? loaded.message : String(loaded)}`, { problem: 'certificate_unreadable' });
-      return;
-    }
-    const { certificates, skipped } = loaded as LoadedCertificates;
-    const now = this.now().getTime();
-    const problems: Array<[ConnectionTestProblem, string]> = [];
-    const parts: string[] = [];
-    for (const alg of this.config.tokenAlgorithms) {
-      const own = certificates.filter((x) => x.alg === alg);
-      const valid = own.filter((x) => x.validFrom.getTime() <= now && now <= x.validTo.getTime());
-      if (own.length === 0) problems.push(['no_certificate_for_algorithm', `нет сертификата для ${alg} (возьмите его из esia.zip или уберите ${alg} из ESIA_TOKEN_ALGORITHMS)`]);
-      else if (valid.length === 0) problems.push(['certificate_expired', `все сертификаты ${alg} (${own.length}) просрочены или ещё не действуют`]);
-      else parts.push(`${alg}: ${own.length}, действующих ${valid.length} (до ${new Date(Math.max(...valid.map((x) => x.validTo.getTime()))).toISOString().slice(0, 10)})`);
-    }
-    for (const s of skipped) problems.push(['certificate_unreadable', `${s.source} не годится: ${s.reason}`]);
-    const unused = certificates.filter((x) => !this.config.tokenAlgorithms.includes(x.alg));
-    if (unused.length > 0) parts.push(`не используются (алгоритм не разрешён): ${unused.map((x) => x.source).join(', ')}`);
-    const detail = [...problems.map(([, text]) => text), ...parts].join('; ');
-    if (problems.length > 0) add('trusted_certificates', false, `Сертификаты ЕСИА: ${detail}`, { problem: problems[0][0] });
-    else add('trusted_certificates', true, `Сертификаты ЕСИА для проверки токенов: ${detail}`);
   }
 
   private async checkEndpoints(add: (step: ConnectionTestStepName, ok: boolean, detail: string, extra?: { esiaCode?: string }) => boolean): Promise<void> {
@@ -319,19 +308,22 @@ export class EsiaIdentityProvider implements IdentityProvider {
     return parseTrustedCertificates(await readCertificateSources(this.config.trustedCertPaths));
   }
 
-  private verifier(): Promise<EsiaTokenVerifier> {
+  private verifier(): Promise<{ verifier: EsiaTokenVerifier; fingerprint: string }> {
     if (!this.verifierPromise) {
-      this.verifierPromise = this.loadCertificates().then(({ certificates, skipped }) => {
+      this.verifierPromise = (async () => {
+        const fingerprint = await certificateSourcesFingerprint(this.config.trustedCertPaths);
+        const { certificates, skipped } = await this.loadCertificates();
         for (const s of skipped) this.logger.warn({ step: 'trusted_certificates', source: s.source }, `ESIA certificate skipped: ${s.reason}`);
         if (certificates.length === 0) throw new Error(`no usable ESIA token certificate in ${this.config.trustedCertPaths.join(', ')}`);
-        return new EsiaTokenVerifier({
+        const verifier = new EsiaTokenVerifier({
           certificates,
           algorithms: this.config.tokenAlgorithms,
           issuer: this.config.issuer,
           clientId: this.config.clientId,
           now: () => this.now().getTime(),
         });
-      });
+        return { verifier, fingerprint };
+      })();
       this.verifierPromise.catch(() => (this.verifierPromise = undefined));
     }
     return this.verifierPromise;
@@ -354,24 +346,6 @@ export class EsiaIdentityProvider implements IdentityProvider {
     );
     throw EsiaErrors.unavailable(e.reason as EsiaFailureReason, e.esiaCode);
   }
-}
-
-const ALGORITHM_REASONS: ReadonlySet<EsiaTokenFailure> = new Set(['alg_none', 'unsupported_alg', 'alg_not_allowed', 'no_certificate_for_alg']);
-
-/** The admin's reading of a recorded token refusal. */
-function describeRefusal(r: TokenRefusalRecord, c: EsiaConfig): { problem: ConnectionTestProblem; detail: string } {
-  const when = `Последний отказ ${r.at.slice(0, 16).replace('T', ' ')} UTC`;
-  if (r.reason === 'wrong_issuer') {
-    return { problem: 'wrong_issuer', detail: `${when}: токен ЕСИА выдан издателем ${r.iss ?? '(нет iss)'}, а ожидается ${c.issuer} (ESIA_ISSUER)` };
-  }
-  if (ALGORITHM_REASONS.has(r.reason)) {
-    const why = r.reason === 'no_certificate_for_alg' ? 'но нет сертификата ЕСИА этого алгоритма (ESIA_TRUSTED_CERTS)' : `а разрешены ${c.tokenAlgorithms.join(', ')} (ESIA_TOKEN_ALGORITHMS)`;
-    return { problem: 'wrong_algorithm', detail: `${when}: токен ЕСИА подписан алгоритмом ${r.alg ?? '(нет alg)'}, ${why}; алгоритм задаётся для системы на технологическом портале ЕСИА` };
-  }
-  if (r.reason === 'bad_signature') {
-    return { problem: 'bad_signature', detail: `${when}: подпись токена ЕСИА (${r.alg ?? '?'}) не проверяется ни одним сертификатом ESIA_TRUSTED_CERTS — вероятно, ЕСИА сменила сертификат: возьмите новый из esia.zip` };
-  }
-  return { problem: 'token_rejected', detail: `${when}: токен ЕСИА отклонён (${r.reason})` };
 }
 
 function connectionFailureText(e: unknown): string {

@@ -58,6 +58,28 @@ export async function readCertificateSources(paths: readonly string[]): Promise<
   return out;
 }
 
+/**
+ * Names, sizes and modification times of what {@link readCertificateSources} would read: it changes
+ * when a certificate file is added to a directory, replaced or removed. Unreadable paths count as such.
+ */
+export async function certificateSourcesFingerprint(paths: readonly string[]): Promise<string> {
+  const parts: string[] = [];
+  const describe = async (path: string): Promise<string> => {
+    const st = await stat(path).catch(() => null);
+    return st ? `${path}:${st.size}:${st.mtimeMs}` : `${path}:missing`;
+  };
+  for (const path of paths) {
+    const st = await stat(path).catch(() => null);
+    if (st?.isDirectory()) {
+      const names = (await readdir(path).catch(() => [] as string[])).filter((n) => (CERTIFICATE_FILE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase())).sort();
+      for (const name of names) parts.push(await describe(join(path, name)));
+    } else {
+      parts.push(await describe(path));
+    }
+  }
+  return parts.join('|');
+}
+
 function algorithmOf(der: Buffer): { alg: EsiaTokenAlgorithm } | { unsupported: string } {
   const oid = publicKeyAlgorithmOid(der);
   if (oid === OID_RSA_ENCRYPTION) return { alg: 'RS256' };
