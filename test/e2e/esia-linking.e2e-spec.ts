@@ -3,23 +3,12 @@
  * flow goes through the ESIA emulator (real GOST signatures, RS256 tokens), and every success path
  * and refusal code of docs/domain.md "Linking" is driven the way a browser would (cookies, 302s).
  */
-import { randomInt } from 'node:crypto';
-
 import { Role } from '../../src/common/auth/role';
 import { DIARY_USER_WITH_DIFFERENT_FIO } from '../../src/modules/esia-emulator/fixtures';
 import { ESIA_REFUSAL_MESSAGES } from '../../src/modules/linking/linking.errors';
-import { addEsiaPerson, bearer, login, MadeUser, makeRegion, makeSchool, makeUser, setAuthSettings, setSnils } from '../factories';
+import { addEsiaPerson, bearer, login, MadeUser, makeRegion, makeSchool, makeUser, newSnils, setAuthSettings, setSnils } from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 import { esiaBrowser } from '../utils/esia-browser';
-
-/** A valid random SNILS (ПФР checksum), formatted XXX-XXX-XXX YY. */
-function newSnils(): string {
-  const body = String(randomInt(1_002_000, 999_999_999)).padStart(9, '0');
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(body[i]) * (9 - i);
-  const control = sum < 100 ? sum : sum === 100 || sum === 101 ? 0 : sum % 101 === 100 ? 0 : sum % 101;
-  return `${body.slice(0, 3)}-${body.slice(3, 6)}-${body.slice(6)} ${String(control).padStart(2, '0')}`;
-}
 
 describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   let t: TestApp;
