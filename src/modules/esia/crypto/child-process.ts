@@ -9,6 +9,11 @@ export interface RunProcessOptions<E extends Error> {
   input?: Buffer | string;
   /** Extra environment variables for the child only. */
   extraEnv?: Record<string, string>;
+  /**
+   * Pass only these variables of our environment to the child (with `extraEnv` on top), instead of all
+   * of it: a third-party tool has no business seeing the service's secrets.
+   */
+  inheritEnv?: readonly string[];
   /** Appended to the message when the binary does not exist (ENOENT). */
   missingBinaryHint?: string;
   /** Turns raw stderr into what messages and results carry (trimmed, shortened, noise removed). */
@@ -45,9 +50,12 @@ export function runProcess<E extends Error>(bin: string, args: readonly string[]
       fn();
     };
 
+    const inherited = options.inheritEnv
+      ? Object.fromEntries(options.inheritEnv.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]))
+      : process.env;
     const child = spawn(bin, [...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: options.extraEnv ? { ...process.env, ...options.extraEnv } : process.env,
+      env: options.extraEnv ? { ...inherited, ...options.extraEnv } : inherited,
       windowsHide: true,
     });
 

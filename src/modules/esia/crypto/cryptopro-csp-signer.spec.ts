@@ -45,6 +45,13 @@ describe('CryptoProCspSigner (against a csptest stand-in)', () => {
     await expect(access(argv[10])).rejects.toThrow();
   });
 
+  it("csptest sees only PATH, HOME, locale and temp settings of the service's environment, no secrets", async () => {
+    await signer().sign(message);
+    const seen = await csptest.lastEnv();
+    expect(seen.filter((k) => !['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'LD_LIBRARY_PATH'].includes(k))).toEqual([]);
+    expect(seen).toContain('PATH');
+  });
+
   it('without a PIN there is no -password; the signature key can be chosen', async () => {
     const before = (await csptest.calls()).length;
     await signer({ pin: null, keyType: 'signature' }).sign(message);

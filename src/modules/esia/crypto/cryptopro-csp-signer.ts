@@ -38,6 +38,8 @@ export class CryptoProError extends Error {
 }
 
 const MAX_OUTPUT_CHARS = 1500;
+/** What csptest gets of our environment (locale, paths, its own config); never the service's secrets. */
+const CSPTEST_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'LD_LIBRARY_PATH'] as const;
 
 /**
  * {@link EsiaSigner} backed by CryptoPro CSP (certified crypto, СКЗИ) through its command-line tool:
@@ -81,6 +83,7 @@ export class CryptoProCspSigner implements EsiaSigner {
       const result = await runProcess(this.options.csptestPath, this.commandLine(inPath, outPath), {
         label: 'csptest -keyset -sign',
         timeoutMs: this.options.timeoutMs ?? 15_000,
+        inheritEnv: CSPTEST_ENV,
         missingBinaryHint: ` (csptest not found at "${this.options.csptestPath}": install CryptoPro CSP or set ESIA_CRYPTOPRO_CSPTEST_PATH)`,
         cleanStderr: (raw) => this.scrub(raw),
         makeError: (message, exitCode) => new CryptoProError(message, exitCode),

@@ -16,6 +16,8 @@ export interface CsptestStandIn {
   setMode(mode: CsptestMode): Promise<void>;
   /** argv (without the binary) of every run so far, oldest first. */
   calls(): Promise<string[][]>;
+  /** Names of the environment variables the last run saw. */
+  lastEnv(): Promise<string[]>;
 }
 
 const SCRIPT = `
@@ -26,6 +28,7 @@ const here = __dirname;
 const cfg = JSON.parse(fs.readFileSync(path.join(here, 'csptest-mode.json'), 'utf8'));
 const argv = process.argv.slice(2);
 fs.appendFileSync(path.join(here, 'csptest-calls.log'), JSON.stringify(argv) + '\\n');
+fs.writeFileSync(path.join(here, 'csptest-env.json'), JSON.stringify(Object.keys(process.env)));
 const arg = (name) => argv[argv.indexOf(name) + 1];
 console.log('CSP (Type:80) v5.0.10010 KC1 Release Ver:5.0.13000 OS:Linux CPU:AMD64 (TEST STAND-IN)');
 if (cfg.mode === 'hang') { setTimeout(() => undefined, 600000); return; }
@@ -53,6 +56,9 @@ export async function writeCsptestStandIn(dir: string, gostKeyPath: string, open
   return {
     path,
     setMode,
+    async lastEnv() {
+      return JSON.parse(await readFile(join(dir, 'csptest-env.json'), 'utf8')) as string[];
+    },
     async calls() {
       const log = await readFile(join(dir, 'csptest-calls.log'), 'utf8').catch(() => '');
       return log
