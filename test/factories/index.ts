@@ -1,5 +1,5 @@
 import * as bcrypt from 'bcrypt';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/auth/role';
 import type { TestApp } from '../utils/create-test-app';
@@ -94,6 +94,15 @@ export async function login(t: TestApp, user: { login: string; password: string 
 export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 
 // ---- ESIA linking and region sign-in settings ---------------------------------------------------
+
+/** A valid random SNILS (ПФР checksum), formatted XXX-XXX-XXX YY. */
+export function newSnils(): string {
+  const body = String(randomInt(1_002_000, 999_999_999)).padStart(9, '0');
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(body[i]) * (9 - i);
+  const control = sum < 100 ? sum : sum === 100 || sum === 101 ? 0 : sum % 101 === 100 ? 0 : sum % 101;
+  return `${body.slice(0, 3)}-${body.slice(3, 6)}-${body.slice(6)} ${String(control).padStart(2, '0')}`;
+}
 
 /** Stores a diary SNILS the way the app does (AES-256-GCM + keyed hash), through UsersService. */
 export async function setSnils(t: TestApp, userId: string, snils: string): Promise<void> {

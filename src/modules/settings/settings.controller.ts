@@ -38,7 +38,13 @@ export class AuthSettingsController {
 
   @Post('esia/test-connection')
   @HttpCode(200)
-  @ApiOperation({ summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed" })
+  @ApiOperation({
+    summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed",
+    description:
+      'Steps: config, issuer, signer, trusted_certificates, authorization_endpoint, token_endpoint, recent_tokens (the last ESIA token refused under the current settings). ' +
+      'A failed step may name its `problem`: wrong_issuer, wrong_algorithm, bad_signature, no_certificate_for_algorithm, certificate_expired, certificate_unreadable, token_rejected. ' +
+      '403 FORBIDDEN for school admins.',
+  })
   @ApiOkResponse({ type: ConnectionTestView })
   testConnection(@CurrentUser() p: Principal): Promise<ConnectionTestView> {
     return this.settings.testConnection(p);
