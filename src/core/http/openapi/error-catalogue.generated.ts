@@ -203,6 +203,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Связь с учётной записью портала госуслуг не найдена",
     "module": "linking"
   },
+  "ESIA_SCOPE_MISSING": {
+    "statuses": [
+      403
+    ],
+    "message": "Портал госуслуг не передал Дневнику сведения о документе, удостоверяющем личность, поэтому проверить уровень учётной записи (старше 14 лет нужна «Стандартная» или «Подтверждённая») не удалось. Обратитесь к администратору своей образовательной организации: системе нужно разрешение на чтение документа (id_doc).",
+    "module": "linking"
+  },
   "ESIA_STATE_INVALID": {
     "statuses": [
       400
@@ -1114,6 +1121,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ESIA_ALREADY_LINKED",
       "ESIA_CONSENT_DENIED",
       "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
       "ESIA_UNAVAILABLE",
       "FIO_MISMATCH"
@@ -1138,6 +1146,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ESIA_ACCOUNT_LEVEL_TOO_LOW",
       "ESIA_ALREADY_LINKED",
       "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
       "FIO_MISMATCH",
       "INVALID_CREDENTIALS",
@@ -1173,6 +1182,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "hasRoles": false
   },
   "EsiaEmulatorAdminController.registerClient": {
+    "codes": [
+      "VALIDATION_FAILED"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "EsiaEmulatorAdminController.setTokenSigning": {
     "codes": [
       "VALIDATION_FAILED"
     ],
