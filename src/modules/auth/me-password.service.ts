@@ -3,6 +3,7 @@ import { Principal } from '../../common/auth/principal';
 import { EsiaLinksService } from '../linking/esia-links.service';
 import { UserStatus } from '../users/entities/user.entity';
 import { ensureGoodPassword, LoginCandidate, UsersService } from '../users/users.service';
+import { SecurityAlertsService } from './alerts/security-alerts.service';
 import { AuthErrors } from './auth.errors';
 import { TokenPairView } from './dto/auth.dto';
 import { AuthMethod } from './entities/session.entity';
@@ -28,6 +29,7 @@ export class MePasswordService {
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,
     private readonly esiaLinks: EsiaLinksService,
+    private readonly alerts: SecurityAlertsService,
   ) {}
 
   async change(p: Principal, currentPassword: string | undefined, newPassword: string, client: ClientInfo): Promise<TokenPairView> {
@@ -68,7 +70,7 @@ export class MePasswordService {
       throw AuthErrors.accountLocked(user.lockedUntil);
     }
     if (await this.users.verifyPassword(currentPassword, user.passwordHash)) return 'password';
-    const lockedUntil = await this.users.registerFailedLogin(user.id);
+    const lockedUntil = await this.alerts.registerFailure(user); // the lockout, and its alert when it locks now
     await failure(lockedUntil ? 'password_change_wrong_current_locked' : 'password_change_wrong_current');
     if (lockedUntil) throw AuthErrors.accountLocked(lockedUntil);
     throw AuthErrors.currentPasswordInvalid(await this.esiaLinks.hasActiveLink(user.id), ESIA_PASSWORD_WINDOW_MINUTES);
