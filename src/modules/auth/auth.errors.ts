@@ -33,6 +33,7 @@ export const AuthErrors = {
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
   tooManyAttempts: (retryAfterSec: number) =>
     new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),
+  /** A password change without the current password, from a session not opened through Госуслуги in the last few minutes. */
   currentPasswordRequired: (esiaWindowMinutes: number) =>
     new AppError(
       AuthErrorCode.CurrentPasswordRequired,
@@ -40,15 +41,15 @@ export const AuthErrors = {
       400,
       [{ field: 'currentPassword', code: 'currentPasswordRequired', message: 'Укажите текущий пароль' }],
     ),
-  /** Counts towards the lockout like a failed sign-in. The way out depends on whether the account is linked to Госуслуги. */
+  /** A password change with a wrong current password; counts towards the lockout like a failed sign-in. The way out depends on whether the account is linked to Госуслуги. */
   currentPasswordInvalid: (esiaLinked: boolean, esiaWindowMinutes: number) =>
     new AppError(
       AuthErrorCode.CurrentPasswordInvalid,
-      'Текущий пароль указан неверно. ' +
-        (esiaLinked
-          ? `Если вы его забыли, войдите через Госуслуги и в течение ${esiaWindowMinutes} минут задайте новый пароль без старого. `
-          : 'Если вы его забыли, обратитесь к администратору школы: он задаст новый пароль. ') +
-        'После пяти неудачных попыток подряд вход временно блокируется',
+      `Текущий пароль указан неверно. ${
+        esiaLinked
+          ? `Если вы его забыли, войдите через Госуслуги и в течение ${esiaWindowMinutes} минут задайте новый пароль без старого.`
+          : 'Если вы его забыли, обратитесь к администратору школы: он задаст новый пароль.'
+      } После пяти неудачных попыток подряд вход временно блокируется`,
       403,
     ),
 };

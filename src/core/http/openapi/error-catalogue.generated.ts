@@ -133,6 +133,20 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Состав личной переписки изменить нельзя",
     "module": "messaging"
   },
+  "CURRENT_PASSWORD_INVALID": {
+    "statuses": [
+      403
+    ],
+    "message": "Текущий пароль указан неверно. … После пяти неудачных попыток подряд вход временно блокируется",
+    "module": "auth"
+  },
+  "CURRENT_PASSWORD_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите текущий пароль. Без него пароль можно сменить только в течение … минут после входа через Госуслуги",
+    "module": "auth"
+  },
   "DATE_IN_FUTURE": {
     "statuses": [
       422
@@ -939,7 +953,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.setPassword": {
     "codes": [
       "NOT_FOUND",
-      "USER_NOT_FOUND"
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1075,8 +1090,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthController.logout": {
     "codes": [
+      "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -1085,7 +1102,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -1588,6 +1606,19 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MeController.me": {
     "codes": [
       "USER_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MePasswordController.change": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "CURRENT_PASSWORD_INVALID",
+      "CURRENT_PASSWORD_REQUIRED",
+      "SESSION_REVOKED",
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
     ],
     "isPublic": false,
     "hasRoles": false
