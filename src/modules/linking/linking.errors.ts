@@ -56,7 +56,8 @@ export const LinkingErrors = {
     new AppError(LinkingErrorCode.LevelTooLow, ESIA_REFUSAL_MESSAGES.ESIA_ACCOUNT_LEVEL_TOO_LOW, 403, { requiredLevel }),
   /**
    * The level gate needs "standard" but ESIA withheld the documents that tell it from "simplified" (docs/esia.md
-   * "Account level"): the installation's ESIA access lacks the `id_doc` scope; an admin has to fix that.
+   * "Account level"): `id_doc` is missing from ESIA_SCOPES or was not granted to the installation. The user cannot fix
+   * it; the operators of the installation must.
    */
   scopeMissing: (requiredLevel: 'simplified' | 'standard') =>
     new AppError(LinkingErrorCode.ScopeMissing, ESIA_REFUSAL_MESSAGES.ESIA_SCOPE_MISSING, 403, { requiredLevel, missingScope: 'id_doc' }),

@@ -47,7 +47,7 @@ export const MessagingErrors = {
   /** Adding these members would take the group over its limit (`details.max`, the creator included). */
   tooManyMembers: () =>
     new AppError(MessagingErrorCode.TooManyMembers, `В группе может быть не больше ${MAX_GROUP_MEMBERS} участников`, 400, { max: MAX_GROUP_MEMBERS }),
-  /** The caller belongs to no school (a region or platform admin), so has no school to send announcements in. */
+  /** The caller belongs to no school, so there is no school to send an announcement in. */
   noSchool: () => new AppError(MessagingErrorCode.NoSchool, 'Сообщения доступны только пользователям школы', 403),
   /**
    * The announcement does not exist or is not the caller's (the two read the same): reading, marking read and

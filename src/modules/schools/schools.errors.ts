@@ -29,10 +29,11 @@ export const SchoolsErrors = {
    */
   schoolNotFound: () => new AppError(SchoolsErrorCode.SchoolNotFound, 'Школа не найдена', 404),
   /**
-   * The class does not exist or the caller may not see it for this action (the two read the same). Admin routes
-   * need an admin of its school or region; timetable, homework lists and feeds also admit its teachers, class
-   * teacher, current students and their parents; entering grades, period marks, homework or an import needs a
-   * teacher of that subject in that class (and a subject of the same school); a class announcement needs its class teacher or a school admin.
+   * The class does not exist or the caller may not see it for this action (the two read the same). Admin routes and
+   * timetable editing need an admin of its school or region; its week, timetable changes and homework list also admit
+   * its teachers, class teacher, current students and their parents; the journal and class feeds its teachers and class
+   * teacher; entering grades, period marks or homework needs a teacher of that subject in that class, an import a
+   * teacher of the class; a class announcement needs its class teacher or a school admin.
    */
   classNotFound: () => new AppError(SchoolsErrorCode.ClassNotFound, 'Класс не найден', 404),
   /** The subject does not exist or belongs to a school the caller does not administer (the two read the same). */
