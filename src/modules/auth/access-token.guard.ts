@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Principal } from '../../common/auth/principal';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
+import { CommonErrors } from '../../common/errors/app-error';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { AuthErrors } from './auth.errors';
 import { SessionCheck } from './session-check';
 
 /** `Bearer <token>`, scheme in any case (RFC 7235). */
@@ -29,7 +29,7 @@ export class AccessTokenGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: Principal }>();
     const header = req.headers.authorization;
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) throw AuthErrors.unauthenticated();
+    if (!token) throw CommonErrors.unauthorized();
     req.user = await this.sessions.principalFor(this.verifier.verify(token));
     return true;
   }

@@ -1,4 +1,4 @@
-import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+import { AppError } from '../../common/errors/app-error';
 
 export enum AuthErrorCode {
   InvalidCredentials = 'INVALID_CREDENTIALS',
@@ -26,10 +26,6 @@ export const AuthErrors = {
   invalidRefreshToken: () => new AppError(AuthErrorCode.InvalidRefreshToken, 'Сеанс завершён, войдите снова', 401),
   refreshTokenReused: () =>
     new AppError(AuthErrorCode.RefreshTokenReused, 'Сеанс завершён из соображений безопасности, войдите снова', 401),
-  /** No usable access token. Common codes, not AuthErrorCode: clients handle them the same on every route. */
-  unauthenticated: () => new AppError(CommonErrorCode.Unauthorized, 'Требуется вход в систему', 401),
-  /** Signature holds but `exp` has passed: the client should refresh rather than sign in again. */
-  accessTokenExpired: () => new AppError(CommonErrorCode.TokenExpired, 'Срок действия входа истёк, обновите токен', 401),
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
   tooManyAttempts: (retryAfterSec: number) =>
     new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),

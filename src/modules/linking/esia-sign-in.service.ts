@@ -151,7 +151,7 @@ export class EsiaSignInService {
     const user = await this.users.findIdentity(p.userId);
     if (!user) throw AuthErrors.sessionRevoked();
     if (await this.links.hasActiveLink(user.id)) {
-      throw new AppError(LinkingErrors.alreadyLinked().code, 'Ваша учётная запись Дневника уже связана с учётной записью портала госуслуг', 409);
+      throw LinkingErrors.ownAccountAlreadyLinked();
     }
     const { options } = await this.settings.signInContext(user);
     if (!options.esia) throw SettingsErrors.esiaDisabled();

@@ -602,7 +602,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       422
     ],
     "message": "Изменений нет",
-    "module": "schedule"
+    "module": "common/errors"
   },
   "NOTIFICATION_NOT_FOUND": {
     "statuses": [
@@ -762,8 +762,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       404
     ],
-    "message": "Ученик не найден",
-    "module": "schedule"
+    "message": "Ученик не найден в этом классе",
+    "module": "users"
   },
   "SUBJECT_ALREADY_EXISTS": {
     "statuses": [
