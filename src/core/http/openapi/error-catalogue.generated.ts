@@ -878,6 +878,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminMfaController.reset": {
     "codes": [
       "MFA_NOT_ENABLED",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -2210,6 +2211,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "hasRoles": true
   },
   "WebController.appScript": {
+    "codes": [],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "WebController.clientModule": {
     "codes": [],
     "isPublic": true,
     "hasRoles": false
