@@ -2262,6 +2262,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": true,
     "hasRoles": false
   },
+  "WebController.clientModule": {
+    "codes": [],
+    "isPublic": true,
+    "hasRoles": false
+  },
   "WebController.index": {
     "codes": [],
     "isPublic": true,
