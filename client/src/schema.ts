@@ -232,7 +232,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit profile data, roles, status, class */
+        /**
+         * Edit profile data, roles, status, class
+         * @description Takes effect on the user's open sessions before this answer returns: `status: "blocked"` ENDS every session (their access and refresh tokens are refused with 401 SESSION_REVOKED on the next request); a change of `roles` RE-SCOPES them (the next request of an old access token already runs with the new roles; a refresh issues tokens with them). Errors: 400 VALIDATION_FAILED / INVALID_USER_SETUP, 403 ROLE_NOT_ALLOWED, 404 USER_NOT_FOUND, 409 SNILS_TAKEN.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -261,7 +264,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set a new diary password (also clears a lock) */
+        /**
+         * Set a new diary password (also clears a lock); every session of the user ends
+         * @description For a user who forgot the password. Rule: at least 8 characters, letters and digits, not the login (400 VALIDATION_FAILED, field `password`). Every session of the user ends before this answer returns: old access and refresh tokens are refused with 401 SESSION_REVOKED. Errors: 404 USER_NOT_FOUND outside the caller's scope.
+         */
         put: operations["setUserPassword"];
         post?: never;
         delete?: never;
@@ -421,7 +427,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED) */
+        /**
+         * Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)
+         * @description The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), 401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), 403 ACCOUNT_DISABLED (the account is blocked).
+         */
         post: operations["refresh"];
         delete?: never;
         options?: never;
@@ -483,6 +492,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Second step of a password sign-in: a code from the authenticator app, or a recovery code
+         * @description After POST /auth/login answered 401 MFA_REQUIRED: send its details.challenge with `code` (6 digits) or `recoveryCode`. Answers the same body as a password sign-in. A challenge lives 5 minutes and allows 5 tries, then 401 MFA_CHALLENGE_INVALID (also for an unknown or used one: sign in with the password again). 401 MFA_CODE_INVALID (details.attemptsLeft), 401 MFA_CODE_REUSED (the code of this 30-second step was used already); a wrong code counts towards the lockout like a wrong password: 423 ACCOUNT_LOCKED. 403 ACCOUNT_DISABLED, 403 PASSWORD_LOGIN_CLOSED, 429 TOO_MANY_LOGIN_ATTEMPTS, 503 SERVICE_UNAVAILABLE (Redis), 400 VALIDATION_FAILED.
+         */
+        post: operations["withCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enrolment the region requires, during sign-in: the secret, otpauth URI and QR code
+         * @description After POST /auth/login answered 401 MFA_ENROLMENT_REQUIRED: its details.challenge (spends no try; a repeated call issues a new secret). A challenge lives 5 minutes and allows 5 tries, then 401 MFA_CHALLENGE_INVALID (also for an unknown or used one: sign in with the password again). 403 ACCOUNT_DISABLED, 423 ACCOUNT_LOCKED, 409 MFA_ALREADY_ENABLED, 429 TOO_MANY_LOGIN_ATTEMPTS, 503 SERVICE_UNAVAILABLE.
+         */
+        post: operations["startEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa/enrol/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the enrolment with the first code from the app: the factor is in force and the user is signed in
+         * @description Answers the password sign-in body plus the ten recovery codes (shown only now). A challenge lives 5 minutes and allows 5 tries, then 401 MFA_CHALLENGE_INVALID (also for an unknown or used one: sign in with the password again). 401 MFA_CODE_INVALID (details.attemptsLeft), 409 MFA_ENROLMENT_NOT_STARTED (call /auth/login/mfa/enrol first), 409 MFA_ALREADY_ENABLED, 403 ACCOUNT_DISABLED, 423 ACCOUNT_LOCKED, 429 TOO_MANY_LOGIN_ATTEMPTS, 503 SERVICE_UNAVAILABLE.
+         */
+        post: operations["confirmEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the own second factor (TOTP) is on, may be used, and is required by the region */
+        get: operations["statusMyMfa"];
+        put?: never;
+        post?: never;
+        /**
+         * Switch the own second factor off, with a current code or the password (body)
+         * @description 403 MFA_REQUIRED_BY_POLICY (the region requires it for this account), 403 REAUTH_FAILED (counts towards the lockout), 423 ACCOUNT_LOCKED, 409 MFA_NOT_ENABLED, 400 VALIDATION_FAILED.
+         */
+        delete: operations["disableMyMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling an authenticator app: a new secret, its otpauth URI and a QR code
+         * @description Confirm with POST /me/mfa/totp/confirm; until then the factor is not in force. 403 MFA_NOT_AVAILABLE (students and parents), 409 MFA_ALREADY_ENABLED.
+         */
+        post: operations["startMyMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the enrolment with a code from the app: the factor is in force; answers ten one-time recovery codes (shown only now)
+         * @description 403 MFA_CODE_INVALID, 409 MFA_ENROLMENT_NOT_STARTED, 409 MFA_ALREADY_ENABLED, 400 VALIDATION_FAILED.
+         */
+        post: operations["confirmMyMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ten new recovery codes (the old ones stop working), with a current code or the password
+         * @description 403 REAUTH_FAILED (counts towards the lockout), 423 ACCOUNT_LOCKED, 409 MFA_NOT_ENABLED, 400 VALIDATION_FAILED.
+         */
+        post: operations["regenerateMyMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset a user's second factor: removes the TOTP and recovery codes, ends all the user's sessions, audited, the user is notified
+         * @description 404 USER_NOT_FOUND outside the caller's school (region) scope, 409 MFA_NOT_ENABLED.
+         */
+        delete: operations["resetAdminMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/mfa-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who enabled, disabled, renewed or reset whose second factor, and when (users of the caller's scope), newest first */
+        get: operations["auditAdminMfa"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my own diary password; my other sessions end, this one continues with the returned token pair
+         * @description Rule for the new password: at least 8 characters, letters and digits, not the login (400 VALIDATION_FAILED, field `newPassword`). Proof: `currentPassword`; a wrong one is 403 CURRENT_PASSWORD_INVALID and counts towards the lockout like a failed sign-in (the 5th in a row: 423 ACCOUNT_LOCKED for 15 minutes; a locked account is refused before the password is checked). Forgotten password: a user linked to Госуслуги signs in through ESIA and, within 10 minutes of that sign-in, sends only `newPassword`; otherwise omitting `currentPassword` is 400 CURRENT_PASSWORD_REQUIRED. A user without a Госуслуги link who forgot the password asks the school admin to set a new one (PUT /admin/users/{id}/password). On success every other session of the user ends at once (their access and refresh tokens are refused: 401 SESSION_REVOKED); this session stays and the answer holds its new token pair (the old refresh token is spent, as after a refresh). Allowed also where the region closed password sign-in: the diary password is still used to link a Госуслуги account and for the staff exception. Other errors: 403 ACCOUNT_DISABLED, 401 UNAUTHORIZED / TOKEN_EXPIRED / SESSION_REVOKED.
+         */
+        post: operations["changeMePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/regions/{id}/auth-settings": {
         parameters: {
             query?: never;
@@ -493,8 +700,8 @@ export interface paths {
         /** A region's sign-in settings (region admin of that region, platform admin); 404 outside the caller's scope */
         get: operations["getRegionAuthSettings"];
         /**
-         * Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception
-         * @description All four fields are required (null for an open date). 400 VALIDATION_FAILED when the end is not after the start.
+         * Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception, admins' second factor
+         * @description The first four fields are required (null for an open date); `adminMfaRequired` is optional (omitted: unchanged). 400 VALIDATION_FAILED when the end is not after the start.
          */
         put: operations["setRegionAuthSettings"];
         post?: never;
@@ -513,7 +720,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check that ESIA's endpoints answer and that signing works; reports which step failed */
+        /**
+         * Check that ESIA's endpoints answer and that signing works; reports which step failed
+         * @description Steps: config, issuer, signer, trusted_certificates, authorization_endpoint, token_endpoint, recent_tokens (the last ESIA token refused under the current settings). A failed step may name its `problem`: wrong_issuer, wrong_algorithm, bad_signature, no_certificate_for_algorithm, certificate_expired, certificate_unreadable, token_rejected. 403 FORBIDDEN for school admins.
+         */
         post: operations["testEsiaConnection"];
         delete?: never;
         options?: never;
@@ -567,7 +777,7 @@ export interface paths {
         };
         /**
          * ESIA redirect_uri: decides and sends the browser to FRONTEND_URL with one of ?ticket=, ?linkTicket= or ?error=CODE
-         * @description `ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. `error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. No tokens and no personal data ever go into the URL.
+         * @description `ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. `error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. No tokens and no personal data ever go into the URL.
          */
         get: operations["esiaCallback"];
         put?: never;
@@ -609,7 +819,7 @@ export interface paths {
         put?: never;
         /**
          * Link the Госуслуги account with the diary login and password, and sign in
-         * @description A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). 403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).
+         * @description A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). 403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).
          */
         post: operations["linkEsiaWithPassword"];
         delete?: never;
@@ -1216,7 +1426,7 @@ export interface paths {
         };
         /**
          * My notifications in real time (Server-Sent Events)
-         * @description text/event-stream: each new notification is an event `notification` with `id` = notification id and `data` = NotificationView (JSON). Comment lines (`: ping`) are heartbeats. Authenticate with the Bearer header or, for EventSource, `?access_token=`. On reconnect the browser sends Last-Event-ID and the missed notifications (up to 100) are sent first. When the session is ended (sign-out, sign-out everywhere, an unlinked Госуслуги account) the stream sends an event `session-ended` and closes within one heartbeat.
+         * @description text/event-stream: each new notification is an event `notification` with `id` = notification id and `data` = NotificationView (JSON). Comment lines (`: ping`) are heartbeats. Authenticate with the Bearer header or, for EventSource, `?access_token=`. On reconnect the browser sends Last-Event-ID and the missed notifications (up to 100) are sent first. When the session is ended (sign-out, sign-out everywhere, an unlinked Госуслуги account, the account blocked, its password changed or reset) the stream sends an event `session-ended` and closes within one heartbeat.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -2022,7 +2232,10 @@ export interface components {
              * @example ivanov.petr
              */
             login: string;
-            /** @example Secret-pass-1 */
+            /**
+             * @description Пароль: не короче 8 символов, буквы и цифры, не совпадает с логином
+             * @example Secret-pass-1
+             */
             password: string;
             /** @example Иванов */
             lastName: string;
@@ -2103,6 +2316,7 @@ export interface components {
             classId?: string | null;
         };
         SetPasswordDto: {
+            /** @description Пароль: не короче 8 символов, буквы и цифры, не совпадает с логином */
             password: string;
         };
         LinkChildDto: {
@@ -2209,14 +2423,140 @@ export interface components {
             userAgent: string | null;
             /** @enum {string} */
             method: "password" | "esia";
-            /** @enum {string} */
-            outcome: "success" | "failure";
+            /**
+             * @description pending: the password was right, a second factor was asked for
+             * @enum {string}
+             */
+            outcome: "success" | "failure" | "pending";
             /** @example invalid_password */
             reason: string;
         };
         LoginHistoryView: {
             items: components["schemas"]["LoginAttemptDto"][];
             nextCursor: string | null;
+        };
+        MfaLoginDto: {
+            /** @description details.challenge of the MFA_REQUIRED answer */
+            challenge: string;
+            /**
+             * @description A code from the app (or give recoveryCode)
+             * @example 123456
+             */
+            code?: string;
+            /**
+             * @description One of the recovery codes (or give code)
+             * @example 7k3mx-q9w2e
+             */
+            recoveryCode?: string;
+        };
+        MfaChallengeDto: {
+            /** @description details.challenge of the MFA_ENROLMENT_REQUIRED answer */
+            challenge: string;
+        };
+        TotpEnrolmentView: {
+            /**
+             * @description Base32 secret, for typing into the app instead of scanning; shown only now
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /** @example otpauth://totp/%D0%AD%D0%BB%D0%B5%D0%BA%D1%82%D1%80%D0%BE%D0%BD%D0%BD%D1%8B%D0%B9%20%D0%B4%D0%BD%D0%B5%D0%B2%D0%BD%D0%B8%D0%BA:teacher.demo?issuer=... */
+            otpauthUri: string;
+            /**
+             * @description The otpauth URI as a QR code: an SVG data URL for an <img src>
+             * @example data:image/svg+xml;base64,PHN2Zy…
+             */
+            qrCode: string;
+            /** @example Электронный дневник */
+            issuer: string;
+            /**
+             * @description The account name in the app (the diary login)
+             * @example teacher.demo
+             */
+            account: string;
+        };
+        MfaEnrolConfirmDto: {
+            /** @description details.challenge of the MFA_ENROLMENT_REQUIRED answer */
+            challenge: string;
+            /**
+             * @description Six digits from the app, after scanning the QR code
+             * @example 123456
+             */
+            code: string;
+        };
+        MfaEnrolledLoginView: {
+            accessToken: string;
+            refreshToken: string;
+            /** @description Access token lifetime, seconds */
+            expiresIn: number;
+            user: components["schemas"]["MeView"];
+            /** @description True during the region's ESIA transition period for a user without a Госуслуги link: the frontend offers "Привязать учетную запись портала Госуслуг" (POST /auth/esia/link-start) or "Пропустить" (keep the tokens) */
+            esiaLinkSuggested: boolean;
+            /** @description Ten one-time recovery codes, shown only now */
+            recoveryCodes: string[];
+        };
+        MfaStatusView: {
+            /** @description Second factor (TOTP) in force */
+            enabled: boolean;
+            /** @description Enrolment started (secret issued) but not confirmed with a code yet */
+            pending: boolean;
+            /** Format: date-time */
+            enabledAt: string | null;
+            /** @description Unused recovery codes */
+            recoveryCodesLeft: number;
+            /** @description The account may use a second factor (staff only) */
+            available: boolean;
+            /** @description The region's policy requires it for this account: it cannot be switched off */
+            required: boolean;
+        };
+        TotpCodeDto: {
+            /**
+             * @description Six digits from the authenticator app (spaces allowed)
+             * @example 123456
+             */
+            code: string;
+        };
+        RecoveryCodesView: {
+            /**
+             * @description Ten one-time codes, shown only now; each signs in once instead of a TOTP code
+             * @example [
+             *       "7k3mx-q9w2e"
+             *     ]
+             */
+            recoveryCodes: string[];
+        };
+        MfaReauthDto: {
+            /**
+             * @description A current code from the app (or give password)
+             * @example 123456
+             */
+            code?: string;
+            /** @description The diary password (or give code) */
+            password?: string;
+        };
+        MfaAuditEntryView: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Whose factor */
+            userId: string;
+            /** @description Who changed it (the user, or the admin who reset it) */
+            actorId: string | null;
+            schoolId: string | null;
+            /** @enum {string} */
+            action: "enabled" | "disabled" | "admin_reset" | "recovery_codes_regenerated";
+        };
+        MfaAuditPageView: {
+            items: components["schemas"]["MfaAuditEntryView"][];
+            nextCursor: string | null;
+        };
+        ChangeOwnPasswordDto: {
+            /** @description Текущий пароль. Можно не указывать только в течение 10 минут после входа через Госуслуги (забытый пароль); иначе CURRENT_PASSWORD_REQUIRED */
+            currentPassword?: string;
+            /**
+             * @description Новый пароль: не короче 8 символов, буквы и цифры, не совпадает с логином
+             * @example Novyi-parol-2026
+             */
+            newPassword: string;
         };
         AuthSettingsView: {
             regionId: string;
@@ -2226,6 +2566,8 @@ export interface components {
             /** Format: date-time */
             transitionEndsAt: string | null;
             staffPasswordLogin: boolean;
+            /** @description School and region admins must sign in with a second factor */
+            adminMfaRequired: boolean;
             /**
              * @description Where the region stands now
              * @enum {string}
@@ -2254,15 +2596,22 @@ export interface components {
             transitionEndsAt: string | null;
             /** @description После переходного периода сотрудники (учителя, администраторы) сохраняют вход по паролю */
             staffPasswordLogin: boolean;
+            /** @description Администраторы школ и региона входят по паролю только со вторым фактором (код из приложения-аутентификатора); без подключённого фактора после пароля им предлагается его подключить. Не указано — значение не меняется */
+            adminMfaRequired?: boolean;
         };
         ConnectionTestStepView: {
             /** @enum {string} */
-            step: "config" | "signer" | "trusted_certificates" | "authorization_endpoint" | "token_endpoint";
+            step: "config" | "issuer" | "signer" | "trusted_certificates" | "authorization_endpoint" | "token_endpoint" | "recent_tokens";
             ok: boolean;
             /** @description Что проверено или что не так (по-русски) */
             detail: string;
             /** @example ESIA-007053 */
             esiaCode?: string;
+            /**
+             * @description What a failed step found (stable code)
+             * @enum {string}
+             */
+            problem?: "wrong_issuer" | "wrong_algorithm" | "bad_signature" | "no_certificate_for_algorithm" | "certificate_expired" | "certificate_unreadable" | "token_rejected";
         };
         ConnectionTestView: {
             ok: boolean;
@@ -2595,7 +2944,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            kind: "grade" | "attendance" | "homework" | "schedule" | "reminder" | "message" | "announcement" | "digest";
+            kind: "grade" | "attendance" | "homework" | "schedule" | "reminder" | "message" | "announcement" | "digest" | "security";
             /** @example Новая оценка */
             title: string;
             /** @example Иван: Математика, оценка 5 */
@@ -5157,7 +5506,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidBody"];
-            /** @description Not signed in: INVALID_CREDENTIALS */
+            /** @description Not signed in: INVALID_CREDENTIALS, MFA_ENROLMENT_REQUIRED, MFA_REQUIRED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5165,7 +5514,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_CREDENTIALS";
+                        code?: "INVALID_CREDENTIALS" | "MFA_ENROLMENT_REQUIRED" | "MFA_REQUIRED";
                     };
                 };
             };
@@ -5246,7 +5595,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidBody"];
-            /** @description Not signed in: INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED */
+            /** @description Not signed in: INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, SESSION_REVOKED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5254,7 +5603,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED";
+                        code?: "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED";
                     };
                 };
             };
@@ -5296,7 +5645,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["InvalidBody"];
-            /** @description Not signed in: INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED */
+            /** @description Not signed in: INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, SESSION_REVOKED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5304,7 +5653,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED";
+                        code?: "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SESSION_REVOKED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_DISABLED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED";
                     };
                 };
             };
@@ -5371,6 +5732,718 @@ export interface operations {
             400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    withCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordLoginResultView"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            /** @description Not signed in: INVALID_CREDENTIALS, MFA_CHALLENGE_INVALID, MFA_CODE_INVALID, MFA_CODE_REUSED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_CREDENTIALS" | "MFA_CHALLENGE_INVALID" | "MFA_CODE_INVALID" | "MFA_CODE_REUSED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_DISABLED, MFA_CODE_INVALID, PASSWORD_LOGIN_CLOSED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "MFA_CODE_INVALID" | "PASSWORD_LOGIN_CLOSED";
+                    };
+                };
+            };
+            /** @description Not found (or not visible to the caller): USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Locked: ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_LOCKED";
+                    };
+                };
+            };
+            /** @description Too many requests: TOO_MANY_LOGIN_ATTEMPTS, TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_LOGIN_ATTEMPTS" | "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaChallengeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentView"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            /** @description Not signed in: MFA_CHALLENGE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_CHALLENGE_INVALID";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_DISABLED, MFA_NOT_AVAILABLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "MFA_NOT_AVAILABLE";
+                    };
+                };
+            };
+            /** @description Not found (or not visible to the caller): USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_ALREADY_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_ALREADY_ENABLED";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Locked: ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_LOCKED";
+                    };
+                };
+            };
+            /** @description Too many requests: TOO_MANY_LOGIN_ATTEMPTS, TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_LOGIN_ATTEMPTS" | "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    confirmEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaEnrolConfirmDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolledLoginView"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            /** @description Not signed in: INVALID_CREDENTIALS, MFA_CHALLENGE_INVALID, MFA_CODE_INVALID, SESSION_REVOKED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_CREDENTIALS" | "MFA_CHALLENGE_INVALID" | "MFA_CODE_INVALID" | "SESSION_REVOKED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_DISABLED, MFA_CODE_INVALID, PASSWORD_LOGIN_CLOSED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "MFA_CODE_INVALID" | "PASSWORD_LOGIN_CLOSED";
+                    };
+                };
+            };
+            /** @description Not found (or not visible to the caller): USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_ALREADY_ENABLED, MFA_ENROLMENT_NOT_STARTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_ALREADY_ENABLED" | "MFA_ENROLMENT_NOT_STARTED";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Locked: ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_LOCKED";
+                    };
+                };
+            };
+            /** @description Too many requests: TOO_MANY_LOGIN_ATTEMPTS, TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "TOO_MANY_LOGIN_ATTEMPTS" | "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    statusMyMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusView"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    disableMyMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaReauthDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not allowed: MFA_REQUIRED_BY_POLICY, REAUTH_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_REQUIRED_BY_POLICY" | "REAUTH_FAILED";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_NOT_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_NOT_ENABLED";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Locked: ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_LOCKED";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startMyMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentView"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not allowed: MFA_NOT_AVAILABLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_NOT_AVAILABLE";
+                    };
+                };
+            };
+            /** @description Not found (or not visible to the caller): USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_ALREADY_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_ALREADY_ENABLED";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    confirmMyMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesView"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            /** @description Not signed in: MFA_CODE_INVALID, SESSION_REVOKED, TOKEN_EXPIRED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_CODE_INVALID" | "SESSION_REVOKED" | "TOKEN_EXPIRED" | "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: MFA_CODE_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_CODE_INVALID";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_ALREADY_ENABLED, MFA_ENROLMENT_NOT_STARTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_ALREADY_ENABLED" | "MFA_ENROLMENT_NOT_STARTED";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    regenerateMyMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaReauthDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesView"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not allowed: REAUTH_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "REAUTH_FAILED";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_NOT_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_NOT_ENABLED";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Locked: ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_LOCKED";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resetAdminMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found (or not visible to the caller): NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_NOT_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "MFA_NOT_ENABLED";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    auditAdminMfa: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: nextCursor of the previous page */
+                before?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaAuditPageView"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changeMePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOwnPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairView"];
+                };
+            };
+            /** @description Bad request: CURRENT_PASSWORD_REQUIRED, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "CURRENT_PASSWORD_REQUIRED" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not allowed: ACCOUNT_DISABLED, CURRENT_PASSWORD_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "CURRENT_PASSWORD_INVALID";
+                    };
+                };
+            };
+            /** @description Not found (or not visible to the caller): USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Locked: ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_LOCKED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -5624,7 +6697,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ACCOUNT_DISABLED, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_CONSENT_DENIED, ESIA_DISABLED, FIO_MISMATCH */
+            /** @description Not allowed: ACCOUNT_DISABLED, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_CONSENT_DENIED, ESIA_DISABLED, ESIA_SCOPE_MISSING, FIO_MISMATCH */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5632,7 +6705,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_DISABLED" | "ESIA_ACCOUNT_LEVEL_TOO_LOW" | "ESIA_CONSENT_DENIED" | "ESIA_DISABLED" | "FIO_MISMATCH";
+                        code?: "ACCOUNT_DISABLED" | "ESIA_ACCOUNT_LEVEL_TOO_LOW" | "ESIA_CONSENT_DENIED" | "ESIA_DISABLED" | "ESIA_SCOPE_MISSING" | "FIO_MISMATCH";
                     };
                 };
             };
@@ -5798,7 +6871,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ACCOUNT_DISABLED, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_DISABLED, FIO_MISMATCH */
+            /** @description Not allowed: ACCOUNT_DISABLED, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_DISABLED, ESIA_SCOPE_MISSING, FIO_MISMATCH */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5806,7 +6879,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "ACCOUNT_DISABLED" | "ESIA_ACCOUNT_LEVEL_TOO_LOW" | "ESIA_DISABLED" | "FIO_MISMATCH";
+                        code?: "ACCOUNT_DISABLED" | "ESIA_ACCOUNT_LEVEL_TOO_LOW" | "ESIA_DISABLED" | "ESIA_SCOPE_MISSING" | "FIO_MISMATCH";
                     };
                 };
             };
