@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { pageCursor } from '../../common/pagination/cursor';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
@@ -66,8 +67,8 @@ export class MyLoginHistoryController {
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
   async list(@CurrentUser() p: Principal, @Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
-    if (q.format === 'csv') return csvAnswer(res, (await this.history.forUser(p.userId, CSV_EXPORT_LIMIT, q.before)).items, false);
-    return this.history.forUser(p.userId, q.limit, q.before);
+    if (q.format === 'csv') return csvAnswer(res, (await this.history.forUser(p.userId, CSV_EXPORT_LIMIT, pageCursor(q))).items, false);
+    return this.history.forUser(p.userId, q.limit, pageCursor(q));
   }
 }
 
@@ -86,7 +87,7 @@ export class AdminLoginHistoryController {
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
   async list(@CurrentUser() p: Principal, @Query() q: AdminHistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
-    const filter = { userId: q.userId, schoolId: q.schoolId, before: q.before };
+    const filter = { userId: q.userId, schoolId: q.schoolId, before: pageCursor(q) };
     if (q.format === 'csv') return csvAnswer(res, (await this.history.forAdmin(p, CSV_EXPORT_LIMIT, filter)).items, true);
     return this.history.forAdmin(p, q.limit, filter);
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { pageCursor } from '../../common/pagination/cursor';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { CommonErrors } from '../../common/errors/app-error';
@@ -205,7 +206,7 @@ export class GradesService {
     view: (row: R) => V,
   ): Promise<{ items: V[]; nextCursor: string; hasMore: boolean }> {
     await this.checkFeedAccess(p, q);
-    const after = parseCursor(q.since);
+    const after = parseCursor(pageCursor(q));
     const rows = await find(after, q.limit + 1);
     const items = rows.slice(0, q.limit);
     const last = items[items.length - 1];
