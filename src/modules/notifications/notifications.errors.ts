@@ -6,6 +6,10 @@ export enum NotificationsErrorCode {
   DeviceLimit = 'DEVICE_LIMIT_REACHED',
   InvalidPushEndpoint = 'INVALID_PUSH_ENDPOINT',
   WebPushOff = 'WEB_PUSH_DISABLED',
+  DeviceTaken = 'PUSH_DEVICE_TAKEN',
+  ConfirmationNotFound = 'DEVICE_CONFIRMATION_NOT_FOUND',
+  ConfirmationThrottled = 'PUSH_CONFIRMATION_THROTTLED',
+  ConfirmationUnavailable = 'PUSH_CONFIRMATION_UNAVAILABLE',
 }
 
 export const MAX_DEVICES_PER_USER = 20;
@@ -20,4 +24,12 @@ export const NotificationsErrors = {
       { field: 'endpoint', code: 'invalid', message: 'Нужен адрес https:// сервиса push-уведомлений браузера' },
     ]),
   webPushOff: () => new AppError(NotificationsErrorCode.WebPushOff, 'Web Push-уведомления на сервере не настроены', 409),
+  deviceTaken: () =>
+    new AppError(NotificationsErrorCode.DeviceTaken, 'Это устройство подключено к другой учётной записи, и подтвердить перенос сейчас нельзя', 409),
+  confirmationNotFound: () =>
+    new AppError(NotificationsErrorCode.ConfirmationNotFound, 'Код подтверждения устройства неверен или устарел; подключите устройство заново', 404),
+  confirmationThrottled: (retryAfterSec: number) =>
+    new AppError(NotificationsErrorCode.ConfirmationThrottled, 'Код подтверждения на это устройство уже отправлен; подождите немного', 429, undefined, retryAfterSec),
+  confirmationUnavailable: () =>
+    new AppError(NotificationsErrorCode.ConfirmationUnavailable, 'Не удалось отправить код подтверждения на устройство; попробуйте позже', 503, undefined, 30),
 };
