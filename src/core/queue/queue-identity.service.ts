@@ -34,7 +34,8 @@ export class QueueIdentity {
   async refresh(manager: EntityManager | DataSource = this.db): Promise<string> {
     const fingerprint = await this.fingerprint(manager);
     // The migration leaves `migration:<oid>`: on that same database the fingerprint is only completed.
-    const changed: Array<{ incarnation: string; renewed: boolean }> = await manager.query(
+    // (TypeORM answers an UPDATE … RETURNING with [rows, affected])
+    const [changed]: [Array<{ incarnation: string; renewed: boolean }>, number] = await manager.query(
       `UPDATE installation SET
           incarnation = CASE WHEN fingerprint = 'migration:' || split_part($1, ':', 1) THEN incarnation ELSE gen_random_uuid() END,
           incarnation_started_at = CASE WHEN fingerprint = 'migration:' || split_part($1, ':', 1) THEN incarnation_started_at ELSE now() END,
@@ -49,7 +50,7 @@ export class QueueIdentity {
       if (changed[0].renewed) this.logger.warn({ incarnation: value }, 'This database is a copy (restored or cloned): queue job ids use a new incarnation from now on');
     } else {
       const rows: Array<{ incarnation: string }> = await manager.query('SELECT incarnation FROM installation');
-      if (rows.length !== 1) throw new Error('The installation table must hold exactly one row (see its migration)');
+      if (rows.length !== 1 || !rows[0].incarnation) throw new Error('The installation table must hold exactly one row (see its migration)');
       value = rows[0].incarnation;
     }
     this.cached = { value, at: Date.now() };
