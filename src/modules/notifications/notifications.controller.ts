@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
@@ -18,6 +18,14 @@ const TAKEN_DEVICE = 'A device already registered by another user is never moved
   'confirmation push (data `{ type: "device-confirmation", code }`; for Web Push encrypted with the keys sent here) goes to the device. ' +
   'It moves to the caller only when the caller\'s session sends that code to POST /notifications/devices/confirm within 10 minutes; ' +
   'the previous owner\'s registration is then removed. At most one confirmation push per device a minute.';
+
+/** OpenAPI of a device registration route: 201 or 202, the taken-device rule, and its error codes. */
+const DeviceRegistrationDocs = (summary: string, errors: string): MethodDecorator =>
+  applyDecorators(
+    ApiOperation({ summary, description: `${TAKEN_DEVICE} Errors: ${errors}; 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.` }),
+    ApiCreatedResponse({ type: DeviceView, description: 'Registered (new, or the caller\'s own again)' }),
+    ApiAcceptedResponse({ type: DeviceConfirmationView, description: 'Held by another user: a confirmation push was sent to the device' }),
+  );
 
 /** 201 with the device, or 202 when a confirmation push went to it first. */
 function answer(res: Response, r: DeviceRegistration): DeviceView | DeviceConfirmationView {
@@ -92,13 +100,10 @@ export class NotificationsController {
   }
 
   @Post('devices/web-push')
-  @ApiOperation({
-    summary: 'Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless',
-    description: `${TAKEN_DEVICE} Errors: 400 INVALID_PUSH_ENDPOINT, VALIDATION_FAILED; 409 WEB_PUSH_DISABLED, DEVICE_LIMIT_REACHED, ` +
-      'PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered); 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.',
-  })
-  @ApiCreatedResponse({ type: DeviceView, description: 'Registered (new, or the caller\'s own again)' })
-  @ApiAcceptedResponse({ type: DeviceConfirmationView, description: 'Held by another user: a confirmation push was sent to the device' })
+  @DeviceRegistrationDocs(
+    'Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless',
+    '400 INVALID_PUSH_ENDPOINT, VALIDATION_FAILED; 409 WEB_PUSH_DISABLED, DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered)',
+  )
   async registerWebPush(@CurrentUser() p: Principal, @Body() dto: RegisterWebPushDto, @Res({ passthrough: true }) res: Response): Promise<DeviceView | DeviceConfirmationView> {
     return answer(res, await this.notifications.registerWebPush(p, dto));
   }
@@ -112,14 +117,10 @@ export class NotificationsController {
   }
 
   @Post('devices/mobile')
-  @ApiOperation({
-    summary: 'Register a mobile push token (FCM); re-registering is harmless',
-    description: `${TAKEN_DEVICE} For mobile the confirmation is a data-only (silent) FCM message. Errors: 400 VALIDATION_FAILED; 409 DEVICE_LIMIT_REACHED, ` +
-      'PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered, e.g. mobile push is not configured); ' +
-      '429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.',
-  })
-  @ApiCreatedResponse({ type: DeviceView, description: 'Registered (new, or the caller\'s own again)' })
-  @ApiAcceptedResponse({ type: DeviceConfirmationView, description: 'Held by another user: a confirmation push was sent to the device' })
+  @DeviceRegistrationDocs(
+    'Register a mobile push token (FCM); re-registering is harmless. The confirmation push is a data-only (silent) FCM message',
+    '400 VALIDATION_FAILED; 409 DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered, e.g. mobile push is not configured)',
+  )
   async registerMobile(@CurrentUser() p: Principal, @Body() dto: RegisterMobileDto, @Res({ passthrough: true }) res: Response): Promise<DeviceView | DeviceConfirmationView> {
     return answer(res, await this.notifications.registerMobile(p, dto));
   }
