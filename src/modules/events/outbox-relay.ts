@@ -107,13 +107,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** One round: publishes up to a batch of events; returns how many. Tests may call it directly. */
   async publishBatch(): Promise<number> {
     if (!(await this.outbox.hasUnpublished())) return 0;
+    // a database restored or cloned under this process gets its new incarnation before anything is queued
+    // (in its own statement: a round that rolls back must not take a renewal with it)
+    await this.identity.refresh();
     return this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return 0;
       const rows = await this.outbox.lockUnpublished(tx, this.config.notify.outboxBatchSize);
       if (rows.length === 0) return 0;
-      // a database restored or cloned under this process gets its new incarnation before anything is queued
-      await this.identity.refresh(tx);
       const adds: Array<Promise<void>> = [];
       for (const route of EVENT_ROUTES) {
         if (route.portal && !this.config.notify.portalSyncUrl) continue;
