@@ -154,6 +154,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Нельзя ставить оценки и отметки на будущую дату",
     "module": "grades"
   },
+  "DEVICE_CONFIRMATION_NOT_FOUND": {
+    "statuses": [
+      404
+    ],
+    "message": "Код подтверждения устройства неверен или устарел; подключите устройство заново",
+    "module": "notifications"
+  },
   "DEVICE_LIMIT_REACHED": {
     "statuses": [
       409
@@ -659,6 +666,27 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     ],
     "message": "Отправка данных на портал не настроена (PORTAL_SYNC_URL)",
     "module": "portal-sync"
+  },
+  "PUSH_CONFIRMATION_THROTTLED": {
+    "statuses": [
+      429
+    ],
+    "message": "Код подтверждения на это устройство уже отправлен; подождите немного",
+    "module": "notifications"
+  },
+  "PUSH_CONFIRMATION_UNAVAILABLE": {
+    "statuses": [
+      503
+    ],
+    "message": "Не удалось отправить код подтверждения на устройство; попробуйте позже",
+    "module": "notifications"
+  },
+  "PUSH_DEVICE_TAKEN": {
+    "statuses": [
+      409
+    ],
+    "message": "Это устройство подключено к другой учётной записи, и подтвердить перенос сейчас нельзя",
+    "module": "notifications"
   },
   "QUEUE_UNAVAILABLE": {
     "statuses": [
@@ -1847,6 +1875,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "NotificationsController.confirmDevice": {
+    "codes": [
+      "DEVICE_CONFIRMATION_NOT_FOUND",
+      "DEVICE_LIMIT_REACHED",
+      "PUSH_CONFIRMATION_UNAVAILABLE"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "NotificationsController.devices": {
     "codes": [],
     "isPublic": false,
@@ -1876,7 +1913,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "NotificationsController.registerMobile": {
     "codes": [
-      "DEVICE_LIMIT_REACHED"
+      "DEVICE_LIMIT_REACHED",
+      "PUSH_CONFIRMATION_THROTTLED",
+      "PUSH_CONFIRMATION_UNAVAILABLE",
+      "PUSH_DEVICE_TAKEN"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1885,6 +1925,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "DEVICE_LIMIT_REACHED",
       "INVALID_PUSH_ENDPOINT",
+      "PUSH_CONFIRMATION_THROTTLED",
+      "PUSH_CONFIRMATION_UNAVAILABLE",
+      "PUSH_DEVICE_TAKEN",
       "WEB_PUSH_DISABLED"
     ],
     "isPublic": false,
