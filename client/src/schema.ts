@@ -1358,7 +1358,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless */
+        /**
+         * Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless
+         * @description A device already registered by another user is never moved on this request alone: the answer is 202 and a confirmation push (data `{ type: "device-confirmation", code }`; for Web Push encrypted with the keys sent here) goes to the device. It moves to the caller only when the caller's session sends that code to POST /notifications/devices/confirm within 10 minutes; the previous owner's registration is then removed. At most one confirmation push per device a minute. Errors: 400 INVALID_PUSH_ENDPOINT, VALIDATION_FAILED; 409 WEB_PUSH_DISABLED, DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered); 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.
+         */
         post: operations["registerWebPush"];
         delete?: never;
         options?: never;
@@ -1392,8 +1395,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a mobile push token (FCM-style); re-registering is harmless */
+        /**
+         * Register a mobile push token (FCM); re-registering is harmless. The confirmation push is a data-only (silent) FCM message
+         * @description A device already registered by another user is never moved on this request alone: the answer is 202 and a confirmation push (data `{ type: "device-confirmation", code }`; for Web Push encrypted with the keys sent here) goes to the device. It moves to the caller only when the caller's session sends that code to POST /notifications/devices/confirm within 10 minutes; the previous owner's registration is then removed. At most one confirmation push per device a minute. Errors: 400 VALIDATION_FAILED; 409 DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered, e.g. mobile push is not configured); 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.
+         */
         post: operations["registerMobileDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/devices/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a device registered by another user with the code its confirmation push carried; the device moves to me
+         * @description Single use; the code is bound to the user who registered the device. Errors: 400 VALIDATION_FAILED; 404 DEVICE_CONFIRMATION_NOT_FOUND (unknown, expired, used, or asked for by another user); 409 DEVICE_LIMIT_REACHED; 503 PUSH_CONFIRMATION_UNAVAILABLE.
+         */
+        post: operations["confirmDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2813,7 +2839,7 @@ export interface components {
         MessageHistoryView: {
             /** @description Сначала новые */
             items: components["schemas"]["MessageView"][];
-            /** @description Передайте как `before`, чтобы получить более старые; null — история закончилась */
+            /** @description Передайте как `cursor`, чтобы получить более старые; null — история закончилась */
             nextCursor: string | null;
         };
         SendMessageDto: {
@@ -3037,6 +3063,15 @@ export interface components {
             endpoint: string;
             keys: components["schemas"]["WebPushKeysDto"];
         };
+        DeviceConfirmationView: {
+            /**
+             * @description A confirmation push went to the device; nothing moved yet
+             * @enum {string}
+             */
+            status: "confirmation_sent";
+            /** @description The code in the push is valid this many seconds */
+            expiresInSec: number;
+        };
         UnregisterWebPushDto: {
             endpoint: string;
         };
@@ -3045,6 +3080,10 @@ export interface components {
             token: string;
             /** @enum {string} */
             platform: "android" | "ios";
+        };
+        ConfirmDeviceDto: {
+            /** @description The code the device received in its confirmation push (data.code) */
+            code: string;
         };
         PortalDeliveryView: {
             /** Format: uuid */
@@ -3391,8 +3430,12 @@ export interface components {
         };
         GradeFeedView: {
             items: components["schemas"]["GradeView"][];
-            /** @description Передайте как since в следующий раз */
+            /** @description Передайте как cursor в следующий раз */
             nextCursor: string;
+            /**
+             * @deprecated
+             * @description Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up
+             */
             hasMore: boolean;
         };
         PeriodRef: {
@@ -3636,7 +3679,12 @@ export interface components {
         };
         AttendanceFeedView: {
             items: components["schemas"]["AttendanceView"][];
+            /** @description Передайте как cursor в следующий раз */
             nextCursor: string;
+            /**
+             * @deprecated
+             * @description Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up
+             */
             hasMore: boolean;
         };
         CreateHomeworkDto: {
@@ -5679,7 +5727,12 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description Cursor: nextCursor of the previous page */
+                /** @description nextCursor of the previous page; without it, the newest first */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
                 before?: string;
                 format?: "json" | "csv";
             };
@@ -5708,7 +5761,12 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description Cursor: nextCursor of the previous page */
+                /** @description nextCursor of the previous page; without it, the newest first */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
                 before?: string;
                 format?: "json" | "csv";
                 userId?: string;
@@ -6348,7 +6406,12 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description Cursor: nextCursor of the previous page */
+                /** @description nextCursor of the previous page; without it, the newest first */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
                 before?: string;
                 userId?: string;
             };
@@ -7450,7 +7513,12 @@ export interface operations {
     listMessages: {
         parameters: {
             query?: {
-                /** @description Курсор: id сообщения; вернутся более старые сообщения */
+                /** @description nextCursor предыдущего ответа (id сообщения): вернутся более старые сообщения */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
                 before?: string;
                 limit?: number;
             };
@@ -8269,12 +8337,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Registered (new, or the caller's own again) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeviceView"];
+                };
+            };
+            /** @description Held by another user: a confirmation push was sent to the device */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceConfirmationView"];
                 };
             };
             /** @description Bad request: INVALID_PUSH_ENDPOINT, MALFORMED_REQUEST, VALIDATION_FAILED */
@@ -8290,7 +8368,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
-            /** @description Conflict: DEVICE_LIMIT_REACHED, WEB_PUSH_DISABLED */
+            /** @description Conflict: DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN, WEB_PUSH_DISABLED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8298,13 +8376,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "DEVICE_LIMIT_REACHED" | "WEB_PUSH_DISABLED";
+                        code?: "DEVICE_LIMIT_REACHED" | "PUSH_DEVICE_TAKEN" | "WEB_PUSH_DISABLED";
                     };
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Too many requests: PUSH_CONFIRMATION_THROTTLED */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "PUSH_CONFIRMATION_THROTTLED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Service unavailable: PUSH_CONFIRMATION_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "PUSH_CONFIRMATION_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     unregisterWebPush: {
@@ -8358,6 +8463,83 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Registered (new, or the caller's own again) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceView"];
+                };
+            };
+            /** @description Held by another user: a confirmation push was sent to the device */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceConfirmationView"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description Conflict: DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "DEVICE_LIMIT_REACHED" | "PUSH_DEVICE_TAKEN";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description Too many requests: PUSH_CONFIRMATION_THROTTLED */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "PUSH_CONFIRMATION_THROTTLED";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Service unavailable: PUSH_CONFIRMATION_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "PUSH_CONFIRMATION_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    confirmDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmDeviceDto"];
+            };
+        };
+        responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8368,6 +8550,18 @@ export interface operations {
             };
             400: components["responses"]["InvalidBody"];
             401: components["responses"]["Unauthenticated"];
+            /** @description Not found (or not visible to the caller): DEVICE_CONFIRMATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "DEVICE_CONFIRMATION_NOT_FOUND";
+                    };
+                };
+            };
             /** @description Conflict: DEVICE_LIMIT_REACHED */
             409: {
                 headers: {
@@ -8382,7 +8576,20 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Service unavailable: PUSH_CONFIRMATION_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "PUSH_CONFIRMATION_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     removePushDevice: {
@@ -9495,6 +9702,11 @@ export interface operations {
                 classId?: string;
                 subjectId?: string;
                 /** @description nextCursor предыдущего ответа; без него — с начала */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
                 since?: string;
                 limit?: number;
             };
@@ -10179,6 +10391,11 @@ export interface operations {
                 classId?: string;
                 subjectId?: string;
                 /** @description nextCursor предыдущего ответа; без него — с начала */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
                 since?: string;
                 limit?: number;
             };
