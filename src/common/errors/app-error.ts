@@ -41,6 +41,10 @@ export const forbidden = (message = 'Недостаточно прав для э
 export const conflict = (message: string, details?: unknown): AppError =>
   new AppError(CommonErrorCode.Conflict, message, 409, details);
 
+/** 429 of the per-IP rate limit: `Retry-After` (and `details.retryAfterSec`) say when the window frees. */
+export const tooManyRequests = (retryAfterSec: number): AppError =>
+  new AppError(CommonErrorCode.TooManyRequests, 'Слишком много запросов с этого адреса. Подождите немного и попробуйте снова', 429, { retryAfterSec }, retryAfterSec);
+
 export const validationFailed = (details: FieldError[], message = 'Данные запроса не прошли проверку'): AppError =>
   new AppError(CommonErrorCode.ValidationFailed, message, 400, details);
 

@@ -6,10 +6,12 @@ import { Role } from '../../common/auth/role';
 import { Client, RequestClient } from '../../common/decorators/client-info.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { AuthService } from './auth.service';
 import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, PasswordLoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
 import { CSV_EXPORT_LIMIT, LoginHistoryService, loginHistoryCsv } from './login-history.service';
+import { SignInRateLimit } from './sign-in-rate-limit';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,6 +19,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @SignInRateLimit()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({
@@ -32,18 +35,23 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimit('token')
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)' })
+  @ApiOperation({
+    summary: 'Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)',
+    description: '401 INVALID_REFRESH_TOKEN, 401 REFRESH_TOKEN_REUSED, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
+  })
   @ApiOkResponse({ type: TokenPairView })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairView> {
     return this.auth.refresh(dto.refreshToken);
   }
 
   @Public()
+  @RateLimit('token')
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the session of this refresh token' })
+  @ApiOperation({ summary: 'End the session of this refresh token', description: '429 TOO_MANY_REQUESTS (per-address limit, Retry-After).' })
   logout(@Body() dto: RefreshDto): Promise<void> {
     return this.auth.logout(dto.refreshToken);
   }

@@ -15,7 +15,6 @@ import { AuthService } from './auth.service';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { Session } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
-import { LoginRateLimiter } from './login-rate-limiter';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -42,7 +41,6 @@ import { TokenService } from './token.service';
     SessionsService,
     TokenService,
     LoginHistoryService,
-    LoginRateLimiter,
     { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: AccessTokenGuard },

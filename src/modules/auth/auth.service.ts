@@ -8,7 +8,6 @@ import { AuthErrors } from './auth.errors';
 import { LoginResultView, PasswordLoginResultView, TokenPairView } from './dto/auth.dto';
 import { AuthMethod } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
-import { LoginRateLimiter } from './login-rate-limiter';
 import { ClientInfo, SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -23,7 +22,6 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,
-    private readonly rateLimiter: LoginRateLimiter,
     private readonly settings: SettingsService,
     private readonly esiaLinks: EsiaLinksService,
   ) {}
@@ -35,7 +33,6 @@ export class AuthService {
    * password was checked, so the answer tells nothing about an account to someone without it.
    */
   async login(login: string, password: string, client: ClientInfo): Promise<PasswordLoginResultView> {
-    await this.throttle(client);
     const check = await this.checkCredentials(login, password, client);
     if (!check.ok) throw this.refusal(check);
     const user = await this.users.findLoginCandidateById(check.userId);
@@ -48,11 +45,6 @@ export class AuthService {
     const result = await this.signIn(user.id, 'password', client, options.staffException ? 'password_ok_staff_exception' : 'password_ok');
     const esiaLinkSuggested = options.suggestLink && !(await this.esiaLinks.hasActiveLink(user.id));
     return { ...result, esiaLinkSuggested };
-  }
-
-  /** The per-IP sign-in rate limit (also used when a diary password is typed during ESIA linking). */
-  throttle(client: ClientInfo): Promise<void> {
-    return this.rateLimiter.hit(client.ip ?? 'unknown');
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   buildV3TokenSigningString,
   EsiaSigner,
   formatEsiaTimestamp,
+  SignerBusyError,
   signClientSecret,
   verifyGostSignature,
 } from './crypto';
@@ -236,6 +237,7 @@ export class EsiaIdentityProvider implements IdentityProvider {
     try {
       return await Promise.all([signClientSecret(this.signer, signingString), this.signer.certificateHashHex()]);
     } catch (e) {
+      if (e instanceof SignerBusyError) throw EsiaErrors.signerBusy(e.retryAfterSec);
       this.logger.error({ step: 'sign', err: e instanceof Error ? e.message : String(e) }, 'ESIA request signing failed');
       throw EsiaErrors.unavailable('signer');
     }

@@ -12,7 +12,8 @@ export type EsiaFailureReason =
   | 'error_response'
   | 'invalid_response'
   | 'invalid_token'
-  | 'signer';
+  | 'signer'
+  | 'signer_busy';
 
 export const ESIA_UNAVAILABLE_MESSAGE = 'Госуслуги сейчас недоступны, попробуйте позже';
 
@@ -25,6 +26,9 @@ export const EsiaErrors = {
       reason === 'timeout' || reason === 'network' || reason === 'not_configured' || reason === 'signer' ? 503 : 502,
       esiaCode ? { reason, esiaCode } : { reason },
     ),
+  /** 503 with Retry-After: every GOST signing slot is taken and the wait ran out (nothing is wrong with ESIA). */
+  signerBusy: (retryAfterSec: number): AppError =>
+    new AppError(EsiaErrorCode.Unavailable, ESIA_UNAVAILABLE_MESSAGE, 503, { reason: 'signer_busy' }, retryAfterSec),
 };
 
 /** `ESIA-0xxxxx` at the start of (or anywhere in) an error description; ESIA.md §8.1: parse only the code. */

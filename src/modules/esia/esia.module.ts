@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { ESIA_SIGNER, EsiaSigner, OpenSslGostSigner } from './crypto';
+import { ConcurrencyLimitedSigner, ESIA_SIGNER, EsiaSigner, OpenSslGostSigner } from './crypto';
 import { EsiaIdentityProvider, NotConfiguredIdentityProvider } from './esia.adapter';
 import { ensureEsiaTestKeys } from './esia-test-keys';
 import { IDENTITY_PROVIDER, IdentityProvider } from './identity-provider';
@@ -19,7 +19,10 @@ import { IDENTITY_PROVIDER, IdentityProvider } from './identity-provider';
       useFactory: async (config: AppConfig): Promise<EsiaSigner | null> => {
         if (!config.esia) return null;
         if (config.esia.testKeysDir) await ensureEsiaTestKeys(config.esia.testKeysDir);
-        return new OpenSslGostSigner({ keyPath: config.esia.keyPath, certPath: config.esia.certPath });
+        const signer = new OpenSslGostSigner({ keyPath: config.esia.keyPath, certPath: config.esia.certPath });
+        // a burst of sign-ins must not fork an openssl process each (docs/security.md "Rate limits")
+        const { esiaSignerConcurrency: maxConcurrent, esiaSignerQueueMs: queueTimeoutMs } = config.rateLimits;
+        return new ConcurrencyLimitedSigner(signer, { maxConcurrent, queueTimeoutMs });
       },
     },
     {
