@@ -63,7 +63,7 @@ describe('RedisThrottlerStorage', () => {
     const sockets = new Set<Socket>();
     const hung = createServer((socket) => sockets.add(socket)); // accepts, never answers
     const port = await new Promise<number>((resolve) => hung.listen(0, '127.0.0.1', () => resolve((hung.address() as { port: number }).port)));
-    const down = new Redis(`redis://127.0.0.1:${port}`, { keyPrefix: `${prefix}:`, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 300 });
+    const down = new Redis(`redis://127.0.0.1:${port}`, { keyPrefix: `${prefix}:`, maxRetriesPerRequest: 1, retryStrategy: () => null, enableReadyCheck: false });
     down.on('error', () => undefined);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
