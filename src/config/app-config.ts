@@ -39,6 +39,8 @@ export interface AppConfig {
    * X-Forwarded-For entry is whatever the client wrote.
    */
   trustProxy: false | number | string[];
+  /** Origins (scheme://host[:port]) allowed to call the API from a browser (CORS_ORIGINS, default FRONTEND_URL's). */
+  corsOrigins: string[];
   /** Warnings produced while loading (printed by the logger once it exists). */
   warnings: string[];
   // --- ESIA (Госуслуги) block: see "ESIA configuration" below ---
@@ -477,6 +479,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bootstrapAdminPassword,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy,
+    corsOrigins: (str('CORS_ORIGINS') ?? (frontendUrl ? new URL(frontendUrl).origin : ''))
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter((o) => o !== ''),
     warnings,
     esia,
     esiaEmulator,
@@ -484,6 +490,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     diary,
     notify,
   };
+  for (const o of config.corsOrigins) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(o)) problems.push(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
+  }
   if (config.apiProcesses > 1 && config.appRole !== 'api') {
     // the worker's queues and cron schedules must run once, not once per HTTP process
     problems.push(`API_PROCESSES=${config.apiProcesses} needs APP_ROLE=api (run the worker as its own process)`);

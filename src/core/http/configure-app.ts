@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { compressionMiddleware, corsMiddleware } from './cors-and-compression';
 import { createValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
@@ -28,6 +29,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.enableShutdownHooks();
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(corsMiddleware(config));
+  app.use(compressionMiddleware());
   app.useBodyParser('json', { limit: '1mb' });
 
   const strict = helmet();

@@ -100,15 +100,17 @@ const METHOD_RU: Record<AuthMethod, string> = { password: 'Пароль', esia: 
 const OUTCOME_RU: Record<LoginOutcome, string> = { success: 'Успешно', failure: 'Отказ' };
 
 /** CSV for Russian spreadsheets: UTF-8 with BOM, semicolon-separated, quoted where needed. */
-export function loginHistoryCsv(items: LoginAttemptView[]): string {
+export function loginHistoryCsv(items: LoginAttemptView[], withUser = false): string {
   const esc = (v: string | null): string => {
     // A leading = + - @ would make a spreadsheet run the cell as a formula: neutralise it.
     const s = /^[=+\-@\t\r]/.test(v ?? '') ? `'${v}` : (v ?? '');
     return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = ['Дата и время (UTC);IP-адрес;Устройство;Способ входа;Результат;Причина'];
+  const head = ['Дата и время (UTC)', 'IP-адрес', 'Устройство', 'Способ входа', 'Результат', 'Причина'];
+  const lines = [(withUser ? ['Пользователь (id)', ...head] : head).join(';')];
   for (const i of items) {
-    lines.push([i.at, i.ip, i.userAgent, METHOD_RU[i.method], OUTCOME_RU[i.outcome], i.reason].map(esc).join(';'));
+    const cells = [i.at, i.ip, i.userAgent, METHOD_RU[i.method], OUTCOME_RU[i.outcome], i.reason];
+    lines.push((withUser ? [i.userId ?? null, ...cells] : cells).map(esc).join(';'));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
