@@ -1,27 +1,17 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { compressionMiddleware, corsMiddleware } from './cors-and-compression';
+import { buildOpenApiDocument } from './openapi/document';
 import { createValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Электронный дневник — API')
-    .setDescription(
-      'REST API of the school diary backend. Errors always have the body `{ statusCode, code, message, details?, requestId }`: ' +
-        '`code` is a stable English identifier to switch on, `message` is Russian text for the user.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config);
-}
+export { buildOpenApiDocument };
 
 /** Everything main.ts does to the HTTP app, shared with the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {

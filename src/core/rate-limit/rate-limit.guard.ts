@@ -5,7 +5,7 @@ import {
 } from '@nestjs/throttler';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
 import { RATE_LIMIT, RateLimitRule } from '../../common/decorators/rate-limit.decorator';
-import { tooManyRequests } from '../../common/errors/app-error';
+import { CommonErrors } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 
@@ -64,6 +64,6 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw (this.rule(context)!.refusal ?? tooManyRequests)(detail.timeToBlockExpire);
+    throw (this.rule(context)!.refusal ?? CommonErrors.tooManyRequests)(detail.timeToBlockExpire);
   }
 }

@@ -26,7 +26,7 @@ export const EsiaErrors = {
       reason === 'timeout' || reason === 'network' || reason === 'not_configured' || reason === 'signer' ? 503 : 502,
       esiaCode ? { reason, esiaCode } : { reason },
     ),
-  /** 503 with Retry-After: every GOST signing slot is taken and the wait ran out (nothing is wrong with ESIA). */
+  /** 503 with Retry-After: every GOST signing slot is taken and the wait for one ran out (details.reason signer_busy; ESIA itself is fine). */
   signerBusy: (retryAfterSec: number): AppError =>
     new AppError(EsiaErrorCode.Unavailable, ESIA_UNAVAILABLE_MESSAGE, 503, { reason: 'signer_busy' }, retryAfterSec),
 };

@@ -40,7 +40,7 @@ export const LinkingErrors = {
     new AppError(LinkingErrorCode.LevelTooLow, ESIA_REFUSAL_MESSAGES.ESIA_ACCOUNT_LEVEL_TOO_LOW, 403, { requiredLevel }),
   alreadyLinked: () => new AppError(LinkingErrorCode.AlreadyLinked, ESIA_REFUSAL_MESSAGES.ESIA_ALREADY_LINKED, 409),
   stateInvalid: () => new AppError(LinkingErrorCode.StateInvalid, ESIA_REFUSAL_MESSAGES.ESIA_STATE_INVALID, 400),
-  /** ESIA_PENDING_STATES_MAX sign-ins are under way: the same code and text as ESIA being unavailable, with Retry-After. */
+  /** 503 with Retry-After: ESIA_PENDING_STATES_MAX sign-ins through Госуслуги are started and not yet back (details.reason pending_states_full). */
   tooManyPending: (retryAfterSec: number) =>
     new AppError(EsiaErrorCode.Unavailable, ESIA_UNAVAILABLE_MESSAGE, 503, { reason: 'pending_states_full' }, retryAfterSec),
   linkNotFound: () => new AppError(LinkingErrorCode.LinkNotFound, 'Связь с учётной записью портала госуслуг не найдена', 404),

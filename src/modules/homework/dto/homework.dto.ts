@@ -1,11 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { IsGradeValue } from '../../grades/dto/grades.dto';
+import { IsGradeValue, NULLABLE_VALUE_SCHEMA, VALUE_SCHEMA } from '../../grades/dto/grades.dto';
 import { IsSchoolDate } from '../../schedule/dto/schedule.dto';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const VALUE_SCHEMA = { oneOf: [{ type: 'integer', minimum: 1, maximum: 5 }, { type: 'string', enum: ['pass', 'fail'] }], example: 5 } as ApiPropertyOptions;
 
 export class CreateHomeworkDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() classId!: string;
@@ -103,7 +102,7 @@ export class SubmissionView {
   @ApiProperty() attempt!: number;
   @ApiProperty({ nullable: true, type: String }) teacherComment!: string | null;
   @ApiProperty({ nullable: true, type: String }) gradeId!: string | null;
-  @ApiProperty({ nullable: true, ...VALUE_SCHEMA }) grade!: number | string | null;
+  @ApiProperty(NULLABLE_VALUE_SCHEMA) grade!: number | string | null;
   @ApiProperty({ type: [FileView] }) files!: FileView[];
 }
 
