@@ -139,6 +139,22 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     other.close();
   });
 
+  it('ends an open stream when the account is blocked or its password reset (every session ended by an admin)', async () => {
+    const admin = await login(t, await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.SchoolAdmin] }));
+    const blocked = await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.Parent] });
+    const reset = await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.Parent] });
+    const streams = await Promise.all([blocked, reset].map(async (u) => openStream(t.baseUrl!, (await login(t, u)).accessToken)));
+    await waitFor(async () => streams.every((st) => st.comments() > 1), 'both streams beating');
+
+    await t.http.patch(`/api/v1/admin/users/${blocked.id}`).set(bearer(admin.accessToken)).send({ status: 'blocked' }).expect(200);
+    await t.http.put(`/api/v1/admin/users/${reset.id}/password`).set(bearer(admin.accessToken)).send({ password: 'Reset-2026-new' }).expect(204);
+
+    for (const st of streams) {
+      await waitFor(async () => st.ended(), 'the stream of an ended session closed', 5_000);
+      expect(st.events.map((e) => e.event)).toContain('session-ended');
+    }
+  });
+
   it('counts, pages, marks read; another user cannot touch my notification', async () => {
     await postGrade(4);
     await postGrade(3);

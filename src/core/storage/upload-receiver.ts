@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
+import multer from 'multer';
 import { extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { AppError, validationFailed } from '../../common/errors/app-error';
@@ -9,10 +10,7 @@ import { flattenValidationErrors } from '../http/validation';
 import { StorageErrors } from './storage.errors';
 import { FILE_STORAGE, FileStorage } from './storage.types';
 
-// multer ships without type declarations here; this is the part of its API we use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const multer = require('multer') as (opts: Record<string, unknown>) => { array(field: string, max: number): Middleware };
-type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+/** The part of multer's file description the storage engine reads. */
 interface MulterFile {
   fieldname: string;
   originalname: string;
@@ -138,9 +136,9 @@ export class UploadReceiver {
             cb(e);
           });
       },
-      _removeFile(_req: Request, file: Partial<ReceivedFile>, cb: (err: unknown) => void): void {
+      _removeFile(_req: Request, file: Partial<ReceivedFile>, cb: (err: Error | null) => void): void {
         if (!file.key) return cb(null);
-        storage.remove(file.key).then(() => cb(null), cb);
+        storage.remove(file.key).then(() => cb(null), (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))));
       },
     };
     const middleware = multer({
@@ -190,7 +188,7 @@ function mapUploadError(e: unknown, spec: UploadSpec): unknown {
     case 'LIMIT_FILE_COUNT':
       return StorageErrors.tooManyFiles(spec.maxFiles);
     case 'LIMIT_UNEXPECTED_FILE':
-      return new AppError('MALFORMED_UPLOAD', `Файлы принимаются только в поле «${spec.field}» (не более ${spec.maxFiles})`, 400);
+      return StorageErrors.unexpectedFileField(spec.field, spec.maxFiles);
     case 'LIMIT_PART_COUNT':
     case 'LIMIT_FIELD_KEY':
     case 'LIMIT_FIELD_VALUE':

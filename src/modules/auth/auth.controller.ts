@@ -40,7 +40,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)',
-    description: '401 INVALID_REFRESH_TOKEN, 401 REFRESH_TOKEN_REUSED, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
+    description:
+      'The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), ' +
+      '401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), ' +
+      '403 ACCOUNT_DISABLED (the account is blocked), 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
   })
   @ApiOkResponse({ type: TokenPairView })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairView> {

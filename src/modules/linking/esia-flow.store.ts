@@ -4,9 +4,9 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
+import { EsiaErrors } from '../esia/esia.errors';
 import { EsiaAccountLevel } from '../esia/identity-provider';
 import { EsiaLinkMethod } from './entities/esia-link.entity';
-import { LinkingErrors } from './linking.errors';
 
 /** How long each piece of the browser flow lives (seconds). */
 export const ESIA_FLOW_TTL = {
@@ -33,6 +33,8 @@ export interface PendingEsiaPerson {
   middleName: string | null;
   birthDate: string | null;
   level: EsiaAccountLevel;
+  /** See EsiaPerson.levelUndetermined. */
+  levelUndetermined?: 'documents_not_granted';
 }
 
 export interface SignInTicket {
@@ -97,7 +99,7 @@ export class EsiaFlowStore {
     const fullForMs = await (this.redis as RedisWithCreateState).diaryEsiaCreateState(
       PENDING_STATES_KEY, `esia:state:${state}`, ESIA_FLOW_TTL.state * 1000, this.config.rateLimits.esiaPendingStatesMax, value, state,
     );
-    if (fullForMs > 0) throw LinkingErrors.tooManyPending(Math.min(60, Math.ceil(fullForMs / 1000)));
+    if (fullForMs > 0) throw EsiaErrors.busy('pending_states_full', Math.min(60, Math.ceil(fullForMs / 1000)));
     return { state, browserSecret };
   }
 

@@ -133,6 +133,20 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Состав личной переписки изменить нельзя",
     "module": "messaging"
   },
+  "CURRENT_PASSWORD_INVALID": {
+    "statuses": [
+      403
+    ],
+    "message": "Текущий пароль указан неверно. … После пяти неудачных попыток подряд вход временно блокируется",
+    "module": "auth"
+  },
+  "CURRENT_PASSWORD_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите текущий пароль. Без него пароль можно сменить только в течение … минут после входа через Госуслуги",
+    "module": "auth"
+  },
   "DATE_IN_FUTURE": {
     "statuses": [
       422
@@ -201,6 +215,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       404
     ],
     "message": "Связь с учётной записью портала госуслуг не найдена",
+    "module": "linking"
+  },
+  "ESIA_SCOPE_MISSING": {
+    "statuses": [
+      403
+    ],
+    "message": "Портал госуслуг не передал Дневнику сведения о документе, удостоверяющем личность, поэтому проверить уровень учётной записи (старше 14 лет нужна «Стандартная» или «Подтверждённая») не удалось. Обратитесь к администратору своей образовательной организации: системе нужно разрешение на чтение документа (id_doc).",
     "module": "linking"
   },
   "ESIA_STATE_INVALID": {
@@ -477,6 +498,77 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Сообщения доступны только пользователям школы",
     "module": "messaging"
   },
+  "MFA_ALREADY_ENABLED": {
+    "statuses": [
+      409
+    ],
+    "message": "Второй фактор уже подключён. Чтобы заменить его, сначала отключите текущий",
+    "module": "auth"
+  },
+  "MFA_CHALLENGE_INVALID": {
+    "statuses": [
+      401
+    ],
+    "message": "Время на ввод кода истекло или попытки закончились. Войдите снова с логином и паролем",
+    "module": "auth"
+  },
+  "MFA_CODE_INVALID": {
+    "statuses": [
+      401,
+      403
+    ],
+    "message": "Неверный код. Проверьте время на телефоне и введите код ещё раз",
+    "module": "auth"
+  },
+  "MFA_CODE_REUSED": {
+    "statuses": [
+      401
+    ],
+    "message": "Этот код уже использован. Дождитесь следующего кода в приложении",
+    "module": "auth"
+  },
+  "MFA_ENROLMENT_NOT_STARTED": {
+    "statuses": [
+      409
+    ],
+    "message": "Сначала начните подключение: получите ключ и QR-код",
+    "module": "auth"
+  },
+  "MFA_ENROLMENT_REQUIRED": {
+    "statuses": [
+      401
+    ],
+    "message": "Для входа администратора нужно подключить второй фактор: приложение-аутентификатор с одноразовыми кодами",
+    "module": "auth"
+  },
+  "MFA_NOT_AVAILABLE": {
+    "statuses": [
+      403
+    ],
+    "message": "Вход с кодом из приложения доступен сотрудникам школ и администраторам",
+    "module": "auth"
+  },
+  "MFA_NOT_ENABLED": {
+    "statuses": [
+      409
+    ],
+    "message": "Второй фактор не подключён",
+    "module": "auth"
+  },
+  "MFA_REQUIRED": {
+    "statuses": [
+      401
+    ],
+    "message": "Введите код из приложения-аутентификатора или один из резервных кодов",
+    "module": "auth"
+  },
+  "MFA_REQUIRED_BY_POLICY": {
+    "statuses": [
+      403
+    ],
+    "message": "В вашем регионе второй фактор обязателен для администраторов: отключить его нельзя",
+    "module": "auth"
+  },
   "NO_CLASS_TEACHER": {
     "statuses": [
       404
@@ -510,7 +602,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       422
     ],
     "message": "Изменений нет",
-    "module": "schedule"
+    "module": "common/errors"
   },
   "NOTIFICATION_NOT_FOUND": {
     "statuses": [
@@ -574,6 +666,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     ],
     "message": "Очередь отправки временно недоступна, повторите позже",
     "module": "portal-sync"
+  },
+  "REAUTH_FAILED": {
+    "statuses": [
+      403
+    ],
+    "message": "Неверный код или пароль",
+    "module": "auth"
   },
   "REFRESH_TOKEN_REUSED": {
     "statuses": [
@@ -663,8 +762,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       404
     ],
-    "message": "Ученик не найден",
-    "module": "schedule"
+    "message": "Ученик не найден в этом классе",
+    "module": "users"
   },
   "SUBJECT_ALREADY_EXISTS": {
     "statuses": [
@@ -781,7 +880,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminEsiaLinksController.revoke": {
     "codes": [
-      "ESIA_LINK_NOT_FOUND"
+      "ESIA_LINK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -791,10 +891,25 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": true
   },
+  "AdminMfaController.audit": {
+    "codes": [],
+    "isPublic": false,
+    "hasRoles": true
+  },
+  "AdminMfaController.reset": {
+    "codes": [
+      "MFA_NOT_ENABLED",
+      "NOT_FOUND",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": true
+  },
   "AdminUsersController.addChild": {
     "codes": [
       "CHILD_NOT_FOUND",
       "INVALID_USER_SETUP",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -815,6 +930,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminUsersController.get": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -828,6 +944,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.removeChild": {
     "codes": [
       "CHILD_NOT_FOUND",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -835,13 +952,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AdminUsersController.setPassword": {
     "codes": [
-      "USER_NOT_FOUND"
+      "NOT_FOUND",
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "AdminUsersController.unlock": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -850,6 +970,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.update": {
     "codes": [
       "INVALID_USER_SETUP",
+      "NOT_FOUND",
       "ROLE_NOT_ALLOWED",
       "SNILS_TAKEN",
       "USER_NOT_FOUND"
@@ -860,7 +981,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AnnouncementsController.confirm": {
     "codes": [
       "ANNOUNCEMENT_NOT_FOUND",
-      "CONFIRMATION_NOT_REQUESTED"
+      "CONFIRMATION_NOT_REQUESTED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -878,7 +1000,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AnnouncementsController.get": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -890,21 +1013,24 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AnnouncementsController.markRead": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "AnnouncementsController.recipients": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "AnnouncementsController.remind": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -916,7 +1042,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AnnouncementsController.stats": {
     "codes": [
-      "ANNOUNCEMENT_NOT_FOUND"
+      "ANNOUNCEMENT_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -951,7 +1078,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ACCOUNT_DISABLED",
       "ACCOUNT_LOCKED",
       "INVALID_CREDENTIALS",
+      "MFA_ENROLMENT_REQUIRED",
+      "MFA_REQUIRED",
       "PASSWORD_LOGIN_CLOSED",
+      "SERVICE_UNAVAILABLE",
       "TOO_MANY_LOGIN_ATTEMPTS",
       "USER_NOT_FOUND"
     ],
@@ -960,8 +1090,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthController.logout": {
     "codes": [
+      "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -970,13 +1102,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
   },
   "AuthSettingsController.get": {
     "codes": [
+      "NOT_FOUND",
       "REGION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -984,6 +1118,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthSettingsController.put": {
     "codes": [
+      "NOT_FOUND",
       "REGION_NOT_FOUND",
       "VALIDATION_FAILED"
     ],
@@ -1004,6 +1139,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ESIA_ALREADY_LINKED",
       "ESIA_CONSENT_DENIED",
       "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
       "ESIA_UNAVAILABLE",
       "FIO_MISMATCH"
@@ -1028,6 +1164,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ESIA_ACCOUNT_LEVEL_TOO_LOW",
       "ESIA_ALREADY_LINKED",
       "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
       "FIO_MISMATCH",
       "INVALID_CREDENTIALS",
@@ -1063,6 +1200,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "hasRoles": false
   },
   "EsiaEmulatorAdminController.registerClient": {
+    "codes": [
+      "VALIDATION_FAILED"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "EsiaEmulatorAdminController.setTokenSigning": {
     "codes": [
       "VALIDATION_FAILED"
     ],
@@ -1189,7 +1333,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "GradesController.history": {
     "codes": [
-      "GRADE_NOT_FOUND"
+      "GRADE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1230,6 +1375,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.putSettings": {
     "codes": [
       "INVALID_GRADING_SETTINGS",
+      "NOT_FOUND",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1237,7 +1383,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "GradesController.remove": {
     "codes": [
-      "GRADE_NOT_FOUND"
+      "GRADE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1263,6 +1410,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.studentGrades": {
     "codes": [
       "INVALID_DATE_RANGE",
+      "NOT_FOUND",
       "PERIOD_NOT_FOUND",
       "STUDENT_NOT_FOUND"
     ],
@@ -1281,6 +1429,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "GRADE_NOT_FOUND",
       "GRADE_VALUE_NOT_IN_SCALE",
       "NOTHING_CHANGED",
+      "NOT_FOUND",
       "WORK_TYPE_UNKNOWN"
     ],
     "isPublic": false,
@@ -1289,6 +1438,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.whatIf": {
     "codes": [
       "INVALID_DATE_RANGE",
+      "NOT_FOUND",
       "PERIOD_NOT_FOUND",
       "STUDENT_NOT_FOUND",
       "WORK_TYPE_UNKNOWN"
@@ -1314,6 +1464,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_NOT_FOUND",
       "MALFORMED_UPLOAD",
+      "NOT_FOUND",
       "TOO_MANY_FILES",
       "VALIDATION_FAILED"
     ],
@@ -1324,6 +1475,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "HOMEWORK_NOT_FOUND",
       "INVALID_HOMEWORK",
+      "NOT_FOUND",
       "STUDENT_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1331,7 +1483,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.comments": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1349,21 +1502,24 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.detach": {
     "codes": [
       "FILE_NOT_FOUND",
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "HomeworkController.download": {
     "codes": [
-      "FILE_NOT_FOUND"
+      "FILE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "HomeworkController.get": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1373,6 +1529,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "GRADE_VALUE_NOT_IN_SCALE",
       "HOMEWORK_NOT_FOUND",
       "HOMEWORK_NOT_SUBMITTED",
+      "NOT_FOUND",
       "SUBMISSION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1388,7 +1545,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.remove": {
     "codes": [
       "FILE_NOT_FOUND",
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1397,6 +1555,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "HOMEWORK_NOT_FOUND",
       "HOMEWORK_NOT_SUBMITTED",
+      "NOT_FOUND",
       "SUBMISSION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1404,6 +1563,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.submission": {
     "codes": [
+      "NOT_FOUND",
       "SUBMISSION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1411,7 +1571,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.submissions": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1425,6 +1586,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "HOMEWORK_ALREADY_SUBMITTED",
       "HOMEWORK_NOT_FOUND",
       "MALFORMED_UPLOAD",
+      "NOT_FOUND",
       "SUBMISSION_EMPTY",
       "SUBMISSION_NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1435,7 +1597,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.update": {
     "codes": [
-      "HOMEWORK_NOT_FOUND"
+      "HOMEWORK_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1447,12 +1610,26 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "MePasswordController.change": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "CURRENT_PASSWORD_INVALID",
+      "CURRENT_PASSWORD_REQUIRED",
+      "SESSION_REVOKED",
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "MessagingController.addMembers": {
     "codes": [
       "CONTACT_NOT_FOUND",
       "CONVERSATION_NOT_FOUND",
       "CONVERSATION_NOT_GROUP",
       "NOT_CONVERSATION_OWNER",
+      "NOT_FOUND",
       "TOO_MANY_MEMBERS"
     ],
     "isPublic": false,
@@ -1475,21 +1652,24 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ATTACHMENT_NOT_FOUND",
       "CONVERSATION_NOT_FOUND",
-      "FILE_NOT_FOUND"
+      "FILE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "MessagingController.get": {
     "codes": [
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "MessagingController.history": {
     "codes": [
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1502,7 +1682,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.markRead": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
-      "MESSAGE_NOT_FOUND"
+      "MESSAGE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1520,14 +1701,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "CONVERSATION_NOT_FOUND",
       "CONVERSATION_NOT_GROUP",
       "MEMBER_NOT_FOUND",
-      "NOT_CONVERSATION_OWNER"
+      "NOT_CONVERSATION_OWNER",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "MessagingController.send": {
     "codes": [
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1540,6 +1723,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
       "MALFORMED_UPLOAD",
+      "NOT_FOUND",
       "TOO_MANY_FILES",
       "VALIDATION_FAILED"
     ],
@@ -1549,6 +1733,54 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.unread": {
     "codes": [],
     "isPublic": false,
+    "hasRoles": false
+  },
+  "MfaSignInController.confirmEnrolment": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "INVALID_CREDENTIALS",
+      "MFA_ALREADY_ENABLED",
+      "MFA_CHALLENGE_INVALID",
+      "MFA_CODE_INVALID",
+      "MFA_ENROLMENT_NOT_STARTED",
+      "PASSWORD_LOGIN_CLOSED",
+      "SERVICE_UNAVAILABLE",
+      "SESSION_REVOKED",
+      "TOO_MANY_LOGIN_ATTEMPTS",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "MfaSignInController.startEnrolment": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "MFA_ALREADY_ENABLED",
+      "MFA_CHALLENGE_INVALID",
+      "MFA_NOT_AVAILABLE",
+      "SERVICE_UNAVAILABLE",
+      "TOO_MANY_LOGIN_ATTEMPTS",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "MfaSignInController.withCode": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "INVALID_CREDENTIALS",
+      "MFA_CHALLENGE_INVALID",
+      "MFA_CODE_INVALID",
+      "MFA_CODE_REUSED",
+      "PASSWORD_LOGIN_CLOSED",
+      "SERVICE_UNAVAILABLE",
+      "TOO_MANY_LOGIN_ATTEMPTS",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": true,
     "hasRoles": false
   },
   "MyEsiaLinkController.get": {
@@ -1565,6 +1797,53 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "MyLoginHistoryController.list": {
     "codes": [],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.confirm": {
+    "codes": [
+      "MFA_ALREADY_ENABLED",
+      "MFA_CODE_INVALID",
+      "MFA_ENROLMENT_NOT_STARTED",
+      "SESSION_REVOKED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.disable": {
+    "codes": [
+      "ACCOUNT_LOCKED",
+      "MFA_NOT_ENABLED",
+      "MFA_REQUIRED_BY_POLICY",
+      "REAUTH_FAILED",
+      "SESSION_REVOKED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.regenerate": {
+    "codes": [
+      "ACCOUNT_LOCKED",
+      "MFA_NOT_ENABLED",
+      "REAUTH_FAILED",
+      "SESSION_REVOKED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.start": {
+    "codes": [
+      "MFA_ALREADY_ENABLED",
+      "MFA_NOT_AVAILABLE",
+      "USER_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MyMfaController.status": {
+    "codes": [
+      "SESSION_REVOKED"
+    ],
     "isPublic": false,
     "hasRoles": false
   },
@@ -1613,7 +1892,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "NotificationsController.removeDevice": {
     "codes": [
-      "DEVICE_NOT_FOUND"
+      "DEVICE_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1664,6 +1944,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "PortalSyncController.retry": {
     "codes": [
+      "NOT_FOUND",
       "PORTAL_DELIVERY_NOT_FAILED",
       "PORTAL_DELIVERY_NOT_FOUND",
       "PORTAL_SYNC_DISABLED",
@@ -1676,7 +1957,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_CLASH",
       "LESSON_NOT_FOUND",
-      "NOTHING_CHANGED"
+      "NOTHING_CHANGED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1691,7 +1973,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.classWeek": {
     "codes": [
       "CLASS_NOT_FOUND",
-      "INVALID_WEEK"
+      "INVALID_WEEK",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1716,14 +1999,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "ScheduleController.get": {
     "codes": [
-      "LESSON_NOT_FOUND"
+      "LESSON_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
   },
   "ScheduleController.lessonChanges": {
     "codes": [
-      "LESSON_NOT_FOUND"
+      "LESSON_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1737,7 +2022,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_CLASH",
       "LESSON_NOT_FOUND",
-      "NOTHING_CHANGED"
+      "NOTHING_CHANGED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1750,6 +2036,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.studentWeek": {
     "codes": [
       "INVALID_WEEK",
+      "NOT_FOUND",
       "STUDENT_HAS_NO_CLASS",
       "STUDENT_NOT_FOUND"
     ],
@@ -1759,6 +2046,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.teacherWeek": {
     "codes": [
       "INVALID_WEEK",
+      "NOT_FOUND",
       "TEACHER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1770,7 +2058,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "LESSON_CANCELLED",
       "LESSON_CLASH",
       "LESSON_NOT_FOUND",
-      "NOTHING_CHANGED"
+      "NOTHING_CHANGED",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1811,6 +2100,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "CLASS_ALREADY_EXISTS",
       "CLASS_NOT_FOUND",
+      "NOT_FOUND",
       "STILL_IN_USE"
     ],
     "isPublic": false,
@@ -1818,6 +2108,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.deleteSubject": {
     "codes": [
+      "NOT_FOUND",
       "STILL_IN_USE",
       "SUBJECT_ALREADY_EXISTS",
       "SUBJECT_NOT_FOUND"
@@ -1827,13 +2118,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.getClass": {
     "codes": [
-      "CLASS_NOT_FOUND"
+      "CLASS_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "SchoolsController.getRegion": {
     "codes": [
+      "NOT_FOUND",
       "REGION_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1841,6 +2134,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.getSchool": {
     "codes": [
+      "NOT_FOUND",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1869,13 +2163,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "SchoolsController.updateClass": {
     "codes": [
       "CLASS_ALREADY_EXISTS",
-      "CLASS_NOT_FOUND"
+      "CLASS_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
   },
   "SchoolsController.updateRegion": {
     "codes": [
+      "NOT_FOUND",
       "REGION_CODE_TAKEN",
       "REGION_NOT_FOUND"
     ],
@@ -1884,6 +2180,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.updateSchool": {
     "codes": [
+      "NOT_FOUND",
       "SCHOOL_NAME_TAKEN",
       "SCHOOL_NOT_FOUND"
     ],
@@ -1892,6 +2189,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.updateSubject": {
     "codes": [
+      "NOT_FOUND",
       "SUBJECT_ALREADY_EXISTS",
       "SUBJECT_NOT_FOUND"
     ],
@@ -1900,6 +2198,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "StudentsController.get": {
     "codes": [
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -1919,6 +2218,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "TeachingController.getClassTeacher": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "NOT_FOUND",
       "NO_CLASS_TEACHER"
     ],
     "isPublic": false,
@@ -1932,6 +2232,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "TeachingController.removeClassTeacher": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "NOT_FOUND",
       "NO_CLASS_TEACHER"
     ],
     "isPublic": false,
@@ -1941,7 +2242,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ALREADY_CLASS_TEACHER",
       "CLASS_NOT_FOUND",
-      "NOT_A_TEACHER_OF_SCHOOL"
+      "NOT_A_TEACHER_OF_SCHOOL",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1949,7 +2251,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "TeachingController.unassign": {
     "codes": [
       "ASSIGNMENT_NOT_FOUND",
-      "CLASS_NOT_FOUND"
+      "CLASS_NOT_FOUND",
+      "NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": true

@@ -44,7 +44,8 @@ export class PasswordLoginResultView extends LoginResultView {
   esiaLinkSuggested!: boolean;
 }
 
-export class HistoryQueryDto {
+/** `limit` and the keyset cursor `before` of the newest-first audit lists (login history, second-factor audit). */
+export class CursorQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -57,7 +58,9 @@ export class HistoryQueryDto {
   @IsOptional()
   @Matches(/^\d{1,18}$/)
   before?: string;
+}
 
+export class HistoryQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
   @IsOptional()
   @IsIn(['json', 'csv'])
@@ -75,7 +78,7 @@ export class LoginAttemptDto {
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
   @ApiProperty({ enum: ['password', 'esia'] }) method!: string;
-  @ApiProperty({ enum: ['success', 'failure'] }) outcome!: string;
+  @ApiProperty({ enum: ['success', 'failure', 'pending'], description: 'pending: the password was right, a second factor was asked for' }) outcome!: string;
   @ApiProperty({ example: 'invalid_password' }) reason!: string;
 }
 

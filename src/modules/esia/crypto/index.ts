@@ -7,3 +7,4 @@ export * from './openssl';
 export * from './openssl-gost-signer';
 export * from './signer';
 
+export * from './cryptopro-csp-signer';
