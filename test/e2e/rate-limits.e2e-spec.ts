@@ -72,11 +72,12 @@ describe('rate limits per route class', () => {
     expect(limitedGuarded).toEqual([]);
   });
 
-  it('sign-in: login and the ESIA link form share one bucket and answer 429 TOO_MANY_LOGIN_ATTEMPTS before any password is checked', async () => {
+  it('sign-in: login, the ESIA link form and the second factor share one bucket and answer 429 TOO_MANY_LOGIN_ATTEMPTS before any password is checked', async () => {
     for (let i = 0; i < 2; i++) await t.http.post('/api/v1/auth/login').send({ login: 'x.y.z', password: 'whatever-1' }).expect(401);
     await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'x.y.z', password: 'whatever-1' }).expect(400);
     expectLimited(await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'x.y.z', password: 'whatever-1' }), 'TOO_MANY_LOGIN_ATTEMPTS');
     expectLimited(await t.http.post('/api/v1/auth/login').send({ login: 'x.y.z', password: 'whatever-1' }), 'TOO_MANY_LOGIN_ATTEMPTS');
+    expectLimited(await t.http.post('/api/v1/auth/login/mfa').send({ challenge: 'x'.repeat(43), code: '123456' }), 'TOO_MANY_LOGIN_ATTEMPTS');
     const [{ n }] = await t.db.query("SELECT count(*)::int AS n FROM login_attempts WHERE reason = 'unknown_login'");
     expect(n).toBe(2);
   });
