@@ -17,7 +17,6 @@ import { AuthService } from './auth.service';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { Session } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
-import { LoginRateLimiter } from './login-rate-limiter';
 import { MePasswordController } from './me-password.controller';
 import { MePasswordService } from './me-password.service';
 import { MfaAudit } from './mfa/entities/mfa-audit.entity';
@@ -61,7 +60,6 @@ import { TokenService } from './token.service';
     SessionStateRepository,
     TokenService,
     LoginHistoryService,
-    LoginRateLimiter,
     MePasswordService,
     SecurityAlertsService,
     // two-factor sign-in (docs/security.md "Two-factor sign-in and alerts")
