@@ -30,6 +30,7 @@ import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
 import { MfaSignInService } from './mfa/mfa-sign-in.service';
 import { SessionCheck } from './session-check';
+import { AccessTokenStrategy } from './strategies/access-token.strategy';
 import { SessionStateRepository } from './session-state.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
@@ -71,6 +72,7 @@ import { TokenService } from './token.service';
     MfaGate,
     MfaSignInService,
     { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
+    AccessTokenStrategy,
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
