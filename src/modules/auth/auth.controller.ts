@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { pageCursor } from '../../common/pagination/cursor';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
@@ -9,7 +9,8 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
-import { AuthService } from './auth.service';
+import { AuthService, PasswordChecked } from './auth.service';
+import { CheckedPassword, LocalAuthGuard } from './strategies/local-auth.guard';
 import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, PasswordLoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
 import { CSV_EXPORT_LIMIT, LoginAttemptView, LoginHistoryService, loginHistoryCsv } from './login-history.service';
 import { SignInRateLimit } from './sign-in-rate-limit';
@@ -21,6 +22,7 @@ export class AuthController {
 
   @Public()
   @SignInRateLimit()
+  @UseGuards(LocalAuthGuard)
   @Post('login')
   @HttpCode(200)
   @ApiOperation({
@@ -30,9 +32,10 @@ export class AuthController {
       '403 PASSWORD_LOGIN_CLOSED (the region\'s ESIA transition period is over: use "Войти через Госуслуги"). ' +
       'During the transition period `esiaLinkSuggested` is true for a user without a Госуслуги link.',
   })
+  @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: PasswordLoginResultView })
-  login(@Body() dto: LoginDto, @Client() client: RequestClient): Promise<PasswordLoginResultView> {
-    return this.auth.login(dto.login, dto.password, client);
+  login(@CheckedPassword() checked: PasswordChecked, @Client() client: RequestClient): Promise<PasswordLoginResultView> {
+    return this.auth.login(checked, client);
   }
 
   @Public()

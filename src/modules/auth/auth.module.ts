@@ -29,6 +29,8 @@ import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
 import { MfaSignInService } from './mfa/mfa-sign-in.service';
 import { SessionCheck } from './session-check';
+import { AccessTokenStrategy } from './strategies/access-token.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
 import { SessionStateRepository } from './session-state.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
@@ -69,6 +71,8 @@ import { TokenService } from './token.service';
     MfaGate,
     MfaSignInService,
     { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
+    AccessTokenStrategy,
+    LocalStrategy,
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

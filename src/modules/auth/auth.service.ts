@@ -18,6 +18,9 @@ export type CredentialCheck =
   | { ok: true; userId: string }
   | { ok: false; reason: 'unknown_login' | 'invalid_password' | 'locked' | 'disabled'; userId: string | null; lockedUntil?: Date };
 
+/** A diary password that passed (LocalStrategy): the first step of a password sign-in. */
+export type PasswordChecked = Extract<CredentialCheck, { ok: true }>;
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -32,17 +35,26 @@ export class AuthService {
   ) {}
 
   /**
-   * Password sign-in under the region's policy (settings module): after the transition period it is
-   * refused with PASSWORD_LOGIN_CLOSED (unless the staff exception applies); during it, a user
-   * without an ESIA link gets `esiaLinkSuggested: true`. The policy is applied only after the
-   * password was checked, so the answer tells nothing about an account to someone without it. An
-   * account with a second factor (or one the region requires) answers MFA_REQUIRED / MFA_ENROLMENT_REQUIRED
-   * instead of tokens (mfa/mfa-gate.ts); the failure count restarts only once the sign-in is complete.
+   * The first step of a password sign-in (strategies/local.strategy.ts; the per-IP rate limit ran before it,
+   * as a guard): the password under the lockout rules. The failure count is left as it is: a second factor may still follow.
    */
-  async login(login: string, password: string, client: ClientInfo): Promise<PasswordLoginResultView> {
+  async checkPassword(login: string, password: string, client: ClientInfo): Promise<PasswordChecked> {
     const check = await this.checkCredentials(login, password, client, 'password', false);
     if (!check.ok) throw this.refusal(check);
-    const user = await this.users.findLoginCandidateById(check.userId);
+    return check;
+  }
+
+  /**
+   * Password sign-in, once the password was checked (checkPassword), under the region's policy (settings
+   * module): after the transition period it is refused with PASSWORD_LOGIN_CLOSED (unless the staff
+   * exception applies); during it, a user without an ESIA link gets `esiaLinkSuggested: true`. The policy is
+   * applied only after the password was checked, so the answer tells nothing about an account to someone
+   * without it. An account with a second factor (or one the region requires) answers MFA_REQUIRED /
+   * MFA_ENROLMENT_REQUIRED instead of tokens (mfa/mfa-gate.ts); the failure count restarts only once the
+   * sign-in is complete.
+   */
+  async login(checked: PasswordChecked, client: ClientInfo): Promise<PasswordLoginResultView> {
+    const user = await this.users.findLoginCandidateById(checked.userId);
     if (!user) throw AuthErrors.invalidCredentials();
     const region = await this.settings.signInContext(user);
     await this.ensurePasswordOpen(user, region.options, client);
