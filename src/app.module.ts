@@ -4,6 +4,7 @@ import { AppConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
+import { IdempotencyModule } from './core/idempotency/idempotency.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
@@ -42,6 +43,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         CryptoModule,
+        IdempotencyModule,
         HealthModule,
         SchoolsModule,
         UsersModule,

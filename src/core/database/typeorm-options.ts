@@ -9,7 +9,10 @@ const ROOT = __dirname.includes(`${join('dist', 'src')}`) ? join(__dirname, '../
 const FROM_DIST = __dirname.includes(`${join('dist', 'src')}`);
 
 export const MIGRATIONS_GLOB = FROM_DIST ? join(ROOT, 'dist/migrations/*.js') : join(ROOT, 'migrations/*.ts');
-export const ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/modules/**/entities/*.entity.js') : join(ROOT, 'src/modules/**/entities/*.entity.ts');
+/** Entities of the features and of the core modules that own a table (idempotency, feeds). */
+export const ENTITIES_GLOBS = ['modules', 'core'].map((d) =>
+  FROM_DIST ? join(ROOT, `dist/src/${d}/**/entities/*.entity.js`) : join(ROOT, `src/${d}/**/entities/*.entity.ts`),
+);
 
 export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {
@@ -21,7 +24,7 @@ export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceO
     installExtensions: false,
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
-    entities: [ENTITIES_GLOB],
+    entities: ENTITIES_GLOBS,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'typeorm_migrations',
     poolSize: config.dbPoolSize,

@@ -13,8 +13,6 @@ export enum GradesErrorCode {
   DateInFuture = 'DATE_IN_FUTURE',
   TargetRequired = 'GRADE_TARGET_REQUIRED',
   DuplicateStudent = 'DUPLICATE_STUDENT',
-  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
-  IdempotencyKeyInvalid = 'IDEMPOTENCY_KEY_INVALID',
   InvalidCursor = 'INVALID_CURSOR',
   InvalidRange = 'INVALID_DATE_RANGE',
   InvalidSettings = 'INVALID_GRADING_SETTINGS',
@@ -46,10 +44,6 @@ export const GradesErrors = {
   targetRequired: () =>
     new AppError(GradesErrorCode.TargetRequired, 'Укажите урок (lessonId) или класс, предмет и дату (classId, subjectId, date)', 400),
   duplicateStudent: (studentId: string) => new AppError(GradesErrorCode.DuplicateStudent, 'Ученик указан в запросе дважды', 400, { studentId }),
-  idempotencyKeyReused: () =>
-    new AppError(GradesErrorCode.IdempotencyKeyReused, 'Этот ключ Idempotency-Key уже использован для другого запроса', 422),
-  idempotencyKeyInvalid: () =>
-    new AppError(GradesErrorCode.IdempotencyKeyInvalid, 'Idempotency-Key: от 8 до 100 символов (латиница, цифры, - _ . :)', 400),
   invalidCursor: () => new AppError(GradesErrorCode.InvalidCursor, 'Неверный курсор since', 400),
   invalidRange: () => new AppError(GradesErrorCode.InvalidRange, 'Укажите период (periodId) или даты from и to (не более года)', 400),
   invalidSettings: (message: string, field: string) => new AppError(GradesErrorCode.InvalidSettings, message, 422, { field }),

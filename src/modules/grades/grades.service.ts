@@ -18,7 +18,6 @@ import { GradeScale } from './entities/grade.entity';
 import { SchoolGrading, toApiValue, toStoredValue } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { AttendanceRow, ChangeRow, GradeRow, GradesRepository, NewGrade, PeriodRow } from './grades.repository';
-import { IdempotencyService } from './idempotency.service';
 
 const ZERO_CURSOR = { xid: '0', id: '00000000-0000-0000-0000-000000000000' };
 
@@ -37,32 +36,27 @@ export class GradesService {
     private readonly repo: GradesRepository,
     private readonly schedule: ScheduleService,
     private readonly outbox: OutboxService,
-    private readonly idempotency: IdempotencyService,
     private readonly cache: ReadCache,
   ) {}
 
   // ---- entry ------------------------------------------------------------------------------------
 
-  async createGrade(p: Principal, dto: CreateGradeDto, key?: string): Promise<{ result: GradeView; replayed: boolean }> {
-    const replay = await this.idempotency.findReplay<GradeView>(p.userId, 'grades.create', key, dto);
-    if (replay) return replay;
+  async createGrade(p: Principal, dto: CreateGradeDto): Promise<GradeView> {
     const target = await this.resolveTarget(p, dto);
     const grading = await this.repo.findGrading(target.schoolId);
     const row = await this.prepareGrades(p, target, grading, [dto]);
-    return this.idempotency.run(p.userId, 'grades.create', key, dto, async (tx) => {
+    return this.repo.transaction(async (tx) => {
       const [saved] = await this.insertWithEvents(tx, p.userId, row);
       return toGradeView(saved);
     });
   }
 
   /** Grades for several students of one lesson in one request, all or nothing. */
-  async createBatch(p: Principal, dto: BatchGradesDto, key?: string): Promise<{ result: GradeListView; replayed: boolean }> {
-    const replay = await this.idempotency.findReplay<GradeListView>(p.userId, 'grades.batch', key, dto);
-    if (replay) return replay;
+  async createBatch(p: Principal, dto: BatchGradesDto): Promise<GradeListView> {
     const target = await this.resolveTarget(p, { lessonId: dto.lessonId });
     const grading = await this.repo.findGrading(target.schoolId);
     const rows = await this.prepareGrades(p, target, grading, dto.grades);
-    return this.idempotency.run(p.userId, 'grades.batch', key, dto, async (tx) => ({
+    return this.repo.transaction(async (tx) => ({
       items: (await this.insertWithEvents(tx, p.userId, rows)).map(toGradeView),
     }));
   }
@@ -216,16 +210,14 @@ export class GradesService {
 
   // ---- attendance ---------------------------------------------------------------------------------
 
-  async markAttendance(p: Principal, dto: MarkAttendanceDto, key?: string): Promise<{ result: AttendanceListView; replayed: boolean }> {
-    const replay = await this.idempotency.findReplay<AttendanceListView>(p.userId, 'attendance.mark', key, dto);
-    if (replay) return replay;
+  async markAttendance(p: Principal, dto: MarkAttendanceDto): Promise<AttendanceListView> {
     const target = await this.resolveTarget(p, { lessonId: dto.lessonId });
     const ids = dto.marks.map((m) => m.studentId);
     if (new Set(ids).size !== ids.length) throw GradesErrors.duplicateStudent(ids.find((id, i) => ids.indexOf(id) !== i)!);
     const enrolled = await this.repo.findEnrolled(target.classId, ids);
     const missing = ids.filter((id) => !enrolled.has(id));
     if (missing.length) throw GradesErrors.studentNotFound(missing);
-    return this.idempotency.run(p.userId, 'attendance.mark', key, dto, async (tx) => {
+    return this.repo.transaction(async (tx) => {
       const lesson = { id: target.lessonId!, classId: target.classId, subjectId: target.subjectId, schoolId: target.schoolId, date: target.date };
       const written = await this.repo.upsertAttendance(tx, lesson, dto.marks.map((m) => ({ studentId: m.studentId, status: m.status, reason: m.reason || null })), p.userId);
       const events: NewEvent[] = written
