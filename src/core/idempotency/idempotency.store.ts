@@ -90,13 +90,13 @@ export class IdempotencyStore {
       }
       // The lease ran out without an answer: the attempt's process died (or it is stuck past the lease).
       if (row.committed_at) throw IdempotencyErrors.answerLost();
-      const taken: unknown[] = await this.db.query(
+      const taken = await changed(
+        this.db,
         `UPDATE idempotent_requests SET owner = $3, lease_until = now() + make_interval(secs => $4), request_hash = $5
-          WHERE user_id = $1 AND key = $2 AND status_code IS NULL AND committed_at IS NULL AND lease_until <= now()
-          RETURNING 1`,
+          WHERE user_id = $1 AND key = $2 AND status_code IS NULL AND committed_at IS NULL AND lease_until <= now()`,
         [id.userId, id.key, owner, IDEMPOTENCY_LEASE_SEC, requestHash],
       );
-      if (taken.length) return { kind: 'run', attempt: { userId: id.userId, key: id.key, owner, committed: false } };
+      if (taken) return { kind: 'run', attempt: { userId: id.userId, key: id.key, owner, committed: false } };
     }
   }
 
@@ -107,25 +107,27 @@ export class IdempotencyStore {
   async fenceCommit(qr: QueryRunner, a: IdempotentAttempt): Promise<boolean> {
     const [{ wrote }]: Array<{ wrote: boolean }> = await qr.query('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote');
     if (!wrote) return false;
-    const marked: unknown[] = await qr.query(
-      `UPDATE idempotent_requests SET committed_at = COALESCE(committed_at, now()) WHERE user_id = $1 AND key = $2 AND owner = $3 RETURNING 1`,
+    const marked = await changed(
+      qr,
+      'UPDATE idempotent_requests SET committed_at = COALESCE(committed_at, now()) WHERE user_id = $1 AND key = $2 AND owner = $3',
       [a.userId, a.key, a.owner],
     );
-    if (marked.length === 0) throw IdempotencyErrors.inProgress(1);
+    if (marked === 0) throw IdempotencyErrors.inProgress(1);
     return true;
   }
 
   /** Stores the answer (encrypted) and ends the reservation. False when the reservation was taken over meanwhile. */
   async complete(a: IdempotentAttempt, status: number, body: unknown, requestHash: string | null): Promise<boolean> {
     const sealed = this.crypto.encrypt(JSON.stringify(body ?? null), aad(a));
-    const done: unknown[] = await this.db.query(
+    const done = await changed(
+      this.db,
       `UPDATE idempotent_requests
           SET status_code = $4, answer = $5, request_hash = COALESCE($6, request_hash), committed_at = COALESCE(committed_at, now()),
               completed_at = now(), owner = NULL, lease_until = NULL
-        WHERE user_id = $1 AND key = $2 AND owner = $3 RETURNING 1`,
+        WHERE user_id = $1 AND key = $2 AND owner = $3`,
       [a.userId, a.key, a.owner, status, sealed, requestHash],
     );
-    return done.length > 0;
+    return done > 0;
   }
 
   /**
@@ -147,16 +149,22 @@ export class IdempotencyStore {
   async purgeOlderThan(days: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows: unknown[] = await this.db.query(
+      const n = await changed(
+        this.db,
         `DELETE FROM idempotent_requests WHERE ctid IN (
-           SELECT ctid FROM idempotent_requests WHERE created_at < now() - make_interval(days => $1) LIMIT 5000)
-         RETURNING 1`,
+           SELECT ctid FROM idempotent_requests WHERE created_at < now() - make_interval(days => $1) LIMIT 5000)`,
         [days],
       );
-      total += rows.length;
-      if (rows.length < 5000) return total;
+      total += n;
+      if (n < 5000) return total;
     }
   }
+}
+
+/** Rows an UPDATE or DELETE touched (TypeORM answers a bare one with `[rows, count]`, so it is counted in a CTE). */
+async function changed(on: { query: (sql: string, params: unknown[]) => Promise<unknown> }, sql: string, params: unknown[]): Promise<number> {
+  const [{ n }] = (await on.query(`WITH changed AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM changed`, params)) as Array<{ n: number }>;
+  return n;
 }
 
 /** The stored answer can be opened only for the same user and key. */

@@ -6,6 +6,7 @@ import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import {
   CommentPage, CommentsQueryDto, CommentView, CreateCommentDto, CreateHomeworkDto, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionsQueryDto, SubmissionView, UpdateHomeworkDto,
@@ -28,6 +29,7 @@ export class HomeworkController {
   @Post()
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Set homework for a class and subject (optionally at a lesson); emits homework.created' })
+  @Idempotent()
   @ApiCreatedResponse({ type: HomeworkView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateHomeworkDto): Promise<HomeworkView> {
     return this.homework.create(p, dto);
@@ -81,6 +83,7 @@ export class HomeworkController {
   @Post(':id/attachments')
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Attach files (multipart field "files"; allowed types and size from configuration; 415 FILE_TYPE_NOT_ALLOWED, 413 FILE_TOO_LARGE)' })
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILES_BODY)
   @ApiCreatedResponse({ type: HomeworkView })
@@ -99,6 +102,7 @@ export class HomeworkController {
   @Post(':id/submissions')
   @Roles(Role.Student)
   @ApiOperation({ summary: 'Submit an answer (multipart: text, files); 409 HOMEWORK_ALREADY_SUBMITTED unless the work was returned' })
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILES_BODY)
   @ApiCreatedResponse({ type: SubmissionView })
@@ -144,6 +148,7 @@ export class HomeworkController {
 
   @Post(':id/comments')
   @ApiOperation({ summary: "Comment in a student's thread (the student, their parents, the teacher)" })
+  @Idempotent()
   @ApiCreatedResponse({ type: CommentView })
   comment(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: CreateCommentDto): Promise<CommentView> {
     return this.homework.addComment(p, id, dto);

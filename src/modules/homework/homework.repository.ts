@@ -247,8 +247,8 @@ export class HomeworkRepository extends SqlRepository {
 
   // ---- comments ----------------------------------------------------------------------------------
 
-  async insertComment(homeworkId: string, studentId: string, authorId: string, body: string): Promise<string> {
-    const [row] = await this.db.query('INSERT INTO homework_comments (homework_id, student_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id', [homeworkId, studentId, authorId, body]);
+  async insertComment(tx: EntityManager, homeworkId: string, studentId: string, authorId: string, body: string): Promise<string> {
+    const [row] = await tx.query('INSERT INTO homework_comments (homework_id, student_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id', [homeworkId, studentId, authorId, body]);
     return row.id;
   }
 

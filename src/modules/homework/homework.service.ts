@@ -243,7 +243,8 @@ export class HomeworkService {
     if (!(await this.repo.canReadStudentWork(p, id, studentId)) || !(await this.repo.isCurrentStudentOf(h.class_id, studentId))) {
       throw HomeworkErrors.studentNotFound();
     }
-    const commentId = await this.repo.insertComment(id, studentId, p.userId, dto.body);
+    // in a transaction (not autocommit), so that under an Idempotency-Key its commit is fenced like every create's
+    const commentId = await this.repo.transaction((tx) => this.repo.insertComment(tx, id, studentId, p.userId, dto.body));
     const page = await this.repo.findComments(id, studentId, 200, 0);
     const c = page.rows.find((r) => r.id === commentId)!;
     return toCommentView(c);

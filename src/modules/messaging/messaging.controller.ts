@@ -9,6 +9,7 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { Page, PageQueryDto } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { AnnouncementsService } from './announcements.service';
 import { ConversationsService } from './conversations.service';
 import {
@@ -58,6 +59,7 @@ export class MessagingController {
 
   @Post('conversations')
   @ApiOperation({ summary: 'Create a group conversation with my contacts' })
+  @Idempotent()
   @ApiCreatedResponse({ type: ConversationDetailView })
   createGroup(@CurrentUser() p: Principal, @Body() dto: CreateGroupConversationDto): Promise<ConversationDetailView> {
     return this.conversations.createGroup(p, dto);
@@ -95,6 +97,7 @@ export class MessagingController {
 
   @Post('conversations/:id/messages')
   @ApiOperation({ summary: 'Send a text message' })
+  @Idempotent()
   @ApiCreatedResponse({ type: MessageView })
   send(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SendMessageDto): Promise<MessageView> {
     return this.conversations.send(p, id, dto);
@@ -105,6 +108,7 @@ export class MessagingController {
     summary: `Send a message with files (multipart/form-data: optional text \`body\`, up to ${ATTACHMENT_SPEC.maxFiles} \`files\` of ${ATTACHMENT_SPEC.maxBytes / 1024 / 1024} MB)`,
     description: `Allowed types: ${Object.keys(ATTACHMENT_SPEC.allowed).map((e) => `.${e}`).join(', ')}`,
   })
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -155,6 +159,7 @@ export class AnnouncementsController {
   @Post()
   @Roles(Role.SchoolAdmin, Role.ClassTeacher)
   @ApiOperation({ summary: 'Send an announcement: school admin to the school, a class or a role; class teacher to their class' })
+  @Idempotent()
   @ApiCreatedResponse({ type: SentAnnouncementView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateAnnouncementDto): Promise<SentAnnouncementView> {
     return this.announcements.create(p, dto);

@@ -6,6 +6,7 @@ import { ADMIN_ROLES } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
 import {
   CancelLessonDto, ChangesQueryDto, CursorPageQueryDto, CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonView, ReminderSettingDto, ReminderSettingView,
@@ -22,6 +23,7 @@ export class ScheduleController {
   @Post('lessons')
   @Roles(...ADMIN_ROLES)
   @ApiOperation({ summary: 'Add a lesson (school admin). 409 LESSON_CLASH names the lessons it collides with (class, teacher or room)' })
+  @Idempotent()
   @ApiCreatedResponse({ type: LessonView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateLessonDto): Promise<LessonView> {
     return this.schedule.createLesson(p, dto);
@@ -30,6 +32,7 @@ export class ScheduleController {
   @Post('lessons/term-pattern')
   @Roles(...ADMIN_ROLES)
   @ApiOperation({ summary: "Create a term's lessons from a weekly pattern (school admin); all or nothing, 409 LESSON_CLASH on any clash" })
+  @Idempotent()
   @ApiCreatedResponse({ type: TermPatternResult })
   createPattern(@CurrentUser() p: Principal, @Body() dto: CreateTermPatternDto): Promise<TermPatternResult> {
     return this.schedule.createTermPattern(p, dto);

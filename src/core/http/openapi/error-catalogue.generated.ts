@@ -302,19 +302,33 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Ученик ещё не отправил ответ",
     "module": "homework"
   },
+  "IDEMPOTENCY_ANSWER_LOST": {
+    "statuses": [
+      409
+    ],
+    "message": "Запрос с этим ключом уже выполнен, но ответ на него не сохранился: обновите данные",
+    "module": "core/idempotency"
+  },
+  "IDEMPOTENCY_KEY_IN_PROGRESS": {
+    "statuses": [
+      409
+    ],
+    "message": "Запрос с этим ключом Idempotency-Key ещё выполняется, повторите его чуть позже",
+    "module": "core/idempotency"
+  },
   "IDEMPOTENCY_KEY_INVALID": {
     "statuses": [
       400
     ],
     "message": "Idempotency-Key: от 8 до 100 символов (латиница, цифры, - _ . :)",
-    "module": "grades"
+    "module": "core/idempotency"
   },
   "IDEMPOTENCY_KEY_REUSED": {
     "statuses": [
       422
     ],
     "message": "Этот ключ Idempotency-Key уже использован для другого запроса",
-    "module": "grades"
+    "module": "core/idempotency"
   },
   "IMPORT_BAD_HEADER": {
     "statuses": [
@@ -878,6 +892,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminMfaController.reset": {
     "codes": [
       "MFA_NOT_ENABLED",
+      "NOT_FOUND",
       "USER_NOT_FOUND"
     ],
     "isPublic": false,
@@ -896,6 +911,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.create": {
     "codes": [
       "CHILD_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_USER_SETUP",
       "LOGIN_TAKEN",
       "REGION_NOT_FOUND",
@@ -969,6 +988,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ANNOUNCEMENT_AUDIENCE_NOT_ALLOWED",
       "ANNOUNCEMENT_NO_RECIPIENTS",
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MESSAGING_NO_SCHOOL",
       "VALIDATION_FAILED"
     ],
@@ -1041,7 +1064,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DATE_IN_FUTURE",
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1250,7 +1275,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
       "GRADE_VALUE_NOT_IN_SCALE",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1267,7 +1294,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
       "GRADE_VALUE_NOT_IN_SCALE",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1428,6 +1457,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1439,6 +1472,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.comment": {
     "codes": [
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_HOMEWORK",
       "NOT_FOUND",
       "STUDENT_NOT_FOUND"
@@ -1458,6 +1495,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "CLASS_NOT_FOUND",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_HOMEWORK",
       "LESSON_NOT_FOUND"
     ],
@@ -1550,6 +1591,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_ALREADY_SUBMITTED",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "SUBMISSION_EMPTY",
@@ -1595,7 +1640,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.createGroup": {
     "codes": [
       "CONTACT_NOT_FOUND",
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1662,6 +1711,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.send": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "NOT_FOUND"
     ],
     "isPublic": false,
@@ -1674,6 +1727,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1934,6 +1991,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.create": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_LESSON",
       "LESSON_CLASH"
     ],
@@ -1943,6 +2004,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.createPattern": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_LESSON",
       "LESSON_CLASH"
     ],
@@ -2019,6 +2084,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "SchoolsController.createClass": {
     "codes": [
       "CLASS_ALREADY_EXISTS",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -2042,6 +2111,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.createSubject": {
     "codes": [
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "SCHOOL_NOT_FOUND",
       "SUBJECT_ALREADY_EXISTS"
     ],
