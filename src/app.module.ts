@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
+import { FeedsModule } from './core/feeds/feeds.module';
 import { HealthModule } from './core/health/health.module';
 import { IdempotencyModule } from './core/idempotency/idempotency.module';
 import { LoggingModule } from './core/logging/logging.module';
@@ -44,6 +45,7 @@ export class AppModule {
         QueueModule,
         CryptoModule,
         IdempotencyModule,
+        FeedsModule,
         HealthModule,
         SchoolsModule,
         UsersModule,

@@ -13,7 +13,6 @@ export enum GradesErrorCode {
   DateInFuture = 'DATE_IN_FUTURE',
   TargetRequired = 'GRADE_TARGET_REQUIRED',
   DuplicateStudent = 'DUPLICATE_STUDENT',
-  InvalidCursor = 'INVALID_CURSOR',
   InvalidRange = 'INVALID_DATE_RANGE',
   InvalidSettings = 'INVALID_GRADING_SETTINGS',
   PeriodExists = 'PERIOD_ALREADY_EXISTS',
@@ -44,7 +43,6 @@ export const GradesErrors = {
   targetRequired: () =>
     new AppError(GradesErrorCode.TargetRequired, 'Укажите урок (lessonId) или класс, предмет и дату (classId, subjectId, date)', 400),
   duplicateStudent: (studentId: string) => new AppError(GradesErrorCode.DuplicateStudent, 'Ученик указан в запросе дважды', 400, { studentId }),
-  invalidCursor: () => new AppError(GradesErrorCode.InvalidCursor, 'Неверный курсор since', 400),
   invalidRange: () => new AppError(GradesErrorCode.InvalidRange, 'Укажите период (periodId) или даты from и to (не более года)', 400),
   invalidSettings: (message: string, field: string) => new AppError(GradesErrorCode.InvalidSettings, message, 422, { field }),
   periodExists: () => new AppError(GradesErrorCode.PeriodExists, 'Период с таким названием в этом учебном году уже есть', 409),

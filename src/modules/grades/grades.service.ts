@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { mapConstraint } from '../../common/errors/db-constraint';
+import { readFeedPage } from '../../core/feeds/feed-cursor';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { NewEvent } from '../events/event-types';
 import { OutboxService } from '../events/outbox.service';
@@ -18,8 +19,6 @@ import { GradeScale } from './entities/grade.entity';
 import { SchoolGrading, toApiValue, toStoredValue } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { AttendanceRow, ChangeRow, GradeRow, GradesRepository, NewGrade, PeriodRow } from './grades.repository';
-
-const ZERO_CURSOR = { xid: '0', id: '00000000-0000-0000-0000-000000000000' };
 
 export interface GradeTarget {
   schoolId: string;
@@ -187,7 +186,7 @@ export class GradesService {
     return this.feed(p, q, (after, limit) => this.repo.findAttendanceFeed(p, q, after, limit), toAttendanceView);
   }
 
-  /** One page of a `?since=` feed: the cursor of the last row, or the same cursor when nothing is new. */
+  /** One page of a `?since=` feed (core/feeds: the same cursor semantics as every feed of changes). */
   private async feed<R extends { cx?: string; id: string }, V>(
     p: Principal,
     q: FeedQueryDto,
@@ -195,11 +194,7 @@ export class GradesService {
     view: (row: R) => V,
   ): Promise<{ items: V[]; nextCursor: string; hasMore: boolean }> {
     await this.checkFeedAccess(p, q);
-    const after = parseCursor(q.since);
-    const rows = await find(after, q.limit + 1);
-    const items = rows.slice(0, q.limit);
-    const last = items[items.length - 1];
-    return { items: items.map(view), nextCursor: last ? `${last.cx}.${last.id}` : formatCursor(after), hasMore: rows.length > q.limit };
+    return readFeedPage(q.since, q.limit, [async (after, limit) => (await find(after, limit)).map((r) => ({ ...r, cx: r.cx ?? '0' }))], (rows) => rows.map(view));
   }
 
   private async checkFeedAccess(p: Principal, q: FeedQueryDto): Promise<void> {
@@ -510,15 +505,4 @@ function toPeriodView(r: PeriodRow): PeriodView {
 
 function toSettingsView(schoolId: string, g: SchoolGrading): GradingSettingsView {
   return { schoolId, scale: g.scale, workTypes: g.workTypes, roundingThreshold: g.roundingThreshold };
-}
-
-function parseCursor(since: string | undefined): { xid: string; id: string } {
-  if (!since) return ZERO_CURSOR;
-  const [xid, id] = since.split('.');
-  if (!/^\d+$/.test(xid) || BigInt(xid) > 9223372036854775807n) throw GradesErrors.invalidCursor();
-  return { xid, id };
-}
-
-function formatCursor(c: { xid: string; id: string }): string {
-  return `${c.xid}.${c.id}`;
 }

@@ -5,12 +5,15 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiFeedPage } from '../../common/pagination/api-page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { FeedPage } from '../../core/feeds/feed-cursor';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import {
   CommentPage, CommentsQueryDto, CommentView, CreateCommentDto, CreateHomeworkDto, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionsQueryDto, SubmissionView, UpdateHomeworkDto,
 } from './dto/homework.dto';
+import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
 import { HomeworkService } from './homework.service';
 
 const FILES_BODY = {
@@ -40,6 +43,17 @@ export class HomeworkController {
   @ApiOkResponse({ type: HomeworkPage })
   list(@CurrentUser() p: Principal, @Query() q: ListHomeworkQueryDto): Promise<HomeworkPage> {
     return this.homework.list(p, q);
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    summary: "Feed of a class's homework set, changed or deleted since a cursor (offline sync); a student's class by studentId",
+    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted homework comes as `{ id, deleted: true }`; ' +
+      'adding or removing an attachment is a change of its homework. Exactly one of classId, studentId.',
+  })
+  @ApiFeedPage(HomeworkFeedItem)
+  listHomeworkFeed(@CurrentUser() p: Principal, @Query() q: HomeworkFeedQueryDto): Promise<FeedPage<HomeworkFeedItem>> {
+    return this.homework.feed(p, q);
   }
 
   @Get('files/:fileId')

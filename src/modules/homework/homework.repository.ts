@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
+import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
@@ -123,6 +124,17 @@ export class HomeworkRepository extends SqlRepository {
       { lClass: q.classId, lSubject: q.subjectId ?? null, lFrom: q.from ?? null, lTo: q.to ?? null, lLimit: q.limit, lOffset: q.offset, ...cond.params },
     );
     return { rows, total: rows.length ? Number(rows[0].total) : 0 };
+  }
+
+  /** Homework of a class created or changed after the feed cursor (attachments included), oldest change first, by the read rule. */
+  async findChanges(p: Principal, classId: string, after: FeedPosition, limit: number): Promise<Array<HomeworkRow & { cx: string }>> {
+    const cond = homeworkReadableSql(p, 'h');
+    return this.run(
+      `SELECT ${HW_COLUMNS}, h.change_xid::text AS cx FROM homework h
+        WHERE h.class_id = :fClass AND ${afterCursorSql('h.change_xid', 'h.id::text')} AND ${cond.sql}
+        ORDER BY ${feedOrderSql('h.change_xid', 'h.id::text')} LIMIT :fLimit`,
+      { fClass: classId, fLimit: limit, ...cursorParams(after), ...cond.params },
+    );
   }
 
   async insertFiles(tx: EntityManager, owner: { homeworkId?: string; submissionId?: string }, files: ReceivedFile[], by: string): Promise<void> {

@@ -1,4 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
+import { cursorOf } from '../../core/feeds/feed-query.dto';
+import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { loggable } from '../../core/logging/loggable';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
@@ -17,6 +20,7 @@ import {
   CommentPage, CommentView, CreateCommentDto, CreateHomeworkDto, FileView, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto, UpdateHomeworkDto,
 } from './dto/homework.dto';
+import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
 import { HomeworkErrors } from './homework.errors';
 import { FileRow, HomeworkRepository, HomeworkRow, SubmissionRow } from './homework.repository';
 
@@ -33,6 +37,7 @@ export class HomeworkService {
     private readonly uploads: UploadReceiver,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tombstones: TombstoneReader,
   ) {}
 
   private uploadSpec(area: string): UploadSpec {
@@ -169,6 +174,32 @@ export class HomeworkService {
     const { rows, total } = await this.repo.listForClass(p, q);
     const files = await this.repo.filesOf('homework', rows.map((r) => r.id));
     return { items: rows.map((h) => toView(h, files)), total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * Homework of a class (or of a student's current class) set, changed or deleted since the cursor: the same rule as
+   * the class's homework list (whoever may read the class), deletions as tombstones.
+   */
+  async feed(p: Principal, q: HomeworkFeedQueryDto): Promise<FeedPage<HomeworkFeedItem>> {
+    let classId = q.classId;
+    if (oneFeedTarget(q, ['classId', 'studentId']) === 'studentId') {
+      const cls = await this.schedule.studentClass(p, q.studentId!);
+      if (!cls) throw HomeworkErrors.studentNotFound();
+      classId = cls;
+    }
+    if (!(await this.schedule.readableClass(p, classId!))) throw HomeworkErrors.classNotFound();
+    return readFeedPage<{ cx: string; id: string; row?: HomeworkRow }, HomeworkFeedItem>(
+      cursorOf(q),
+      q.limit,
+      [
+        async (after, limit) => (await this.repo.findChanges(p, classId!, after, limit)).map((row) => ({ cx: row.cx, id: row.id, row })),
+        (after, limit) => this.tombstones.after('homework', classId!, after, limit),
+      ],
+      async (rows) => {
+        const files = await this.repo.filesOf('homework', rows.flatMap((r) => (r.row ? [r.id] : [])));
+        return rows.map((r) => (r.row ? { ...toView(r.row, files), deleted: false } : { id: r.id, deleted: true }));
+      },
+    );
   }
 
   async submission(p: Principal, id: string, studentId: string): Promise<SubmissionView> {

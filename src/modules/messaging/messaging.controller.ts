@@ -7,11 +7,14 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiFeedPage } from '../../common/pagination/api-page';
 import { Page, PageQueryDto } from '../../common/pagination/page';
+import { FeedPage } from '../../core/feeds/feed-cursor';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { AnnouncementsService } from './announcements.service';
 import { ConversationsService } from './conversations.service';
+import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import {
   AnnouncementStatsView, CreateAnnouncementDto, InboxAnnouncementView, InboxPageView, ListInboxQueryDto, ListRecipientsQueryDto,
   RecipientPageView, RecipientView, RemindResultView, SentAnnouncementView, SentPageView,
@@ -40,6 +43,17 @@ export class MessagingController {
   @ApiOkResponse({ type: UnreadView })
   unread(@CurrentUser() p: Principal): Promise<UnreadView> {
     return this.conversations.unread(p);
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    summary: 'Feed of changes in my conversations since a cursor (offline sync): new messages, my memberships (joined, read further, ended)',
+    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`. A conversation I left or was removed from comes as ' +
+      '`{ kind: conversation, id, deleted: true }`: drop it and its messages.',
+  })
+  @ApiFeedPage(MessageFeedItem)
+  listMessageFeed(@CurrentUser() p: Principal, @Query() q: MessageFeedQueryDto): Promise<FeedPage<MessageFeedItem>> {
+    return this.conversations.feed(p, q);
   }
 
   @Get('conversations')

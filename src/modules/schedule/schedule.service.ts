@@ -3,11 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
+import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
+import { cursorOf } from '../../core/feeds/feed-query.dto';
+import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { OutboxService } from '../events/outbox.service';
 import {
   CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonChangeView, LessonView, TermPatternResult, UpdateLessonDto, WeekLessonView, WeekView,
 } from './dto/schedule.dto';
+import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { LessonChangeKind } from './entities/lesson-change.entity';
 import { ClashDetail, ScheduleErrors } from './schedule.errors';
 import { LessonCandidate, LessonFacts, LessonRow, NewLessonRow, ScheduleRepository, WeekLessonRow } from './schedule.repository';
@@ -23,6 +27,7 @@ export class ScheduleService {
     private readonly repo: ScheduleRepository,
     private readonly outbox: OutboxService,
     private readonly cache: ReadCache,
+    private readonly tombstones: TombstoneReader,
   ) {}
 
   // ---- timetable administration ----------------------------------------------------------------
@@ -180,6 +185,46 @@ export class ScheduleService {
   async classChanges(p: Principal, classId: string, cursor: string | null, limit: number): Promise<LessonChangePage> {
     if (!(await this.repo.isClassReadable(p, classId))) throw ScheduleErrors.classNotFound();
     return toChangePage(await this.repo.findChanges({ classId }, cursor, limit), limit);
+  }
+
+  // ---- feed of changes ------------------------------------------------------------------------
+
+  /**
+   * Lessons created or changed since the cursor, for a class, a student's current class or a teacher (own lessons and
+   * those they cover), with tombstones for lessons that left it. Whoever may read the class (or the teacher's week) may
+   * read its feed; every lesson is also checked with the lesson read rule.
+   */
+  async lessonFeed(p: Principal, q: LessonFeedQueryDto): Promise<FeedPage<LessonFeedItem>> {
+    const target = oneFeedTarget(q, ['classId', 'studentId', 'teacherId']);
+    let scope: { classId: string } | { teacherId: string };
+    if (target === 'teacherId') {
+      if (!(await this.repo.findTeacherContext(p, q.teacherId!))) throw ScheduleErrors.teacherNotFound();
+      scope = { teacherId: q.teacherId! };
+    } else if (target === 'studentId') {
+      const ctx = await this.repo.findStudentContext(p, q.studentId!);
+      if (!ctx) throw ScheduleErrors.studentNotFound();
+      if (!ctx.class_id) throw ScheduleErrors.studentHasNoClass();
+      scope = { classId: ctx.class_id };
+    } else {
+      if (!(await this.repo.isClassReadable(p, q.classId!))) throw ScheduleErrors.classNotFound();
+      scope = { classId: q.classId! };
+    }
+    const scopeId = 'classId' in scope ? scope.classId : scope.teacherId;
+    return readFeedPage<{ cx: string; id: string; row?: LessonRow }, LessonFeedItem>(
+      cursorOf(q),
+      q.limit,
+      [
+        async (after, limit) => (await this.repo.findLessonFeed(p, scope, after, limit)).map((row) => ({ cx: row.cx, id: row.id, row })),
+        (after, limit) => this.tombstones.after('lesson', scopeId, after, limit),
+      ],
+      (rows) => rows.map((r) => (r.row ? { ...toLessonView(r.row), deleted: false } : { id: r.id, deleted: true })),
+    );
+  }
+
+  /** The current class of a student the caller may see: undefined when the student is not visible, null when not enrolled. */
+  async studentClass(p: Principal, studentId: string): Promise<string | null | undefined> {
+    const ctx = await this.repo.findStudentContext(p, studentId);
+    return ctx ? ctx.class_id : undefined;
   }
 
   // ---- week views -----------------------------------------------------------------------------

@@ -218,6 +218,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Госуслуги сейчас недоступны, попробуйте позже",
     "module": "esia"
   },
+  "FEED_TARGET_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите ровно один параметр из: …",
+    "module": "core/feeds"
+  },
   "FILE_NOT_FOUND": {
     "statuses": [
       404
@@ -369,8 +376,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       400
     ],
-    "message": "Неверный курсор since",
-    "module": "grades"
+    "message": "Неверный курсор ленты изменений",
+    "module": "core/feeds"
   },
   "INVALID_DATE_RANGE": {
     "statuses": [
@@ -1548,6 +1555,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "HomeworkController.listHomeworkFeed": {
+    "codes": [
+      "CLASS_NOT_FOUND",
+      "FEED_TARGET_REQUIRED",
+      "INVALID_CURSOR",
+      "STUDENT_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "HomeworkController.remove": {
     "codes": [
       "FILE_NOT_FOUND",
@@ -1677,6 +1694,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "MessagingController.list": {
     "codes": [],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "MessagingController.listMessageFeed": {
+    "codes": [
+      "INVALID_CURSOR"
+    ],
     "isPublic": false,
     "hasRoles": false
   },
@@ -1866,6 +1890,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "NotificationsController.listNotificationFeed": {
+    "codes": [
+      "INVALID_CURSOR"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "NotificationsController.preferences": {
     "codes": [],
     "isPublic": false,
@@ -2026,6 +2057,18 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_NOT_FOUND",
       "NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "ScheduleController.listLessonFeed": {
+    "codes": [
+      "CLASS_NOT_FOUND",
+      "FEED_TARGET_REQUIRED",
+      "INVALID_CURSOR",
+      "STUDENT_HAS_NO_CLASS",
+      "STUDENT_NOT_FOUND",
+      "TEACHER_NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
