@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-/** The xid of the writing transaction, as the feeds' cursors count (same as trigger diary_stamp_change_xid). */
-const XID = `(pg_current_xact_id()::text::bigint)`;
+/** The xid of the writing transaction, as the feeds' cursors count (as trigger diary_stamp_change_xid stamps it). */
+const XID = `"diary_current_xid"()`;
 
 /** Tables the new `?cursor=` feeds read: index of each feed query (filter column, then the cursor). */
 const FEED_TABLES: Array<{ table: string; indexes: Array<{ name: string; columns: string; where?: string }> }> = [
@@ -53,7 +53,8 @@ export class IdempotencyAndFeeds1795700000500 implements MigrationInterface {
         await queryRunner.query(`ALTER TABLE "idempotent_requests" DROP COLUMN "scope"`);
         await queryRunner.query(`ALTER TABLE "idempotent_requests" ADD CONSTRAINT "pk_idempotent_requests_user_id_key" PRIMARY KEY ("user_id", "key")`);
 
-        // ---- 2. change_xid on the tables the feeds read
+        // ---- 2. change_xid on the tables the feeds read (a function as the default, so the entities can name it)
+        await queryRunner.query(`CREATE FUNCTION "diary_current_xid"() RETURNS bigint LANGUAGE sql VOLATILE AS $$ SELECT pg_current_xact_id()::text::bigint $$`);
         for (const { table, indexes } of FEED_TABLES) {
             await queryRunner.query(`ALTER TABLE "${table}" ADD "change_xid" bigint NOT NULL DEFAULT 0`);
             await queryRunner.query(`ALTER TABLE "${table}" ALTER "change_xid" SET DEFAULT ${XID}`);
@@ -132,6 +133,7 @@ export class IdempotencyAndFeeds1795700000500 implements MigrationInterface {
             await queryRunner.query(`DROP TRIGGER "trg_${table}_change_xid" ON "${table}"`);
             await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "change_xid"`);
         }
+        await queryRunner.query(`DROP FUNCTION "diary_current_xid"()`);
         await queryRunner.query(`ALTER TABLE "idempotent_requests" DROP CONSTRAINT "pk_idempotent_requests_user_id_key"`);
         await queryRunner.query(`ALTER TABLE "idempotent_requests" ADD "scope" text`);
         // keys the old code can replay (grades and attendance, completed) go back; the others cannot be expressed

@@ -1,30 +1,19 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Test } from 'supertest';
 import { Role } from '../../src/common/auth/role';
 import { idempotentAttempts } from '../../src/core/idempotency/idempotency-context';
 import { IdempotencyStore } from '../../src/core/idempotency/idempotency.store';
 import { canonicalJson } from '../../src/core/idempotency/request-fingerprint';
-import { createHash } from 'node:crypto';
-import { bearer, login, makeDiaryWorld, makeLesson, makeUser } from '../factories';
+import { bearer, filesUnder, login, makeDiaryWorld, makeLesson, makeUser } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 type World = Awaited<ReturnType<typeof makeDiaryWorld>>;
 const PDF = (n: number) => Buffer.from(`%PDF-1.4\n% ${n}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
 const uniq = () => randomBytes(4).toString('hex');
 const count = async (t: TestApp, sql: string, params: unknown[] = []): Promise<number> => (await t.db.query(sql, params))[0].n;
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 /**
  * Idempotency-Key on every create a phone may retry (core/idempotency): for each route, a retry with the same key

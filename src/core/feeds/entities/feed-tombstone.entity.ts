@@ -26,7 +26,7 @@ export class FeedTombstone {
   rowId!: string;
 
   /** The deleting transaction's id: where the tombstone sits in the feed. */
-  @Column({ type: 'bigint', default: () => 'pg_current_xact_id()::text::bigint' })
+  @Column({ type: 'bigint', default: () => 'diary_current_xid()' })
   changeXid!: string;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })

@@ -65,6 +65,6 @@ export class Homework {
   updatedAt!: Date;
 
   /** Transaction id of the last write (default on insert, trigger `trg_homework_change_xid` on update): the `?cursor=` feed's position. */
-  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'pg_current_xact_id()::text::bigint' })
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
   changeXid!: string;
 }

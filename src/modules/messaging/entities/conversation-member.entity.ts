@@ -28,6 +28,6 @@ export class ConversationMember {
   joinedAt!: Date;
 
   /** Transaction id of the last write (default on insert, trigger `trg_conversation_members_change_xid` on update): the `?cursor=` feed's position. */
-  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'pg_current_xact_id()::text::bigint' })
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
   changeXid!: string;
 }

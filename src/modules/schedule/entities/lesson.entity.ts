@@ -104,6 +104,6 @@ export class Lesson {
   updatedAt!: Date;
 
   /** Transaction id of the last write (default on insert, trigger `trg_lessons_change_xid` on update): the `?cursor=` feed's position. */
-  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'pg_current_xact_id()::text::bigint' })
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
   changeXid!: string;
 }
