@@ -8,6 +8,7 @@ import { HealthModule } from './core/health/health.module';
 import { IdempotencyModule } from './core/idempotency/idempotency.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
+import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { RedisModule } from './core/redis/redis.module';
 import { ReadCacheModule } from './core/read-cache/read-cache.module';
 import { StorageModule } from './core/storage/storage.module';
@@ -47,6 +48,8 @@ export class AppModule {
         IdempotencyModule,
         FeedsModule,
         HealthModule,
+        // per-address limits on public routes, before the token check (docs/security.md "Rate limits")
+        RateLimitModule,
         SchoolsModule,
         UsersModule,
         TeachingModule,

@@ -1,6 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -27,13 +28,19 @@ export interface AppConfig {
   /** 32-byte key for AES-256-GCM encryption of personal data at rest. */
   dataEncryptionKey: Buffer;
   passwordHashRounds: number;
-  loginRateLimitPerMinute: number;
+  // --- Rate limits and load bounds: see "Rate limits configuration" below ---
+  rateLimits: RateLimitConfig;
   /** Platform admins (who belong to no region) must sign in with a second factor (docs/security.md). */
   mfaRequiredForPlatformAdmins: boolean;
   bootstrapAdminLogin?: string;
   bootstrapAdminPassword?: string;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Express `trust proxy`: false (the socket address is the client), the number of proxy hops in front of
+   * the app, or the addresses/subnets of the proxies. Never "trust everyone": the left-most
+   * X-Forwarded-For entry is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
   /** Origins (scheme://host[:port]) allowed to call the API from a browser (CORS_ORIGINS, default FRONTEND_URL's). */
   corsOrigins: string[];
   /** Warnings produced while loading (printed by the logger once it exists). */
@@ -52,6 +59,28 @@ export interface AppConfig {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rate limits and load bounds (types): docs/security.md "Rate limits"
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Route classes of the per-IP rate limit; each class is one bucket per client address and minute.
+ * signIn: a diary password is checked (login, ESIA link); esia: the ESIA browser flow (each start signs
+ * with GOST and stores a state); token: refresh, logout, ticket exchange; public: any other public route.
+ */
+export const RATE_LIMIT_CLASSES = ['signIn', 'esia', 'token', 'public'] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
+export interface RateLimitConfig {
+  /** Requests per client address per minute, by route class. */
+  perMinute: Record<RateLimitClass, number>;
+  /** Most ESIA sign-ins started and not yet returned (OAuth states in Redis) across all instances. */
+  esiaPendingStatesMax: number;
+  /** GOST signing processes (openssl) one process runs at once; more requests wait up to esiaSignerQueueMs. */
+  esiaSignerConcurrency: number;
+  esiaSignerQueueMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Notifications, push delivery, outbox relay and state-portal sync (types)
 // ---------------------------------------------------------------------------------------------
 
@@ -61,10 +90,8 @@ export interface NotifyConfig {
   outboxBatchSize: number;
   /** Web Push VAPID keys (URL-safe base64) and contact; null = Web Push off (subscriptions still accepted). */
   vapid: { publicKey: string; privateKey: string; subject: string } | null;
-  /** Mobile push (FCM HTTP v1 style JSON POST); null endpoint = mobile push off. */
-  fcmEndpoint: string | null;
-  /** Bearer token sent to the mobile push endpoint (OAuth access token in production). */
-  fcmAuthToken: string | null;
+  /** Mobile push (FCM HTTP v1 with a service account); null = mobile push off. */
+  fcm: FcmConfig | null;
   /** Push delivery attempts and the base delay of the exponential backoff. */
   pushAttempts: number;
   pushBackoffMs: number;
@@ -81,6 +108,57 @@ export interface NotifyConfig {
   portalAttempts: number;
   /** SSE heartbeat (comment line) interval. */
   sseHeartbeatMs: number;
+}
+
+/** FCM HTTP v1: the service account (from FCM_SERVICE_ACCOUNT_FILE) whose OAuth tokens sign the sends. */
+export interface FcmConfig {
+  projectId: string;
+  clientEmail: string;
+  privateKey: string;
+  privateKeyId: string | null;
+  /** Where OAuth tokens come from: the key file's token_uri (Google's token endpoint). */
+  tokenUri: string;
+  /** `https://fcm.googleapis.com/v1/projects/<project_id>/messages:send`, or FCM_ENDPOINT. */
+  endpoint: string;
+}
+
+/** Google's OAuth 2.0 token endpoint (the token_uri of every service-account key file). */
+export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
+
+/**
+ * Reads and checks a service-account key file (FCM_SERVICE_ACCOUNT_FILE). Problems go to `problems`,
+ * naming fields, never their values.
+ */
+function loadFcmServiceAccount(path: string, endpointOverride: string | undefined, production: boolean, problems: string[]): FcmConfig | null {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    problems.push(`FCM_SERVICE_ACCOUNT_FILE: cannot read a JSON key file at ${path} (${(e as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+    return null;
+  }
+  const field = (k: string): string | null => (typeof json[k] === 'string' && (json[k] as string).trim() !== '' ? (json[k] as string) : null);
+  const missing = ['project_id', 'client_email', 'private_key'].filter((k) => field(k) === null);
+  if (json.type !== 'service_account') missing.unshift('type: "service_account"');
+  if (missing.length) {
+    problems.push(`FCM_SERVICE_ACCOUNT_FILE is not a service-account key file (missing ${missing.join(', ')})`);
+    return null;
+  }
+  const https = (name: string, v: string): boolean => {
+    try {
+      const u = new URL(v);
+      if (u.protocol === 'https:' || (!production && u.protocol === 'http:')) return true;
+    } catch {
+      /* reported below */
+    }
+    problems.push(`${name} must be an ${production ? 'https' : 'http(s)'} URL`);
+    return false;
+  };
+  const tokenUri = field('token_uri') ?? GOOGLE_TOKEN_URI;
+  const projectId = field('project_id')!;
+  const endpoint = endpointOverride ?? `https://fcm.googleapis.com/v1/projects/${encodeURIComponent(projectId)}/messages:send`;
+  if (!https('FCM_SERVICE_ACCOUNT_FILE token_uri', tokenUri) || !https('FCM_ENDPOINT', endpoint)) return null;
+  return { projectId, clientEmail: field('client_email')!, privateKey: field('private_key')!, privateKeyId: field('private_key_id'), tokenUri, endpoint };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,13 +207,20 @@ export interface EsiaConfig {
   redirectUri: string;
   /** Space-separated scopes, single spaces (exactly what is sent and signed). */
   scopes: string;
-  /** GOST R 34.10-2012 (256) private key (PEM) of the IS. */
+  /** GOST R 34.10-2012 (256) private key (PEM) of the IS; '' with the CryptoPro signer (the key lives in a CSP container). */
   keyPath: string;
   /** The IS certificate registered on the tech portal (its Streebog hash is client_certificate_hash). */
   certPath: string;
-  /** ESIA token-signing certificates (PEM); several, since ESIA rotates them without notice. */
+  /** Who signs `client_secret` (docs/esia.md "Signers"). */
+  signer: EsiaSignerConfig;
+  /**
+   * ESIA token-signing certificates: files (PEM, possibly several blocks, or DER `.cer`) or directories
+   * of them. Several, since ESIA rotates them without notice; RSA ones check RS256, GOST ones GOST3410_2012_256.
+   */
   trustedCertPaths: string[];
-  /** Expected `iss` of ESIA tokens. */
+  /** Token algorithms accepted (`alg` of ESIA's JWTs); ESIA signs with the one chosen for the IS on the tech portal. */
+  tokenAlgorithms: EsiaTokenAlgorithm[];
+  /** Expected `iss` of ESIA tokens (default derived from baseUrl, see {@link esiaIssuerFor}). */
   issuer: string;
   /** Timeout of every outbound ESIA call. */
   timeoutMs: number;
@@ -146,10 +231,31 @@ export interface EsiaConfig {
   testKeysDir: string | null;
 }
 
+/** `client_secret` signer: OpenSSL's gost engine with a key file, or CryptoPro CSP's `csptest` with a key container. */
+export type EsiaSignerConfig =
+  | { kind: 'openssl' }
+  | {
+      kind: 'cryptopro';
+      /** Path of CryptoPro's `csptest`. */
+      csptestPath: string;
+      /** Key container name as CSP lists it (`csptest -keyset -enum_cont -fqcn -verifyc`). */
+      container: string;
+      /** Container PIN/password, or null when the container has none. */
+      pin: string | null;
+      /** Which key of the container signs: `exchange` (AT_KEYEXCHANGE, what ESIA guides use) or `signature`. */
+      keyType: 'exchange' | 'signature';
+      timeoutMs: number;
+    };
+
+/** The `alg` values ESIA signs tokens with (docs/esia.md "Tokens signed with GOST"). */
+export const ESIA_TOKEN_ALGORITHMS = ['RS256', 'GOST3410_2012_256'] as const;
+export type EsiaTokenAlgorithm = (typeof ESIA_TOKEN_ALGORITHMS)[number];
+
 export interface EsiaEmulatorConfig {
-  /** RSA key the emulator signs tokens with, and its certificate (trusted by the client by default). */
-  tokenKeyPath: string;
-  tokenCertPath: string;
+  /** The algorithm the emulator signs tokens with at start (ESIA: the per-IS setting of the tech portal). */
+  tokenAlgorithm: EsiaTokenAlgorithm;
+  /** Key + certificate the emulator signs tokens with, per algorithm (generated TEST keys unless overridden). */
+  tokenKeys: Record<EsiaTokenAlgorithm, { keyPath: string; certPath: string }>;
   /** Where its generated TEST keys live (created at start when missing). */
   testKeysDir: string;
 }
@@ -160,11 +266,32 @@ export const ESIA_TEST_KEY_FILES = {
   clientCert: 'diary-client.gost.cert.pem',
   emulatorKey: 'esia-emulator.rsa.key.pem',
   emulatorCert: 'esia-emulator.rsa.cert.pem',
+  emulatorGostKey: 'esia-emulator.gost.key.pem',
+  emulatorGostCert: 'esia-emulator.gost.cert.pem',
 } as const;
 
 export const ESIA_DEFAULT_SCOPES = 'openid fullname birthdate snils id_doc';
+export const ESIA_PRODUCTION_BASE_URL = 'https://esia.gosuslugi.ru';
+export const ESIA_TEST_STAND_BASE_URL = 'https://esia-portal1.test.gosuslugi.ru';
+/** `iss` of production tokens (http and a trailing slash, as ESIA writes it). */
 export const ESIA_DEFAULT_ISSUER = 'http://esia.gosuslugi.ru/';
+/** `iss` of the test stand's tokens (docs/esia.md "The test stand"). */
+export const ESIA_TEST_STAND_ISSUER = 'http://esia-portal1.test.gosuslugi.ru/';
 export const ESIA_EMULATOR_PATH = 'esia-emulator';
+export const ESIA_DEFAULT_CSPTEST_PATH = '/opt/cprocsp/bin/amd64/csptest';
+
+/** The `iss` ESIA puts into tokens for a known base URL (production, test stand); null for any other host. */
+export function esiaIssuerFor(baseUrl: string): string | null {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  if (host === new URL(ESIA_PRODUCTION_BASE_URL).hostname) return ESIA_DEFAULT_ISSUER;
+  if (host === new URL(ESIA_TEST_STAND_BASE_URL).hostname) return ESIA_TEST_STAND_ISSUER;
+  return null;
+}
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -274,18 +401,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (emulatorOn && production) problems.push('ESIA_EMULATOR must not be true in production');
   const esiaClientId = str('ESIA_CLIENT_ID');
   const esiaOn = emulatorOn || esiaClientId !== undefined;
+  // The "-2" marks the key set with the emulator's GOST token key (an older directory lacks it).
   const esiaTestKeysDir = emulatorOn
-    ? (str('ESIA_TEST_KEYS_DIR') ?? join(tmpdir(), `diary-esia-test-keys-${process.getuid?.() ?? 'user'}`))
+    ? (str('ESIA_TEST_KEYS_DIR') ?? join(tmpdir(), `diary-esia-test-keys-2-${process.getuid?.() ?? 'user'}`))
     : null;
   const esiaFile = (name: string): string | undefined => {
     const v = str(name);
     if (v !== undefined && !existsSync(v)) problems.push(`${name}: file not found (${v})`);
     return v;
   };
+  const esiaSignerKind = oneOf('ESIA_SIGNER', ['openssl', 'cryptopro'] as const, 'openssl');
   const esiaRequired = (name: string): void => {
     if (esiaOn && !emulatorOn && str(name) === undefined) problems.push(`${name} is required when ESIA_CLIENT_ID is set`);
   };
-  for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_KEY_PATH', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS']) esiaRequired(name);
+  for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS']) esiaRequired(name);
+  if (esiaSignerKind === 'openssl') esiaRequired('ESIA_KEY_PATH');
   if (esiaOn && production && str('FRONTEND_URL') === undefined) problems.push('FRONTEND_URL is required in production when ESIA is on');
   const webProtocols = production ? ['https:'] : ['http:', 'https:'];
   let esia: EsiaConfig | null = null;
@@ -294,31 +424,65 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (esiaOn) {
     const keyPath = esiaFile('ESIA_KEY_PATH');
     const certPath = esiaFile('ESIA_CERT_PATH');
-    if ((keyPath === undefined) !== (certPath === undefined)) problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
+    if (esiaSignerKind === 'openssl' && (keyPath === undefined) !== (certPath === undefined)) problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
     const trusted = (str('ESIA_TRUSTED_CERTS') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
-    for (const p of trusted) if (!existsSync(p)) problems.push(`ESIA_TRUSTED_CERTS: file not found (${p})`);
+    for (const p of trusted) if (!existsSync(p)) problems.push(`ESIA_TRUSTED_CERTS: file or directory not found (${p})`);
+    const tokenAlgorithms = (str('ESIA_TOKEN_ALGORITHMS') ?? ESIA_TOKEN_ALGORITHMS.join(',')).split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const badAlgorithm = tokenAlgorithms.find((a) => !(ESIA_TOKEN_ALGORITHMS as readonly string[]).includes(a));
+    if (badAlgorithm !== undefined || tokenAlgorithms.length === 0) {
+      problems.push(`ESIA_TOKEN_ALGORITHMS must list some of ${ESIA_TOKEN_ALGORITHMS.join(', ')} (got "${str('ESIA_TOKEN_ALGORITHMS') ?? ''}")`);
+    }
     const scopes = (str('ESIA_SCOPES') ?? ESIA_DEFAULT_SCOPES).split(/\s+/).join(' ');
     if (!/^[A-Za-z0-9_.:?=\/ -]+$/.test(scopes)) problems.push('ESIA_SCOPES must be space-separated ESIA scope names');
+    for (const needed of ['openid', 'fullname', 'snils', 'id_doc']) {
+      if (!scopes.split(' ').includes(needed)) warnings.push(`ESIA_SCOPES has no "${needed}": sign-in cannot match diary users or tell a standard account from a simplified one (docs/esia.md "Scopes")`);
+    }
     const baseUrl = url('ESIA_BASE_URL', `${localBase}/${ESIA_EMULATOR_PATH}`, production ? ['https:'] : ['http:', 'https:']).replace(/\/+$/, '');
+    const knownIssuer = esiaIssuerFor(baseUrl);
+    const issuer = str('ESIA_ISSUER') ?? knownIssuer ?? ESIA_DEFAULT_ISSUER;
+    if (!emulatorOn && str('ESIA_ISSUER') === undefined && knownIssuer === null) {
+      warnings.push(`ESIA_BASE_URL ${baseUrl} is neither production nor the test stand: tokens are expected from issuer ${issuer} (set ESIA_ISSUER)`);
+    }
+    let signer: EsiaSignerConfig = { kind: 'openssl' };
+    if (esiaSignerKind === 'cryptopro') {
+      const container = str('ESIA_CRYPTOPRO_CONTAINER');
+      if (container === undefined) problems.push('ESIA_CRYPTOPRO_CONTAINER is required with ESIA_SIGNER=cryptopro');
+      signer = {
+        kind: 'cryptopro',
+        csptestPath: str('ESIA_CRYPTOPRO_CSPTEST_PATH') ?? ESIA_DEFAULT_CSPTEST_PATH,
+        container: container ?? '',
+        pin: env.ESIA_CRYPTOPRO_PIN !== undefined && env.ESIA_CRYPTOPRO_PIN !== '' ? env.ESIA_CRYPTOPRO_PIN : null,
+        keyType: oneOf('ESIA_CRYPTOPRO_KEY_TYPE', ['exchange', 'signature'] as const, 'exchange'),
+        timeoutMs: int('ESIA_CRYPTOPRO_TIMEOUT_MS', 15000, 100, 120000),
+      };
+    }
     const dir = esiaTestKeysDir;
+    const emulatorTokenAlgorithm = oneOf('ESIA_EMULATOR_TOKEN_ALG', ESIA_TOKEN_ALGORITHMS, 'RS256');
     esia = {
       baseUrl,
       clientId: esiaClientId ?? 'DIARYTEST',
       redirectUri: url('ESIA_REDIRECT_URI', `${localBase}/api/v1/auth/esia/callback`, webProtocols),
       scopes,
-      keyPath: keyPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientKey) : ''),
+      keyPath: keyPath ?? (dir && esiaSignerKind === 'openssl' ? join(dir, ESIA_TEST_KEY_FILES.clientKey) : ''),
       certPath: certPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientCert) : ''),
-      trustedCertPaths: trusted.length > 0 ? trusted : dir ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert)] : [],
-      issuer: str('ESIA_ISSUER') ?? ESIA_DEFAULT_ISSUER,
+      signer,
+      trustedCertPaths:
+        trusted.length > 0 ? trusted : dir ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert), join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert)] : [],
+      tokenAlgorithms: badAlgorithm === undefined && tokenAlgorithms.length > 0 ? (tokenAlgorithms as EsiaTokenAlgorithm[]) : [...ESIA_TOKEN_ALGORITHMS],
+      issuer,
       timeoutMs: int('ESIA_TIMEOUT_MS', 10000, 100, 120000),
       testKeysDir: dir,
     };
     if (dir) {
-      esiaEmulator = {
-        tokenKeyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorKey),
-        tokenCertPath: join(dir, ESIA_TEST_KEY_FILES.emulatorCert),
-        testKeysDir: dir,
+      const overrideKey = esiaFile('ESIA_EMULATOR_TOKEN_KEY_PATH');
+      const overrideCert = esiaFile('ESIA_EMULATOR_TOKEN_CERT_PATH');
+      if ((overrideKey === undefined) !== (overrideCert === undefined)) problems.push('ESIA_EMULATOR_TOKEN_KEY_PATH and ESIA_EMULATOR_TOKEN_CERT_PATH must be set together');
+      const tokenKeys: EsiaEmulatorConfig['tokenKeys'] = {
+        RS256: { keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorKey), certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorCert) },
+        GOST3410_2012_256: { keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostKey), certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert) },
       };
+      if (overrideKey && overrideCert) tokenKeys[emulatorTokenAlgorithm] = { keyPath: overrideKey, certPath: overrideCert };
+      esiaEmulator = { tokenAlgorithm: emulatorTokenAlgorithm, tokenKeys, testKeysDir: dir };
       warnings.push(`ESIA emulator is ON (${baseUrl}); TEST keys in ${dir}. Never use this with real users`);
     }
   }
@@ -376,12 +540,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (str(name) === undefined && def === null) return null;
     return url(name, def ?? '', production ? ['https:'] : ['http:', 'https:']);
   };
+  // Mobile push: FCM HTTP v1 signed with a service account (tokens fetched and refreshed by the
+  // provider). FCM_AUTH_TOKEN (a fixed OAuth token: it expired within the hour) is no longer read.
+  const fcmFile = str('FCM_SERVICE_ACCOUNT_FILE');
+  if (str('FCM_AUTH_TOKEN') !== undefined) {
+    warnings.push('FCM_AUTH_TOKEN is no longer read (a fixed OAuth token expires within the hour): set FCM_SERVICE_ACCOUNT_FILE to a service-account key file');
+  }
+  if (fcmFile === undefined && str('FCM_ENDPOINT') !== undefined) problems.push('FCM_ENDPOINT needs FCM_SERVICE_ACCOUNT_FILE (mobile push signs its requests with a service account)');
+  const fcm = fcmFile === undefined ? null : loadFcmServiceAccount(resolve(fcmFile), str('FCM_ENDPOINT'), production, problems);
   const notify: NotifyConfig = {
     outboxPollMs: int('OUTBOX_POLL_MS', 250, 10, 60_000),
     outboxBatchSize: int('OUTBOX_BATCH_SIZE', 200, 1, 5000),
     vapid,
-    fcmEndpoint: optionalUrl('FCM_ENDPOINT', null),
-    fcmAuthToken: str('FCM_AUTH_TOKEN') ?? null,
+    fcm,
     pushAttempts: int('PUSH_ATTEMPTS', 6, 1, 50),
     pushBackoffMs: int('PUSH_BACKOFF_MS', 5_000, 10, 3_600_000),
     httpTimeoutMs: int('NOTIFY_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),
@@ -393,6 +564,42 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sseHeartbeatMs: int('SSE_HEARTBEAT_MS', 25_000, 50, 300_000),
   };
   // ------------------------------------------- end of notifications configuration -------------
+
+  // -------------------------------------------------------------------------------------------
+  // Rate limits configuration (*_RATE_LIMIT_PER_MINUTE, ESIA_PENDING_STATES_MAX, ESIA_SIGNER_*, TRUST_PROXY).
+  // -------------------------------------------------------------------------------------------
+  const rateLimits: RateLimitConfig = {
+    perMinute: {
+      signIn: int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+      esia: int('ESIA_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+      token: int('TOKEN_RATE_LIMIT_PER_MINUTE', 300, 1, 100_000),
+      public: int('PUBLIC_RATE_LIMIT_PER_MINUTE', 300, 1, 100_000),
+    },
+    esiaPendingStatesMax: int('ESIA_PENDING_STATES_MAX', 20_000, 1, 1_000_000),
+    esiaSignerConcurrency: int('ESIA_SIGNER_CONCURRENCY', 2 * availableParallelism(), 1, 256),
+    esiaSignerQueueMs: int('ESIA_SIGNER_QUEUE_MS', 2_000, 1, 60_000),
+  };
+  let trustProxy: AppConfig['trustProxy'] = false;
+  const rawTrust = str('TRUST_PROXY');
+  if (rawTrust === undefined || ['false', '0', 'no'].includes(rawTrust.toLowerCase())) trustProxy = false;
+  else if (['true', 'yes'].includes(rawTrust.toLowerCase())) {
+    trustProxy = 1;
+    warnings.push('TRUST_PROXY=true is taken as one proxy hop; set the number of proxies in front of the app or their addresses (e.g. 10.0.0.0/8)');
+  } else if (/^\d+$/.test(rawTrust)) {
+    trustProxy = int('TRUST_PROXY', 1, 1, 10);
+  } else {
+    trustProxy = rawTrust.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const entry of trustProxy) {
+      const [addr, bits, ...rest] = entry.split('/');
+      const version = isIP(addr);
+      const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+      const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+      if (!named && (version === 0 || !prefixOk || rest.length > 0)) {
+        problems.push(`TRUST_PROXY: "${entry}" is not a hop count, an IP address, a subnet (addr/bits) or loopback|linklocal|uniquelocal`);
+      }
+    }
+  }
+  // ------------------------------------------- end of rate limits configuration ---------------
 
   const config: AppConfig = {
     nodeEnv,
@@ -411,12 +618,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTtlDays: int('REFRESH_TTL_DAYS', 30, 1, 365),
     dataEncryptionKey,
     passwordHashRounds: int('PASSWORD_HASH_ROUNDS', 11, 4, 15),
-    loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100000),
+    rateLimits,
     mfaRequiredForPlatformAdmins: bool('MFA_REQUIRED_FOR_PLATFORM_ADMINS', false),
     bootstrapAdminLogin,
     bootstrapAdminPassword,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
-    trustProxy: bool('TRUST_PROXY', false),
+    trustProxy,
     corsOrigins: (str('CORS_ORIGINS') ?? (frontendUrl ? new URL(frontendUrl).origin : ''))
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))

@@ -1,9 +1,10 @@
 import * as bcrypt from 'bcrypt';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/auth/role';
+import { formatSnils, snilsControl } from '../../src/common/validation/snils';
 import type { TestApp } from '../utils/create-test-app';
 
 /**
@@ -97,6 +98,12 @@ export const bearer = (token: string): Record<string, string> => ({ Authorizatio
 
 // ---- ESIA linking and region sign-in settings ---------------------------------------------------
 
+/** A valid random SNILS (ПФР checksum), formatted XXX-XXX-XXX YY. */
+export function newSnils(): string {
+  const body = String(randomInt(1_002_000, 999_999_999)).padStart(9, '0');
+  return formatSnils(`${body}${String(snilsControl(body)).padStart(2, '0')}`);
+}
+
 /** Stores a diary SNILS the way the app does (AES-256-GCM + keyed hash), through UsersService. */
 export async function setSnils(t: TestApp, userId: string, snils: string): Promise<void> {
   const { UsersService } = await import('../../src/modules/users/users.service');
@@ -116,17 +123,6 @@ export async function setAuthSettings(
      ON CONFLICT (region_id) DO UPDATE SET esia_enabled = $2, transition_starts_at = $3, transition_ends_at = $4, staff_password_login = $5, updated_at = now()`,
     [regionId, o.esiaEnabled ?? true, o.transitionStartsAt ?? null, o.transitionEndsAt ?? null, o.staffPasswordLogin ?? false],
   );
-}
-
-/** A valid random SNILS (ПФР checksum), formatted XXX-XXX-XXX YY. */
-export function newSnils(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { randomInt } = require('node:crypto') as typeof import('node:crypto');
-  const body = String(randomInt(1_002_000, 999_999_999)).padStart(9, '0');
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(body[i]) * (9 - i);
-  const control = sum < 100 ? sum : sum === 100 || sum === 101 ? 0 : sum % 101 === 100 ? 0 : sum % 101;
-  return `${body.slice(0, 3)}-${body.slice(3, 6)}-${body.slice(6)} ${String(control).padStart(2, '0')}`;
 }
 
 /** Adds a test person to the app's ESIA emulator (its admin endpoint); returns the oid. */

@@ -26,6 +26,10 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Listen on 127.0.0.1:PORT (take PORT from env, e.g. from freePort()) for real HTTP clients. */
   listen?: boolean;
+  /** Use this (test) database instead of a fresh clone; close() leaves it to the caller. */
+  database?: string;
+  /** Use this Redis key prefix instead of a fresh one; close() leaves its keys to the caller. */
+  redisPrefix?: string;
 }
 
 /** A TCP port that was free a moment ago (for `{ listen: true }` apps). */
@@ -50,6 +54,11 @@ export const TEST_ENV: Record<string, string> = {
   PASSWORD_HASH_ROUNDS: '4',
   DB_POOL_SIZE: '4',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  // every test signs in many times from 127.0.0.1: limits out of the way (test/e2e/rate-limits sets strict ones)
+  LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  ESIA_RATE_LIMIT_PER_MINUTE: '100000',
+  TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+  PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
 };
 
 /**
@@ -57,8 +66,8 @@ export const TEST_ENV: Record<string, string> = {
  * PostgreSQL database and its own Redis key prefix.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const dbName = await createTestDatabase();
-  const prefix = `test-${randomBytes(5).toString('hex')}`;
+  const dbName = options.database ?? (await createTestDatabase());
+  const prefix = options.redisPrefix ?? `test-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl(dbName), REDIS_PREFIX: prefix, ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
@@ -83,10 +92,12 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
         broken = e;
       }
       await app.close();
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
+      if (!options.redisPrefix) {
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      }
       await redis.quit();
-      await dropTestDatabase(dbName);
+      if (!options.database) await dropTestDatabase(dbName);
       if (broken) throw broken;
     },
   };

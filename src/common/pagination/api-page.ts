@@ -19,7 +19,7 @@ export class FeedPageMeta {
   @ApiProperty({ description: 'Pass as `cursor` next time: the position after the last item, or the same cursor when nothing changed (never null)' })
   nextCursor!: string;
 
-  @ApiProperty({ deprecated: true, description: 'More changes are waiting: ask again with nextCursor now. Deprecated: keep asking while items come back' })
+  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' })
   hasMore!: boolean;
 }
 

@@ -9,10 +9,9 @@ const ROOT = __dirname.includes(`${join('dist', 'src')}`) ? join(__dirname, '../
 const FROM_DIST = __dirname.includes(`${join('dist', 'src')}`);
 
 export const MIGRATIONS_GLOB = FROM_DIST ? join(ROOT, 'dist/migrations/*.js') : join(ROOT, 'migrations/*.ts');
-/** Entities of the features and of the core modules that own a table (idempotency, feeds). */
-export const ENTITIES_GLOBS = ['modules', 'core'].map((d) =>
-  FROM_DIST ? join(ROOT, `dist/src/${d}/**/entities/*.entity.js`) : join(ROOT, `src/${d}/**/entities/*.entity.ts`),
-);
+export const ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/modules/**/entities/*.entity.js') : join(ROOT, 'src/modules/**/entities/*.entity.ts');
+/** Tables of the infrastructure (core/queue's `installation`). */
+export const CORE_ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/core/**/entities/*.entity.js') : join(ROOT, 'src/core/**/entities/*.entity.ts');
 
 export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {
@@ -24,7 +23,7 @@ export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceO
     installExtensions: false,
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
-    entities: ENTITIES_GLOBS,
+    entities: [ENTITIES_GLOB, CORE_ENTITIES_GLOB],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'typeorm_migrations',
     poolSize: config.dbPoolSize,

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { DEPRECATED_CURSOR_ALIAS } from '../../common/pagination/cursor';
 import { FEED_CURSOR_PATTERN } from './feed-cursor';
 
 /** The paging part of every `?cursor=` feed of changes. */
@@ -10,7 +11,7 @@ export class FeedCursorQueryDto {
   @Matches(FEED_CURSOR_PATTERN)
   cursor?: string;
 
-  @ApiPropertyOptional({ deprecated: true, description: 'Старое имя параметра cursor (как в лентах оценок); cursor, если указаны оба' })
+  @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS })
   @IsOptional()
   @Matches(FEED_CURSOR_PATTERN)
   since?: string;
@@ -23,5 +24,3 @@ export class FeedCursorQueryDto {
   @Max(500)
   limit: number = 200;
 }
-
-export const cursorOf = (q: FeedCursorQueryDto): string | undefined => q.cursor ?? q.since;

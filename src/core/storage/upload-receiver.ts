@@ -190,7 +190,7 @@ function mapUploadError(e: unknown, spec: UploadSpec): unknown {
     case 'LIMIT_FILE_COUNT':
       return StorageErrors.tooManyFiles(spec.maxFiles);
     case 'LIMIT_UNEXPECTED_FILE':
-      return new AppError('MALFORMED_UPLOAD', `Файлы принимаются только в поле «${spec.field}» (не более ${spec.maxFiles})`, 400);
+      return StorageErrors.unexpectedFileField(spec.field, spec.maxFiles);
     case 'LIMIT_PART_COUNT':
     case 'LIMIT_FIELD_KEY':
     case 'LIMIT_FIELD_VALUE':

@@ -10,7 +10,6 @@ import { AuthErrors } from './auth.errors';
 import { LoginResultView, PasswordLoginResultView, TokenPairView } from './dto/auth.dto';
 import { AuthMethod } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
-import { LoginRateLimiter } from './login-rate-limiter';
 import { MfaGate } from './mfa/mfa-gate';
 import { ClientInfo, SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
@@ -26,7 +25,6 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,
-    private readonly rateLimiter: LoginRateLimiter,
     private readonly settings: SettingsService,
     private readonly esiaLinks: EsiaLinksService,
     private readonly mfaGate: MfaGate,
@@ -42,7 +40,6 @@ export class AuthService {
    * instead of tokens (mfa/mfa-gate.ts); the failure count restarts only once the sign-in is complete.
    */
   async login(login: string, password: string, client: ClientInfo): Promise<PasswordLoginResultView> {
-    await this.throttle(client);
     const check = await this.checkCredentials(login, password, client, 'password', false);
     if (!check.ok) throw this.refusal(check);
     const user = await this.users.findLoginCandidateById(check.userId);
@@ -72,11 +69,6 @@ export class AuthService {
     if (options.password) return;
     await this.history.record({ userId: user.id, schoolId: user.schoolId, method: 'password', outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED', client });
     throw SettingsErrors.passwordLoginClosed();
-  }
-
-  /** The per-IP sign-in rate limit (also used when a diary password is typed during ESIA linking). */
-  throttle(client: ClientInfo): Promise<void> {
-    return this.rateLimiter.hit(client.ip ?? 'unknown');
   }
 
   /**
@@ -129,7 +121,7 @@ export class AuthService {
   async signIn(userId: string, method: AuthMethod, client: ClientInfo, reason: string): Promise<LoginResultView> {
     const user = await this.users.findLoginCandidateById(userId);
     if (!user) throw AuthErrors.invalidCredentials();
-    const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client);
+    const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client, user.sessionEpoch);
     await this.alerts.recordSignIn(user, method, reason, client, sessionId); // the history row (+ a new-device alert)
     return {
       accessToken: this.tokens.signAccess(user, sessionId),
@@ -145,6 +137,11 @@ export class AuthService {
     if (!user || user.status !== UserStatus.Active) {
       await this.sessions.revoke(rotated.sessionId, 'account_disabled');
       throw AuthErrors.accountDisabled();
+    }
+    if (user.sessionEpoch > rotated.epoch) {
+      // every session ended (password, block) between the rotation and this read
+      await this.sessions.revoke(rotated.sessionId, 'sessions_ended');
+      throw AuthErrors.sessionRevoked();
     }
     return {
       accessToken: this.tokens.signAccess(user, rotated.sessionId),

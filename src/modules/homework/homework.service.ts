@@ -1,21 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
-import { cursorOf } from '../../core/feeds/feed-query.dto';
 import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { loggable } from '../../core/logging/loggable';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { hasRole, Principal } from '../../common/auth/principal';
+import { pageCursor } from '../../common/pagination/cursor';
 import { Role } from '../../common/auth/role';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { StorageErrors } from '../../core/storage/storage.errors';
 import { FILE_STORAGE, FileStorage } from '../../core/storage/storage.types';
 import { ReceivedFile, UploadReceiver, UploadSpec } from '../../core/storage/upload-receiver';
 import { OutboxService } from '../events/outbox.service';
 import { toApiValue } from '../grades/grading-rules';
 import { GradesService } from '../grades/grades.service';
+import { ScheduleErrors } from '../schedule/schedule.errors';
 import { ScheduleService } from '../schedule/schedule.service';
 import { addDays, localDate, zonedToUtc } from '../schedule/school-time';
+import { SchoolsErrors } from '../schools/schools.errors';
+import { UsersErrors } from '../users/users.errors';
 import {
   CommentPage, CommentView, CreateCommentDto, CreateHomeworkDto, FileView, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto, UpdateHomeworkDto,
@@ -49,10 +53,10 @@ export class HomeworkService {
 
   async create(p: Principal, dto: CreateHomeworkDto): Promise<HomeworkView> {
     const cls = await this.repo.findClassForTeacher(p, dto.classId, dto.subjectId);
-    if (!cls) throw HomeworkErrors.classNotFound();
+    if (!cls) throw SchoolsErrors.classNotFound();
     if (dto.lessonId) {
       const lesson = await this.schedule.lessonFacts(dto.lessonId);
-      if (!lesson || lesson.classId !== dto.classId || lesson.subjectId !== dto.subjectId) throw HomeworkErrors.lessonNotFound();
+      if (!lesson || lesson.classId !== dto.classId || lesson.subjectId !== dto.subjectId) throw ScheduleErrors.lessonNotFound();
       if (dto.dueDate < lesson.date) throw HomeworkErrors.invalid('dueDate', 'Срок сдачи раньше урока, на котором задано задание');
     }
     const id = await this.repo.transaction(async (tx) => {
@@ -107,7 +111,7 @@ export class HomeworkService {
     const key = await this.repo.transaction(async (tx) => {
       if (!(await this.repo.findWritable(p, id, tx))) throw HomeworkErrors.homeworkNotFound();
       const k = await this.repo.deleteFile(tx, id, fileId);
-      if (!k) throw HomeworkErrors.fileNotFound();
+      if (!k) throw StorageErrors.fileNotFound();
       return k;
     });
     await this.removeStored([key]);
@@ -170,7 +174,7 @@ export class HomeworkService {
   }
 
   async list(p: Principal, q: ListHomeworkQueryDto): Promise<HomeworkPage> {
-    if (!(await this.schedule.readableClass(p, q.classId))) throw HomeworkErrors.classNotFound();
+    if (!(await this.schedule.readableClass(p, q.classId))) throw SchoolsErrors.classNotFound();
     const { rows, total } = await this.repo.listForClass(p, q);
     const files = await this.repo.filesOf('homework', rows.map((r) => r.id));
     return { items: rows.map((h) => toView(h, files)), total, limit: q.limit, offset: q.offset };
@@ -184,12 +188,12 @@ export class HomeworkService {
     let classId = q.classId;
     if (oneFeedTarget(q, ['classId', 'studentId']) === 'studentId') {
       const cls = await this.schedule.studentClass(p, q.studentId!);
-      if (!cls) throw HomeworkErrors.studentNotFound();
+      if (!cls) throw UsersErrors.studentNotFound();
       classId = cls;
     }
-    if (!(await this.schedule.readableClass(p, classId!))) throw HomeworkErrors.classNotFound();
+    if (!(await this.schedule.readableClass(p, classId!))) throw SchoolsErrors.classNotFound();
     return readFeedPage<{ cx: string; id: string; row?: HomeworkRow }, HomeworkFeedItem>(
-      cursorOf(q),
+      pageCursor(q),
       q.limit,
       [
         async (after, limit) => (await this.repo.findChanges(p, classId!, after, limit)).map((row) => ({ cx: row.cx, id: row.id, row })),
@@ -215,7 +219,7 @@ export class HomeworkService {
   /** Streams a file to someone allowed to see the homework (attachments) or that student's work (submission files). */
   async download(p: Principal, fileId: string): Promise<{ file: FileRow; stream: Readable }> {
     const file = await this.repo.findDownloadableFile(p, fileId);
-    if (!file) throw HomeworkErrors.fileNotFound();
+    if (!file) throw StorageErrors.fileNotFound();
     return { file, stream: await this.storage.read(file.storage_key) };
   }
 
@@ -272,7 +276,7 @@ export class HomeworkService {
     }
     if (!studentId) throw HomeworkErrors.invalid('studentId', 'Укажите, о работе какого ученика комментарий');
     if (!(await this.repo.canReadStudentWork(p, id, studentId)) || !(await this.repo.isCurrentStudentOf(h.class_id, studentId))) {
-      throw HomeworkErrors.studentNotFound();
+      throw UsersErrors.studentNotFound();
     }
     // in a transaction (not autocommit), so that under an Idempotency-Key its commit is fenced like every create's
     const commentId = await this.repo.transaction((tx) => this.repo.insertComment(tx, id, studentId, p.userId, dto.body));

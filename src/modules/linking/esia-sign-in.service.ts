@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { AuthErrors } from '../auth/auth.errors';
 import { AuthService } from '../auth/auth.service';
 import { LoginHistoryService } from '../auth/login-history.service';
+import { SessionCheck } from '../auth/session-check';
 import { ClientInfo, SessionsService } from '../auth/sessions.service';
 import { EsiaErrors, extractEsiaCode } from '../esia/esia.errors';
 import { EsiaPerson, IDENTITY_PROVIDER, IdentityProvider } from '../esia/identity-provider';
@@ -49,6 +50,7 @@ export class EsiaSignInService {
     private readonly links: EsiaLinksService,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly sessionCheck: SessionCheck,
     private readonly history: LoginHistoryService,
     private readonly users: UsersService,
     private readonly settings: SettingsService,
@@ -68,7 +70,12 @@ export class EsiaSignInService {
       purpose = { kind: 'link', ...taken };
     }
     const { state, browserSecret } = await this.store.createState(purpose);
-    return { url: await this.idp.authorizationUrl({ state }), browserSecret };
+    try {
+      return { url: await this.idp.authorizationUrl({ state }), browserSecret };
+    } catch (e) {
+      await this.store.dropState(state).catch(() => undefined); // frees its place among the pending states
+      throw e;
+    }
   }
 
   /** GET /auth/esia/callback: decides, and never throws — a refusal becomes `{ error: CODE }` (and a history row). */
@@ -116,7 +123,6 @@ export class EsiaSignInService {
    * towards the lockout and keeps the ticket for another try (up to 5); anything else ends it.
    */
   async linkWithPassword(linkTicket: string, login: string, password: string, client: ClientInfo): Promise<EsiaSignInView> {
-    await this.auth.throttle(client);
     const taken = await this.store.takeLinkTicket(linkTicket);
     if (!taken) {
       await this.recordFailure(null, LinkingErrors.stateInvalid().code, client);
@@ -149,7 +155,7 @@ export class EsiaSignInService {
     const user = await this.users.findIdentity(p.userId);
     if (!user) throw AuthErrors.sessionRevoked();
     if (await this.links.hasActiveLink(user.id)) {
-      throw new AppError(LinkingErrors.alreadyLinked().code, 'Ваша учётная запись Дневника уже связана с учётной записью портала госуслуг', 409);
+      throw LinkingErrors.ownAccountAlreadyLinked();
     }
     const { options } = await this.settings.signInContext(user);
     if (!options.esia) throw SettingsErrors.esiaDisabled();
@@ -206,16 +212,13 @@ export class EsiaSignInService {
     }
     // 3. diary login and password. When ESIA gives the birth date, a too low level is refused now
     //    rather than after the user typed a password.
-    if (person.birthDate) {
-      const gate = checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: null, today: dateInZone(new Date(), DEFAULT_TIMEZONE) });
-      if (!gate.ok) throw LinkingErrors.levelTooLow(gate.requiredLevel);
-    }
+    if (person.birthDate) levelRefusal(person, checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: null, today: dateInZone(new Date(), DEFAULT_TIMEZONE) }));
     return { linkTicket: await this.store.createLinkTicket(pending(person)) };
   }
 
   private async linkFromSession(purpose: Extract<FlowPurpose, { kind: 'link' }>, person: EsiaPerson, subject: { user: Subject }): Promise<CallbackOutcome> {
     const user = await this.identity(purpose.userId, subject);
-    if (await this.sessions.isRevoked(purpose.sessionId)) throw LinkingErrors.stateInvalid();
+    if (await this.sessionCheck.hasEnded({ userId: purpose.userId, sessionId: purpose.sessionId })) throw LinkingErrors.stateInvalid();
     const timezone = await this.ensureRegionAllowsEsia(user);
     if (!fioMatches(user, person)) throw LinkingErrors.fioMismatch();
     this.ensureLevel(user, person, timezone);
@@ -240,9 +243,8 @@ export class EsiaSignInService {
   }
 
   /** Account level enough for the age on the day of login (in the region's time zone). */
-  private ensureLevel(user: UserIdentity, person: Pick<EsiaPerson, 'level' | 'birthDate'>, timezone: string): void {
-    const gate = checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: user.birthDate, today: dateInZone(new Date(), timezone) });
-    if (!gate.ok) throw LinkingErrors.levelTooLow(gate.requiredLevel);
+  private ensureLevel(user: UserIdentity, person: LevelFacts, timezone: string): void {
+    levelRefusal(person, checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: user.birthDate, today: dateInZone(new Date(), timezone) }));
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
@@ -270,6 +272,18 @@ export class EsiaSignInService {
   }
 }
 
+type LevelFacts = Pick<EsiaPerson, 'level' | 'birthDate' | 'levelUndetermined'>;
+
+/**
+ * Throws when the gate refused: ESIA_ACCOUNT_LEVEL_TOO_LOW, or ESIA_SCOPE_MISSING when the level could
+ * not be read because ESIA withheld the documents (under 14 "simplified" suffices, so that never blocks).
+ */
+function levelRefusal(person: LevelFacts, gate: ReturnType<typeof checkAccountLevel>): void {
+  if (gate.ok) return;
+  if (person.levelUndetermined) throw LinkingErrors.scopeMissing(gate.requiredLevel);
+  throw LinkingErrors.levelTooLow(gate.requiredLevel);
+}
+
 const pending = (p: EsiaPerson): PendingEsiaPerson => ({
   oid: p.oid,
   lastName: p.lastName,
@@ -277,4 +291,5 @@ const pending = (p: EsiaPerson): PendingEsiaPerson => ({
   middleName: p.middleName,
   birthDate: p.birthDate,
   level: p.level,
+  ...(p.levelUndetermined ? { levelUndetermined: p.levelUndetermined } : {}),
 });

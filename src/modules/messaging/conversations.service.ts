@@ -1,4 +1,5 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
+import { pageCursor } from '../../common/pagination/cursor';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
@@ -6,7 +7,6 @@ import { Principal } from '../../common/auth/principal';
 import { validationFailed } from '../../common/errors/app-error';
 import { Page, page, PageQueryDto } from '../../common/pagination/page';
 import { afterCursorSql, FeedPage, FeedPosition, feedOrderSql, readFeedPage } from '../../core/feeds/feed-cursor';
-import { cursorOf } from '../../core/feeds/feed-query.dto';
 import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { FILE_STORAGE, FileStorage } from '../../core/storage/storage.types';
 import { ReceivedFile, UploadReceiver } from '../../core/storage/upload-receiver';
@@ -253,7 +253,7 @@ export class ConversationsService {
       `SELECT id, conversation_id, sender_id, body, created_at FROM messages
         WHERE conversation_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
         ORDER BY id DESC LIMIT $3`,
-      [id, q.before ?? null, q.limit + 1],
+      [id, pageCursor(q) ?? null, q.limit + 1],
     );
     const more = rows.length > q.limit;
     const pageRows = rows.slice(0, q.limit);
@@ -270,7 +270,7 @@ export class ConversationsService {
     const cursor = (after: FeedPosition) => [after.xid, after.id];
     type Row = { cx: string; id: string; kind: 'message' | 'conversation'; deleted?: boolean; message?: MessageRow; last_read_message_id?: string | null };
     return readFeedPage<Row, MessageFeedItem>(
-      cursorOf(q),
+      pageCursor(q),
       q.limit,
       [
         async (after, limit) =>

@@ -4,6 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { Page, PageQueryDto } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
@@ -38,7 +39,13 @@ export class AuthSettingsController {
 
   @Post('esia/test-connection')
   @HttpCode(200)
-  @ApiOperation({ summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed" })
+  @ApiOperation({
+    summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed",
+    description:
+      'Steps: config, issuer, signer, trusted_certificates, authorization_endpoint, token_endpoint, recent_tokens (the last ESIA token refused under the current settings). ' +
+      'A failed step may name its `problem`: wrong_issuer, wrong_algorithm, bad_signature, no_certificate_for_algorithm, certificate_expired, certificate_unreadable, token_rejected. ' +
+      '403 FORBIDDEN for school admins.',
+  })
   @ApiOkResponse({ type: ConnectionTestView })
   testConnection(@CurrentUser() p: Principal): Promise<ConnectionTestView> {
     return this.settings.testConnection(p);
@@ -51,8 +58,12 @@ export class EsiaRegionsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Public()
+  @RateLimit('public')
   @Get('regions')
-  @ApiOperation({ summary: 'Regions where sign-in through Госуслуги works now (public: the login page needs it)' })
+  @ApiOperation({
+    summary: 'Regions where sign-in through Госуслуги works now (public: the login page needs it)',
+    description: '429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
+  })
   @ApiOkResponse({ type: EsiaRegionPageView })
   regions(@Query() q: PageQueryDto): Promise<Page<EsiaRegionView>> {
     return this.settings.esiaRegions(q);

@@ -133,12 +133,33 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Состав личной переписки изменить нельзя",
     "module": "messaging"
   },
+  "CURRENT_PASSWORD_INVALID": {
+    "statuses": [
+      403
+    ],
+    "message": "Текущий пароль указан неверно. … После пяти неудачных попыток подряд вход временно блокируется",
+    "module": "auth"
+  },
+  "CURRENT_PASSWORD_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите текущий пароль. Без него пароль можно сменить только в течение … минут после входа через Госуслуги",
+    "module": "auth"
+  },
   "DATE_IN_FUTURE": {
     "statuses": [
       422
     ],
     "message": "Нельзя ставить оценки и отметки на будущую дату",
     "module": "grades"
+  },
+  "DEVICE_CONFIRMATION_NOT_FOUND": {
+    "statuses": [
+      404
+    ],
+    "message": "Код подтверждения устройства неверен или устарел; подключите устройство заново",
+    "module": "notifications"
   },
   "DEVICE_LIMIT_REACHED": {
     "statuses": [
@@ -201,6 +222,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       404
     ],
     "message": "Связь с учётной записью портала госуслуг не найдена",
+    "module": "linking"
+  },
+  "ESIA_SCOPE_MISSING": {
+    "statuses": [
+      403
+    ],
+    "message": "Портал госуслуг не передал Дневнику сведения о документе, удостоверяющем личность, поэтому проверить уровень учётной записи (старше 14 лет нужна «Стандартная» или «Подтверждённая») не удалось. Обратитесь к администратору своей образовательной организации: системе нужно разрешение на чтение документа (id_doc).",
     "module": "linking"
   },
   "ESIA_STATE_INVALID": {
@@ -602,7 +630,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       422
     ],
     "message": "Изменений нет",
-    "module": "schedule"
+    "module": "common/errors"
   },
   "NOTIFICATION_NOT_FOUND": {
     "statuses": [
@@ -659,6 +687,27 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     ],
     "message": "Отправка данных на портал не настроена (PORTAL_SYNC_URL)",
     "module": "portal-sync"
+  },
+  "PUSH_CONFIRMATION_THROTTLED": {
+    "statuses": [
+      429
+    ],
+    "message": "Код подтверждения на это устройство уже отправлен; подождите немного",
+    "module": "notifications"
+  },
+  "PUSH_CONFIRMATION_UNAVAILABLE": {
+    "statuses": [
+      503
+    ],
+    "message": "Не удалось отправить код подтверждения на устройство; попробуйте позже",
+    "module": "notifications"
+  },
+  "PUSH_DEVICE_TAKEN": {
+    "statuses": [
+      409
+    ],
+    "message": "Это устройство подключено к другой учётной записи, и подтвердить перенос сейчас нельзя",
+    "module": "notifications"
   },
   "QUEUE_UNAVAILABLE": {
     "statuses": [
@@ -762,8 +811,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       404
     ],
-    "message": "Ученик не найден",
-    "module": "schedule"
+    "message": "Ученик не найден в этом классе",
+    "module": "users"
   },
   "SUBJECT_ALREADY_EXISTS": {
     "statuses": [
@@ -957,7 +1006,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.setPassword": {
     "codes": [
       "NOT_FOUND",
-      "USER_NOT_FOUND"
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1099,8 +1149,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthController.logout": {
     "codes": [
+      "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -1109,7 +1161,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -1145,6 +1198,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ESIA_ALREADY_LINKED",
       "ESIA_CONSENT_DENIED",
       "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
       "ESIA_UNAVAILABLE",
       "FIO_MISMATCH"
@@ -1169,6 +1223,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ESIA_ACCOUNT_LEVEL_TOO_LOW",
       "ESIA_ALREADY_LINKED",
       "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
       "FIO_MISMATCH",
       "INVALID_CREDENTIALS",
@@ -1204,6 +1259,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "hasRoles": false
   },
   "EsiaEmulatorAdminController.registerClient": {
+    "codes": [
+      "VALIDATION_FAILED"
+    ],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "EsiaEmulatorAdminController.setTokenSigning": {
     "codes": [
       "VALIDATION_FAILED"
     ],
@@ -1637,6 +1699,19 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "MePasswordController.change": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "CURRENT_PASSWORD_INVALID",
+      "CURRENT_PASSWORD_REQUIRED",
+      "SESSION_REVOKED",
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "MessagingController.addMembers": {
     "codes": [
       "CONTACT_NOT_FOUND",
@@ -1880,6 +1955,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "NotificationsController.confirmDevice": {
+    "codes": [
+      "DEVICE_CONFIRMATION_NOT_FOUND",
+      "DEVICE_LIMIT_REACHED",
+      "PUSH_CONFIRMATION_UNAVAILABLE"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "NotificationsController.devices": {
     "codes": [],
     "isPublic": false,
@@ -1916,7 +2000,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "NotificationsController.registerMobile": {
     "codes": [
-      "DEVICE_LIMIT_REACHED"
+      "DEVICE_LIMIT_REACHED",
+      "PUSH_CONFIRMATION_THROTTLED",
+      "PUSH_CONFIRMATION_UNAVAILABLE",
+      "PUSH_DEVICE_TAKEN"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1925,6 +2012,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "DEVICE_LIMIT_REACHED",
       "INVALID_PUSH_ENDPOINT",
+      "PUSH_CONFIRMATION_THROTTLED",
+      "PUSH_CONFIRMATION_UNAVAILABLE",
+      "PUSH_DEVICE_TAKEN",
       "WEB_PUSH_DISABLED"
     ],
     "isPublic": false,
@@ -2326,6 +2416,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "hasRoles": true
   },
   "WebController.appScript": {
+    "codes": [],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "WebController.clientModule": {
     "codes": [],
     "isPublic": true,
     "hasRoles": false

@@ -1,3 +1,4 @@
+import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -44,7 +45,7 @@ export class PasswordLoginResultView extends LoginResultView {
   esiaLinkSuggested!: boolean;
 }
 
-/** `limit` and the keyset cursor `before` of the newest-first audit lists (login history, second-factor audit). */
+/** `limit` and the keyset `cursor` of the newest-first audit lists (login history, second-factor audit). */
 export class CursorQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
@@ -54,7 +55,12 @@ export class CursorQueryDto {
   @Max(200)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'Cursor: nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page; without it, the newest first' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  cursor?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS })
   @IsOptional()
   @Matches(/^\d{1,18}$/)
   before?: string;

@@ -1,4 +1,5 @@
 export * from './certificate';
+export * from './concurrency-limited-signer';
 export * from './encoding';
 export * from './esia-signing-strings';
 export * from './gost-verify';
@@ -6,3 +7,4 @@ export * from './openssl';
 export * from './openssl-gost-signer';
 export * from './signer';
 
+export * from './cryptopro-csp-signer';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsISO8601, IsOptional, Matches, ValidateIf } from 'class-validator';
+import { CONNECTION_TEST_PROBLEMS, CONNECTION_TEST_STEPS } from '../../esia/identity-provider';
 
 /** ISO 8601 date-time with an explicit offset (Z or ±hh:mm): a moment, not a local time. */
 const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -68,10 +69,11 @@ export class EsiaRegionPageView {
 }
 
 export class ConnectionTestStepView {
-  @ApiProperty({ enum: ['config', 'signer', 'trusted_certificates', 'authorization_endpoint', 'token_endpoint'] }) step!: string;
+  @ApiProperty({ enum: CONNECTION_TEST_STEPS }) step!: string;
   @ApiProperty() ok!: boolean;
   @ApiProperty({ description: 'Что проверено или что не так (по-русски)' }) detail!: string;
   @ApiPropertyOptional({ example: 'ESIA-007053' }) esiaCode?: string;
+  @ApiPropertyOptional({ enum: CONNECTION_TEST_PROBLEMS, description: 'What a failed step found (stable code)' }) problem?: string;
 }
 
 export class ConnectionTestView {
