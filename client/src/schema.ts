@@ -429,7 +429,7 @@ export interface paths {
         put?: never;
         /**
          * Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)
-         * @description The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), 401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), 403 ACCOUNT_DISABLED (the account is blocked).
+         * @description The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), 401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), 403 ACCOUNT_DISABLED (the account is blocked), 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).
          */
         post: operations["refresh"];
         delete?: never;
@@ -447,7 +447,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session of this refresh token */
+        /**
+         * End the session of this refresh token
+         * @description 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -738,7 +741,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Regions where sign-in through Госуслуги works now (public: the login page needs it) */
+        /**
+         * Regions where sign-in through Госуслуги works now (public: the login page needs it)
+         * @description 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).
+         */
         get: operations["listEsiaRegions"];
         put?: never;
         post?: never;
@@ -757,7 +763,7 @@ export interface paths {
         };
         /**
          * "Войти через Госуслуги": 302 to the ESIA login page
-         * @description Creates a one-time OAuth state (Redis, 10 minutes) bound to this browser by an httpOnly SameSite=Lax cookie. With `intent` (from POST /auth/esia/link-start) the flow links the Госуслуги account to the signed-in user ("Привязать"). If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE.
+         * @description Creates a one-time OAuth state (Redis, 10 minutes) bound to this browser by an httpOnly SameSite=Lax cookie. With `intent` (from POST /auth/esia/link-start) the flow links the Госуслуги account to the signed-in user ("Привязать"). If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE. Overload answers directly, with Retry-After: 429 TOO_MANY_REQUESTS (per-address limit), 503 ESIA_UNAVAILABLE (too many sign-ins pending, or the request signer is busy).
          */
         get: operations["startEsiaSignIn"];
         put?: never;
@@ -777,7 +783,7 @@ export interface paths {
         };
         /**
          * ESIA redirect_uri: decides and sends the browser to FRONTEND_URL with one of ?ticket=, ?linkTicket= or ?error=CODE
-         * @description `ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. `error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. No tokens and no personal data ever go into the URL.
+         * @description `ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. `error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. No tokens and no personal data ever go into the URL. 429 TOO_MANY_REQUESTS (per-address limit, shared with /auth/esia/login; Retry-After).
          */
         get: operations["esiaCallback"];
         put?: never;
@@ -799,7 +805,7 @@ export interface paths {
         put?: never;
         /**
          * Swap the sign-in ticket from the callback for the token pair
-         * @description 400 ESIA_STATE_INVALID for an unknown, used or expired ticket
+         * @description 400 ESIA_STATE_INVALID for an unknown, used or expired ticket, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After)
          */
         post: operations["exchangeEsiaTicket"];
         delete?: never;
@@ -819,7 +825,7 @@ export interface paths {
         put?: never;
         /**
          * Link the Госуслуги account with the diary login and password, and sign in
-         * @description A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). 403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).
+         * @description A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). 403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired), 429 TOO_MANY_LOGIN_ATTEMPTS (the per-address sign-in limit, shared with POST /auth/login; Retry-After).
          */
         post: operations["linkEsiaWithPassword"];
         delete?: never;
