@@ -3,7 +3,9 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
+import { FeedsModule } from './core/feeds/feeds.module';
 import { HealthModule } from './core/health/health.module';
+import { IdempotencyModule } from './core/idempotency/idempotency.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RateLimitModule } from './core/rate-limit/rate-limit.module';
@@ -43,6 +45,8 @@ export class AppModule {
         RedisModule,
         QueueModule,
         CryptoModule,
+        IdempotencyModule,
+        FeedsModule,
         HealthModule,
         // per-address limits on public routes, before the token check (docs/security.md "Rate limits")
         RateLimitModule,

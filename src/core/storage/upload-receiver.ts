@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { AppError, validationFailed } from '../../common/errors/app-error';
 import { flattenValidationErrors } from '../http/validation';
+import { noteReceivedUpload } from './received-uploads';
 import { StorageErrors } from './storage.errors';
 import { FILE_STORAGE, FileStorage } from './storage.types';
 
@@ -166,6 +167,7 @@ export class UploadReceiver {
         const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true });
         if (errors.length) throw validationFailed(flattenValidationErrors(errors));
       }
+      noteReceivedUpload(req, { fields: raw, files });
       return { fields, files };
     } catch (e) {
       await this.discard(files);

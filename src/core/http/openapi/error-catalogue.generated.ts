@@ -246,6 +246,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Госуслуги сейчас недоступны, попробуйте позже",
     "module": "esia"
   },
+  "FEED_TARGET_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите ровно один параметр из: …",
+    "module": "core/feeds"
+  },
   "FILE_NOT_FOUND": {
     "statuses": [
       404
@@ -330,19 +337,33 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Ученик ещё не отправил ответ",
     "module": "homework"
   },
+  "IDEMPOTENCY_ANSWER_LOST": {
+    "statuses": [
+      409
+    ],
+    "message": "Запрос с этим ключом уже выполнен, но ответ на него не сохранился: обновите данные",
+    "module": "core/idempotency"
+  },
+  "IDEMPOTENCY_KEY_IN_PROGRESS": {
+    "statuses": [
+      409
+    ],
+    "message": "Запрос с этим ключом Idempotency-Key ещё выполняется, повторите его чуть позже",
+    "module": "core/idempotency"
+  },
   "IDEMPOTENCY_KEY_INVALID": {
     "statuses": [
       400
     ],
     "message": "Idempotency-Key: от 8 до 100 символов (латиница, цифры, - _ . :)",
-    "module": "grades"
+    "module": "core/idempotency"
   },
   "IDEMPOTENCY_KEY_REUSED": {
     "statuses": [
       422
     ],
     "message": "Этот ключ Idempotency-Key уже использован для другого запроса",
-    "module": "grades"
+    "module": "core/idempotency"
   },
   "IMPORT_BAD_HEADER": {
     "statuses": [
@@ -383,8 +404,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       400
     ],
-    "message": "Неверный курсор since",
-    "module": "grades"
+    "message": "Неверный курсор ленты изменений",
+    "module": "core/feeds"
   },
   "INVALID_DATE_RANGE": {
     "statuses": [
@@ -946,6 +967,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.create": {
     "codes": [
       "CHILD_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_USER_SETUP",
       "LOGIN_TAKEN",
       "REGION_NOT_FOUND",
@@ -1020,6 +1045,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ANNOUNCEMENT_AUDIENCE_NOT_ALLOWED",
       "ANNOUNCEMENT_NO_RECIPIENTS",
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MESSAGING_NO_SCHOOL",
       "VALIDATION_FAILED"
     ],
@@ -1092,7 +1121,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DATE_IN_FUTURE",
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1313,7 +1344,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
       "GRADE_VALUE_NOT_IN_SCALE",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1330,7 +1363,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
       "GRADE_VALUE_NOT_IN_SCALE",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1491,6 +1526,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1502,6 +1541,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.comment": {
     "codes": [
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_HOMEWORK",
       "NOT_FOUND",
       "STUDENT_NOT_FOUND"
@@ -1521,6 +1564,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "CLASS_NOT_FOUND",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_HOMEWORK",
       "LESSON_NOT_FOUND"
     ],
@@ -1570,6 +1617,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "HomeworkController.listHomeworkFeed": {
+    "codes": [
+      "CLASS_NOT_FOUND",
+      "FEED_TARGET_REQUIRED",
+      "INVALID_CURSOR",
+      "STUDENT_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "HomeworkController.remove": {
     "codes": [
       "FILE_NOT_FOUND",
@@ -1613,6 +1670,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_ALREADY_SUBMITTED",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "SUBMISSION_EMPTY",
@@ -1671,7 +1732,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.createGroup": {
     "codes": [
       "CONTACT_NOT_FOUND",
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1707,6 +1772,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "MessagingController.listMessageFeed": {
+    "codes": [
+      "INVALID_CURSOR"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "MessagingController.markRead": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
@@ -1738,6 +1810,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.send": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "NOT_FOUND"
     ],
     "isPublic": false,
@@ -1750,6 +1826,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1894,6 +1974,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "NotificationsController.listNotificationFeed": {
+    "codes": [
+      "INVALID_CURSOR"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "NotificationsController.preferences": {
     "codes": [],
     "isPublic": false,
@@ -2025,6 +2112,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.create": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_LESSON",
       "LESSON_CLASH"
     ],
@@ -2034,6 +2125,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.createPattern": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_LESSON",
       "LESSON_CLASH"
     ],
@@ -2052,6 +2147,18 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_NOT_FOUND",
       "NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "ScheduleController.listLessonFeed": {
+    "codes": [
+      "CLASS_NOT_FOUND",
+      "FEED_TARGET_REQUIRED",
+      "INVALID_CURSOR",
+      "STUDENT_HAS_NO_CLASS",
+      "STUDENT_NOT_FOUND",
+      "TEACHER_NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -2110,6 +2217,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "SchoolsController.createClass": {
     "codes": [
       "CLASS_ALREADY_EXISTS",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -2133,6 +2244,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.createSubject": {
     "codes": [
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "SCHOOL_NOT_FOUND",
       "SUBJECT_ALREADY_EXISTS"
     ],
