@@ -28,6 +28,7 @@ const PUBLIC_ROUTE_LIMITS: Record<string, string> = {
   'POST /api/v1/auth/esia/link': 'signIn',
   'GET /': 'exempt',
   'GET /web/app.js': 'exempt',
+  'GET /web/diary-client.js': 'exempt',
   'GET /web/app.css': 'exempt',
 };
 
