@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
+import { DependencyOutagesModule } from './core/health/dependency-outages';
 import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
@@ -38,6 +39,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        DependencyOutagesModule,
         DatabaseModule,
         RedisModule,
         QueueModule,

@@ -5,6 +5,7 @@ import { FieldError, validationFailed } from '../../common/errors/app-error';
 const MESSAGES: Record<string, string> = {
   whitelistValidation: 'Поле не предусмотрено',
   isDefined: 'Поле обязательно',
+  isNotNull: 'Значение не может быть null: не передавайте поле, если его не нужно менять',
   isNotEmpty: 'Поле не может быть пустым',
   isString: 'Ожидается строка',
   isInt: 'Ожидается целое число',

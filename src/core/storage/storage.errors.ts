@@ -7,6 +7,8 @@ export enum StorageErrorCode {
   FileRequired = 'FILE_REQUIRED',
   FileNotFound = 'FILE_NOT_FOUND',
   MalformedUpload = 'MALFORMED_UPLOAD',
+  FieldTooLarge = 'FIELD_TOO_LARGE',
+  TooManyParts = 'TOO_MANY_PARTS',
 }
 
 export const StorageErrors = {
@@ -18,6 +20,9 @@ export const StorageErrors = {
   fileRequired: () => new AppError(StorageErrorCode.FileRequired, 'Приложите файл', 400),
   fileNotFound: () => new AppError(StorageErrorCode.FileNotFound, 'Файл не найден', 404),
   malformedUpload: () => new AppError(StorageErrorCode.MalformedUpload, 'Не удалось прочитать загружаемые данные (ожидается multipart/form-data)', 400),
+  fieldTooLarge: (maxBytes: number) =>
+    new AppError(StorageErrorCode.FieldTooLarge, `Слишком длинное текстовое поле: допускается не более ${formatBytes(maxBytes)}`, 413, { maxBytes }),
+  tooManyParts: (max: number) => new AppError(StorageErrorCode.TooManyParts, `Слишком много частей в запросе: не более ${max}`, 400, { max }),
 };
 
 export function formatBytes(n: number): string {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
+import { isBigIntString } from '../../common/validation/numbers';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
@@ -143,7 +144,7 @@ export class NotificationsService {
   }
 
   async markRead(p: Principal, id: string): Promise<NotificationView> {
-    if (!/^[1-9]\d{0,18}$/.test(id)) throw NotificationsErrors.notificationNotFound();
+    if (!isBigIntString(id)) throw NotificationsErrors.notificationNotFound();
     const row = await this.repo.markRead(p.userId, id);
     if (!row) throw NotificationsErrors.notificationNotFound();
     return toView(row);

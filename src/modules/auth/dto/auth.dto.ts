@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MeView } from '../../users/dto/users.dto';
+import { LimitParam } from '../../../common/pagination/page';
 
 export class LoginDto {
   @ApiProperty({ example: 'teacher.demo' })
@@ -45,12 +45,7 @@ export class PasswordLoginResultView extends LoginResultView {
 }
 
 export class HistoryQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @LimitParam(200, 50)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'Cursor: nextCursor of the previous page' })
