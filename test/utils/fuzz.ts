@@ -245,46 +245,44 @@ function nested(levels: number): unknown {
   return v;
 }
 
-/** Values for one JSON body field: wrong types, nulls, NUL bytes, lone surrogates, extremes. */
-export function badJsonValues(rand: () => number): Array<[label: string, value: unknown]> {
+/** Whether a parameter or field takes numbers (by schema, or by a valid value made of digits: ids, cursors, years). */
+export function numeric(schema: Schema, valid: unknown): boolean {
+  return ['integer', 'number'].includes(schema.type ?? '') || !!schema.oneOf?.some((s) => ['integer', 'number'].includes(s.type ?? ''))
+    || typeof valid === 'number' || (typeof valid === 'string' && /^\d+$/.test(valid));
+}
+
+/**
+ * Values for one JSON body field: wrong types, nulls, NUL bytes, lone surrogates, extremes (all the
+ * numeric extremes only where the field takes numbers; elsewhere one number is enough to probe the type).
+ */
+export function badJsonValues(rand: () => number, takesNumbers: boolean): Array<[label: string, value: unknown]> {
+  const numbers: Array<[string, unknown]> = takesNumbers
+    ? [['1e308', 1e308], ['-1e308', -1e308], ['-1', -1], ['1.5', 1.5], ['2^63', 2 ** 63], ['string 2^63', '9223372036854775808'], ['string 1e308', '1e308']]
+    : [['1e308', 1e308]];
   return [
     ['null', null],
     ['NUL byte', 'a\u0000b'],
     ['lone surrogate', 'x\ud800y'],
     ['lone low surrogate', '\udc00'],
-    ['long string', 'я'.repeat(100_000)],
+    ['long string', 'я'.repeat(20_000)],
     ['empty string', ''],
     ['junk', junk(rand, 40)],
-    ['1e308', 1e308],
-    ['-1e308', -1e308],
-    ['-1', -1],
-    ['1.5', 1.5],
-    ['2^63', 2 ** 63],
-    ['string 2^63', '9223372036854775808'],
-    ['string 20 digits', '99999999999999999999'],
+    ...numbers,
     ['true', true],
     ['object', { a: 1 }],
     ['array', [1, 'a', null]],
-    ['nested 40', nested(40)],
-    ['string 1e308', '1e308'],
-    ['year 0', '0000-01-01'],
-    ['year 99999', '99999-12-31T00:00:00Z'],
   ];
 }
 
 /** Query-string fragments (already percent-encoded) that set one parameter to something bad. */
-export function badQueryValues(rand: () => number): Array<[label: string, fragment: (name: string) => string]> {
+export function badQueryValues(rand: () => number, takesNumbers: boolean): Array<[label: string, fragment: (name: string) => string]> {
   const v = (raw: string) => (name: string) => `${name}=${raw}`;
+  const numbers: Array<[string, (name: string) => string]> = takesNumbers
+    ? [['1e308', v('1e308')], ['-1', v('-1')], ['NaN', v('NaN')], ['1e3', v('1e3')], ['0x10', v('0x10')], ['1.5', v('1.5')],
+      ['huge integer', v('99999999999999999999999999')], ['2^63', v('9223372036854775808')], ['20 digits', v('99999999999999999999')]]
+    : [['1e308', v('1e308')]];
   return [
-    ['1e308', v('1e308')],
-    ['-1', v('-1')],
-    ['NaN', v('NaN')],
-    ['1e3', v('1e3')],
-    ['0x10', v('0x10')],
-    ['1.5', v('1.5')],
-    ['huge integer', v('99999999999999999999999999')],
-    ['2^63', v('9223372036854775808')],
-    ['20 digits', v('99999999999999999999')],
+    ...numbers,
     ['empty', v('')],
     ['NUL byte', v('a%00b')],
     ['invalid UTF-8', v('%FF%FE')],
@@ -292,7 +290,6 @@ export function badQueryValues(rand: () => number): Array<[label: string, fragme
     ['long', v('x'.repeat(6000))],
     ['junk', v(encodeURIComponent(junk(rand, 30)))],
     ['year 0', v('0000-01-01')],
-    ['year 99999', v('99999-01-01')],
     ['Feb 30', v('2026-02-30')],
     ['repeated', (name) => `${name}=1&${name}=2`],
     ['bracket object', (name) => `${name}[a]=1`],
