@@ -25,6 +25,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Listen on 127.0.0.1:PORT (take PORT from env, e.g. from freePort()) for real HTTP clients. */
   listen?: boolean;
+  /** Reach the test database through another port (a TCP proxy the test can cut). */
+  databasePort?: number;
 }
 
 /** A TCP port that was free a moment ago (for `{ listen: true }` apps). */
@@ -58,7 +60,9 @@ export const TEST_ENV: Record<string, string> = {
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dbName = await createTestDatabase();
   const prefix = `test-${randomBytes(5).toString('hex')}`;
-  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl(dbName), REDIS_PREFIX: prefix, ...env });
+  const dbUrl = new URL(databaseUrl(dbName));
+  if (options.databasePort) dbUrl.port = String(options.databasePort);
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: prefix, ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
   configureApp(app, config);

@@ -52,40 +52,41 @@ export function unavailableDependency(e: unknown): Dependency | null {
 interface State {
   down: boolean;
   since: number;
-  /** Failures of the current outage not yet told in a log line. */
+  lastFailureAt: number;
+  /** Failures of the current outage, and those since its last log line. */
+  failures: number;
   untold: number;
-  total: number;
-  /** Whether the current outage's start was logged (so its end is logged too). */
-  announced: boolean;
-  lastLogAt: number;
+  lastLineAt: number;
   probe: NodeJS.Timeout | null;
 }
 
 /**
  * One log line per outage, not one per request: the first failure logs at error level, then at most
- * one line a minute with the count of requests answered 503, and one line when the dependency
- * answers again (PostgreSQL: a `SELECT 1` probe every PROBE_EVERY_MS while it is down; Redis: its
- * client's `ready` event). An outage that starts less than a minute after the last line is counted
- * into the next line instead of logging a new one, so a flapping link cannot flood the log.
- * Requests during the outage get 503 SERVICE_UNAVAILABLE with Retry-After (the exception filter).
+ * one line a minute with the count of failures since, and one line when the dependency answers again.
+ * "Again" means a probe (`SELECT 1`, `PING`, every PROBE_EVERY_MS while it is down) succeeds with no
+ * failure reported for QUIET_MS, so a stream of timeouts under load is one outage, not one per query.
+ * Requests during the outage get 503 SERVICE_UNAVAILABLE with Retry-After (the exception filter);
+ * recovery needs no restart (the pools reconnect on their own).
  */
 @Injectable()
 export class DependencyOutages implements OnApplicationBootstrap, OnApplicationShutdown {
   static readonly REPEAT_EVERY_MS = 60_000;
   static readonly PROBE_EVERY_MS = 1_000;
+  static readonly QUIET_MS = 2_000;
   private readonly logger = new Logger('Dependencies');
   private readonly states = new Map<Dependency, State>();
   private readonly probes = new Map<Dependency, () => Promise<unknown>>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(private readonly moduleRef?: ModuleRef) {}
 
   onApplicationBootstrap(): void {
     const db = this.optional<DataSource>(getDataSourceToken());
-    if (db) this.probes.set('database', () => withTimeout(db.query('SELECT 1'), 2_000, 'database'));
+    if (db) this.watch('database', () => db.query('SELECT 1'));
     const redis = this.optional<Redis>(REDIS);
     if (redis) {
+      // ioredis reports every failed reconnect here; without a listener it prints each one to stderr
       redis.on('error', (e: Error) => this.report('redis', e));
-      redis.on('ready', () => this.recovered('redis'));
+      this.watch('redis', () => redis.ping());
     }
   }
 
@@ -93,55 +94,49 @@ export class DependencyOutages implements OnApplicationBootstrap, OnApplicationS
     for (const s of this.states.values()) if (s.probe) clearInterval(s.probe);
   }
 
+  /** How to tell that `dep` answers again. */
+  watch(dep: Dependency, probe: () => Promise<unknown>): void {
+    this.probes.set(dep, () => withTimeout(probe(), 2_000, dep));
+  }
+
   isDown(dep: Dependency): boolean {
     return this.states.get(dep)?.down ?? false;
   }
 
-  /** A failure that means `dep` is unavailable (a request answered 503, an idle pool client dropped, …). */
+  /** A failure that means `dep` is unavailable (a request answered 503, an idle pooled connection dropped, …). */
   report(dep: Dependency, err: unknown): void {
     const now = Date.now();
     const s = this.state(dep);
-    s.untold++;
-    s.total++;
+    s.lastFailureAt = now;
     if (!s.down) {
-      s.down = true;
-      s.since = now;
-      s.total = 1;
-      s.announced = false;
+      Object.assign(s, { down: true, since: now, failures: 1, untold: 0, lastLineAt: now });
       this.startProbe(dep, s);
+      this.logger.error({ dependency: dep, reason: describe(err) }, `${NAMES[dep]} is unavailable: requests that need it answer 503 until it is back`);
+      return;
     }
-    if (!s.announced && now - s.lastLogAt >= DependencyOutages.REPEAT_EVERY_MS) {
-      s.announced = true;
-      s.lastLogAt = now;
-      const earlier = s.untold - 1;
-      s.untold = 0;
-      this.logger.error(
-        { dependency: dep, reason: describe(err), ...(earlier > 0 ? { failuresBefore: earlier } : {}) },
-        `${NAMES[dep]} is unavailable: requests that need it answer 503 until it is back`,
+    s.failures++;
+    s.untold++;
+    if (now - s.lastLineAt >= DependencyOutages.REPEAT_EVERY_MS) {
+      this.logger.warn(
+        { dependency: dep, failures: s.untold, downForSec: Math.round((now - s.since) / 1000), reason: describe(err) },
+        `${NAMES[dep]} is still unavailable`,
       );
-    } else if (s.announced && now - s.lastLogAt >= DependencyOutages.REPEAT_EVERY_MS) {
-      s.lastLogAt = now;
-      this.logger.warn({ dependency: dep, failures: s.untold, downForSec: Math.round((now - s.since) / 1000), reason: describe(err) }, `${NAMES[dep]} is still unavailable`);
+      s.lastLineAt = now;
       s.untold = 0;
     }
   }
 
-  /** `dep` answers again. */
-  recovered(dep: Dependency): void {
-    const s = this.states.get(dep);
-    if (!s?.down) return;
+  private recovered(dep: Dependency, s: State): void {
+    if (!s.down || Date.now() - s.lastFailureAt < DependencyOutages.QUIET_MS) return;
     s.down = false;
     if (s.probe) clearInterval(s.probe);
     s.probe = null;
-    if (!s.announced) return; // a short flap inside the quiet minute: counted into the next line
-    s.lastLogAt = Date.now();
-    this.logger.log({ dependency: dep, downForSec: Math.round((Date.now() - s.since) / 1000), failures: s.total }, `${NAMES[dep]} is available again`);
-    s.untold = 0;
+    this.logger.log({ dependency: dep, downForSec: Math.round((Date.now() - s.since) / 1000), failures: s.failures }, `${NAMES[dep]} is available again`);
   }
 
   private state(dep: Dependency): State {
     let s = this.states.get(dep);
-    if (!s) this.states.set(dep, (s = { down: false, since: 0, untold: 0, total: 0, announced: false, lastLogAt: -Infinity, probe: null }));
+    if (!s) this.states.set(dep, (s = { down: false, since: 0, lastFailureAt: 0, failures: 0, untold: 0, lastLineAt: 0, probe: null }));
     return s;
   }
 
@@ -152,14 +147,14 @@ export class DependencyOutages implements OnApplicationBootstrap, OnApplicationS
     s.probe = setInterval(() => {
       if (running) return;
       running = true;
-      probe().then(() => this.recovered(dep), () => undefined).finally(() => (running = false));
+      probe().then(() => this.recovered(dep, s), () => undefined).finally(() => (running = false));
     }, DependencyOutages.PROBE_EVERY_MS);
     s.probe.unref();
   }
 
   private optional<T>(token: unknown): T | null {
     try {
-      return this.moduleRef.get<T>(token as string, { strict: false });
+      return this.moduleRef?.get<T>(token as string, { strict: false }) ?? null;
     } catch {
       return null;
     }

@@ -10,6 +10,8 @@ export interface ErrorBody {
   statusCode: number;
   /** Not part of the body: becomes the `Retry-After` header. */
   retryAfterSec?: number;
+  /** Not part of the body: the dependency that is down (its outage is logged once, not per request). */
+  dependency?: Dependency;
   code: string;
   message: string;
   details?: unknown;
@@ -63,12 +65,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { id?: string }>();
     const body = this.toBody(exception);
     body.requestId = req?.id !== undefined ? String(req.id) : undefined;
-    if (body.statusCode === 500) {
+    if (body.statusCode >= 500 && !body.dependency) {
       body.errorId = randomUUID();
       this.logger.error({ errorId: body.errorId, requestId: body.requestId, err: loggable(exception) }, 'Unhandled error');
     }
     if (res.headersSent) return;
-    const { retryAfterSec, ...payload } = body;
+    const { retryAfterSec, dependency: _dependency, ...payload } = body;
     const retryAfter = retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[body.statusCode];
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     res.status(body.statusCode).json(payload);
@@ -101,7 +103,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
           return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Данные как раз меняются, повторите запрос', details: { retry: true } };
         case '57014':
           this.outages?.report('database', exception);
-          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже' };
+          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже', dependency: 'database' };
       }
       if (pg?.code && INPUT_SQLSTATE.test(pg.code)) {
         this.logger.warn({ err: loggable(exception) }, 'Input refused by the database: a validation gap');
@@ -111,7 +113,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const dependency = unavailableDependency(exception);
     if (dependency) {
       this.outages?.report(dependency, exception);
-      return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: UNAVAILABLE[dependency] };
+      return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: UNAVAILABLE[dependency], dependency };
     }
     const typed = exception as { type?: string; status?: number; expose?: boolean } | undefined;
     if (typed?.type === 'entity.parse.failed') return { statusCode: 400, code: CommonErrorCode.MalformedRequest, message: 'Тело запроса не является корректным JSON' };

@@ -12,6 +12,7 @@ import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { unavailableDependency } from '../../core/health/dependency-outages';
 import {
   AdminEsiaLinkPageView, AdminEsiaLinkView, EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, ListEsiaLinksQueryDto, MyEsiaLinkView,
 } from './dto/linking.dto';
@@ -67,7 +68,8 @@ export class EsiaAuthController {
       });
       this.redirect(res, url);
     } catch (e) {
-      this.redirect(res, this.frontend({ error: e instanceof AppError ? e.code : CommonErrorCode.InternalError }));
+      const code = e instanceof AppError ? e.code : unavailableDependency(e) ? CommonErrorCode.ServiceUnavailable : CommonErrorCode.InternalError;
+      this.redirect(res, this.frontend({ error: code }));
     }
   }
 
