@@ -41,7 +41,7 @@ describe('DependencyOutages: one log line per outage', () => {
     jest.useFakeTimers();
     lines = [];
     for (const level of ['error', 'warn', 'log'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation((fields: unknown, message?: unknown) => void lines.push({ level, message: String(message), fields: fields as Record<string, unknown> }));
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void lines.push({ level, message: String(args[1]), fields: args[0] as Record<string, unknown> }));
     }
     outages = new DependencyOutages();
     up = false;

@@ -19,7 +19,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Электронный дневник — API')
     .setDescription(
       'REST API of the school diary backend. Errors always have the body `{ statusCode, code, message, details?, requestId }`: ' +
-        '`code` is a stable English identifier to switch on, `message` is Russian text for the user.',
+        '`code` is a stable English identifier to switch on, `message` is Russian text for the user. ' +
+        'Any operation can also answer 400 VALIDATION_FAILED (details `[{ field, code, message }]`: NUL bytes, invalid UTF-8, ' +
+        'null for a field that cannot be empty, numbers out of bounds), 400 BODY_TOO_DEEP / BODY_TOO_COMPLEX / MALFORMED_REQUEST, ' +
+        '413 PAYLOAD_TOO_LARGE, and 503 SERVICE_UNAVAILABLE with Retry-After while a dependency is down; upload (multipart) operations ' +
+        'also 400 MALFORMED_UPLOAD / TOO_MANY_PARTS / TOO_MANY_FILES, 413 FIELD_TOO_LARGE / FILE_TOO_LARGE, 415 FILE_TYPE_NOT_ALLOWED. ' +
+        'Limits: docs/security.md.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
