@@ -316,6 +316,7 @@ export function badHeaderValues(): Array<[label: string, raw: string]> {
     ['long', 'k'.repeat(6000)],
     ['1e308', '1e308'],
     ['-1', '-1'],
+    ['2^63', '9223372036854775808'],
     ['spaces only', '   '],
   ];
 }

@@ -226,7 +226,7 @@ export class NotificationsService {
 
   /** Notifications after the one the client saw last (SSE Last-Event-ID), oldest first, at most 100. */
   async missedSince(p: Principal, lastId: string | undefined): Promise<NotificationView[]> {
-    if (!lastId || !/^[1-9]\d{0,18}$/.test(lastId)) return [];
+    if (!lastId || !isBigIntString(lastId)) return [];
     return (await this.repo.listAfter(p.userId, lastId, 100)).map(toView);
   }
 
