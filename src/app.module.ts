@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
+import { AppConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
 import { DependencyOutagesModule } from './core/health/dependency-outages';
@@ -15,7 +15,7 @@ import { EsiaModule } from './modules/esia/esia.module';
 import { EventsModule } from './modules/events/events.module';
 import { GradesModule } from './modules/grades/grades.module';
 import { HomeworkModule } from './modules/homework/homework.module';
-import { ScheduleModule } from './modules/schedule/schedule.module';
+import { TimetableModule } from './modules/schedule/schedule.module';
 import { EsiaEmulatorModule } from './modules/esia-emulator/esia-emulator.module';
 import { LinkingModule } from './modules/linking/linking.module';
 import { MessagingModule } from './modules/messaging/messaging.module';
@@ -37,7 +37,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         LoggingModule,
         DependencyOutagesModule,
         DatabaseModule,
@@ -63,7 +63,7 @@ export class AppModule {
         StorageModule,
         ReadCacheModule,
         EventsModule,
-        ScheduleModule,
+        TimetableModule,
         GradesModule,
         HomeworkModule,
         ...(config.esiaEmulator ? [EsiaEmulatorModule] : []),

@@ -30,10 +30,14 @@ export interface AppConfig {
   dataEncryptionKey: Buffer;
   passwordHashRounds: number;
   loginRateLimitPerMinute: number;
+  /** Platform admins (who belong to no region) must sign in with a second factor (docs/security.md). */
+  mfaRequiredForPlatformAdmins: boolean;
   bootstrapAdminLogin?: string;
   bootstrapAdminPassword?: string;
   logLevel: string;
   trustProxy: boolean;
+  /** Origins (scheme://host[:port]) allowed to call the API from a browser (CORS_ORIGINS, default FRONTEND_URL's). */
+  corsOrigins: string[];
   /** Warnings produced while loading (printed by the logger once it exists). */
   warnings: string[];
   // --- ESIA (Госуслуги) block: see "ESIA configuration" below ---
@@ -127,13 +131,20 @@ export interface EsiaConfig {
   redirectUri: string;
   /** Space-separated scopes, single spaces (exactly what is sent and signed). */
   scopes: string;
-  /** GOST R 34.10-2012 (256) private key (PEM) of the IS. */
+  /** GOST R 34.10-2012 (256) private key (PEM) of the IS; '' with the CryptoPro signer (the key lives in a CSP container). */
   keyPath: string;
   /** The IS certificate registered on the tech portal (its Streebog hash is client_certificate_hash). */
   certPath: string;
-  /** ESIA token-signing certificates (PEM); several, since ESIA rotates them without notice. */
+  /** Who signs `client_secret` (docs/esia.md "Signers"). */
+  signer: EsiaSignerConfig;
+  /**
+   * ESIA token-signing certificates: files (PEM, possibly several blocks, or DER `.cer`) or directories
+   * of them. Several, since ESIA rotates them without notice; RSA ones check RS256, GOST ones GOST3410_2012_256.
+   */
   trustedCertPaths: string[];
-  /** Expected `iss` of ESIA tokens. */
+  /** Token algorithms accepted (`alg` of ESIA's JWTs); ESIA signs with the one chosen for the IS on the tech portal. */
+  tokenAlgorithms: EsiaTokenAlgorithm[];
+  /** Expected `iss` of ESIA tokens (default derived from baseUrl, see {@link esiaIssuerFor}). */
   issuer: string;
   /** Timeout of every outbound ESIA call. */
   timeoutMs: number;
@@ -144,10 +155,31 @@ export interface EsiaConfig {
   testKeysDir: string | null;
 }
 
+/** `client_secret` signer: OpenSSL's gost engine with a key file, or CryptoPro CSP's `csptest` with a key container. */
+export type EsiaSignerConfig =
+  | { kind: 'openssl' }
+  | {
+      kind: 'cryptopro';
+      /** Path of CryptoPro's `csptest`. */
+      csptestPath: string;
+      /** Key container name as CSP lists it (`csptest -keyset -enum_cont -fqcn -verifyc`). */
+      container: string;
+      /** Container PIN/password, or null when the container has none. */
+      pin: string | null;
+      /** Which key of the container signs: `exchange` (AT_KEYEXCHANGE, what ESIA guides use) or `signature`. */
+      keyType: 'exchange' | 'signature';
+      timeoutMs: number;
+    };
+
+/** The `alg` values ESIA signs tokens with (docs/esia.md "Tokens signed with GOST"). */
+export const ESIA_TOKEN_ALGORITHMS = ['RS256', 'GOST3410_2012_256'] as const;
+export type EsiaTokenAlgorithm = (typeof ESIA_TOKEN_ALGORITHMS)[number];
+
 export interface EsiaEmulatorConfig {
-  /** RSA key the emulator signs tokens with, and its certificate (trusted by the client by default). */
-  tokenKeyPath: string;
-  tokenCertPath: string;
+  /** The algorithm the emulator signs tokens with at start (ESIA: the per-IS setting of the tech portal). */
+  tokenAlgorithm: EsiaTokenAlgorithm;
+  /** Key + certificate the emulator signs tokens with, per algorithm (generated TEST keys unless overridden). */
+  tokenKeys: Record<EsiaTokenAlgorithm, { keyPath: string; certPath: string }>;
   /** Where its generated TEST keys live (created at start when missing). */
   testKeysDir: string;
 }
@@ -158,11 +190,32 @@ export const ESIA_TEST_KEY_FILES = {
   clientCert: 'diary-client.gost.cert.pem',
   emulatorKey: 'esia-emulator.rsa.key.pem',
   emulatorCert: 'esia-emulator.rsa.cert.pem',
+  emulatorGostKey: 'esia-emulator.gost.key.pem',
+  emulatorGostCert: 'esia-emulator.gost.cert.pem',
 } as const;
 
 export const ESIA_DEFAULT_SCOPES = 'openid fullname birthdate snils id_doc';
+export const ESIA_PRODUCTION_BASE_URL = 'https://esia.gosuslugi.ru';
+export const ESIA_TEST_STAND_BASE_URL = 'https://esia-portal1.test.gosuslugi.ru';
+/** `iss` of production tokens (http and a trailing slash, as ESIA writes it). */
 export const ESIA_DEFAULT_ISSUER = 'http://esia.gosuslugi.ru/';
+/** `iss` of the test stand's tokens (docs/esia.md "The test stand"). */
+export const ESIA_TEST_STAND_ISSUER = 'http://esia-portal1.test.gosuslugi.ru/';
 export const ESIA_EMULATOR_PATH = 'esia-emulator';
+export const ESIA_DEFAULT_CSPTEST_PATH = '/opt/cprocsp/bin/amd64/csptest';
+
+/** The `iss` ESIA puts into tokens for a known base URL (production, test stand); null for any other host. */
+export function esiaIssuerFor(baseUrl: string): string | null {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  if (host === new URL(ESIA_PRODUCTION_BASE_URL).hostname) return ESIA_DEFAULT_ISSUER;
+  if (host === new URL(ESIA_TEST_STAND_BASE_URL).hostname) return ESIA_TEST_STAND_ISSUER;
+  return null;
+}
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -272,18 +325,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (emulatorOn && production) problems.push('ESIA_EMULATOR must not be true in production');
   const esiaClientId = str('ESIA_CLIENT_ID');
   const esiaOn = emulatorOn || esiaClientId !== undefined;
+  // The "-2" marks the key set with the emulator's GOST token key (an older directory lacks it).
   const esiaTestKeysDir = emulatorOn
-    ? (str('ESIA_TEST_KEYS_DIR') ?? join(tmpdir(), `diary-esia-test-keys-${process.getuid?.() ?? 'user'}`))
+    ? (str('ESIA_TEST_KEYS_DIR') ?? join(tmpdir(), `diary-esia-test-keys-2-${process.getuid?.() ?? 'user'}`))
     : null;
   const esiaFile = (name: string): string | undefined => {
     const v = str(name);
     if (v !== undefined && !existsSync(v)) problems.push(`${name}: file not found (${v})`);
     return v;
   };
+  const esiaSignerKind = oneOf('ESIA_SIGNER', ['openssl', 'cryptopro'] as const, 'openssl');
   const esiaRequired = (name: string): void => {
     if (esiaOn && !emulatorOn && str(name) === undefined) problems.push(`${name} is required when ESIA_CLIENT_ID is set`);
   };
-  for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_KEY_PATH', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS']) esiaRequired(name);
+  for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS']) esiaRequired(name);
+  if (esiaSignerKind === 'openssl') esiaRequired('ESIA_KEY_PATH');
   if (esiaOn && production && str('FRONTEND_URL') === undefined) problems.push('FRONTEND_URL is required in production when ESIA is on');
   const webProtocols = production ? ['https:'] : ['http:', 'https:'];
   let esia: EsiaConfig | null = null;
@@ -292,31 +348,65 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (esiaOn) {
     const keyPath = esiaFile('ESIA_KEY_PATH');
     const certPath = esiaFile('ESIA_CERT_PATH');
-    if ((keyPath === undefined) !== (certPath === undefined)) problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
+    if (esiaSignerKind === 'openssl' && (keyPath === undefined) !== (certPath === undefined)) problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
     const trusted = (str('ESIA_TRUSTED_CERTS') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
-    for (const p of trusted) if (!existsSync(p)) problems.push(`ESIA_TRUSTED_CERTS: file not found (${p})`);
+    for (const p of trusted) if (!existsSync(p)) problems.push(`ESIA_TRUSTED_CERTS: file or directory not found (${p})`);
+    const tokenAlgorithms = (str('ESIA_TOKEN_ALGORITHMS') ?? ESIA_TOKEN_ALGORITHMS.join(',')).split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const badAlgorithm = tokenAlgorithms.find((a) => !(ESIA_TOKEN_ALGORITHMS as readonly string[]).includes(a));
+    if (badAlgorithm !== undefined || tokenAlgorithms.length === 0) {
+      problems.push(`ESIA_TOKEN_ALGORITHMS must list some of ${ESIA_TOKEN_ALGORITHMS.join(', ')} (got "${str('ESIA_TOKEN_ALGORITHMS') ?? ''}")`);
+    }
     const scopes = (str('ESIA_SCOPES') ?? ESIA_DEFAULT_SCOPES).split(/\s+/).join(' ');
     if (!/^[A-Za-z0-9_.:?=\/ -]+$/.test(scopes)) problems.push('ESIA_SCOPES must be space-separated ESIA scope names');
+    for (const needed of ['openid', 'fullname', 'snils', 'id_doc']) {
+      if (!scopes.split(' ').includes(needed)) warnings.push(`ESIA_SCOPES has no "${needed}": sign-in cannot match diary users or tell a standard account from a simplified one (docs/esia.md "Scopes")`);
+    }
     const baseUrl = url('ESIA_BASE_URL', `${localBase}/${ESIA_EMULATOR_PATH}`, production ? ['https:'] : ['http:', 'https:']).replace(/\/+$/, '');
+    const knownIssuer = esiaIssuerFor(baseUrl);
+    const issuer = str('ESIA_ISSUER') ?? knownIssuer ?? ESIA_DEFAULT_ISSUER;
+    if (!emulatorOn && str('ESIA_ISSUER') === undefined && knownIssuer === null) {
+      warnings.push(`ESIA_BASE_URL ${baseUrl} is neither production nor the test stand: tokens are expected from issuer ${issuer} (set ESIA_ISSUER)`);
+    }
+    let signer: EsiaSignerConfig = { kind: 'openssl' };
+    if (esiaSignerKind === 'cryptopro') {
+      const container = str('ESIA_CRYPTOPRO_CONTAINER');
+      if (container === undefined) problems.push('ESIA_CRYPTOPRO_CONTAINER is required with ESIA_SIGNER=cryptopro');
+      signer = {
+        kind: 'cryptopro',
+        csptestPath: str('ESIA_CRYPTOPRO_CSPTEST_PATH') ?? ESIA_DEFAULT_CSPTEST_PATH,
+        container: container ?? '',
+        pin: env.ESIA_CRYPTOPRO_PIN !== undefined && env.ESIA_CRYPTOPRO_PIN !== '' ? env.ESIA_CRYPTOPRO_PIN : null,
+        keyType: oneOf('ESIA_CRYPTOPRO_KEY_TYPE', ['exchange', 'signature'] as const, 'exchange'),
+        timeoutMs: int('ESIA_CRYPTOPRO_TIMEOUT_MS', 15000, 100, 120000),
+      };
+    }
     const dir = esiaTestKeysDir;
+    const emulatorTokenAlgorithm = oneOf('ESIA_EMULATOR_TOKEN_ALG', ESIA_TOKEN_ALGORITHMS, 'RS256');
     esia = {
       baseUrl,
       clientId: esiaClientId ?? 'DIARYTEST',
       redirectUri: url('ESIA_REDIRECT_URI', `${localBase}/api/v1/auth/esia/callback`, webProtocols),
       scopes,
-      keyPath: keyPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientKey) : ''),
+      keyPath: keyPath ?? (dir && esiaSignerKind === 'openssl' ? join(dir, ESIA_TEST_KEY_FILES.clientKey) : ''),
       certPath: certPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientCert) : ''),
-      trustedCertPaths: trusted.length > 0 ? trusted : dir ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert)] : [],
-      issuer: str('ESIA_ISSUER') ?? ESIA_DEFAULT_ISSUER,
+      signer,
+      trustedCertPaths:
+        trusted.length > 0 ? trusted : dir ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert), join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert)] : [],
+      tokenAlgorithms: badAlgorithm === undefined && tokenAlgorithms.length > 0 ? (tokenAlgorithms as EsiaTokenAlgorithm[]) : [...ESIA_TOKEN_ALGORITHMS],
+      issuer,
       timeoutMs: int('ESIA_TIMEOUT_MS', 10000, 100, 120000),
       testKeysDir: dir,
     };
     if (dir) {
-      esiaEmulator = {
-        tokenKeyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorKey),
-        tokenCertPath: join(dir, ESIA_TEST_KEY_FILES.emulatorCert),
-        testKeysDir: dir,
+      const overrideKey = esiaFile('ESIA_EMULATOR_TOKEN_KEY_PATH');
+      const overrideCert = esiaFile('ESIA_EMULATOR_TOKEN_CERT_PATH');
+      if ((overrideKey === undefined) !== (overrideCert === undefined)) problems.push('ESIA_EMULATOR_TOKEN_KEY_PATH and ESIA_EMULATOR_TOKEN_CERT_PATH must be set together');
+      const tokenKeys: EsiaEmulatorConfig['tokenKeys'] = {
+        RS256: { keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorKey), certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorCert) },
+        GOST3410_2012_256: { keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostKey), certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert) },
       };
+      if (overrideKey && overrideCert) tokenKeys[emulatorTokenAlgorithm] = { keyPath: overrideKey, certPath: overrideCert };
+      esiaEmulator = { tokenAlgorithm: emulatorTokenAlgorithm, tokenKeys, testKeysDir: dir };
       warnings.push(`ESIA emulator is ON (${baseUrl}); TEST keys in ${dir}. Never use this with real users`);
     }
   }
@@ -411,10 +501,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataEncryptionKey,
     passwordHashRounds: int('PASSWORD_HASH_ROUNDS', 11, 4, 15),
     loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100000),
+    mfaRequiredForPlatformAdmins: bool('MFA_REQUIRED_FOR_PLATFORM_ADMINS', false),
     bootstrapAdminLogin,
     bootstrapAdminPassword,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: bool('TRUST_PROXY', false),
+    corsOrigins: (str('CORS_ORIGINS') ?? (frontendUrl ? new URL(frontendUrl).origin : ''))
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter((o) => o !== ''),
     warnings,
     esia,
     esiaEmulator,
@@ -422,6 +517,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     diary,
     notify,
   };
+  for (const o of config.corsOrigins) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(o)) problems.push(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
+  }
   if (config.apiProcesses > 1 && config.appRole !== 'api') {
     // the worker's queues and cron schedules must run once, not once per HTTP process
     problems.push(`API_PROCESSES=${config.apiProcesses} needs APP_ROLE=api (run the worker as its own process)`);

@@ -5,10 +5,10 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 @Global()
 @Module({})
-export class ConfigModule {
+export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
-      module: ConfigModule,
+      module: AppConfigModule,
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -15,6 +15,10 @@ const EXPECTED_PUBLIC = new Set([
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
+  // the second step of a password sign-in, with the challenge of the first (src/modules/auth/mfa)
+  'POST /api/v1/auth/login/mfa',
+  'POST /api/v1/auth/login/mfa/enrol',
+  'POST /api/v1/auth/login/mfa/enrol/confirm',
   // Госуслуги (ESIA) browser flow and the login page's region list (src/modules/linking, src/modules/settings)
   'GET /api/v1/auth/esia/regions',
   'GET /api/v1/auth/esia/login',

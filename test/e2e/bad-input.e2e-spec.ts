@@ -37,9 +37,9 @@ describe('bad input: the answers', () => {
   it('refuses a deeply nested body on the public sign-in before anything transforms it', async () => {
     const r = await json('POST', '/api/v1/auth/login', deepObject(3000));
     expect(r.status).toBe(400);
-    expect(parsed(r)).toMatchObject({ code: 'BODY_TOO_DEEP', details: { maxDepth: 32 }, requestId: expect.any(String) });
+    expect(parsed(r)).toMatchObject({ code: 'MALFORMED_REQUEST', details: { limit: 'depth', max: 32 }, requestId: expect.any(String) });
     const wide = await json('POST', '/api/v1/auth/refresh', JSON.stringify({ refreshToken: new Array(5000).fill('x') }));
-    expect(parsed(wide)).toMatchObject({ code: 'BODY_TOO_COMPLEX', details: { field: 'refreshToken', limit: 'arrayLength', max: 1000 } });
+    expect(parsed(wide)).toMatchObject({ code: 'MALFORMED_REQUEST', details: { field: 'refreshToken', limit: 'arrayLength', max: 1000 } });
   });
 
   it('refuses NUL bytes, lone surrogates and invalid UTF-8 naming the field, signed in or not', async () => {

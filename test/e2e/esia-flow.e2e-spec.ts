@@ -206,11 +206,14 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     const report = await idp.testConnection();
     expect(report.steps.map((s) => [s.step, s.ok])).toEqual([
       ['config', true],
+      ['issuer', true],
       ['signer', true],
       ['trusted_certificates', true],
       ['authorization_endpoint', true],
       ['token_endpoint', true],
+      ['recent_tokens', true],
     ]);
+    expect(report.steps.find((s) => s.step === 'trusted_certificates')?.detail).toMatch(/RS256: 1, действующих 1.*GOST3410_2012_256: 1, действующих 1/);
     expect(report.ok).toBe(true);
   });
 

@@ -1,24 +1,14 @@
 /**
  * "Войти через Госуслуги" and account linking end to end: the app listens on a real port, the browser
  * flow goes through the ESIA emulator (real GOST signatures, RS256 tokens), and every success path
- * and refusal code of DOMAIN.md "Linking" is driven the way a browser would (cookies, 302s).
+ * and refusal code of docs/domain.md §4 is driven the way a browser would (cookies, 302s).
  */
-import { randomInt } from 'node:crypto';
-
 import { Role } from '../../src/common/auth/role';
 import { DIARY_USER_WITH_DIFFERENT_FIO } from '../../src/modules/esia-emulator/fixtures';
 import { ESIA_REFUSAL_MESSAGES } from '../../src/modules/linking/linking.errors';
-import { addEsiaPerson, bearer, login, MadeUser, makeRegion, makeSchool, makeUser, setAuthSettings, setSnils } from '../factories';
+import { addEsiaPerson, bearer, login, MadeUser, makeRegion, makeSchool, makeUser, newSnils, setAuthSettings, setSnils } from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
-
-/** A valid random SNILS (ПФР checksum), formatted XXX-XXX-XXX YY. */
-function newSnils(): string {
-  const body = String(randomInt(1_002_000, 999_999_999)).padStart(9, '0');
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(body[i]) * (9 - i);
-  const control = sum < 100 ? sum : sum === 100 || sum === 101 ? 0 : sum % 101 === 100 ? 0 : sum % 101;
-  return `${body.slice(0, 3)}-${body.slice(3, 6)}-${body.slice(6)} ${String(control).padStart(2, '0')}`;
-}
+import { esiaBrowser } from '../utils/esia-browser';
 
 describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   let t: TestApp;
@@ -50,47 +40,13 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   });
   afterAll(() => t.close());
 
-  // ---- a browser, by hand ----------------------------------------------------------------------
+  // ---- a browser, by hand (test/utils/esia-browser.ts) ----------------------------------------
 
-  /** GET /auth/esia/login (or the link-start URL): 302 to ESIA with the state cookie. */
-  async function startFlow(url = `${base}/api/v1/auth/esia/login`): Promise<{ esiaUrl: string; cookie: string }> {
-    const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^diary_esia_flow=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/api\/v1\/auth\/esia; Expires=.*; HttpOnly; SameSite=Lax$/);
-    return { esiaUrl: res.headers.get('location')!, cookie: setCookie.split(';')[0] };
-  }
-
-  /** The emulator's login page → pick the person → consent decision; returns the callback URL ESIA sends the browser to. */
-  async function atEsia(esiaUrl: string, oid: string, decision: 'allow' | 'deny' = 'allow'): Promise<string> {
-    expect(esiaUrl.startsWith(`${base}/esia-emulator/aas/oauth2/v2/ac?`)).toBe(true);
-    const ac = await fetch(esiaUrl, { redirect: 'manual' });
-    expect(ac.status).toBe(302);
-    const req = new URL(ac.headers.get('location')!, base).searchParams.get('req')!;
-    const chosen = await fetch(`${base}/esia-emulator/login`, { method: 'POST', body: new URLSearchParams({ req, oid }), redirect: 'manual' });
-    expect(chosen.status).toBe(302);
-    const decided = await fetch(`${base}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision }), redirect: 'manual' });
-    expect(decided.status).toBe(302);
-    return decided.headers.get('location')!;
-  }
-
-  /** Our callback with the browser's cookie; returns the query of the frontend URL it redirects to. */
-  async function callback(url: string, cookie?: string): Promise<URLSearchParams> {
-    expect(url.startsWith(`${base}/api/v1/auth/esia/callback`)).toBe(true);
-    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    expect(res.status).toBe(302);
-    const target = new URL(res.headers.get('location')!);
-    expect(`${target.origin}${target.pathname}`).toBe(`${t.config.frontendUrl}/`);
-    expect([...target.searchParams.keys()]).toHaveLength(1); // exactly one of ticket / linkTicket / error
-    expect(target.searchParams.has('code') || target.searchParams.has('accessToken')).toBe(false);
-    return target.searchParams;
-  }
-
-  /** The whole browser round trip for one ESIA person. */
-  async function esiaLogin(oid: string, decision: 'allow' | 'deny' = 'allow', startUrl?: string): Promise<URLSearchParams> {
-    const { esiaUrl, cookie } = await startFlow(startUrl);
-    return callback(await atEsia(esiaUrl, oid, decision), cookie);
-  }
+  let startFlow: ReturnType<typeof esiaBrowser>['startFlow'];
+  let atEsia: ReturnType<typeof esiaBrowser>['atEsia'];
+  let callback: ReturnType<typeof esiaBrowser>['callback'];
+  let esiaLogin: ReturnType<typeof esiaBrowser>['esiaLogin'];
+  beforeAll(() => ({ startFlow, atEsia, callback, esiaLogin } = esiaBrowser(t)));
 
   const exchange = (ticket: string | null) => t.http.post('/api/v1/auth/esia/exchange').send({ ticket });
   const linkWithPassword = (linkTicket: string | null, user: { login: string; password: string }) =>

@@ -1,5 +1,5 @@
 /**
- * Every refusal of the ESIA emulator (ESIA.md §8.3, §9.3), with hand-built requests signed for real
+ * Every refusal of the ESIA emulator (docs/esia.md "Error codes"), with hand-built requests signed for real
  * (GOST), and how the client maps ESIA errors, timeouts and unreachable hosts to ESIA_UNAVAILABLE.
  */
 import { randomUUID } from 'node:crypto';
@@ -331,12 +331,14 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
       expect(report.ok).toBe(false);
       expect(report.steps.map((s) => [s.step, s.ok])).toEqual([
         ['config', true],
+        ['issuer', true],
         ['signer', true],
         ['trusted_certificates', true],
         ['authorization_endpoint', false],
         ['token_endpoint', false],
+        ['recent_tokens', true],
       ]);
-      expect(report.steps[3].detail).toMatch(/ЕСИА недоступна/);
+      expect(report.steps.find((s) => s.step === 'authorization_endpoint')?.detail).toMatch(/ЕСИА недоступна/);
     });
 
     describe('a server that never answers', () => {

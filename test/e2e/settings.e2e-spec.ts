@@ -35,7 +35,7 @@ describe('region sign-in settings (e2e)', () => {
 
   it('a region without settings reads as ESIA off', async () => {
     const res = await t.http.get(url()).set(bearer(regionAdmin.accessToken)).expect(200);
-    expect(res.body).toEqual({ regionId, esiaEnabled: false, transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false, phase: 'esia_off', updatedAt: null });
+    expect(res.body).toEqual({ regionId, esiaEnabled: false, transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false, adminMfaRequired: false, phase: 'esia_off', updatedAt: null });
   });
 
   it('the region admin sets them; they read back in UTC with the current phase', async () => {
@@ -115,7 +115,7 @@ describe('region sign-in settings (e2e)', () => {
     const res = await t.http.post('/api/v1/admin/esia/test-connection').set(bearer(regionAdmin.accessToken)).expect(200);
     expect(res.body.ok).toBe(true);
     expect(res.body.failedStep).toBeNull();
-    expect(res.body.steps.map((s: { step: string }) => s.step)).toEqual(['config', 'signer', 'trusted_certificates', 'authorization_endpoint', 'token_endpoint']);
+    expect(res.body.steps.map((s: { step: string }) => s.step)).toEqual(['config', 'issuer', 'signer', 'trusted_certificates', 'authorization_endpoint', 'token_endpoint', 'recent_tokens']);
     expect((await t.http.post('/api/v1/admin/esia/test-connection').set(bearer(schoolAdmin.accessToken))).status).toBe(403);
   });
 

@@ -1,7 +1,8 @@
 import * as bcrypt from 'bcrypt';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/auth/role';
+import { formatSnils, snilsControl } from '../../src/common/validation/snils';
 import type { TestApp } from '../utils/create-test-app';
 
 /**
@@ -94,6 +95,12 @@ export async function login(t: TestApp, user: { login: string; password: string 
 export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 
 // ---- ESIA linking and region sign-in settings ---------------------------------------------------
+
+/** A valid random SNILS (ПФР checksum), formatted XXX-XXX-XXX YY. */
+export function newSnils(): string {
+  const body = String(randomInt(1_002_000, 999_999_999)).padStart(9, '0');
+  return formatSnils(`${body}${String(snilsControl(body)).padStart(2, '0')}`);
+}
 
 /** Stores a diary SNILS the way the app does (AES-256-GCM + keyed hash), through UsersService. */
 export async function setSnils(t: TestApp, userId: string, snils: string): Promise<void> {
@@ -305,5 +312,58 @@ export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T
     return { result, queries };
   } finally {
     Client.prototype.query = original;
+  }
+}
+
+// ---- two-factor sign-in --------------------------------------------------------------------------
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) written out by hand, so tests do not lean on the app's library. */
+export function totpAt(secretBase32: string, step: number): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHmac } = require('node:crypto') as typeof import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const o = h[h.length - 1] & 0xf;
+  const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(bin % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * A user's authenticator app: hands out codes the server accepts (its step ±1) and never a step it has
+ * handed out before, since the server refuses a replay. A code of the previous step is used only while
+ * the current step has more than 2 s left, so the server cannot have moved on meanwhile; when no step is
+ * left it waits for the next 30-second step.
+ */
+export class Authenticator {
+  private last = -Infinity;
+  constructor(readonly secret: string) {}
+
+  async next(): Promise<string> {
+    for (;;) {
+      const now = Date.now();
+      const cur = Math.floor(now / 30_000);
+      const candidates = 30_000 - (now % 30_000) > 2_000 ? [cur - 1, cur, cur + 1] : [cur, cur + 1];
+      const step = candidates.find((s) => s > this.last);
+      if (step !== undefined) {
+        this.last = step;
+        return totpAt(this.secret, step);
+      }
+      await new Promise((r) => setTimeout(r, 30_000 - (now % 30_000) + 50));
+    }
+  }
+
+  /** A code the server is sure to refuse as wrong (not one of the three it accepts now). */
+  wrong(): string {
+    const cur = Math.floor(Date.now() / 30_000);
+    const near = new Set([cur - 2, cur - 1, cur, cur + 1, cur + 2].map((s) => totpAt(this.secret, s)));
+    for (let n = 0; ; n++) {
+      const code = String((123_456 + n * 7919) % 1_000_000).padStart(6, '0');
+      if (!near.has(code)) return code;
+    }
   }
 }

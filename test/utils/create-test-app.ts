@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { configureApp } from '../../src/core/http/configure-app';
+import { observeErrorContract } from './contract-observer';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './test-db';
 
 export interface TestApp {
@@ -65,6 +66,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: prefix, ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
+  const contract = observeErrorContract(app);
   configureApp(app, config);
   if (options.listen) await app.listen(config.port, '127.0.0.1');
   else await app.init();
@@ -78,11 +80,18 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     redis,
     baseUrl: options.listen ? `http://127.0.0.1:${config.port}` : undefined,
     async close() {
+      let broken: unknown;
+      try {
+        contract.check();
+      } catch (e) {
+        broken = e;
+      }
       await app.close();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       await redis.quit();
       await dropTestDatabase(dbName);
+      if (broken) throw broken;
     },
   };
 }

@@ -32,17 +32,47 @@ export enum CommonErrorCode {
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
 }
 
-export const notFound = (what = 'Объект'): AppError =>
-  new AppError(CommonErrorCode.NotFound, `${what} не найден`, 404);
+/**
+ * The common errors, each with the situation it stands for (the doc comments become docs/errors.md). The
+ * global guards, pipes and the exception filter answer with these; modules use their own codes.
+ */
+export const CommonErrors = {
+  /** A body, query or path value failed validation (wrong type, out of range, a NUL byte, null where a value is required); `details` lists every bad field. */
+  validationFailed: (details?: FieldError[], message = 'Данные запроса не прошли проверку'): AppError =>
+    new AppError(CommonErrorCode.ValidationFailed, message, 400, details),
+  /**
+   * The request itself could not be read: broken JSON, too deep nesting or too many elements (`details`:
+   * `{ field, limit: depth | arrayLength | keys | nodes, max }`), an unsupported method or content type.
+   */
+  malformedRequest: (message = 'Некорректный запрос', details?: unknown): AppError => new AppError(CommonErrorCode.MalformedRequest, message, 400, details),
+  /** No access token, or one that is not ours (bad signature, wrong algorithm, malformed). */
+  unauthorized: (): AppError => new AppError(CommonErrorCode.Unauthorized, 'Требуется вход в систему', 401),
+  /** The access token's signature holds but it has expired: refresh it with the refresh token. */
+  tokenExpired: (): AppError => new AppError(CommonErrorCode.TokenExpired, 'Срок действия входа истёк, обновите токен', 401),
+  /** The caller's roles do not allow this kind of action at all. */
+  forbidden: (message = 'Недостаточно прав для этого действия'): AppError => new AppError(CommonErrorCode.Forbidden, message, 403),
+  /** A row that does not exist or that the caller may not see (the two read the same). */
+  notFound: (what = 'Объект'): AppError => new AppError(CommonErrorCode.NotFound, `${what} не найден`, 404),
+  /** No route at this path and method. */
+  routeNotFound: (): AppError => new AppError(CommonErrorCode.RouteNotFound, 'Такого адреса нет', 404),
+  /** The change collides with existing data (a unique value taken, a row still referenced). */
+  conflict: (message = 'Такая запись уже существует', details?: unknown): AppError => new AppError(CommonErrorCode.Conflict, message, 409, details),
+  /** The body is larger than the route accepts. */
+  payloadTooLarge: (message = 'Слишком большой запрос'): AppError => new AppError(CommonErrorCode.PayloadTooLarge, message, 413),
+  /** Too many requests from this client in the current window; `Retry-After` says when to come back. */
+  tooManyRequests: (retryAfterSec?: number): AppError =>
+    new AppError(CommonErrorCode.TooManyRequests, 'Слишком много запросов, попробуйте позже', 429, retryAfterSec ? { retryAfterSec } : undefined, retryAfterSec),
+  /** An unexpected failure; the answer's `errorId` is also in the service log. */
+  internalError: (): AppError => new AppError(CommonErrorCode.InternalError, 'Внутренняя ошибка сервера. Мы уже разбираемся', 500),
+  /** A dependency (PostgreSQL, Redis, a queue) is down or busy, or the data changed under a concurrent request; nothing was written — repeat after `Retry-After`. */
+  serviceUnavailable: (message = 'Сервис временно недоступен, повторите запрос позже', retryAfterSec?: number): AppError =>
+    new AppError(CommonErrorCode.ServiceUnavailable, message, 503, undefined, retryAfterSec),
+};
 
-export const forbidden = (message = 'Недостаточно прав для этого действия'): AppError =>
-  new AppError(CommonErrorCode.Forbidden, message, 403);
-
-export const conflict = (message: string, details?: unknown): AppError =>
-  new AppError(CommonErrorCode.Conflict, message, 409, details);
-
-export const validationFailed = (details: FieldError[], message = 'Данные запроса не прошли проверку'): AppError =>
-  new AppError(CommonErrorCode.ValidationFailed, message, 400, details);
+export const notFound = CommonErrors.notFound;
+export const forbidden = CommonErrors.forbidden;
+export const conflict = CommonErrors.conflict;
+export const validationFailed = (details: FieldError[], message?: string): AppError => CommonErrors.validationFailed(details, message);
 
 export interface FieldError {
   field: string;

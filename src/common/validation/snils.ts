@@ -15,16 +15,17 @@ export function isValidSnils(input: string): boolean {
   const body = s.slice(0, 9);
   const control = Number(s.slice(9));
   if (Number(body) <= 1001998) return false;
+  return snilsControl(body) === control;
+}
+
+/** The control number of a 9-digit SNILS body. */
+export function snilsControl(body: string): number {
   let sum = 0;
   for (let i = 0; i < 9; i++) sum += Number(body[i]) * (9 - i);
-  let expected: number;
-  if (sum < 100) expected = sum;
-  else if (sum === 100 || sum === 101) expected = 0;
-  else {
-    expected = sum % 101;
-    if (expected === 100) expected = 0;
-  }
-  return expected === control;
+  if (sum < 100) return sum;
+  if (sum === 100 || sum === 101) return 0;
+  const rest = sum % 101;
+  return rest === 100 ? 0 : rest;
 }
 
 /** ESIA's display form: XXX-XXX-XXX YY. */

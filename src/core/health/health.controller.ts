@@ -1,5 +1,19 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+
+const CHECK_SCHEMA = {
+  type: 'object',
+  required: ['status', 'latencyMs'],
+  properties: { status: { type: 'string', enum: ['up', 'down'] }, latencyMs: { type: 'integer' }, error: { type: 'string' } },
+};
+const READINESS_SCHEMA = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'fail'] },
+    checks: { type: 'object', properties: { postgres: CHECK_SCHEMA, redis: CHECK_SCHEMA } },
+  },
+};
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import Redis from 'ioredis';
@@ -22,12 +36,15 @@ export class HealthController {
   @Get('live')
   @HttpCode(200)
   @ApiOperation({ summary: 'The process is running' })
+  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL and Redis answer (503 otherwise)' })
+  @ApiOkResponse({ schema: READINESS_SCHEMA })
+  @ApiResponse({ status: 503, description: 'PostgreSQL or Redis does not answer: the same body, status "fail"', schema: READINESS_SCHEMA })
   async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'fail'; checks: Record<string, Check> }> {
     const [postgres, redis] = await Promise.all([
       this.check(() => this.db.query('SELECT 1')),

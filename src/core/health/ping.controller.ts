@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 
@@ -10,6 +10,9 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 export class PingController {
   @Get()
   @ApiOperation({ summary: 'Checks the access token and answers who it belongs to (no database access)' })
+  @ApiOkResponse({
+    schema: { type: 'object', required: ['ok', 'userId'], properties: { ok: { type: 'boolean', enum: [true] }, userId: { type: 'string', format: 'uuid' } } },
+  })
   ping(@CurrentUser() p: Principal): { ok: true; userId: string } {
     return { ok: true, userId: p.userId };
   }

@@ -1,7 +1,7 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestExpressBodyParserOptionsFor } from '@nestjs/platform-express/interfaces/nest-express-body-parser.interface';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
@@ -9,28 +9,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DependencyOutages } from '../health/dependency-outages';
 import { assignRequestId } from '../logging/logging.module';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { compressionMiddleware, corsMiddleware } from './cors-and-compression';
 import { BODY_LIMITS, bodyGuard, urlGuard, verifyUtf8 } from './input-guard';
+import { buildOpenApiDocument } from './openapi/document';
 import { createValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Электронный дневник — API')
-    .setDescription(
-      'REST API of the school diary backend. Errors always have the body `{ statusCode, code, message, details?, requestId }`: ' +
-        '`code` is a stable English identifier to switch on, `message` is Russian text for the user. ' +
-        'Any operation can also answer 400 VALIDATION_FAILED (details `[{ field, code, message }]`: NUL bytes, invalid UTF-8, ' +
-        'null for a field that cannot be empty, numbers out of bounds), 400 BODY_TOO_DEEP / BODY_TOO_COMPLEX / MALFORMED_REQUEST, ' +
-        '413 PAYLOAD_TOO_LARGE, and 503 SERVICE_UNAVAILABLE with Retry-After while a dependency is down; upload (multipart) operations ' +
-        'also 400 MALFORMED_UPLOAD / TOO_MANY_PARTS / TOO_MANY_FILES, 413 FIELD_TOO_LARGE / FILE_TOO_LARGE, 415 FILE_TYPE_NOT_ALLOWED. ' +
-        'Limits: docs/security.md.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config);
-}
+export { buildOpenApiDocument };
 
 /** Everything main.ts does to the HTTP app, shared with the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
@@ -42,6 +28,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     assignRequestId(req, res);
     next();
   });
+  app.use(corsMiddleware(config));
+  app.use(compressionMiddleware());
   // Bad input is refused before any route sees it (limits in input-guard.ts, docs/security.md):
   // the URL's text, then the body's bytes (UTF-8), then the parsed body's depth, width and strings.
   app.use(urlGuard);

@@ -26,16 +26,16 @@ describe('checkBody', () => {
   });
 
   it('refuses nesting past the limit, however deep, without overflowing its own stack', () => {
-    expect(refusal(() => checkBody(nested(BODY_LIMITS.maxDepth + 1)))).toMatchObject({ code: 'BODY_TOO_DEEP' });
-    expect(refusal(() => checkBody(nested(200_000)))).toMatchObject({ code: 'BODY_TOO_DEEP' });
-    expect(refusal(() => checkBody(JSON.parse('['.repeat(5000) + ']'.repeat(5000))))).toMatchObject({ code: 'BODY_TOO_DEEP' });
+    expect(refusal(() => checkBody(nested(BODY_LIMITS.maxDepth + 1)))).toMatchObject({ code: 'MALFORMED_REQUEST', details: { limit: 'depth', max: BODY_LIMITS.maxDepth } });
+    expect(refusal(() => checkBody(nested(200_000)))).toMatchObject({ code: 'MALFORMED_REQUEST', details: { limit: 'depth', max: BODY_LIMITS.maxDepth } });
+    expect(refusal(() => checkBody(JSON.parse('['.repeat(5000) + ']'.repeat(5000))))).toMatchObject({ code: 'MALFORMED_REQUEST', details: { limit: 'depth', max: BODY_LIMITS.maxDepth } });
   });
 
   it('refuses long arrays, wide objects and bodies with too many values', () => {
-    expect(refusal(() => checkBody({ a: new Array(BODY_LIMITS.maxArrayLength + 1).fill(0) }))).toMatchObject({ code: 'BODY_TOO_COMPLEX', details: { field: 'a', limit: 'arrayLength' } });
-    expect(refusal(() => checkBody(Object.fromEntries(Array.from({ length: BODY_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, 0]))))).toMatchObject({ code: 'BODY_TOO_COMPLEX', details: { limit: 'keys' } });
+    expect(refusal(() => checkBody({ a: new Array(BODY_LIMITS.maxArrayLength + 1).fill(0) }))).toMatchObject({ code: 'MALFORMED_REQUEST', details: { field: 'a', limit: 'arrayLength' } });
+    expect(refusal(() => checkBody(Object.fromEntries(Array.from({ length: BODY_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, 0]))))).toMatchObject({ code: 'MALFORMED_REQUEST', details: { limit: 'keys' } });
     const wide = { a: Array.from({ length: 20 }, () => new Array(900).fill(0)) };
-    expect(refusal(() => checkBody(wide))).toMatchObject({ code: 'BODY_TOO_COMPLEX', details: { limit: 'nodes' } });
+    expect(refusal(() => checkBody(wide))).toMatchObject({ code: 'MALFORMED_REQUEST', details: { limit: 'nodes' } });
   });
 
   it('refuses NUL bytes and lone surrogates anywhere, naming the field as the ValidationPipe does', () => {

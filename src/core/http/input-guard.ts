@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, FieldError, validationFailed } from '../../common/errors/app-error';
+import { AppError, CommonErrors, FieldError, validationFailed } from '../../common/errors/app-error';
 import { TEXT_MESSAGES, TextProblem, textProblem } from '../../common/validation/text';
 
 /**
@@ -23,18 +23,21 @@ export const BODY_LIMITS = {
   maxNodes: 10_000,
 } as const;
 
-export enum InputErrorCode {
-  BodyTooDeep = 'BODY_TOO_DEEP',
-  BodyTooComplex = 'BODY_TOO_COMPLEX',
-}
+type StructureLimit = 'depth' | 'arrayLength' | 'keys' | 'nodes';
 
-const bodyTooDeep = (field: string): AppError =>
-  new AppError(InputErrorCode.BodyTooDeep, `Слишком глубокая вложенность данных (не более ${BODY_LIMITS.maxDepth} уровней)`, 400, { field, maxDepth: BODY_LIMITS.maxDepth });
-
-const bodyTooComplex = (field: string, limit: 'arrayLength' | 'keys' | 'nodes'): AppError => {
-  const max = { arrayLength: BODY_LIMITS.maxArrayLength, keys: BODY_LIMITS.maxKeys, nodes: BODY_LIMITS.maxNodes }[limit];
-  return new AppError(InputErrorCode.BodyTooComplex, 'Слишком много элементов в запросе', 400, { field, limit, max });
+const MAX: Record<StructureLimit, number> = {
+  depth: BODY_LIMITS.maxDepth, arrayLength: BODY_LIMITS.maxArrayLength, keys: BODY_LIMITS.maxKeys, nodes: BODY_LIMITS.maxNodes,
 };
+const TOO_MUCH: Record<StructureLimit, string> = {
+  depth: `Слишком глубокая вложенность данных (не более ${BODY_LIMITS.maxDepth} уровней)`,
+  arrayLength: `Слишком длинный список (не более ${BODY_LIMITS.maxArrayLength} элементов)`,
+  keys: `Слишком много полей в объекте (не более ${BODY_LIMITS.maxKeys})`,
+  nodes: `Слишком много значений в запросе (не более ${BODY_LIMITS.maxNodes})`,
+};
+
+/** 400 MALFORMED_REQUEST naming the limit the body broke and where. */
+const tooComplex = (field: string, limit: StructureLimit): AppError =>
+  CommonErrors.malformedRequest(TOO_MUCH[limit], { field: printableName(field), limit, max: MAX[limit] });
 
 /** A field name as it can be shown back: its NULs and lone surrogates replaced by U+FFFD. */
 export const printableName = (name: string): string => name.replace(/[\u0000\ud800-\udfff]/g, '\ufffd');
@@ -61,22 +64,22 @@ export function checkBody(body: unknown): void {
   let nodes = 0;
   while (stack.length > 0) {
     const [value, depth, path] = stack.pop()!;
-    if (++nodes > BODY_LIMITS.maxNodes) throw bodyTooComplex(path || 'body', 'nodes');
+    if (++nodes > BODY_LIMITS.maxNodes) throw tooComplex(path || 'body', 'nodes');
     if (typeof value === 'string') {
       const p = textProblem(value);
       if (p) throw badText(path || 'body', p);
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    if (depth > BODY_LIMITS.maxDepth) throw bodyTooDeep(path || 'body');
+    if (depth > BODY_LIMITS.maxDepth) throw tooComplex(path || 'body', 'depth');
     const child = (key: string) => (path ? `${path}.${key}` : key);
     if (Array.isArray(value)) {
-      if (value.length > BODY_LIMITS.maxArrayLength) throw bodyTooComplex(path || 'body', 'arrayLength');
+      if (value.length > BODY_LIMITS.maxArrayLength) throw tooComplex(path || 'body', 'arrayLength');
       for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], depth + 1, child(String(i))]);
       continue;
     }
     const keys = Object.keys(value);
-    if (keys.length > BODY_LIMITS.maxKeys) throw bodyTooComplex(path || 'body', 'keys');
+    if (keys.length > BODY_LIMITS.maxKeys) throw tooComplex(path || 'body', 'keys');
     for (let i = keys.length - 1; i >= 0; i--) {
       const p = textProblem(keys[i]);
       if (p) throw badText(child(keys[i]), p);

@@ -32,6 +32,12 @@ export const REDACT_PATHS = [
   '*.accessToken',
   '*.token',
   '*.snils',
+  // second factor: TOTP secrets and URIs, codes, recovery codes, sign-in challenges
+  '*.secret',
+  '*.otpauthUri',
+  '*.recoveryCode',
+  '*.recoveryCodes',
+  '*.challenge',
   '*.birthDate',
 ];
 

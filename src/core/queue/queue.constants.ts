@@ -24,7 +24,10 @@ export interface JobSpec {
 }
 
 export const JOBS = {
-  /** Deletes expired sessions and login history older than the retention period. */
+  /**
+   * The nightly purge (maintenance module): sessions ended more than 30 days ago, login history older than a
+   * year, idempotency keys older than 14 days. The name says "sessions" for history; it is kept so job ids stay stable.
+   */
   purgeExpiredSessions: {
     name: 'purge-expired-sessions',
     queue: QUEUES.maintenance,

@@ -20,8 +20,10 @@ export const StorageErrors = {
   fileRequired: () => new AppError(StorageErrorCode.FileRequired, 'Приложите файл', 400),
   fileNotFound: () => new AppError(StorageErrorCode.FileNotFound, 'Файл не найден', 404),
   malformedUpload: () => new AppError(StorageErrorCode.MalformedUpload, 'Не удалось прочитать загружаемые данные (ожидается multipart/form-data)', 400),
+  /** A text field of an upload form is longer than the form allows (64 KB). */
   fieldTooLarge: (maxBytes: number) =>
     new AppError(StorageErrorCode.FieldTooLarge, `Слишком длинное текстовое поле: допускается не более ${formatBytes(maxBytes)}`, 413, { maxBytes }),
+  /** An upload form has more parts (text fields and files) than it allows. */
   tooManyParts: (max: number) => new AppError(StorageErrorCode.TooManyParts, `Слишком много частей в запросе: не более ${max}`, 400, { max }),
 };
 

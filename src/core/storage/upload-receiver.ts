@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
+import multer from 'multer';
 import { extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { AppError, validationFailed } from '../../common/errors/app-error';
@@ -11,10 +12,7 @@ import { flattenValidationErrors } from '../http/validation';
 import { StorageErrorCode, StorageErrors } from './storage.errors';
 import { FILE_STORAGE, FileStorage } from './storage.types';
 
-// multer ships without type declarations here; this is the part of its API we use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const multer = require('multer') as (opts: Record<string, unknown>) => { array(field: string, max: number): Middleware };
-type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+/** The part of multer's file description the storage engine reads. */
 interface MulterFile {
   fieldname: string;
   originalname: string;
@@ -156,9 +154,9 @@ export class UploadReceiver {
             cb(e);
           });
       },
-      _removeFile(_req: Request, file: Partial<ReceivedFile>, cb: (err: unknown) => void): void {
+      _removeFile(_req: Request, file: Partial<ReceivedFile>, cb: (err: Error | null) => void): void {
         if (!file.key) return cb(null);
-        storage.remove(file.key).then(() => cb(null), cb);
+        storage.remove(file.key).then(() => cb(null), (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))));
       },
     };
     const middleware = multer({

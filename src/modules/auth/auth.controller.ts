@@ -9,7 +9,7 @@ import { Public } from '../../common/decorators/public.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { AuthService } from './auth.service';
 import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, PasswordLoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
-import { CSV_EXPORT_LIMIT, LoginHistoryService, loginHistoryCsv } from './login-history.service';
+import { CSV_EXPORT_LIMIT, LoginAttemptView, LoginHistoryService, loginHistoryCsv } from './login-history.service';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -60,12 +60,7 @@ export class MyLoginHistoryController {
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
   async list(@CurrentUser() p: Principal, @Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
-    if (q.format === 'csv') {
-      const all = await this.history.forUser(p.userId, CSV_EXPORT_LIMIT);
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', 'attachment; filename="login-history.csv"');
-      return loginHistoryCsv(all.items);
-    }
+    if (q.format === 'csv') return csvAnswer(res, (await this.history.forUser(p.userId, CSV_EXPORT_LIMIT, q.before)).items, false);
     return this.history.forUser(p.userId, q.limit, q.before);
   }
 }
@@ -78,9 +73,22 @@ export class AdminLoginHistoryController {
   constructor(private readonly history: LoginHistoryService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Sign-in attempts of users in the schools the caller administers' })
+  @ApiOperation({
+    summary: 'Sign-in attempts of users in the schools the caller administers; ?format=csv downloads them as CSV',
+    description: `CSV: UTF-8 with BOM, ";"-separated, up to ${CSV_EXPORT_LIMIT} rows (newest first, from \`before\` when given), with the user id column.`,
+  })
   @ApiOkResponse({ type: LoginHistoryView })
-  list(@CurrentUser() p: Principal, @Query() q: AdminHistoryQueryDto): Promise<LoginHistoryView> {
-    return this.history.forAdmin(p, q.limit, { userId: q.userId, schoolId: q.schoolId, before: q.before });
+  @ApiProduces('application/json', 'text/csv')
+  async list(@CurrentUser() p: Principal, @Query() q: AdminHistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
+    const filter = { userId: q.userId, schoolId: q.schoolId, before: q.before };
+    if (q.format === 'csv') return csvAnswer(res, (await this.history.forAdmin(p, CSV_EXPORT_LIMIT, filter)).items, true);
+    return this.history.forAdmin(p, q.limit, filter);
   }
+}
+
+/** Sets the download headers and returns the CSV body of a login history. */
+function csvAnswer(res: Response, items: LoginAttemptView[], withUser: boolean): string {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', 'attachment; filename="login-history.csv"');
+  return loginHistoryCsv(items, withUser);
 }

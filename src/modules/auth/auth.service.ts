@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { EsiaLinksService } from '../linking/esia-links.service';
 import { SettingsErrors } from '../settings/settings.errors';
 import { SettingsService } from '../settings/settings.service';
-import { UsersService } from '../users/users.service';
+import { SignInOptions } from '../settings/sign-in-options';
+import { LoginCandidate, UsersService } from '../users/users.service';
 import { UserStatus } from '../users/entities/user.entity';
+import { SecurityAlertsService } from './alerts/security-alerts.service';
 import { AuthErrors } from './auth.errors';
 import { LoginResultView, PasswordLoginResultView, TokenPairView } from './dto/auth.dto';
 import { AuthMethod } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { MfaGate } from './mfa/mfa-gate';
 import { ClientInfo, SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -26,28 +29,49 @@ export class AuthService {
     private readonly rateLimiter: LoginRateLimiter,
     private readonly settings: SettingsService,
     private readonly esiaLinks: EsiaLinksService,
+    private readonly mfaGate: MfaGate,
+    private readonly alerts: SecurityAlertsService,
   ) {}
 
   /**
    * Password sign-in under the region's policy (settings module): after the transition period it is
    * refused with PASSWORD_LOGIN_CLOSED (unless the staff exception applies); during it, a user
    * without an ESIA link gets `esiaLinkSuggested: true`. The policy is applied only after the
-   * password was checked, so the answer tells nothing about an account to someone without it.
+   * password was checked, so the answer tells nothing about an account to someone without it. An
+   * account with a second factor (or one the region requires) answers MFA_REQUIRED / MFA_ENROLMENT_REQUIRED
+   * instead of tokens (mfa/mfa-gate.ts); the failure count restarts only once the sign-in is complete.
    */
   async login(login: string, password: string, client: ClientInfo): Promise<PasswordLoginResultView> {
     await this.throttle(client);
-    const check = await this.checkCredentials(login, password, client);
+    const check = await this.checkCredentials(login, password, client, 'password', false);
     if (!check.ok) throw this.refusal(check);
     const user = await this.users.findLoginCandidateById(check.userId);
     if (!user) throw AuthErrors.invalidCredentials();
-    const { options } = await this.settings.signInContext(user);
-    if (!options.password) {
-      await this.history.record({ userId: user.id, schoolId: user.schoolId, method: 'password', outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED', client });
-      throw SettingsErrors.passwordLoginClosed();
+    const region = await this.settings.signInContext(user);
+    await this.ensurePasswordOpen(user, region.options, client);
+    await this.mfaGate.afterPassword(user, region, client);
+    return this.completePasswordLogin(user, client, region.options.staffException ? 'password_ok_staff_exception' : 'password_ok', region.options);
+  }
+
+  /**
+   * The end of a password sign-in (straight after the password, or after its second step): the failure
+   * count restarts, the session opens, and `esiaLinkSuggested` is worked out.
+   */
+  async completePasswordLogin(user: LoginCandidate, client: ClientInfo, reason: string, options?: SignInOptions): Promise<PasswordLoginResultView> {
+    if (!options) {
+      options = (await this.settings.signInContext(user)).options;
+      await this.ensurePasswordOpen(user, options, client);
     }
-    const result = await this.signIn(user.id, 'password', client, options.staffException ? 'password_ok_staff_exception' : 'password_ok');
+    await this.users.registerSuccessfulLogin(user.id);
+    const result = await this.signIn(user.id, 'password', client, reason);
     const esiaLinkSuggested = options.suggestLink && !(await this.esiaLinks.hasActiveLink(user.id));
     return { ...result, esiaLinkSuggested };
+  }
+
+  private async ensurePasswordOpen(user: LoginCandidate, options: SignInOptions, client: ClientInfo): Promise<void> {
+    if (options.password) return;
+    await this.history.record({ userId: user.id, schoolId: user.schoolId, method: 'password', outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED', client });
+    throw SettingsErrors.passwordLoginClosed();
   }
 
   /** The per-IP sign-in rate limit (also used when a diary password is typed during ESIA linking). */
@@ -58,9 +82,10 @@ export class AuthService {
   /**
    * Checks a diary login and password with the lockout rules and writes the attempt to the
    * history. A locked account is refused without looking at the password, so the answer
-   * does not tell whether the password was right.
+   * does not tell whether the password was right. `resetFailures: false` leaves the failure count
+   * to the caller (a second factor may still follow).
    */
-  async checkCredentials(login: string, password: string, client: ClientInfo, method: AuthMethod = 'password'): Promise<CredentialCheck> {
+  async checkCredentials(login: string, password: string, client: ClientInfo, method: AuthMethod = 'password', resetFailures = true): Promise<CredentialCheck> {
     const user = await this.users.findLoginCandidate(login);
     const record = (outcome: 'success' | 'failure', reason: string) =>
       this.history.record({ userId: user?.id ?? null, schoolId: user?.schoolId ?? null, method, outcome, reason, client });
@@ -75,7 +100,7 @@ export class AuthService {
       return { ok: false, reason: 'locked', userId: user.id, lockedUntil: user.lockedUntil };
     }
     if (!(await this.users.verifyPassword(password, user.passwordHash))) {
-      const lockedUntil = await this.users.registerFailedLogin(user.id);
+      const lockedUntil = await this.alerts.registerFailure(user);
       await record('failure', lockedUntil ? 'invalid_password_locked' : 'invalid_password');
       return lockedUntil
         ? { ok: false, reason: 'locked', userId: user.id, lockedUntil }
@@ -85,7 +110,7 @@ export class AuthService {
       await record('failure', 'disabled');
       return { ok: false, reason: 'disabled', userId: user.id };
     }
-    await this.users.registerSuccessfulLogin(user.id);
+    if (resetFailures) await this.users.registerSuccessfulLogin(user.id);
     return { ok: true, userId: user.id };
   }
 
@@ -105,7 +130,7 @@ export class AuthService {
     const user = await this.users.findLoginCandidateById(userId);
     if (!user) throw AuthErrors.invalidCredentials();
     const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client);
-    await this.history.record({ userId: user.id, schoolId: user.schoolId, method, outcome: 'success', reason, client });
+    await this.alerts.recordSignIn(user, method, reason, client, sessionId); // the history row (+ a new-device alert)
     return {
       accessToken: this.tokens.signAccess(user, sessionId),
       refreshToken,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { adminScope, scopeSql } from '../schools/schools.policy';
 import { LoginAttempt, LoginOutcome } from './entities/login-attempt.entity';
@@ -37,8 +37,8 @@ export class LoginHistoryService {
     outcome: LoginOutcome;
     reason: string;
     client: ClientInfo;
-  }): Promise<void> {
-    await this.attempts.insert({
+  }, manager?: EntityManager): Promise<void> {
+    await (manager?.getRepository(LoginAttempt) ?? this.attempts).insert({
       userId: entry.userId,
       schoolId: entry.schoolId,
       method: entry.method,
@@ -47,6 +47,24 @@ export class LoginHistoryService {
       ip: entry.client.ip,
       userAgent: entry.client.userAgent?.slice(0, 500) ?? null,
     });
+  }
+
+  /**
+   * Whether the user signed in successfully before at all (within the retention), and whether from this
+   * device within the last `days`: the same user agent and the same network (IPv4 /24, IPv6 /48), so a
+   * new address from the provider's pool is not a new device but another browser or computer is.
+   */
+  async deviceHistory(userId: string, client: ClientInfo, days: number, manager?: EntityManager): Promise<{ signedInBefore: boolean; knownDevice: boolean }> {
+    const prefix = (x: string): string => `network(set_masklen(${x}, CASE family(${x}) WHEN 4 THEN 24 ELSE 48 END))`;
+    const [row]: Array<{ before: boolean; known: boolean }> = await (manager ?? this.attempts.manager).query(
+      `SELECT EXISTS (SELECT 1 FROM login_attempts WHERE user_id = $1 AND outcome = 'success') AS before,
+              EXISTS (SELECT 1 FROM login_attempts
+                       WHERE user_id = $1 AND outcome = 'success' AND at > now() - make_interval(days => $2)
+                         AND user_agent IS NOT DISTINCT FROM $3
+                         AND (ip IS NOT DISTINCT FROM $4::inet OR ${prefix('ip')} = ${prefix('$4::inet')})) AS known`,
+      [userId, days, client.userAgent?.slice(0, 500) ?? null, client.ip],
+    );
+    return { signedInBefore: row.before, knownDevice: row.known };
   }
 
   /** Own history, newest first, keyset-paginated by id. */
@@ -97,18 +115,20 @@ const toView = (a: LoginAttempt, withUser: boolean): LoginAttemptView => ({
 });
 
 const METHOD_RU: Record<AuthMethod, string> = { password: 'Пароль', esia: 'Госуслуги' };
-const OUTCOME_RU: Record<LoginOutcome, string> = { success: 'Успешно', failure: 'Отказ' };
+const OUTCOME_RU: Record<LoginOutcome, string> = { success: 'Успешно', failure: 'Отказ', pending: 'Запрошен второй фактор' };
 
 /** CSV for Russian spreadsheets: UTF-8 with BOM, semicolon-separated, quoted where needed. */
-export function loginHistoryCsv(items: LoginAttemptView[]): string {
+export function loginHistoryCsv(items: LoginAttemptView[], withUser = false): string {
   const esc = (v: string | null): string => {
     // A leading = + - @ would make a spreadsheet run the cell as a formula: neutralise it.
     const s = /^[=+\-@\t\r]/.test(v ?? '') ? `'${v}` : (v ?? '');
     return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = ['Дата и время (UTC);IP-адрес;Устройство;Способ входа;Результат;Причина'];
+  const head = ['Дата и время (UTC)', 'IP-адрес', 'Устройство', 'Способ входа', 'Результат', 'Причина'];
+  const lines = [(withUser ? ['Пользователь (id)', ...head] : head).join(';')];
   for (const i of items) {
-    lines.push([i.at, i.ip, i.userAgent, METHOD_RU[i.method], OUTCOME_RU[i.outcome], i.reason].map(esc).join(';'));
+    const cells = [i.at, i.ip, i.userAgent, METHOD_RU[i.method], OUTCOME_RU[i.outcome], i.reason];
+    lines.push((withUser ? [i.userId ?? null, ...cells] : cells).map(esc).join(';'));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -1,3 +1,5 @@
+import { STANDARD_LEVEL_DOCUMENT_TYPES } from '../esia/esia-person';
+
 /** A person as the emulator stores it (ESIA's own shapes: dates `dd.MM.yyyy`, SNILS `XXX-XXX-XXX YY`). */
 export interface EmulatorDocument {
   id: number;
@@ -37,9 +39,9 @@ export interface EmulatorPerson {
 
 export const LEVEL_LABELS = { simplified: 'упрощённая', standard: 'стандартная', confirmed: 'подтверждённая' } as const;
 
-/** The level the emulator's data implies (the same rule as the client, ESIA.md §6.9). */
+/** The level the emulator's data implies (the same rule as the client, docs/esia.md "Account level"). */
 export function emulatorPersonLevel(p: EmulatorPerson): keyof typeof LEVEL_LABELS {
   if (p.trusted) return 'confirmed';
-  const rIdDoc = p.documents.find((d) => d.type === 'RF_PASSPORT');
-  return p.snils && rIdDoc?.vrfStu === 'VERIFIED' ? 'standard' : 'simplified';
+  const verified = p.documents.some((d) => d.vrfStu === 'VERIFIED' && STANDARD_LEVEL_DOCUMENT_TYPES.has(d.type));
+  return p.snils && verified ? 'standard' : 'simplified';
 }

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomInt } from 'node:crypto';
 
 import { Public } from '../../common/decorators/public.decorator';
 import { validationFailed } from '../../common/errors/app-error';
-import { AddEmulatorPersonDto, RegisterEmulatorClientDto } from './dto/admin.dto';
+import { AddEmulatorPersonDto, RegisterEmulatorClientDto, SetTokenSigningDto } from './dto/admin.dto';
 import { EmulatorPerson } from './emulator-person';
 import { EsiaEmulatorService } from './esia-emulator.service';
 import { consentPage, EMULATOR_BASE_PATH, errorPage, loggedOutPage, loginPage } from './pages';
@@ -22,7 +22,7 @@ function sendPage(res: Response, status: number, html: string): void {
 
 const expiredPage = () => errorPage({ code: 'EMULATOR', description: 'Запрос на вход не найден или устарел. Начните вход заново.' });
 
-/** ESIA's OAuth endpoints, login and consent pages, logout (ESIA.md §2, §3, §7). */
+/** ESIA's OAuth endpoints, login and consent pages, logout (docs/esia.md "Endpoints"). */
 @ApiExcludeController()
 @Public()
 @Controller(EMULATOR_BASE_PATH.slice(1))
@@ -81,16 +81,16 @@ export class EsiaEmulatorOAuthController {
     sendPage(res, 200, loggedOutPage());
   }
 
-  /** Non-ESIA extra: the emulator's token-signing certificate (real ESIA ships certificates in esia.zip). */
+  /** Non-ESIA extra: the emulator's current token-signing certificate (real ESIA ships certificates in esia.zip). */
   @Get('public/esia.pem')
-  certificate(@Res() res: Response): void {
-    res.type('application/x-pem-file').send(this.emulator.tokenCertificatePem);
+  async certificate(@Res() res: Response): Promise<void> {
+    res.type('application/x-pem-file').send(await this.emulator.tokenCertificatePem());
   }
 }
 
 const COLLECTIONS = new Set<CollectionKind>(['ctts', 'docs', 'kids', 'addrs', 'vhls', 'orgs']);
 
-/** ESIA's person REST API (ESIA.md §6). */
+/** ESIA's person REST API (docs/esia.md "Person data"). */
 @ApiExcludeController()
 @Public()
 @Controller(`${EMULATOR_BASE_PATH.slice(1)}/rs/prns`)
@@ -133,7 +133,7 @@ export class EsiaEmulatorRestController {
     res: Response,
     render: (person: EmulatorPerson, scopes: string[], kids: Map<string, EmulatorPerson>) => Promise<Record<string, unknown> | 403 | 404>,
   ): Promise<void> {
-    const check = this.emulator.authorizeRest(auth, oid);
+    const check = await this.emulator.authorizeRest(auth, oid);
     if (!check.ok) {
       if (check.status === 401) res.setHeader('WWW-Authenticate', `Bearer error="${check.error}"`);
       return void res.status(check.status).json({ error: check.error });
@@ -189,11 +189,22 @@ export class EsiaEmulatorAdminController {
   @HttpCode(201)
   async registerClient(@Body() dto: RegisterEmulatorClientDto): Promise<{ clientId: string }> {
     try {
-      await this.emulator.registerClient({ clientId: dto.clientId, certificatePems: dto.certificatePems, redirectUris: dto.redirectUris });
+      await this.emulator.registerClient({ clientId: dto.clientId, certificatePems: dto.certificatePems, redirectUris: dto.redirectUris, grantedScopes: dto.grantedScopes });
     } catch {
-      throw validationFailed([{ field: 'certificatePems', code: 'isCertificate', message: 'Ожидается PEM-сертификат ГОСТ' }]);
+      throw validationFailed([{ field: 'certificatePems', code: 'isCertificate', message: 'Ожидается PEM-сертификат ГОСТ и известные области доступа' }]);
     }
     return { clientId: dto.clientId };
+  }
+
+  /** Which algorithm and key tokens are signed with from now on (ESIA's tech-portal setting; a certificate rotation). */
+  @Put('token-signing')
+  async setTokenSigning(@Body() dto: SetTokenSigningDto): Promise<{ alg: string; certPath: string }> {
+    try {
+      const s = await this.emulator.setTokenSigning(dto.alg, dto.keyPath, dto.certPath);
+      return { alg: s.alg, certPath: s.certPath };
+    } catch (e) {
+      throw validationFailed([{ field: 'keyPath', code: 'isKeyPair', message: `Ключ и сертификат не подходят: ${e instanceof Error ? e.message : String(e)}` }]);
+    }
   }
 }
 

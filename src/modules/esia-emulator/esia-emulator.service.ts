@@ -1,21 +1,26 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
-import { createHash, createPrivateKey, createVerify, KeyObject, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { formatSnils } from '../../common/validation/snils';
-import { AppConfig, EsiaConfig, EsiaEmulatorConfig } from '../../config/app-config';
+import { AppConfig, EsiaConfig, EsiaEmulatorConfig, EsiaTokenAlgorithm } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
 import {
   buildV2AuthorizationSigningString,
   buildV3TokenSigningString,
+  certificateToDer,
   computeCertificateHashHex,
+  derToPem,
+  OpenSslGostSigner,
   parseEsiaTimestamp,
   verifyGostSignature,
 } from '../esia/crypto';
+import { jwsSignatureMatches } from '../esia/esia-token-verifier';
 import { ensureEsiaTestKeys } from '../esia/esia-test-keys';
-import { decodeJwt, JsonObject, signRs256Jwt } from '../esia/jwt';
+import { decodeJwt, JsonObject, signJwtWith, signRs256Jwt } from '../esia/jwt';
+import { TrustedTokenCertificate, trustedCertificatesFrom } from '../esia/token-certificates';
 import { EmulatorErrors, EsiaEmulatorError } from './emulator-errors';
 import { EmulatorPerson } from './emulator-person';
 import { ESIA_EMULATOR_FIXTURES } from './fixtures';
@@ -29,6 +34,7 @@ const K = {
   persons: 'esia-emu:persons',
   client: (id: string) => `esia-emu:client:${id}`,
   clients: 'esia-emu:clients',
+  tokenSigning: 'esia-emu:token-signing',
 };
 
 export const AUTH_REQUEST_TTL_SEC = 600;
@@ -49,6 +55,18 @@ export interface EmulatorClient {
   clientId: string;
   certificatePems: string[];
   redirectUris: string[];
+  /**
+   * Scopes ESIA grants this IS (ESIA: what the IS was approved for); a requested scope outside the list
+   * is left out of the grant and of the token (emulator setting). Absent: every known scope.
+   */
+  grantedScopes?: string[];
+}
+
+/** The key the emulator signs tokens with (ESIA: the algorithm set for the IS on the tech portal, and ESIA's current certificate). */
+export interface TokenSigning {
+  alg: EsiaTokenAlgorithm;
+  keyPath: string;
+  certPath: string;
 }
 
 export interface PendingAuthRequest {
@@ -85,14 +103,15 @@ export type RestAuth = { ok: true; scopes: string[] } | { ok: false; status: 401
 type Params = Record<string, unknown>;
 
 /**
- * The ESIA emulator's protocol logic: the same checks, in the same order, as ESIA.md §9.3, and
- * RS256 tokens shaped like ESIA's (§5). All state is in Redis, so several instances can serve it.
+ * The ESIA emulator's protocol logic: the same checks, in the same order, as real ESIA
+ * (docs/esia.md "Error codes"), and tokens shaped like ESIA's, signed RS256 or GOST3410_2012_256
+ * (docs/esia.md "Token checks"). All state is in Redis, so several instances can serve it.
  */
 @Injectable()
 export class EsiaEmulatorService implements OnModuleInit {
-  private tokenKey!: KeyObject;
-  private tokenPublicKey!: KeyObject;
-  private tokenCertPem!: string;
+  private readonly rsaKeys = new Map<string, Promise<KeyObject>>();
+  private readonly gostSigners = new Map<string, OpenSslGostSigner>();
+  private readonly certificates = new Map<string, Promise<TrustedTokenCertificate[]>>();
   private readonly hashCache = new Map<string, Promise<string>>();
   private readonly esia: EsiaConfig;
   private readonly emulator: EsiaEmulatorConfig;
@@ -108,15 +127,77 @@ export class EsiaEmulatorService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await ensureEsiaTestKeys(this.emulator.testKeysDir);
-    const [keyPem, certPem] = await Promise.all([readFile(this.emulator.tokenKeyPath, 'utf8'), readFile(this.emulator.tokenCertPath, 'utf8')]);
-    this.tokenKey = createPrivateKey(keyPem);
-    this.tokenCertPem = certPem;
-    this.tokenPublicKey = new X509Certificate(certPem).publicKey;
+    await this.tokenCertificatePem(); // fails the start when the configured token key is unreadable
   }
 
-  /** The emulator's token-signing certificate (non-ESIA extra: `/public/esia.pem`). */
-  get tokenCertificatePem(): string {
-    return this.tokenCertPem;
+  /** The emulator's current token-signing certificate, PEM (non-ESIA extra: `/public/esia.pem`). */
+  async tokenCertificatePem(): Promise<string> {
+    return readFile((await this.tokenSigning()).certPath, 'utf8');
+  }
+
+  // ---------------------------------------------------------------- token signing
+
+  /** The signing key in force: the one set through the admin endpoint, else the configured algorithm's. */
+  async tokenSigning(): Promise<TokenSigning> {
+    const stored = await this.redis.get(K.tokenSigning);
+    if (stored) return JSON.parse(stored) as TokenSigning;
+    const alg = this.emulator.tokenAlgorithm;
+    return { alg, ...this.emulator.tokenKeys[alg] };
+  }
+
+  /**
+   * Switches the algorithm and key tokens are signed with (test helper: ESIA's tech-portal setting and
+   * ESIA's certificate rotation). Without paths, the configured key of that algorithm. Checked with a
+   * probe token before it is stored.
+   */
+  async setTokenSigning(alg: EsiaTokenAlgorithm, keyPath?: string, certPath?: string): Promise<TokenSigning> {
+    const signing: TokenSigning = keyPath && certPath ? { alg, keyPath, certPath } : { alg, ...this.emulator.tokenKeys[alg] };
+    const probe = decodeJwt(await this.signJwt({ typ: 'JWT' }, { probe: randomUUID() }, signing));
+    const [cert] = await this.certificatesOf(signing.certPath);
+    if (!probe || !cert || !(await jwsSignatureMatches(probe, cert))) throw new Error('token key and certificate do not match');
+    await this.redis.set(K.tokenSigning, JSON.stringify(signing));
+    return signing;
+  }
+
+  private async signJwt(header: JsonObject, payload: JsonObject, signing: TokenSigning): Promise<string> {
+    if (signing.alg === 'RS256') return signRs256Jwt({ ...header, alg: 'RS256' }, payload, await this.rsaKey(signing.keyPath));
+    let signer = this.gostSigners.get(signing.keyPath);
+    if (!signer) {
+      signer = new OpenSslGostSigner({ keyPath: signing.keyPath, certPath: signing.certPath });
+      this.gostSigners.set(signing.keyPath, signer);
+    }
+    const gost = signer;
+    return signJwtWith({ ...header, alg: 'GOST3410_2012_256' }, payload, (input) => gost.sign(input));
+  }
+
+  private rsaKey(path: string): Promise<KeyObject> {
+    let p = this.rsaKeys.get(path);
+    if (!p) {
+      p = readFile(path, 'utf8').then((pem) => createPrivateKey(pem));
+      this.rsaKeys.set(path, p);
+      p.catch(() => this.rsaKeys.delete(path));
+    }
+    return p;
+  }
+
+  private certificatesOf(path: string): Promise<TrustedTokenCertificate[]> {
+    let p = this.certificates.get(path);
+    if (!p) {
+      p = readFile(path).then((data) => trustedCertificatesFrom(data));
+      this.certificates.set(path, p);
+      p.catch(() => this.certificates.delete(path));
+    }
+    return p;
+  }
+
+  /** True when `token` carries a signature by one of the emulator's token keys (configured ones and the one in force). */
+  private async signedByEmulator(token: NonNullable<ReturnType<typeof decodeJwt>>): Promise<boolean> {
+    const current = await this.tokenSigning();
+    const paths = new Set([this.emulator.tokenKeys.RS256.certPath, this.emulator.tokenKeys.GOST3410_2012_256.certPath, current.certPath]);
+    for (const path of paths) {
+      for (const cert of await this.certificatesOf(path)) if (await jwsSignatureMatches(token, cert)) return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- clients
@@ -125,10 +206,14 @@ export class EsiaEmulatorService implements OnModuleInit {
     const stored = await this.redis.get(K.client(clientId));
     if (stored) return JSON.parse(stored) as EmulatorClient;
     if (clientId !== this.esia.clientId) return null;
-    return { clientId, certificatePems: [await readFile(this.esia.certPath, 'utf8')], redirectUris: [this.esia.redirectUri] };
+    // the app's own IS: its certificate file as configured (PEM or DER)
+    const pem = derToPem(certificateToDer(await readFile(this.esia.certPath)), 'CERTIFICATE');
+    return { clientId, certificatePems: [pem], redirectUris: [this.esia.redirectUri] };
   }
 
   async registerClient(client: EmulatorClient): Promise<void> {
+    const unknown = client.grantedScopes?.find((sc) => !KNOWN_SCOPES.has(sc));
+    if (unknown !== undefined) throw new Error(`unknown scope ${unknown}`);
     await Promise.all(client.certificatePems.map((pem) => this.certHash(pem))); // fails early on a bad certificate
     await this.redis.multi().set(K.client(client.clientId), JSON.stringify(client)).sadd(K.clients, client.clientId).exec();
   }
@@ -216,7 +301,8 @@ export class EsiaEmulatorService implements OnModuleInit {
     if (!this.timestampOk(timestamp)) return fail(EmulatorErrors.badTimestamp());
 
     const requestId = randomBytes(18).toString('base64url');
-    const pending: PendingAuthRequest = { clientId: clientId!, redirectUri: redirectUri!, scopes, state: state!, accessType };
+    const granted = client.grantedScopes ? scopes.filter((sc) => sc === 'openid' || client.grantedScopes!.includes(sc)) : scopes;
+    const pending: PendingAuthRequest = { clientId: clientId!, redirectUri: redirectUri!, scopes: granted, state: state!, accessType };
     await this.redis.set(K.authRequest(requestId), JSON.stringify(pending), 'EX', AUTH_REQUEST_TTL_SEC);
     return { kind: 'login', requestId };
   }
@@ -319,8 +405,9 @@ export class EsiaEmulatorService implements OnModuleInit {
   private async mintTokens(grant: GrantData, person: EmulatorPerson, state: string): Promise<JsonObject> {
     const iat = Math.floor(Date.now() / 1000);
     const oidNumber = Number(grant.oid);
-    const access = signRs256Jwt(
-      { ver: 1, typ: 'JWT', sbt: 'access', alg: 'RS256' },
+    const signing = await this.tokenSigning();
+    const access = await this.signJwt(
+      { ver: 1, typ: 'JWT', sbt: 'access' },
       {
         nbf: iat,
         scope: grant.scopes.map((s) => (s === 'openid' ? s : `${s}?oid=${grant.oid}`)).join(' '),
@@ -331,13 +418,13 @@ export class EsiaEmulatorService implements OnModuleInit {
         iat,
         client_id: grant.clientId,
       },
-      this.tokenKey,
+      signing,
     );
     const out: JsonObject = { access_token: access };
     if (grant.scopes.includes('openid')) {
-      out.id_token = signRs256Jwt(
-        // `sbt` of ESIA id_tokens is not documented (ESIA.md §5): "id" is the emulator's guess.
-        { ver: 1, typ: 'JWT', sbt: 'id', alg: 'RS256' },
+      out.id_token = await this.signJwt(
+        // `sbt` of ESIA id_tokens is not documented (docs/esia.md "Token checks"): "id" is the emulator's guess.
+        { ver: 1, typ: 'JWT', sbt: 'id' },
         {
           iss: this.esia.issuer,
           aud: grant.clientId,
@@ -356,7 +443,7 @@ export class EsiaEmulatorService implements OnModuleInit {
             'urn:esia:sbj:is_tru': person.trusted,
           },
         },
-        this.tokenKey,
+        signing,
       );
     }
     if (grant.accessType === 'offline') {
@@ -370,15 +457,12 @@ export class EsiaEmulatorService implements OnModuleInit {
   // ---------------------------------------------------------------- REST /rs/prns
 
   /** Checks `Authorization: Bearer <access token>` for reading person `oid`. */
-  authorizeRest(authorization: unknown, oid: string): RestAuth {
+  async authorizeRest(authorization: unknown, oid: string): Promise<RestAuth> {
     const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
     const jwt = m ? decodeJwt(m[1]) : null;
-    if (!jwt || jwt.header.alg !== 'RS256') return { ok: false, status: 401, error: 'invalid_token' };
-    const valid = createVerify('RSA-SHA256').update(jwt.signingInput).verify(this.tokenPublicKey, jwt.signature);
+    if (!jwt || jwt.header.sbt !== 'access' || !(await this.signedByEmulator(jwt))) return { ok: false, status: 401, error: 'invalid_token' };
     const c = jwt.payload;
-    if (!valid || c.iss !== this.esia.issuer || typeof c.exp !== 'number' || c.exp * 1000 < Date.now() || jwt.header.sbt !== 'access') {
-      return { ok: false, status: 401, error: 'invalid_token' };
-    }
+    if (c.iss !== this.esia.issuer || typeof c.exp !== 'number' || c.exp * 1000 < Date.now()) return { ok: false, status: 401, error: 'invalid_token' };
     if (String(c['urn:esia:sbj_id']) !== oid) return { ok: false, status: 403, error: 'insufficient_scope' };
     const scopes = (typeof c.scope === 'string' ? c.scope : '').split(' ').map((s) => s.split('?')[0]).filter((s) => s !== '');
     return { ok: true, scopes };

@@ -2,7 +2,7 @@ import { EmulatorPerson } from './emulator-person';
 
 /**
  * Test persons of the ESIA emulator (TEST DATA, fake SNILS with valid checksums). Exported so a demo
- * seed can create matching diary users. Level = what ESIA.md §6.9 derives from the data.
+ * seed can create matching diary users. Level = what docs/esia.md "Account level" derives from the data.
  */
 const passport = (id: number, vrfStu: 'VERIFIED' | 'NOT_VERIFIED', number: string) => ({
   id,

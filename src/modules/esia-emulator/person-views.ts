@@ -1,7 +1,7 @@
 import { EmulatorPerson } from './emulator-person';
 import { eTag } from './esia-emulator.service';
 
-/** Renders emulator persons in ESIA's REST shapes (ESIA.md §6), filtered by the token's scopes. */
+/** Renders emulator persons in ESIA's REST shapes (docs/esia.md "Person data"), filtered by the token's scopes. */
 
 export type CollectionKind = 'ctts' | 'docs' | 'kids' | 'addrs' | 'vhls' | 'orgs';
 

@@ -41,17 +41,16 @@ describe('ESIA person mapping', () => {
     expect(esiaSnilsToDigits(12345678901)).toBeNull();
   });
 
-  describe('account level (ESIA.md §6.9)', () => {
+  describe('account level (docs/esia.md "Account level")', () => {
     const passport = (vrfStu: string, id = 4242) => ({ id, type: 'RF_PASSPORT', vrfStu });
 
     it('confirmed = trusted, whatever the documents', () => {
       expect(mapEsiaPerson('1', { ...root, snils: undefined }, []).level).toBe('confirmed');
     });
 
-    it('standard = not trusted, SNILS and a VERIFIED identity document', () => {
+    it('standard = not trusted, SNILS and a VERIFIED Russian passport or foreign citizen\'s document', () => {
       expect(mapEsiaPerson('1', { ...root, trusted: false }, [passport('VERIFIED')]).level).toBe('standard');
-      // the document referenced by rIdDoc counts whatever its type code
-      expect(mapEsiaPerson('1', { ...root, trusted: false, rIdDoc: 7 }, [{ id: 7, type: 'SOMETHING', vrfStu: 'VERIFIED' }]).level).toBe('standard');
+      expect(mapEsiaPerson('1', { ...root, trusted: false }, [{ id: 9, type: 'FID_DOC', vrfStu: 'VERIFIED' }]).level).toBe('standard');
       // documents embedded in the root (?embed=(documents.elements)) count too
       expect(mapEsiaPerson('1', { ...root, trusted: false, documents: { size: 1, elements: [passport('VERIFIED')] } }).level).toBe('standard');
     });
@@ -59,7 +58,10 @@ describe('ESIA person mapping', () => {
     it('simplified = no SNILS, or no verified identity document', () => {
       expect(mapEsiaPerson('1', { ...root, trusted: false, snils: undefined }, [passport('VERIFIED')]).level).toBe('simplified');
       expect(mapEsiaPerson('1', { ...root, trusted: false }, [passport('NOT_VERIFIED')]).level).toBe('simplified');
-      expect(mapEsiaPerson('1', { ...root, trusted: false }, [{ id: 1, type: 'RF_DRIVING_LICENSE', vrfStu: 'VERIFIED' }]).level).toBe('simplified');
+      // only the documents ESIA checks for the standard level count, even when rIdDoc points at another one
+      for (const type of ['RF_DRIVING_LICENSE', 'FRGN_PASS', 'RF_BRTH_CERT', 'MDCL_PLCY', 'SOMETHING']) {
+        expect(mapEsiaPerson('1', { ...root, trusted: false, rIdDoc: 1 }, [{ id: 1, type, vrfStu: 'VERIFIED' }]).level).toBe('simplified');
+      }
       expect(mapEsiaPerson('1', { ...root, trusted: false }, []).level).toBe('simplified');
       expect(mapEsiaPerson('1', { ...root, trusted: 'true' as unknown as boolean }, []).level).toBe('simplified');
     });

@@ -1,7 +1,7 @@
 import { normalizeSnils } from '../../common/validation/snils';
 import { EsiaAccountLevel, EsiaPerson } from './identity-provider';
 
-/** The fields of `/rs/prns/{oid}` we read (ESIA.md §6.1). */
+/** The fields of `/rs/prns/{oid}` we read (docs/esia.md "Person data"). */
 export interface EsiaPersonResource {
   firstName?: unknown;
   lastName?: unknown;
@@ -13,15 +13,20 @@ export interface EsiaPersonResource {
   documents?: unknown;
 }
 
-/** An element of `/rs/prns/{oid}/docs` (ESIA.md §6.5). */
+/** An element of `/rs/prns/{oid}/docs` (docs/esia.md "Person data"). */
 export interface EsiaDocumentResource {
   id?: unknown;
   type?: unknown;
   vrfStu?: unknown;
 }
 
-/** Identity document types (ESIA.md §6.5: only RF_PASSPORT is confirmed; the others are common ESIA codes). */
-const IDENTITY_DOCUMENT_TYPES = new Set(['RF_PASSPORT', 'FID_DOC', 'RF_BRTH_CERT', 'FRGN_PASS']);
+/**
+ * The identity documents ESIA checks for a "Стандартная" account (docs/esia.md "Account level"): the
+ * Russian passport (checked with МВД) and, for a foreign citizen, the foreign citizen's identity
+ * document. A birth certificate, a passport for travel abroad (FRGN_PASS), a driving licence or an OMS
+ * policy never make an account standard, verified or not.
+ */
+export const STANDARD_LEVEL_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['RF_PASSPORT', 'FID_DOC']);
 
 /** `dd.MM.yyyy` → `YYYY-MM-DD`; null for anything else or an impossible date. */
 export function esiaDateToIso(value: unknown): string | null {
@@ -40,26 +45,22 @@ export function esiaSnilsToDigits(value: unknown): string | null {
   return /^\d{11}$/.test(digits) ? digits : null;
 }
 
-/** Elements of an ESIA collection (`{size, elements}`), tolerating `{}` and missing `elements` (ESIA.md §6.2). */
+/** Elements of an ESIA collection (`{size, elements}`), tolerating `{}` and missing `elements` (docs/esia.md "Person data"). */
 export function collectionElements<T>(collection: unknown): T[] {
   if (!collection || typeof collection !== 'object') return [];
   const elements = (collection as { elements?: unknown }).elements;
   return Array.isArray(elements) ? elements.filter((e): e is T => e !== null && typeof e === 'object') : [];
 }
 
-/** True when some identity document is VERIFIED (the one referenced by `rIdDoc`, or any identity document). */
-export function hasVerifiedIdentityDocument(documents: EsiaDocumentResource[], rIdDoc?: unknown): boolean {
-  return documents.some(
-    (d) =>
-      d.vrfStu === 'VERIFIED' &&
-      ((rIdDoc !== undefined && rIdDoc !== null && String(d.id) === String(rIdDoc)) ||
-        (typeof d.type === 'string' && IDENTITY_DOCUMENT_TYPES.has(d.type))),
-  );
+/** True when a Russian passport or a foreign citizen's identity document is `vrfStu: VERIFIED`. */
+export function hasVerifiedIdentityDocument(documents: EsiaDocumentResource[]): boolean {
+  return documents.some((d) => d.vrfStu === 'VERIFIED' && typeof d.type === 'string' && STANDARD_LEVEL_DOCUMENT_TYPES.has(d.type));
 }
 
 /**
- * Account level per ESIA.md §6.9: confirmed = `trusted`; standard = has SNILS and a VERIFIED identity
- * document (heuristic, ESIA has no explicit field); simplified otherwise.
+ * Account level (docs/esia.md "Account level"): confirmed = `trusted: true`; standard = SNILS and a
+ * VERIFIED passport (or foreign citizen's document), which is what ESIA checks to grant that level
+ * (ESIA has no explicit field for it); simplified otherwise.
  */
 export function deriveAccountLevel(p: { trusted: boolean; snils: string | null; hasVerifiedIdentityDocument: boolean }): EsiaAccountLevel {
   if (p.trusted) return 'confirmed';
@@ -82,6 +83,6 @@ export function mapEsiaPerson(oid: string, person: EsiaPersonResource, documents
     birthDate: esiaDateToIso(person.birthDate),
     snils,
     trusted,
-    level: deriveAccountLevel({ trusted, snils, hasVerifiedIdentityDocument: hasVerifiedIdentityDocument(allDocuments, person.rIdDoc) }),
+    level: deriveAccountLevel({ trusted, snils, hasVerifiedIdentityDocument: hasVerifiedIdentityDocument(allDocuments) }),
   };
 }

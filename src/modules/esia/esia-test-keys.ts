@@ -5,7 +5,8 @@ import { ESIA_TEST_KEY_FILES } from '../../config/app-config';
 import { generateGostTestKeyPair, generateRsaTestKeyPair } from './crypto/test-keys';
 
 /**
- * Emulator mode only: makes sure the TEST keys (GOST client key + RSA emulator key) exist in `dir`.
+ * Emulator mode only: makes sure the TEST keys (GOST client key; the emulator's RSA and GOST token
+ * keys) exist in `dir`.
  * Existing keys are reused, so restarts keep them. Generation happens in a private sibling
  * directory that is then renamed into place, so two processes starting at once never see half a set.
  */
@@ -38,6 +39,7 @@ async function generateIfMissing(dir: string): Promise<void> {
     await Promise.all([
       generateGostTestKeyPair(tmp, 'DIARY CLIENT (TEST)', { name: 'diary-client' }),
       generateRsaTestKeyPair(tmp, 'ESIA EMULATOR (TEST)', { name: 'esia-emulator' }),
+      generateGostTestKeyPair(tmp, 'ESIA EMULATOR GOST (TEST)', { name: 'esia-emulator' }),
     ]);
     if (await allPresent(dir)) return; // someone else finished first
     await rm(dir, { recursive: true, force: true }); // an incomplete set from an interrupted run

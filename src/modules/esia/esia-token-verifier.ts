@@ -1,15 +1,20 @@
-import { createVerify, KeyObject, X509Certificate } from 'node:crypto';
+import { createVerify } from 'node:crypto';
 
-import { publicKeyAlgorithmOid } from './crypto/certificate';
-import { decodeJwt, JsonObject } from './jwt';
-
-const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+import { ESIA_TOKEN_ALGORITHMS, EsiaTokenAlgorithm } from '../../config/app-config';
+import { OpenSslCommonOptions, verifyGostSignature } from './crypto';
+import { decodeJwt, DecodedJwt, JsonObject } from './jwt';
+import { TrustedTokenCertificate } from './token-certificates';
 
 /** Why a token was refused. */
 export type EsiaTokenFailure =
   | 'malformed'
   | 'alg_none'
+  /** An `alg` ESIA never uses (HS256, RS512, GOST3410_2012_512…). */
   | 'unsupported_alg'
+  /** An ESIA algorithm left out of ESIA_TOKEN_ALGORITHMS. */
+  | 'alg_not_allowed'
+  /** An allowed algorithm for which no trusted certificate of that kind is configured. */
+  | 'no_certificate_for_alg'
   | 'bad_signature'
   | 'wrong_issuer'
   | 'wrong_audience'
@@ -17,10 +22,17 @@ export type EsiaTokenFailure =
   | 'not_yet_valid'
   | 'bad_subject';
 
+/** What the refused token said (header `alg`, claim `iss`), for the admin's connection report; never personal data. */
+export interface EsiaTokenObservation {
+  alg?: string;
+  iss?: string;
+}
+
 export class EsiaTokenError extends Error {
   constructor(
     readonly reason: EsiaTokenFailure,
     message: string,
+    readonly observed: EsiaTokenObservation = {},
   ) {
     super(message);
     this.name = 'EsiaTokenError';
@@ -47,60 +59,47 @@ export interface EsiaIdTokenClaims {
 }
 
 export interface EsiaTokenVerifierOptions {
-  /** ESIA token-signing certificates (PEM text, may hold several blocks). Tokens verified by any of them pass. */
-  trustedCertificates: Array<string | Buffer>;
+  /** ESIA token-signing certificates ({@link parseTrustedCertificates}); a token verified by any one of its algorithm passes. */
+  certificates: readonly TrustedTokenCertificate[];
+  /** Accepted `alg` values (default: both ESIA algorithms). */
+  algorithms?: readonly EsiaTokenAlgorithm[];
   issuer: string;
   clientId: string;
   /** Clock leeway for exp/nbf/iat (default 60 s). */
   leewaySec?: number;
   /** Clock (ms since epoch), for tests. */
   now?: () => number;
+  /** openssl binary/timeout for GOST signatures. */
+  openssl?: OpenSslCommonOptions;
 }
 
-/** The only algorithm accepted; `none`, HS*, GOST… are refused (ESIA.md §5.3, "Decisions"). */
-export const SUPPORTED_TOKEN_ALGORITHMS = ['RS256'] as const;
-
-const CERT_BLOCK_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
-/** Public keys of every RSA certificate in the given PEM texts (non-RSA certificates are rejected loudly). */
-export function loadTrustedKeys(certificates: Array<string | Buffer>): KeyObject[] {
-  const keys: KeyObject[] = [];
-  for (const cert of certificates) {
-    const text = typeof cert === 'string' ? cert : cert.toString('latin1');
-    const blocks = text.match(CERT_BLOCK_RE) ?? [];
-    if (blocks.length === 0) throw new Error('ESIA trusted certificates: no PEM CERTIFICATE block found');
-    for (const block of blocks) {
-      const oid = publicKeyAlgorithmOid(block);
-      if (oid !== OID_RSA_ENCRYPTION) throw new Error(`ESIA trusted certificates: only RSA (RS256) certificates are supported, got key algorithm ${oid}`);
-      keys.push(new X509Certificate(block).publicKey);
-    }
-  }
-  if (keys.length === 0) throw new Error('ESIA trusted certificates: none configured');
-  return keys;
-}
+const short = (v: unknown, n: number): string | undefined => (typeof v === 'string' ? v.slice(0, n) : undefined);
 
 /**
- * Verifies ESIA JWTs (ESIA.md §5.3): RS256 signature against any trusted certificate (ESIA rotates
- * them without notice), `iss`, audience (`client_id` claim for access tokens, `aud` for id_tokens),
- * `exp`/`nbf`/`iat` with leeway. Throws {@link EsiaTokenError}.
+ * Verifies ESIA JWTs (docs/esia.md "Token checks"): the signature with the trusted certificates of the
+ * token's own `alg` — RS256 (RSA-SHA256) or GOST3410_2012_256 (GOST R 34.10-2012 over Streebog-256 of
+ * `HEADER.PAYLOAD`, 64 raw bytes in OpenSSL's order, base64url; docs/esia.md "Tokens signed with GOST") —
+ * trying every certificate of that algorithm (ESIA rotates them without notice), the one a `kid`/`x5t`
+ * header names first; then `iss`, the audience (`client_id` claim for access tokens, `aud` for
+ * id_tokens) and `exp`/`nbf`/`iat` with leeway. Throws {@link EsiaTokenError}.
  */
 export class EsiaTokenVerifier {
-  private readonly keys: KeyObject[];
+  private readonly algorithms: readonly EsiaTokenAlgorithm[];
   private readonly leewaySec: number;
   private readonly now: () => number;
 
   constructor(private readonly options: EsiaTokenVerifierOptions) {
-    this.keys = loadTrustedKeys(options.trustedCertificates);
+    this.algorithms = options.algorithms ?? ESIA_TOKEN_ALGORITHMS;
     this.leewaySec = options.leewaySec ?? 60;
     this.now = options.now ?? Date.now;
   }
 
   get trustedKeyCount(): number {
-    return this.keys.length;
+    return this.options.certificates.length;
   }
 
-  verifyAccessToken(token: string): EsiaAccessTokenClaims {
-    const claims = this.verifySignedClaims(token);
+  async verifyAccessToken(token: string): Promise<EsiaAccessTokenClaims> {
+    const claims = await this.verifySignedClaims(token);
     if (claims.client_id !== this.options.clientId) throw new EsiaTokenError('wrong_audience', 'access token: client_id does not match');
     const oid = subjectId(claims['urn:esia:sbj_id']);
     const scope = typeof claims.scope === 'string' ? claims.scope : '';
@@ -115,8 +114,8 @@ export class EsiaTokenVerifier {
     };
   }
 
-  verifyIdToken(token: string): EsiaIdTokenClaims {
-    const claims = this.verifySignedClaims(token);
+  async verifyIdToken(token: string): Promise<EsiaIdTokenClaims> {
+    const claims = await this.verifySignedClaims(token);
     const aud = claims.aud;
     const audOk = Array.isArray(aud) ? aud.includes(this.options.clientId) : aud === this.options.clientId;
     if (!audOk) throw new EsiaTokenError('wrong_audience', 'id_token: aud does not match');
@@ -125,20 +124,27 @@ export class EsiaTokenVerifier {
     return { oid: subjectId(claims.sub), trusted, expiresAt: new Date(Number(claims.exp) * 1000), claims };
   }
 
-  private verifySignedClaims(token: string): JsonObject {
+  private async verifySignedClaims(token: string): Promise<JsonObject> {
     const jwt = decodeJwt(token);
     if (!jwt) throw new EsiaTokenError('malformed', 'token is not a compact JWS');
     const alg = jwt.header.alg;
-    if (typeof alg !== 'string' || alg.toLowerCase() === 'none' || alg === '') throw new EsiaTokenError('alg_none', 'token is not signed (alg none)');
-    if (!(SUPPORTED_TOKEN_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw new EsiaTokenError('unsupported_alg', `token algorithm ${alg.slice(0, 32)} is not supported`);
+    const observed: EsiaTokenObservation = { alg: short(alg, 32), iss: short(jwt.payload.iss, 100) };
+    if (typeof alg !== 'string' || alg.toLowerCase() === 'none' || alg === '') throw new EsiaTokenError('alg_none', 'token is not signed (alg none)', observed);
+    if (!(ESIA_TOKEN_ALGORITHMS as readonly string[]).includes(alg)) {
+      throw new EsiaTokenError('unsupported_alg', `token algorithm ${alg.slice(0, 32)} is not one ESIA signs with`, observed);
     }
-    if (jwt.signature.length === 0) throw new EsiaTokenError('bad_signature', 'token has no signature');
-    const ok = this.keys.some((key) => createVerify('RSA-SHA256').update(jwt.signingInput).verify(key, jwt.signature));
-    if (!ok) throw new EsiaTokenError('bad_signature', 'token signature does not verify with any trusted ESIA certificate');
+    if (!this.algorithms.includes(alg as EsiaTokenAlgorithm)) {
+      throw new EsiaTokenError('alg_not_allowed', `token algorithm ${alg} is not in ESIA_TOKEN_ALGORITHMS`, observed);
+    }
+    const candidates = this.options.certificates.filter((c) => c.alg === alg);
+    if (candidates.length === 0) throw new EsiaTokenError('no_certificate_for_alg', `no trusted ESIA certificate checks ${alg}`, observed);
+    if (jwt.signature.length === 0) throw new EsiaTokenError('bad_signature', 'token has no signature', observed);
+    if (!(await this.anySignatureMatches(jwt, orderByKeyHint(candidates, jwt.header)))) {
+      throw new EsiaTokenError('bad_signature', `token signature does not verify with any trusted ${alg} certificate`, observed);
+    }
 
     const c = jwt.payload;
-    if (c.iss !== this.options.issuer) throw new EsiaTokenError('wrong_issuer', 'token issuer does not match');
+    if (c.iss !== this.options.issuer) throw new EsiaTokenError('wrong_issuer', 'token issuer does not match', observed);
     const nowSec = this.now() / 1000;
     const exp = c.exp;
     if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new EsiaTokenError('malformed', 'token has no exp');
@@ -151,6 +157,31 @@ export class EsiaTokenVerifier {
     }
     return c;
   }
+
+  private async anySignatureMatches(jwt: DecodedJwt, certificates: TrustedTokenCertificate[]): Promise<boolean> {
+    for (const cert of certificates) {
+      if (await jwsSignatureMatches(jwt, cert, this.options.openssl)) return true;
+    }
+    return false;
+  }
+}
+
+/** True when `jwt`'s signature (its header's `alg`) verifies with `cert`. GOST goes through openssl (which may throw). */
+export async function jwsSignatureMatches(jwt: DecodedJwt, cert: TrustedTokenCertificate, openssl: OpenSslCommonOptions = {}): Promise<boolean> {
+  if (jwt.header.alg !== cert.alg) return false;
+  if (cert.alg === 'RS256') return !!cert.rsaKey && createVerify('RSA-SHA256').update(jwt.signingInput).verify(cert.rsaKey, jwt.signature);
+  return verifyGostSignature(jwt.signingInput, jwt.signature, cert.der, openssl);
+}
+
+/**
+ * Certificates named by the header (`kid`, `x5t`, `x5t#S256`: a thumbprint or serial number) first, the
+ * rest after: a hint only, never a requirement, since ESIA's tokens carry none of them today.
+ */
+export function orderByKeyHint(certificates: TrustedTokenCertificate[], header: JsonObject): TrustedTokenCertificate[] {
+  const hints = ['kid', 'x5t', 'x5t#S256'].map((k) => header[k]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase().replace(/:/g, ''));
+  if (hints.length === 0) return certificates;
+  const named = certificates.filter((c) => c.ids.some((id) => hints.includes(id)));
+  return [...named, ...certificates.filter((c) => !named.includes(c))];
 }
 
 function subjectId(value: unknown): string {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { AppError } from '../../common/errors/app-error';
@@ -15,9 +15,11 @@ import {
 import { EsiaErrors, EsiaFailureReason } from './esia.errors';
 import { EsiaCallError, esiaFetch, errorResponse, EsiaResponse } from './esia-http';
 import { collectionElements, EsiaDocumentResource, EsiaPersonResource, mapEsiaPerson } from './esia-person';
-import { EsiaTokenError, EsiaTokenVerifier, loadTrustedKeys } from './esia-token-verifier';
+import { checkIssuer, checkTrustedCertificates, describeRefusal } from './connection-checks';
+import { EsiaAccessTokenClaims, EsiaTokenError, EsiaTokenVerifier } from './esia-token-verifier';
 import {
   AuthorizationRequest,
+  ConnectionTestProblem,
   ConnectionTestReport,
   ConnectionTestStep,
   ConnectionTestStepName,
@@ -25,26 +27,52 @@ import {
   IdentityProvider,
   IdentityTokens,
 } from './identity-provider';
+import { certificateSourcesFingerprint, parseTrustedCertificates, readCertificateSources, SkippedCertificate, TrustedTokenCertificate } from './token-certificates';
+import { TokenRefusalLog } from './token-refusals';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const OID = /^\d{1,20}$/;
 
+export interface EsiaIdentityProviderOptions {
+  /** Clock, for tests. */
+  now?: () => Date;
+  /** Keeps the last refused token for the connection test (the module passes the Redis one). */
+  refusals?: TokenRefusalLog;
+}
+
+/** What loading the trusted certificates gave (the verifier is built from `certificates`). */
+interface LoadedCertificates {
+  certificates: TrustedTokenCertificate[];
+  skipped: SkippedCertificate[];
+}
+
 /**
- * The direct ESIA adapter (ESIA.md): `GET /aas/oauth2/v2/ac`, `POST /aas/oauth2/v3/te`, `/rs/prns/{oid}`.
- * Client authentication is a raw GOST signature from the {@link EsiaSigner}; tokens are verified
- * against the configured ESIA certificates. Failures become AppError ESIA_UNAVAILABLE and are logged
- * with the ESIA code (never tokens or personal data).
+ * The direct ESIA adapter (docs/esia.md "Endpoints"): `GET /aas/oauth2/v2/ac`, `POST /aas/oauth2/v3/te`,
+ * `/rs/prns/{oid}`. Client authentication is a raw GOST signature from the {@link EsiaSigner}; tokens
+ * are verified against the configured ESIA certificates (RS256 or GOST). Failures become AppError
+ * ESIA_UNAVAILABLE and are logged with the ESIA code (never tokens or personal data).
  */
 export class EsiaIdentityProvider implements IdentityProvider {
   readonly name = 'esia';
   private readonly logger = new Logger('Esia');
-  private verifierPromise?: Promise<EsiaTokenVerifier>;
+  private verifierPromise?: Promise<{ verifier: EsiaTokenVerifier; fingerprint: string }>;
+  private readonly now: () => Date;
+  private readonly refusals?: TokenRefusalLog;
+  /** Fingerprint of the token-check settings (see {@link TokenRefusalRecord.settings}). */
+  private readonly settingsKey: string;
 
   constructor(
     private readonly config: EsiaConfig,
     private readonly signer: EsiaSigner,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: EsiaIdentityProviderOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.refusals = options.refusals;
+    this.settingsKey = createHash('sha256')
+      .update(JSON.stringify([config.clientId, config.issuer, config.tokenAlgorithms, config.trustedCertPaths]))
+      .digest('hex')
+      .slice(0, 16);
+  }
 
   async authorizationUrl(request: AuthorizationRequest): Promise<string> {
     if (!UUID_V4.test(request.state)) throw new TypeError('authorizationUrl: state must be a UUID v4');
@@ -76,23 +104,12 @@ export class EsiaIdentityProvider implements IdentityProvider {
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string') return this.fail(new EsiaCallError(step, 'invalid_response', 'token: no access_token in the answer'));
     if (body.state !== res.sentState) return this.fail(new EsiaCallError(step, 'invalid_response', 'token: state in the answer differs from the request'));
-    let verifier: EsiaTokenVerifier;
     try {
-      verifier = await this.verifier();
-    } catch (e) {
-      this.logger.error({ step: 'trusted_certificates', err: e instanceof Error ? e.message : String(e) }, 'ESIA trusted certificates cannot be loaded');
-      throw EsiaErrors.unavailable('not_configured');
-    }
-    try {
-      const access = verifier.verifyAccessToken(accessToken);
-      const idToken = typeof body.id_token === 'string' ? body.id_token : undefined;
-      if (idToken !== undefined) {
-        const id = verifier.verifyIdToken(idToken);
-        if (id.oid !== access.oid) throw new EsiaTokenError('bad_subject', 'id_token subject differs from the access token');
-      }
+      const access = await this.verifyTokens(accessToken, typeof body.id_token === 'string' ? body.id_token : undefined);
+      await this.refusals?.clear();
       return {
         accessToken,
-        idToken,
+        idToken: typeof body.id_token === 'string' ? body.id_token : undefined,
         refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
         oid: access.oid,
         scopes: access.scopes,
@@ -100,11 +117,44 @@ export class EsiaIdentityProvider implements IdentityProvider {
         sessionId: access.sessionId,
       };
     } catch (e) {
+      if (e instanceof AppError) throw e;
       if (e instanceof EsiaTokenError) {
-        this.logger.warn({ step, reason: e.reason }, `ESIA token refused: ${e.message}`);
+        this.logger.warn({ step, reason: e.reason, alg: e.observed.alg, iss: e.observed.iss }, `ESIA token refused: ${e.message}`);
+        await this.refusals?.record({ at: this.now().toISOString(), reason: e.reason, ...e.observed, settings: this.settingsKey });
         throw EsiaErrors.unavailable('invalid_token');
       }
-      throw e;
+      // openssl missing or broken while checking a GOST signature
+      this.logger.error({ step, err: e instanceof Error ? e.message : String(e) }, 'ESIA token signature could not be checked');
+      throw EsiaErrors.unavailable('token_check');
+    }
+  }
+
+  /**
+   * Verifies the access token (and id_token). When no trusted certificate matched and the certificate
+   * files changed since they were loaded (a new `.cer` dropped into the directory after ESIA rotated
+   * its certificate), they are read again and the check runs once more: no restart needed.
+   */
+  private async verifyTokens(accessToken: string, idToken: string | undefined, retried = false): Promise<EsiaAccessTokenClaims> {
+    let loaded: { verifier: EsiaTokenVerifier; fingerprint: string };
+    try {
+      loaded = await this.verifier();
+    } catch (e) {
+      this.logger.error({ step: 'trusted_certificates', err: e instanceof Error ? e.message : String(e) }, 'ESIA trusted certificates cannot be loaded');
+      throw EsiaErrors.unavailable('not_configured');
+    }
+    try {
+      const access = await loaded.verifier.verifyAccessToken(accessToken);
+      if (idToken !== undefined) {
+        const id = await loaded.verifier.verifyIdToken(idToken);
+        if (id.oid !== access.oid) throw new EsiaTokenError('bad_subject', 'id_token subject differs from the access token');
+      }
+      return access;
+    } catch (e) {
+      const certificateProblem = e instanceof EsiaTokenError && (e.reason === 'bad_signature' || e.reason === 'no_certificate_for_alg');
+      if (!certificateProblem || retried || (await certificateSourcesFingerprint(this.config.trustedCertPaths)) === loaded.fingerprint) throw e;
+      this.logger.log({ step: 'trusted_certificates' }, 'ESIA certificate files changed: reloading them');
+      this.verifierPromise = undefined;
+      return this.verifyTokens(accessToken, idToken, true);
     }
   }
 
@@ -116,14 +166,22 @@ export class EsiaIdentityProvider implements IdentityProvider {
     if (person.status !== 200 || !person.json) return this.fail(errorResponse('person', person));
     const resource = person.json as EsiaPersonResource;
     let documents: EsiaDocumentResource[] = [];
-    // Documents decide between "standard" and "simplified"; not needed for a trusted account or without SNILS.
-    if (resource.trusted !== true && typeof resource.snils === 'string' && this.config.scopes.split(' ').includes('id_doc')) {
-      const docs = await this.call('documents', () => esiaFetch('documents', `${base}/docs?embed=(elements)`, { headers }, this.config.timeoutMs));
-      if (docs.status === 200 && docs.json) documents = collectionElements<EsiaDocumentResource>(docs.json);
-      else if (docs.status === 403) this.logger.warn({ step: 'documents', status: 403 }, 'ESIA refused documents (scope?); level falls back to simplified');
-      else return this.fail(errorResponse('documents', docs));
+    let documentsGranted = true;
+    // Documents tell "standard" from "simplified": not needed for a confirmed account or without SNILS
+    // (docs/esia.md "Account level").
+    if (resource.trusted !== true && typeof resource.snils === 'string') {
+      if (!this.config.scopes.split(' ').includes('id_doc')) {
+        documentsGranted = false;
+      } else {
+        const docs = await this.call('documents', () => esiaFetch('documents', `${base}/docs?embed=(elements)`, { headers }, this.config.timeoutMs));
+        if (docs.status === 200 && docs.json) documents = collectionElements<EsiaDocumentResource>(docs.json);
+        else if (docs.status === 403) documentsGranted = false;
+        else return this.fail(errorResponse('documents', docs));
+      }
+      if (!documentsGranted) this.logger.warn({ step: 'documents' }, 'ESIA gave no identity documents (id_doc scope not granted?): the account level is undetermined');
     }
-    return mapEsiaPerson(oid, resource, documents);
+    const mapped = mapEsiaPerson(oid, resource, documents);
+    return !documentsGranted && mapped.level !== 'standard' ? { ...mapped, levelUndetermined: 'documents_not_granted' } : mapped;
   }
 
   logoutUrl(redirectUrl?: string): string {
@@ -135,42 +193,48 @@ export class EsiaIdentityProvider implements IdentityProvider {
   async testConnection(): Promise<ConnectionTestReport> {
     const steps: ConnectionTestStep[] = [];
     const c = this.config;
-    const add = (step: ConnectionTestStepName, ok: boolean, detail: string, esiaCode?: string): boolean => {
-      steps.push(esiaCode ? { step, ok, detail, esiaCode } : { step, ok, detail });
+    const add = (step: ConnectionTestStepName, ok: boolean, detail: string, extra: { esiaCode?: string; problem?: ConnectionTestProblem } = {}): boolean => {
+      steps.push({ step, ok, detail, ...(extra.esiaCode ? { esiaCode: extra.esiaCode } : {}), ...(extra.problem ? { problem: extra.problem } : {}) });
       return ok;
     };
-    add('config', true, `Адрес ЕСИА ${c.baseUrl}, мнемоника ${c.clientId}, redirect_uri ${c.redirectUri}`);
+    const signerName = c.signer.kind === 'cryptopro' ? 'КриптоПро CSP (csptest)' : 'OpenSSL (gost engine)';
+    add('config', true, `Адрес ЕСИА ${c.baseUrl}, мнемоника ${c.clientId}, redirect_uri ${c.redirectUri}, подпись: ${signerName}, алгоритмы токенов: ${c.tokenAlgorithms.join(', ')}`);
+
+    const issuer = checkIssuer(c);
+    add('issuer', issuer.ok, issuer.detail, issuer);
 
     let signerOk = false;
     try {
       const probe = `esia-connection-test:${randomUUID()}`;
       const [signature, hash, cert] = await Promise.all([this.signer.sign(probe), this.signer.certificateHashHex(), readFile(c.certPath)]);
       if (!(await verifyGostSignature(probe, signature, cert))) throw new Error('подпись не проверяется сертификатом: ключ и сертификат не пара');
-      signerOk = add('signer', true, `Подпись ГОСТ Р 34.10-2012 работает; хэш сертификата ${hash}`);
+      signerOk = add('signer', true, `Подпись ГОСТ Р 34.10-2012 работает (${signerName}); хэш сертификата ${hash}`);
     } catch (e) {
-      add('signer', false, `Не удалось подписать запрос: ${e instanceof Error ? e.message : String(e)}`);
+      add('signer', false, `Не удалось подписать запрос (${signerName}): ${e instanceof Error ? e.message : String(e)}`);
     }
 
-    try {
-      const pems = await Promise.all(c.trustedCertPaths.map((p) => readFile(p, 'latin1')));
-      const keys = loadTrustedKeys(pems);
-      const now = this.now().getTime();
-      const valid = pems
-        .flatMap((pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [])
-        .map((b) => new X509Certificate(b))
-        .filter((x) => Date.parse(x.validFrom) <= now && now <= Date.parse(x.validTo));
-      if (valid.length === 0) add('trusted_certificates', false, `Все сертификаты ЕСИА (${keys.length}) просрочены или ещё не действуют`);
-      else add('trusted_certificates', true, `Сертификатов ЕСИА для проверки токенов: ${keys.length}, действующих: ${valid.length}`);
-    } catch (e) {
-      add('trusted_certificates', false, `Сертификаты ЕСИА не загружены: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const certificates = checkTrustedCertificates(await this.loadCertificates().catch((e: unknown) => e), c.tokenAlgorithms, this.now());
+    add('trusted_certificates', certificates.ok, certificates.detail, certificates);
 
     if (!signerOk) {
       add('authorization_endpoint', false, 'Не проверялось: не работает подпись');
       add('token_endpoint', false, 'Не проверялось: не работает подпись');
-      return { ok: false, steps };
+    } else {
+      await this.checkEndpoints(add);
     }
 
+    const refusal = await this.refusals?.last();
+    if (refusal && refusal.settings === this.settingsKey) {
+      const { problem, detail } = describeRefusal(refusal, c);
+      add('recent_tokens', false, detail, { problem });
+    } else {
+      add('recent_tokens', true, 'Отказов в проверке токенов ЕСИА при текущих настройках не было');
+    }
+    return { ok: steps.every((s) => s.ok), steps };
+  }
+
+  private async checkEndpoints(add: (step: ConnectionTestStepName, ok: boolean, detail: string, extra?: { esiaCode?: string }) => boolean): Promise<void> {
+    const c = this.config;
     try {
       const url = await this.authorizationUrl({ state: randomUUID() });
       const res = await esiaFetch('authorization', url, { redirect: 'manual' }, c.timeoutMs);
@@ -181,10 +245,10 @@ export class EsiaIdentityProvider implements IdentityProvider {
         add('authorization_endpoint', true, `Запрос авторизации принят (HTTP ${res.status})`);
       } else if (error) {
         const code = target?.searchParams.get('error_description') ?? '';
-        add('authorization_endpoint', false, `ЕСИА отклонила запрос авторизации: ${error} ${code}`.trim(), /ESIA-\d{6}/.exec(code)?.[0]);
+        add('authorization_endpoint', false, `ЕСИА отклонила запрос авторизации: ${error} ${code}`.trim(), { esiaCode: /ESIA-\d{6}/.exec(code)?.[0] });
       } else {
         const err = errorResponse('authorization', res);
-        add('authorization_endpoint', false, `Неожиданный ответ точки авторизации: HTTP ${res.status}`, err.esiaCode);
+        add('authorization_endpoint', false, `Неожиданный ответ точки авторизации: HTTP ${res.status}`, { esiaCode: err.esiaCode });
       }
     } catch (e) {
       add('authorization_endpoint', false, connectionFailureText(e));
@@ -195,18 +259,17 @@ export class EsiaIdentityProvider implements IdentityProvider {
       const err = errorResponse('token', res);
       // An unknown code answered with ESIA-007011 means the signature and certificate were accepted.
       if (res.status === 400 && err.esiaCode === 'ESIA-007011') add('token_endpoint', true, 'Точка получения токена принимает подпись (тестовый код отклонён как и ожидалось)');
-      else add('token_endpoint', false, `Точка получения токена ответила HTTP ${res.status}${err.esiaCode ? ` ${err.esiaCode}` : ''}`, err.esiaCode);
+      else add('token_endpoint', false, `Точка получения токена ответила HTTP ${res.status}${err.esiaCode ? ` ${err.esiaCode}` : ''}`, { esiaCode: err.esiaCode });
     } catch (e) {
       add('token_endpoint', false, connectionFailureText(e));
     }
-    return { ok: steps.every((s) => s.ok), steps };
   }
 
   // ------------------------------------------------------------------------------------------
 
   private async postToken(code: string): Promise<EsiaResponse & { sentState: string }> {
     const c = this.config;
-    const state = randomUUID(); // a NEW state for the token request (ESIA.md §3)
+    const state = randomUUID(); // a NEW state for the token request (docs/esia.md "Endpoints")
     const timestamp = formatEsiaTimestamp(this.now());
     const [secret, hash] = await this.sign(
       buildV3TokenSigningString({ clientId: c.clientId, scope: c.scopes, timestamp, state, redirectUri: c.redirectUri, code }),
@@ -241,12 +304,26 @@ export class EsiaIdentityProvider implements IdentityProvider {
     }
   }
 
-  private verifier(): Promise<EsiaTokenVerifier> {
+  private async loadCertificates(): Promise<LoadedCertificates> {
+    return parseTrustedCertificates(await readCertificateSources(this.config.trustedCertPaths));
+  }
+
+  private verifier(): Promise<{ verifier: EsiaTokenVerifier; fingerprint: string }> {
     if (!this.verifierPromise) {
-      this.verifierPromise = Promise.all(this.config.trustedCertPaths.map((p) => readFile(p, 'latin1'))).then(
-        (certs) =>
-          new EsiaTokenVerifier({ trustedCertificates: certs, issuer: this.config.issuer, clientId: this.config.clientId, now: () => this.now().getTime() }),
-      );
+      this.verifierPromise = (async () => {
+        const fingerprint = await certificateSourcesFingerprint(this.config.trustedCertPaths);
+        const { certificates, skipped } = await this.loadCertificates();
+        for (const s of skipped) this.logger.warn({ step: 'trusted_certificates', source: s.source }, `ESIA certificate skipped: ${s.reason}`);
+        if (certificates.length === 0) throw new Error(`no usable ESIA token certificate in ${this.config.trustedCertPaths.join(', ')}`);
+        const verifier = new EsiaTokenVerifier({
+          certificates,
+          algorithms: this.config.tokenAlgorithms,
+          issuer: this.config.issuer,
+          clientId: this.config.clientId,
+          now: () => this.now().getTime(),
+        });
+        return { verifier, fingerprint };
+      })();
       this.verifierPromise.catch(() => (this.verifierPromise = undefined));
     }
     return this.verifierPromise;

@@ -12,6 +12,8 @@ export type EsiaFailureReason =
   | 'error_response'
   | 'invalid_response'
   | 'invalid_token'
+  /** The token's GOST signature could not be checked (openssl or its gost engine failed). */
+  | 'token_check'
   | 'signer';
 
 export const ESIA_UNAVAILABLE_MESSAGE = 'Госуслуги сейчас недоступны, попробуйте позже';
@@ -22,12 +24,12 @@ export const EsiaErrors = {
     new AppError(
       EsiaErrorCode.Unavailable,
       ESIA_UNAVAILABLE_MESSAGE,
-      reason === 'timeout' || reason === 'network' || reason === 'not_configured' || reason === 'signer' ? 503 : 502,
+      ['timeout', 'network', 'not_configured', 'signer', 'token_check'].includes(reason) ? 503 : 502,
       esiaCode ? { reason, esiaCode } : { reason },
     ),
 };
 
-/** `ESIA-0xxxxx` at the start of (or anywhere in) an error description; ESIA.md §8.1: parse only the code. */
+/** `ESIA-0xxxxx` at the start of (or anywhere in) an error description; docs/esia.md "Error codes": parse only the code. */
 export function extractEsiaCode(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
   return /ESIA-\d{6}/.exec(text)?.[0];

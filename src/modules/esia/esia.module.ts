@@ -1,11 +1,23 @@
 import { Module } from '@nestjs/common';
+import Redis from 'ioredis';
 
-import { AppConfig } from '../../config/app-config';
+import { AppConfig, EsiaConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { ESIA_SIGNER, EsiaSigner, OpenSslGostSigner } from './crypto';
+import { REDIS } from '../../core/redis/redis.module';
+import { CryptoProCspSigner, ESIA_SIGNER, EsiaSigner, OpenSslGostSigner } from './crypto';
 import { EsiaIdentityProvider, NotConfiguredIdentityProvider } from './esia.adapter';
 import { ensureEsiaTestKeys } from './esia-test-keys';
 import { IDENTITY_PROVIDER, IdentityProvider } from './identity-provider';
+import { RedisTokenRefusalLog } from './token-refusals';
+
+/** The signer ESIA_SIGNER chose (docs/esia.md "Signers"). */
+export function createEsiaSigner(esia: EsiaConfig): EsiaSigner {
+  const s = esia.signer;
+  if (s.kind === 'cryptopro') {
+    return new CryptoProCspSigner({ csptestPath: s.csptestPath, container: s.container, pin: s.pin, keyType: s.keyType, certPath: esia.certPath, timeoutMs: s.timeoutMs });
+  }
+  return new OpenSslGostSigner({ keyPath: esia.keyPath, certPath: esia.certPath });
+}
 
 /**
  * ESIA client. Exports the {@link IDENTITY_PROVIDER} port (and the GOST signer). With the emulator on,
@@ -19,14 +31,16 @@ import { IDENTITY_PROVIDER, IdentityProvider } from './identity-provider';
       useFactory: async (config: AppConfig): Promise<EsiaSigner | null> => {
         if (!config.esia) return null;
         if (config.esia.testKeysDir) await ensureEsiaTestKeys(config.esia.testKeysDir);
-        return new OpenSslGostSigner({ keyPath: config.esia.keyPath, certPath: config.esia.certPath });
+        return createEsiaSigner(config.esia);
       },
     },
     {
       provide: IDENTITY_PROVIDER,
-      inject: [APP_CONFIG, ESIA_SIGNER],
-      useFactory: (config: AppConfig, signer: EsiaSigner | null): IdentityProvider =>
-        config.esia && signer ? new EsiaIdentityProvider(config.esia, signer) : new NotConfiguredIdentityProvider(),
+      inject: [APP_CONFIG, ESIA_SIGNER, REDIS],
+      useFactory: (config: AppConfig, signer: EsiaSigner | null, redis: Redis): IdentityProvider =>
+        config.esia && signer
+          ? new EsiaIdentityProvider(config.esia, signer, { refusals: new RedisTokenRefusalLog(redis) })
+          : new NotConfiguredIdentityProvider(),
     },
   ],
   exports: [IDENTITY_PROVIDER, ESIA_SIGNER],

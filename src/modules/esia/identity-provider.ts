@@ -1,5 +1,5 @@
 /**
- * The identity-provider port (ESIA.md "Decisions"): sign-in and linking talk to this interface only.
+ * The identity-provider port (docs/esia.md "Overview"): sign-in and linking talk to this interface only.
  * The direct ESIA adapter ({@link EsiaIdentityProvider}) is one implementation; a plain OpenID
  * Connect adapter (for an approved intermediary) can be a second one.
  *
@@ -10,7 +10,7 @@
 /** Nest injection token for the {@link IdentityProvider}. */
 export const IDENTITY_PROVIDER = Symbol('IDENTITY_PROVIDER');
 
-/** ESIA account level (ESIA.md §6.9): Упрощённая / Стандартная / Подтверждённая. */
+/** ESIA account level (docs/esia.md "Account level"): Упрощённая / Стандартная / Подтверждённая. */
 export type EsiaAccountLevel = 'simplified' | 'standard' | 'confirmed';
 
 /** What the diary needs to know about a person; used for matching and then dropped (never stored). */
@@ -27,6 +27,11 @@ export interface EsiaPerson {
   /** "Подтверждённая" account flag as ESIA reports it. */
   trusted: boolean;
   level: EsiaAccountLevel;
+  /**
+   * Set when ESIA did not hand over the identity documents (no `id_doc` scope, or 403 on `/docs`): the
+   * account is not confirmed and has SNILS, so it may be "standard", but `level` could only say `simplified`.
+   */
+  levelUndetermined?: 'documents_not_granted';
 }
 
 export interface AuthorizationRequest {
@@ -50,7 +55,35 @@ export interface IdentityTokens {
   sessionId?: string;
 }
 
-export type ConnectionTestStepName = 'config' | 'signer' | 'trusted_certificates' | 'authorization_endpoint' | 'token_endpoint';
+export const CONNECTION_TEST_STEPS = [
+  'config',
+  'issuer',
+  'signer',
+  'trusted_certificates',
+  'authorization_endpoint',
+  'token_endpoint',
+  'recent_tokens',
+] as const;
+export type ConnectionTestStepName = (typeof CONNECTION_TEST_STEPS)[number];
+
+/** Stable English names of what a failed step found (docs/esia.md "Test connection"). */
+export const CONNECTION_TEST_PROBLEMS = [
+  /** ESIA_ISSUER differs from the issuer of the ESIA environment, or a token came with another `iss`. */
+  'wrong_issuer',
+  /** A token came signed with an algorithm that is not allowed (ESIA_TOKEN_ALGORITHMS) or has no certificate. */
+  'wrong_algorithm',
+  /** A token's signature matched none of the trusted certificates (ESIA rotated its certificate?). */
+  'bad_signature',
+  /** An allowed algorithm has no trusted certificate. */
+  'no_certificate_for_algorithm',
+  /** Every trusted certificate of an algorithm is expired (or not valid yet). */
+  'certificate_expired',
+  /** A trusted certificate file cannot be read as a usable certificate. */
+  'certificate_unreadable',
+  /** A token was refused for another reason (expired, wrong audience, no subject). */
+  'token_rejected',
+] as const;
+export type ConnectionTestProblem = (typeof CONNECTION_TEST_PROBLEMS)[number];
 
 export interface ConnectionTestStep {
   step: ConnectionTestStepName;
@@ -59,6 +92,8 @@ export interface ConnectionTestStep {
   detail: string;
   /** `ESIA-0xxxxx` when the provider answered with one. */
   esiaCode?: string;
+  /** What a failed step found, when it is one of {@link CONNECTION_TEST_PROBLEMS}. */
+  problem?: ConnectionTestProblem;
 }
 
 export interface ConnectionTestReport {

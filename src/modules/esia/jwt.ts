@@ -1,6 +1,6 @@
 import { createSign, KeyObject } from 'node:crypto';
 
-/** Compact JWS helpers (RS256 only). Used by the token verifier and by the ESIA emulator to mint tokens. */
+/** Compact JWS helpers. Used by the token verifier and by the ESIA emulator to mint tokens (RS256 and GOST3410_2012_256). */
 
 export type JsonObject = Record<string, unknown>;
 
@@ -43,6 +43,15 @@ export function signRs256Jwt(header: JsonObject, payload: JsonObject, privateKey
   const input = `${encodePart(header)}.${encodePart(payload)}`;
   const signature = createSign('RSA-SHA256').update(input).sign(privateKey);
   return `${input}.${signature.toString('base64url')}`;
+}
+
+/**
+ * Signs `header.payload` with any signer of the raw signature bytes, e.g. a GOST R 34.10-2012 signer for
+ * `alg: GOST3410_2012_256` (64 bytes in OpenSSL's order, docs/esia.md "Tokens signed with GOST").
+ */
+export async function signJwtWith(header: JsonObject, payload: JsonObject, sign: (signingInput: string) => Promise<Buffer>): Promise<string> {
+  const input = `${encodePart(header)}.${encodePart(payload)}`;
+  return `${input}.${(await sign(input)).toString('base64url')}`;
 }
 
 /** Builds an unsigned-style token with an arbitrary header and signature (tests of the verifier). */

@@ -16,11 +16,15 @@ export const EVENT_TYPES = [
   'message.created',
   'announcement.created',
   'announcement.reminder',
+  // security alerts (written by the auth module: docs/security.md "Two-factor sign-in and alerts")
+  'security.account_locked',
+  'security.new_device',
+  'security.mfa_reset',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const AGGREGATE_TYPES = ['grade', 'attendance', 'homework', 'homework_submission', 'lesson', 'conversation', 'announcement'] as const;
+export const AGGREGATE_TYPES = ['grade', 'attendance', 'homework', 'homework_submission', 'lesson', 'conversation', 'announcement', 'user'] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 export interface NewEvent {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
-import { ScheduleModule } from '../schedule/schedule.module';
+import { TimetableModule } from '../schedule/schedule.module';
 import { AcademicPeriod } from './entities/academic-period.entity';
 import { AttendanceMark } from './entities/attendance-mark.entity';
 import { GradeChange } from './entities/grade-change.entity';
@@ -19,7 +19,7 @@ import { GradeImportService } from './import/grade-import.service';
   imports: [
     TypeOrmModule.forFeature([Grade, GradeChange, AttendanceMark, AcademicPeriod, PeriodMark, GradingSettings, IdempotencyKey]),
     EventsModule,
-    ScheduleModule,
+    TimetableModule,
   ],
   controllers: [GradesController, AttendanceController],
   providers: [GradesService, GradesRepository, IdempotencyService, GradeImportService],

@@ -30,6 +30,8 @@ export interface PendingEsiaPerson {
   middleName: string | null;
   birthDate: string | null;
   level: EsiaAccountLevel;
+  /** See EsiaPerson.levelUndetermined. */
+  levelUndetermined?: 'documents_not_granted';
 }
 
 export interface SignInTicket {

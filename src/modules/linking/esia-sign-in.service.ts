@@ -28,7 +28,7 @@ export type CallbackOutcome = { ticket: string } | { linkTicket: string } | { er
 type Subject = { id: string; schoolId: string | null } | null;
 
 /**
- * "Войти через Госуслуги" and account linking (DOMAIN.md "Linking"), in this order on an ESIA login:
+ * "Войти через Госуслуги" and account linking (docs/domain.md §4), in this order on an ESIA login:
  * 1. the ESIA account is already linked → sign in that user;
  * 2. SNILS + FIO match exactly one diary user → link (snils_fio) and sign in;
  * 3. otherwise a link ticket: the frontend asks for the diary login and password; right password and
@@ -206,10 +206,7 @@ export class EsiaSignInService {
     }
     // 3. diary login and password. When ESIA gives the birth date, a too low level is refused now
     //    rather than after the user typed a password.
-    if (person.birthDate) {
-      const gate = checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: null, today: dateInZone(new Date(), DEFAULT_TIMEZONE) });
-      if (!gate.ok) throw LinkingErrors.levelTooLow(gate.requiredLevel);
-    }
+    if (person.birthDate) levelRefusal(person, checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: null, today: dateInZone(new Date(), DEFAULT_TIMEZONE) }));
     return { linkTicket: await this.store.createLinkTicket(pending(person)) };
   }
 
@@ -240,9 +237,8 @@ export class EsiaSignInService {
   }
 
   /** Account level enough for the age on the day of login (in the region's time zone). */
-  private ensureLevel(user: UserIdentity, person: Pick<EsiaPerson, 'level' | 'birthDate'>, timezone: string): void {
-    const gate = checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: user.birthDate, today: dateInZone(new Date(), timezone) });
-    if (!gate.ok) throw LinkingErrors.levelTooLow(gate.requiredLevel);
+  private ensureLevel(user: UserIdentity, person: LevelFacts, timezone: string): void {
+    levelRefusal(person, checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: user.birthDate, today: dateInZone(new Date(), timezone) }));
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
@@ -270,6 +266,18 @@ export class EsiaSignInService {
   }
 }
 
+type LevelFacts = Pick<EsiaPerson, 'level' | 'birthDate' | 'levelUndetermined'>;
+
+/**
+ * Throws when the gate refused: ESIA_ACCOUNT_LEVEL_TOO_LOW, or ESIA_SCOPE_MISSING when the level could
+ * not be read because ESIA withheld the documents (under 14 "simplified" suffices, so that never blocks).
+ */
+function levelRefusal(person: LevelFacts, gate: ReturnType<typeof checkAccountLevel>): void {
+  if (gate.ok) return;
+  if (person.levelUndetermined) throw LinkingErrors.scopeMissing(gate.requiredLevel);
+  throw LinkingErrors.levelTooLow(gate.requiredLevel);
+}
+
 const pending = (p: EsiaPerson): PendingEsiaPerson => ({
   oid: p.oid,
   lastName: p.lastName,
@@ -277,4 +285,5 @@ const pending = (p: EsiaPerson): PendingEsiaPerson => ({
   middleName: p.middleName,
   birthDate: p.birthDate,
   level: p.level,
+  ...(p.levelUndetermined ? { levelUndetermined: p.levelUndetermined } : {}),
 });

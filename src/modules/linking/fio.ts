@@ -1,5 +1,5 @@
 /**
- * FIO comparison for linking (DOMAIN.md "Linking"). Each part is compared after normalising:
+ * FIO comparison for linking (docs/domain.md §4 "FIO"). Each part is compared after normalising:
  * case-insensitive, `ё` = `е`, surrounding spaces dropped and inner runs of spaces (incl. NBSP) collapsed.
  * Middle name (отчество): both empty, or both present and equal. One empty and the other not is a
  * mismatch — the help page asks for "полное совпадение ФИО", and an absent middle name in the

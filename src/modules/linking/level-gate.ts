@@ -1,8 +1,8 @@
 import { EsiaAccountLevel } from '../esia/identity-provider';
 
 /**
- * Age-based ESIA account level gate (DOMAIN.md): users aged 14 and over need a "Стандартная" or
- * "Подтверждённая" account; under 14 a "Упрощённая" one is enough. Age is counted on the day of login
+ * Age-based ESIA account level gate (docs/domain.md §4 "Account level"): users aged 14 and over need a
+ * "Стандартная" or "Подтверждённая" account; under 14 a "Упрощённая" one is enough. Age is counted on the day of login
  * (in the region's time zone) from ESIA's birth date, or the diary profile's when ESIA gives none.
  * Unknown age is treated as 14+ (the stricter rule). Born on 29 February: a year older from 1 March
  * in non-leap years.

@@ -79,7 +79,7 @@ export class EsiaAuthController {
     summary: 'ESIA redirect_uri: decides and sends the browser to FRONTEND_URL with one of ?ticket=, ?linkTicket= or ?error=CODE',
     description:
       '`ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. ' +
-      '`error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. ' +
+      '`error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. ' +
       'No tokens and no personal data ever go into the URL.',
   })
   @ApiQuery({ name: 'code', required: false })
@@ -109,7 +109,7 @@ export class EsiaAuthController {
     summary: 'Link the Госуслуги account with the diary login and password, and sign in',
     description:
       'A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). ' +
-      '403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).',
+      '403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).',
   })
   @ApiOkResponse({ type: EsiaSignInView })
   link(@Body() dto: EsiaLinkDto, @Client() client: RequestClient): Promise<EsiaSignInView> {

@@ -6,6 +6,7 @@ export enum LinkingErrorCode {
   ConsentDenied = 'ESIA_CONSENT_DENIED',
   FioMismatch = 'FIO_MISMATCH',
   LevelTooLow = 'ESIA_ACCOUNT_LEVEL_TOO_LOW',
+  ScopeMissing = 'ESIA_SCOPE_MISSING',
   AlreadyLinked = 'ESIA_ALREADY_LINKED',
   StateInvalid = 'ESIA_STATE_INVALID',
   LinkNotFound = 'ESIA_LINK_NOT_FOUND',
@@ -22,6 +23,8 @@ export const ESIA_REFUSAL_MESSAGES = {
     'ФИО пользователя в Дневнике не совпадают с данными из учётной записи портала госуслуг. Обратитесь к администратору или классному руководителю своей образовательной организации для проверки и корректировки ФИО в профиле. Эта ошибка возникает и тогда, когда родитель использует свою учётную запись на госуслугах для входа в профиль ребёнка (или наоборот): у ребёнка должна быть своя учётная запись на портале госуслуг.',
   [LinkingErrorCode.LevelTooLow]:
     'Учётная запись портала госуслуг не соответствует минимальным требованиям для входа в Дневник: пользователям старше 14 лет нужна «Стандартная» или «Подтверждённая» учётная запись (младше 14 лет достаточно «Упрощённой»). Зайдите на портал госуслуг, дополните и подтвердите данные учётной записи и повторите вход.',
+  [LinkingErrorCode.ScopeMissing]:
+    'Портал госуслуг не передал Дневнику сведения о документе, удостоверяющем личность, поэтому проверить уровень учётной записи (старше 14 лет нужна «Стандартная» или «Подтверждённая») не удалось. Обратитесь к администратору своей образовательной организации: системе нужно разрешение на чтение документа (id_doc).',
   [LinkingErrorCode.AlreadyLinked]:
     'Учётная запись портала госуслуг уже связана с другим профилем Дневника. Обратитесь к администратору своей образовательной организации.',
   [SignInPolicyErrorCode.EsiaDisabled]: SIGN_IN_POLICY_MESSAGES.ESIA_DISABLED,
@@ -38,6 +41,9 @@ export const LinkingErrors = {
   fioMismatch: () => new AppError(LinkingErrorCode.FioMismatch, ESIA_REFUSAL_MESSAGES.FIO_MISMATCH, 403),
   levelTooLow: (requiredLevel: 'simplified' | 'standard') =>
     new AppError(LinkingErrorCode.LevelTooLow, ESIA_REFUSAL_MESSAGES.ESIA_ACCOUNT_LEVEL_TOO_LOW, 403, { requiredLevel }),
+  /** The level gate needs "standard" but ESIA withheld the documents that tell it from "simplified" (docs/esia.md "Account level"). */
+  scopeMissing: (requiredLevel: 'simplified' | 'standard') =>
+    new AppError(LinkingErrorCode.ScopeMissing, ESIA_REFUSAL_MESSAGES.ESIA_SCOPE_MISSING, 403, { requiredLevel, missingScope: 'id_doc' }),
   alreadyLinked: () => new AppError(LinkingErrorCode.AlreadyLinked, ESIA_REFUSAL_MESSAGES.ESIA_ALREADY_LINKED, 409),
   stateInvalid: () => new AppError(LinkingErrorCode.StateInvalid, ESIA_REFUSAL_MESSAGES.ESIA_STATE_INVALID, 400),
   linkNotFound: () => new AppError(LinkingErrorCode.LinkNotFound, 'Связь с учётной записью портала госуслуг не найдена', 404),

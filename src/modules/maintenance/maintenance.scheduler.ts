@@ -3,6 +3,8 @@ import { Cron } from '@nestjs/schedule';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
 
 /**
+ * Every night at 03:17 Moscow time: one purge job that removes ended sessions, old login history and old
+ * idempotency keys (retention in maintenance.processor.ts), not only sessions, whatever its name says.
  * Cron only selects work and enqueues it with a deterministic job id, so two workers firing at
  * the same minute enqueue one job.
  */

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Principal } from '../../common/auth/principal';
@@ -58,8 +58,10 @@ export class EventsStreamController {
     @CurrentUser() p: Principal,
     @Req() req: Request,
     @Res() res: Response,
-    @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
+    // Read from the request rather than @Headers(): that decorator documents the header as required.
+    const header = req.headers['last-event-id'];
+    const lastEventId = typeof header === 'string' ? header : undefined;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -2,8 +2,14 @@
 export const NOTIFICATION_KINDS = ['grade', 'attendance', 'homework', 'schedule', 'reminder', 'message', 'announcement'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** Kinds of rows in the notifications table: the above plus the daily digest. */
-export const STORED_KINDS = [...NOTIFICATION_KINDS, 'digest'] as const;
+/**
+ * Security alerts (lockout, sign-in from a new device, second factor reset): always in-app and pushed,
+ * whatever the preferences and the daily digest say, so they are not a preference kind.
+ */
+export const SECURITY_KIND = 'security';
+
+/** Kinds of rows in the notifications table: the above plus the daily digest and security alerts. */
+export const STORED_KINDS = [...NOTIFICATION_KINDS, 'digest', SECURITY_KIND] as const;
 export type StoredKind = (typeof STORED_KINDS)[number];
 
 /** in_app: a row in the list only; push: the row and a push to the user's devices; off: nothing. */

@@ -1,4 +1,4 @@
-import { NotificationKind } from './notification-kinds';
+import { NotificationKind, SECURITY_KIND } from './notification-kinds';
 
 /**
  * Russian texts of notifications, built from event facts (payloads hold ids and small facts only;
@@ -10,6 +10,8 @@ export interface Facts {
   subject?: string | null;
   /** First name of the student the event is about (shown to parents). */
   childName?: string | null;
+  /** Full name of the person a security alert is about, when the recipient is someone else (their school admin). */
+  personName?: string | null;
   payload: Record<string, unknown>;
 }
 
@@ -54,11 +56,21 @@ const ATTENDANCE: Record<string, string> = {
   excused: 'отсутствие по уважительной причине',
 };
 
+/** Russian plural: 1 минуту, 2 минуты, 5 минут. */
+export function plural(n: number, one: string, few: string, many: string): string {
+  const m10 = n % 10;
+  const m100 = n % 100;
+  const word = m10 === 1 && m100 !== 11 ? one : m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14) ? few : many;
+  return `${n} ${word}`;
+}
+
+const num = (v: unknown, def: number): number => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : def);
+
 const join = (...parts: Array<string | null | undefined>): string => parts.filter((x): x is string => !!x).join(', ');
 const about = (f: Facts, body: string): string => (f.childName ? `${f.childName}: ${body}` : body);
 
 /** Title and body for one event type; null when the event makes no notification (e.g. attendance "present"). */
-export function renderEvent(type: string, f: Facts): { kind: NotificationKind; text: Text } | null {
+export function renderEvent(type: string, f: Facts): { kind: NotificationKind | typeof SECURITY_KIND; text: Text } | null {
   const p = f.payload;
   const subject = f.subject ?? null;
   switch (type) {
@@ -103,8 +115,47 @@ export function renderEvent(type: string, f: Facts): { kind: NotificationKind; t
       return { kind: 'announcement', text: { title: 'Новое объявление', body: p.requiresConfirmation ? 'Новое объявление: просим подтвердить участие' : 'Новое объявление школы' } };
     case 'announcement.reminder':
       return { kind: 'announcement', text: { title: 'Напоминание об объявлении', body: 'Пожалуйста, прочитайте объявление и подтвердите участие' } };
+    case 'security.account_locked':
+    case 'security.new_device':
+    case 'security.mfa_reset':
+      return { kind: SECURITY_KIND, text: securityText(type, f) };
     default:
       return null;
+  }
+}
+
+/**
+ * Security alerts. They go to push as well, so they name nothing the recipient does not know already: no
+ * IP address (the login history shows it to the owner), the device only as "browser, system".
+ */
+function securityText(type: string, f: Facts): Text {
+  const p = f.payload;
+  const minutes = plural(num(p.minutes, 15), 'минуту', 'минуты', 'минут');
+  const failures = plural(num(p.failures, 5), 'неудачной попытки', 'неудачных попыток', 'неудачных попыток');
+  switch (type) {
+    case 'security.account_locked':
+      return f.personName
+        ? {
+            title: 'Блокировка учётной записи сотрудника',
+            body: `Учётная запись сотрудника ${f.personName} заблокирована на ${minutes} после ${failures} входа подряд. Снять блокировку можно в карточке пользователя.`,
+          }
+        : {
+            title: 'Вход временно заблокирован',
+            body: `После ${failures} входа подряд вход в вашу учётную запись заблокирован на ${minutes}. Если это были не вы, смените пароль и сообщите администратору школы.`,
+          };
+    case 'security.new_device': {
+      const how = p.method === 'esia' ? 'через Госуслуги' : 'по логину и паролю';
+      const device = str(p.device) ?? 'неизвестное устройство';
+      return {
+        title: 'Вход с нового устройства',
+        body: `Выполнен вход в вашу учётную запись ${how} с нового устройства (${device}). Если это были не вы, смените пароль и сообщите администратору школы.`,
+      };
+    }
+    default:
+      return {
+        title: 'Второй фактор входа отключён',
+        body: 'Администратор отключил вход с кодом подтверждения для вашей учётной записи, все сеансы завершены. Если вы не просили об этом, сообщите администратору школы.',
+      };
   }
 }
 
@@ -116,6 +167,7 @@ const KIND_LABELS: Record<string, string> = {
   reminder: 'напоминания',
   message: 'сообщения',
   announcement: 'объявления',
+  security: 'безопасность',
 };
 
 /** The daily digest: "5 непрочитанных уведомлений: оценки — 3, расписание — 2". */

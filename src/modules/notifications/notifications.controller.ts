@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
-import { ParseBigId, ParseId } from '../../common/pipes/parse-id.pipe';
+import { ParseId } from '../../common/pipes/parse-id.pipe';
 import {
   DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView, RegisterMobileDto,
   RegisterWebPushDto, UnreadCountView, UnregisterWebPushDto, UpdatePreferencesDto, VapidKeyView,
@@ -42,7 +42,7 @@ export class NotificationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark one of my notifications read (404 NOTIFICATION_NOT_FOUND for anything else)' })
   @ApiOkResponse({ type: NotificationView })
-  read(@CurrentUser() p: Principal, @Param('id', ParseBigId) id: string): Promise<NotificationView> {
+  read(@CurrentUser() p: Principal, @Param('id') id: string): Promise<NotificationView> {
     return this.notifications.markRead(p, id);
   }
 

@@ -13,7 +13,7 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
-export type RecipientSource = 'student' | 'class' | 'user' | 'conversation' | 'announcement';
+export type RecipientSource = 'student' | 'class' | 'user' | 'conversation' | 'announcement' | 'account';
 
 /** Ids to look recipients up for, per source (see `recipients`). */
 export type RecipientKeys = Record<RecipientSource, string[]>;
@@ -27,7 +27,9 @@ export interface RecipientRow {
   /** The student the event is about, when the recipient is their parent (texts name the child). */
   child_id: string | null;
   child_name: string | null;
-  /** 0: the person the key names (or a class's student); 1: a parent. */
+  /** 'account' rows for an admin: the full name of the person the alert is about (child_id). */
+  person_name: string | null;
+  /** 0: the person the key names (or a class's student); 1: a parent (or, for 'account', a school admin). */
   ord: number;
   /** null: the user never saved preferences. */
   channels: Record<string, string> | null;
@@ -123,7 +125,9 @@ export class NotificationsRepository {
    *
    * - student: the students themselves (ord 0) and their parents (ord 1, child_id = the student);
    * - class: students currently enrolled and their parents (child_id null: class-wide texts name nobody);
-   * - user: the users themselves; conversation: its members; announcement: its recipients.
+   * - user: the users themselves; conversation: its members; announcement: its recipients;
+   * - account: the user (ord 0) and, when the user is staff of a school, that school's active admins
+   *   (ord 1, child_id = the user, person_name = their full name): who hears of a lockout.
    *
    * Rows come ordered by source, key, ord, user id. Only branches with ids are sent to PostgreSQL.
    */
@@ -162,9 +166,20 @@ export class NotificationsRepository {
     if (keys.announcement.length) {
       branches.push(`${cols('announcement', 'ar.announcement_id', 'ar.user_id', 'NULL', 0)} FROM announcement_recipients ar ${active('ar.user_id')} WHERE ar.announcement_id = ANY(${arg(keys.announcement)})`);
     }
+    if (keys.account.length) {
+      const a = arg(keys.account);
+      branches.push(
+        `${cols('account', 'u.id', 'u.id', 'NULL', 0)} FROM users u WHERE u.id = ANY(${a}) AND u.status = 'active'`,
+        `${cols('account', 'x.id', 'adm.id', 'x.id', 1)} FROM users x
+           JOIN users adm ON adm.school_id = x.school_id AND 'school_admin' = ANY(adm.roles) AND adm.status = 'active' AND adm.id <> x.id
+          WHERE x.id = ANY(${a}) AND x.roles && ARRAY['teacher', 'class_teacher', 'school_admin']::text[]`,
+      );
+    }
     if (branches.length === 0) return [];
     return m.query(
-      `SELECT r.source, r.key, r.user_id, r.child_id, c.first_name AS child_name, r.ord, p.channels, p.daily_digest
+      `SELECT r.source, r.key, r.user_id, r.child_id, c.first_name AS child_name,
+              CASE WHEN r.source = 'account' THEN concat_ws(' ', c.last_name, c.first_name, c.middle_name) END AS person_name,
+              r.ord, p.channels, p.daily_digest
          FROM (${branches.join('\n UNION ALL ')}) r
          LEFT JOIN users c ON c.id = r.child_id
          LEFT JOIN notification_preferences p ON p.user_id = r.user_id

@@ -9,7 +9,7 @@ import {
   DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView,
   RegisterMobileDto, RegisterWebPushDto, UpdatePreferencesDto,
 } from './dto/notifications.dto';
-import { Channel, CHANNELS, DEFAULT_CHANNEL, NOTIFICATION_KINDS } from './notification-kinds';
+import { Channel, CHANNELS, DEFAULT_CHANNEL, NOTIFICATION_KINDS, SECURITY_KIND } from './notification-kinds';
 import { renderDigest, renderEvent } from './notification-texts';
 import { MAX_DEVICES_PER_USER, NotificationsErrors } from './notifications.errors';
 import {
@@ -22,7 +22,7 @@ import { RealtimeService, StreamListener } from './realtime.service';
 /** Time zone of the daily digest (the cron fires at 19:00 there). */
 export const DIGEST_TIME_ZONE = 'Europe/Moscow';
 
-const ID_FIELDS = ['studentId', 'classId', 'subjectId', 'lessonId', 'gradeId', 'homeworkId', 'submissionId', 'conversationId', 'messageId', 'announcementId', 'changeId'];
+const ID_FIELDS = ['studentId', 'classId', 'subjectId', 'lessonId', 'gradeId', 'homeworkId', 'submissionId', 'conversationId', 'messageId', 'announcementId', 'changeId', 'userId'];
 
 export const toView = (r: NotificationRow): NotificationView => ({
   id: String(r.id),
@@ -105,6 +105,14 @@ export function audienceOf(e: StoredEvent): Audience | null {
       return { source: 'announcement', keys: [id('announcementId') ?? e.aggregateId] };
     case 'announcement.reminder':
       return { source: 'user', keys: ids('userIds') };
+    // security alerts: the account owner; a lockout of staff also their school's admins (the 'account' source)
+    case 'security.account_locked':
+    case 'security.new_device':
+    case 'security.mfa_reset': {
+      const uid = id('userId');
+      if (!uid) return null;
+      return e.type === 'security.account_locked' ? { source: 'account', keys: [uid] } : { source: 'user', keys: [uid] };
+    }
     default:
       return null;
   }
@@ -290,7 +298,7 @@ export class NotificationsService {
       }
       if (planned.length === 0) return { inserted: [], pending: [] };
 
-      const keys: RecipientKeys = { student: [], class: [], user: [], conversation: [], announcement: [] };
+      const keys: RecipientKeys = { student: [], class: [], user: [], conversation: [], announcement: [], account: [] };
       const subjectIds = new Set<string>();
       const lessonIds = new Set<string>();
       for (const { audience: a } of planned) {
@@ -344,12 +352,21 @@ export class NotificationsService {
       for (const f of ID_FIELDS) if (typeof event.payload[f] === 'string') data[f] = event.payload[f];
       let made = 0;
       for (const r of recipients) {
-        const rendered = renderEvent(event.type, { subject, childName: r.child_id ? r.child_name : null, payload: event.payload });
+        // 'account' rows of ord 1 are the school admins of the person the alert is about (child_id)
+        const aboutOther = a.source === 'account' && r.child_id !== null;
+        const rendered = renderEvent(event.type, {
+          subject,
+          childName: r.child_id && !aboutOther ? r.child_name : null,
+          personName: aboutOther ? r.person_name : null,
+          payload: event.payload,
+        });
         if (!rendered) continue;
-        const channel = (r.channels?.[rendered.kind] as Channel | undefined) ?? DEFAULT_CHANNEL;
+        // Security alerts ignore preferences and the digest: always in-app and pushed.
+        const security = rendered.kind === SECURITY_KIND;
+        const channel = security ? 'push' : ((r.channels?.[rendered.kind] as Channel | undefined) ?? DEFAULT_CHANNEL);
         if (channel === 'off') continue;
-        notifications.push({ eventId: event.id, userId: r.user_id, kind: rendered.kind, ...rendered.text, data: r.child_id ? { ...data, studentId: r.child_id } : data });
-        if (channel === 'push' && !r.daily_digest) pushTo.push({ eventId: event.id, userId: r.user_id });
+        notifications.push({ eventId: event.id, userId: r.user_id, kind: rendered.kind, ...rendered.text, data: r.child_id && !aboutOther ? { ...data, studentId: r.child_id } : data });
+        if (channel === 'push' && (security || !r.daily_digest)) pushTo.push({ eventId: event.id, userId: r.user_id });
         made++;
       }
       if (made === 0) skip('muted');

@@ -14,4 +14,4 @@ import { ScheduleService } from './schedule.service';
   providers: [ScheduleService, ScheduleRepository],
   exports: [ScheduleService],
 })
-export class ScheduleModule {}
+export class TimetableModule {}

@@ -26,8 +26,10 @@ export class AuthSettingsController {
 
   @Put('regions/:id/auth-settings')
   @ApiOperation({
-    summary: "Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception",
-    description: 'All four fields are required (null for an open date). 400 VALIDATION_FAILED when the end is not after the start.',
+    summary: "Set a region's sign-in settings: ESIA on/off, the transition period, the staff exception, admins' second factor",
+    description:
+      'The first four fields are required (null for an open date); `adminMfaRequired` is optional (omitted: unchanged). ' +
+      '400 VALIDATION_FAILED when the end is not after the start.',
   })
   @ApiOkResponse({ type: AuthSettingsView })
   put(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: PutAuthSettingsDto): Promise<AuthSettingsView> {
@@ -36,7 +38,13 @@ export class AuthSettingsController {
 
   @Post('esia/test-connection')
   @HttpCode(200)
-  @ApiOperation({ summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed" })
+  @ApiOperation({
+    summary: "Check that ESIA's endpoints answer and that signing works; reports which step failed",
+    description:
+      'Steps: config, issuer, signer, trusted_certificates, authorization_endpoint, token_endpoint, recent_tokens (the last ESIA token refused under the current settings). ' +
+      'A failed step may name its `problem`: wrong_issuer, wrong_algorithm, bad_signature, no_certificate_for_algorithm, certificate_expired, certificate_unreadable, token_rejected. ' +
+      '403 FORBIDDEN for school admins.',
+  })
   @ApiOkResponse({ type: ConnectionTestView })
   testConnection(@CurrentUser() p: Principal): Promise<ConnectionTestView> {
     return this.settings.testConnection(p);

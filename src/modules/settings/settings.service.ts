@@ -18,6 +18,8 @@ export interface RegionSignInContext {
   options: SignInOptions;
   /** IANA time zone of the region (for "the day of login"); Moscow without a region. */
   timezone: string;
+  /** School and region admins of the region must sign in with a second factor. */
+  adminMfaRequired: boolean;
 }
 
 /** Region sign-in settings (ESIA, transition period, staff exception) and the decisions they drive. */
@@ -36,10 +38,13 @@ export class SettingsService {
 
   /** The sign-in ways open to a user (their region and roles) at `now`, and the region's time zone. */
   async signInContext(user: { regionId: string | null; roles: Role[] }, now = new Date()): Promise<RegionSignInContext> {
-    if (!user.regionId) return { options: signInOptions(null, user.roles, now), timezone: DEFAULT_TIMEZONE };
-    const rows: Array<{ timezone: string; esia_enabled: boolean | null; transition_starts_at: Date | null; transition_ends_at: Date | null; staff_password_login: boolean | null }> =
+    if (!user.regionId) return { options: signInOptions(null, user.roles, now), timezone: DEFAULT_TIMEZONE, adminMfaRequired: false };
+    const rows: Array<{
+      timezone: string; esia_enabled: boolean | null; transition_starts_at: Date | null; transition_ends_at: Date | null; staff_password_login: boolean | null;
+      admin_mfa_required: boolean | null;
+    }> =
       await this.db.query(
-        `SELECT r.timezone, s.esia_enabled, s.transition_starts_at, s.transition_ends_at, s.staff_password_login
+        `SELECT r.timezone, s.esia_enabled, s.transition_starts_at, s.transition_ends_at, s.staff_password_login, s.admin_mfa_required
            FROM regions r LEFT JOIN region_auth_settings s ON s.region_id = r.id
           WHERE r.id = $1`,
         [user.regionId],
@@ -54,7 +59,7 @@ export class SettingsService {
             staffPasswordLogin: row.staff_password_login ?? false,
           }
         : null;
-    return { options: signInOptions(policy, user.roles, now), timezone: row?.timezone ?? DEFAULT_TIMEZONE };
+    return { options: signInOptions(policy, user.roles, now), timezone: row?.timezone ?? DEFAULT_TIMEZONE, adminMfaRequired: row?.admin_mfa_required ?? false };
   }
 
   // ---- administration ------------------------------------------------------------------------
@@ -72,11 +77,13 @@ export class SettingsService {
     if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
       throw validationFailed([{ field: 'transitionEndsAt', code: 'endsAfterStarts', message: 'Конец переходного периода должен быть позже его начала' }]);
     }
+    // adminMfaRequired may be omitted (clients from before it existed): the stored value stays.
+    const adminMfaRequired = dto.adminMfaRequired ?? (await this.settings.findOneBy({ regionId }))?.adminMfaRequired ?? false;
     await this.settings.upsert(
-      { regionId, esiaEnabled: dto.esiaEnabled, transitionStartsAt: startsAt, transitionEndsAt: endsAt, staffPasswordLogin: dto.staffPasswordLogin, updatedBy: p.userId },
+      { regionId, esiaEnabled: dto.esiaEnabled, transitionStartsAt: startsAt, transitionEndsAt: endsAt, staffPasswordLogin: dto.staffPasswordLogin, adminMfaRequired, updatedBy: p.userId },
       { conflictPaths: ['regionId'] },
     );
-    this.logger.log({ regionId, by: p.userId, esiaEnabled: dto.esiaEnabled }, 'Region sign-in settings changed');
+    this.logger.log({ regionId, by: p.userId, esiaEnabled: dto.esiaEnabled, adminMfaRequired }, 'Region sign-in settings changed');
     return toView(regionId, await this.settings.findOneBy({ regionId }));
   }
 
@@ -118,6 +125,7 @@ function toView(regionId: string, row: RegionAuthSettings | null): AuthSettingsV
     transitionStartsAt: policy.transitionStartsAt?.toISOString() ?? null,
     transitionEndsAt: policy.transitionEndsAt?.toISOString() ?? null,
     staffPasswordLogin: policy.staffPasswordLogin,
+    adminMfaRequired: row?.adminMfaRequired ?? false,
     phase: authPhase(policy, new Date()),
     updatedAt: row?.updatedAt.toISOString() ?? null,
   };

@@ -1,6 +1,6 @@
 import { Role, STAFF_ROLES } from '../../common/auth/role';
 
-/** A region's sign-in policy (DOMAIN.md "Which way is allowed"); a region without settings has ESIA off. */
+/** A region's sign-in policy (docs/domain.md §3 "Which way is open"); a region without settings has ESIA off. */
 export interface RegionAuthPolicy {
   esiaEnabled: boolean;
   /** The transition starts here; null = it has started already. */

@@ -4,6 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { CreateUserDto, LinkChildDto, ListUsersQueryDto, MeView, SetPasswordDto, StudentProfileView, UpdateUserDto, UserView } from './dto/users.dto';
@@ -25,12 +26,14 @@ export class AdminUsersController {
 
   @Get()
   @ApiOperation({ summary: 'Users of the schools the caller administers' })
+  @ApiOffsetPage(UserView)
   list(@CurrentUser() p: Principal, @Query() q: ListUsersQueryDto): Promise<Page<UserView>> {
     return this.users.list(p, q);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: UserView })
+  @ApiOperation({ summary: 'A user of a school the caller administers' })
   get(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<UserView> {
     return this.users.get(p, id);
   }
@@ -67,6 +70,7 @@ export class AdminUsersController {
 
   @Delete(':id/children/:childId')
   @ApiOkResponse({ type: UserView })
+  @ApiOperation({ summary: 'Unlink a child from a parent' })
   removeChild(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('childId', ParseId) childId: string): Promise<UserView> {
     return this.users.removeChild(p, id, childId);
   }

@@ -289,10 +289,11 @@ export class UsersService implements OnApplicationBootstrap {
   /**
    * Counts a failed password in one atomic statement; the fifth in a row locks the account
    * for LOCK_MINUTES and restarts the count. Returns the lock end if the account is now locked.
+   * `tx`: the caller's transaction (auth writes the lockout alert to the outbox in the same one).
    */
-  async registerFailedLogin(userId: string): Promise<Date | null> {
+  async registerFailedLogin(userId: string, tx?: EntityManager): Promise<Date | null> {
     // WITH … SELECT so the driver returns plain rows (a bare UPDATE … RETURNING comes back as [rows, count]).
-    const rows: Array<{ locked_until: Date | null }> = await this.db.query(
+    const rows: Array<{ locked_until: Date | null }> = await (tx ?? this.db).query(
       `WITH changed AS (
          UPDATE users
             SET failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,

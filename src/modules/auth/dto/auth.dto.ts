@@ -44,7 +44,8 @@ export class PasswordLoginResultView extends LoginResultView {
   esiaLinkSuggested!: boolean;
 }
 
-export class HistoryQueryDto {
+/** `limit` and the keyset cursor `before` of the newest-first audit lists (login history, second-factor audit). */
+export class CursorQueryDto {
   @LimitParam(200, 50)
   limit: number = 50;
 
@@ -52,7 +53,9 @@ export class HistoryQueryDto {
   @IsOptional()
   @Matches(/^\d{1,18}$/)
   before?: string;
+}
 
+export class HistoryQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
   @IsOptional()
   @IsIn(['json', 'csv'])
@@ -70,7 +73,7 @@ export class LoginAttemptDto {
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
   @ApiProperty({ enum: ['password', 'esia'] }) method!: string;
-  @ApiProperty({ enum: ['success', 'failure'] }) outcome!: string;
+  @ApiProperty({ enum: ['success', 'failure', 'pending'], description: 'pending: the password was right, a second factor was asked for' }) outcome!: string;
   @ApiProperty({ example: 'invalid_password' }) reason!: string;
 }
 

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { AuthMethod } from './session.entity';
 
-export type LoginOutcome = 'success' | 'failure';
+/** `pending`: the password was right and a second factor is asked for (the next step is its own row). */
+export type LoginOutcome = 'success' | 'failure' | 'pending';
 
 /** The login history: every attempt, successful or not. */
 @Entity('login_attempts')

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { IsSnils } from '../../../common/validation/snils';
+import { ESIA_TOKEN_ALGORITHMS, EsiaTokenAlgorithm } from '../../../config/app-config';
 
 export class EmulatorDocumentDto {
   @IsInt() id!: number;
@@ -43,4 +44,13 @@ export class RegisterEmulatorClientDto {
   @Matches(/^[A-Z0-9_]{2,40}$/) clientId!: string;
   @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) certificatePems!: string[];
   @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) redirectUris!: string[];
+  /** Scopes ESIA grants this IS; requested ones outside the list are left out of the token. Absent: all. */
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) grantedScopes?: string[];
+}
+
+/** The emulator's token signing: algorithm and (optionally) key + certificate files on the emulator's host. */
+export class SetTokenSigningDto {
+  @IsIn(ESIA_TOKEN_ALGORITHMS) alg!: EsiaTokenAlgorithm;
+  @IsOptional() @IsString() @Length(1, 1000) keyPath?: string;
+  @IsOptional() @IsString() @Length(1, 1000) certPath?: string;
 }

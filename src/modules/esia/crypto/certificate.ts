@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 import { OpenSslCommonOptions, streebog256 } from './openssl';
 
 /** OID of GOST R 34.10-2012 with a 256-bit key (id-tc26-gost3410-12-256). */
@@ -28,6 +30,20 @@ export function certificateToDer(certificate: string | Buffer): Buffer {
   const der = Buffer.from(certificate);
   assertSingleDerSequence(der);
   return der;
+}
+
+const PEM_CERT_RE_ALL = new RegExp(PEM_CERT_RE.source, 'g');
+
+/**
+ * Every certificate in `input` as DER: all CERTIFICATE blocks of PEM text (a bundle), or the one DER
+ * certificate of a binary `.cer` file as ESIA ships them in esia.zip. Throws when there is none.
+ */
+export function certificatesToDer(input: string | Buffer): Buffer[] {
+  const text = typeof input === 'string' ? input : input.includes('-----BEGIN') ? input.toString('latin1') : null;
+  if (text === null) return [certificateToDer(input)];
+  const blocks = text.match(PEM_CERT_RE_ALL) ?? [];
+  if (blocks.length === 0) throw new Error('certificate: no PEM CERTIFICATE block found');
+  return blocks.map((b) => certificateToDer(b));
 }
 
 /** PEM text (64-column base64) for DER bytes with the given label, e.g. `CERTIFICATE`, `PUBLIC KEY`. */
@@ -139,7 +155,7 @@ export function publicKeyAlgorithmOid(certificate: string | Buffer): string {
 
 /**
  * ESIA `client_certificate_hash`: GOST R 34.11-2012 256-bit (Streebog-256) digest of the
- * certificate's **DER** bytes (never of the PEM text), as 64 upper-case hex chars (ESIA.md §4.4).
+ * certificate's **DER** bytes (never of the PEM text), as 64 upper-case hex chars (docs/esia.md "Strings signed").
  * The DER is derived in Node; the digest is `openssl dgst -engine gost -md_gost12_256 -binary`.
  */
 export async function computeCertificateHashHex(
@@ -148,4 +164,34 @@ export async function computeCertificateHashHex(
 ): Promise<string> {
   const der = certificateToDer(certificate);
   return (await streebog256(der, options)).toString('hex').toUpperCase();
+}
+
+/**
+ * The IS certificate file of a signer (PEM or DER), read once, and its `client_certificate_hash`,
+ * computed once. Failures are not cached (a transient timeout is retried on the next call).
+ */
+export class SigningCertificateFile {
+  private derPromise?: Promise<Buffer>;
+  private hashPromise?: Promise<string>;
+
+  constructor(
+    private readonly path: string,
+    private readonly openssl: OpenSslCommonOptions = {},
+  ) {}
+
+  der(): Promise<Buffer> {
+    if (!this.derPromise) {
+      this.derPromise = readFile(this.path).then((raw) => certificateToDer(raw));
+      this.derPromise.catch(() => (this.derPromise = undefined));
+    }
+    return this.derPromise;
+  }
+
+  hashHex(): Promise<string> {
+    if (!this.hashPromise) {
+      this.hashPromise = this.der().then((der) => computeCertificateHashHex(der, this.openssl));
+      this.hashPromise.catch(() => (this.hashPromise = undefined));
+    }
+    return this.hashPromise;
+  }
 }

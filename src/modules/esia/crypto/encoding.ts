@@ -1,13 +1,13 @@
 /**
  * base64url without `=` padding (RFC 4648 §5) — the form ilimurzin/esia sends as `client_secret`.
- * ESIA seemingly also accepts padded base64url and standard base64 (ESIA.md §4.3).
+ * ESIA seemingly also accepts padded base64url and standard base64 (docs/esia.md "Strings signed").
  */
 export function encodeBase64Url(data: Uint8Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64url');
 }
 
 /**
- * Decodes a signature sent in any of the encodings ESIA clients use (ESIA.md §4.3):
+ * Decodes a signature sent in any of the encodings ESIA clients use (docs/esia.md "Strings signed"):
  * base64url without padding, base64url with `=` padding, or standard base64 (`+`, `/`, with or
  * without padding). Surrounding whitespace is ignored. Returns `null` (never throws) for
  * anything malformed: characters outside both alphabets, a mix of `-`/`_` with `+`/`/`,

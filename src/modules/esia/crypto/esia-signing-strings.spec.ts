@@ -6,7 +6,7 @@ import {
   parseEsiaTimestamp,
 } from './esia-signing-strings';
 
-// ESIA.md §4.1 example (fake values).
+// The example of docs/esia.md "Strings signed" (fake values).
 const DOC_EXAMPLE = {
   clientId: 'TESTSYS01',
   scope: 'openid fullname email',
@@ -16,7 +16,7 @@ const DOC_EXAMPLE = {
 };
 
 describe('ESIA signing strings', () => {
-  it('v2 /ac: matches the ESIA.md §4.1 example exactly', () => {
+  it('v2 /ac: matches the docs/esia.md example exactly', () => {
     expect(buildV2AuthorizationSigningString(DOC_EXAMPLE)).toBe(
       'TESTSYS01openid fullname email2025.03.14 10:20:30 +03005b0f6a3e-8d2c-4f51-9a7e-2c1d0e9b4a10https://app.example.test/esia/callback',
     );

@@ -1,5 +1,5 @@
 /**
- * Exact strings an ESIA client signs to produce `client_secret` (ESIA.md §4.1).
+ * Exact strings an ESIA client signs to produce `client_secret` (docs/esia.md "Strings signed").
  * Plain concatenation, no separators; sign their UTF-8 bytes. Every value must be exactly the
  * string that is sent: scope with the same single spaces and order, `redirect_uri` raw (not
  * URL-encoded), the same `timestamp` string. Nothing is normalised here.

@@ -6,3 +6,4 @@ export * from './openssl';
 export * from './openssl-gost-signer';
 export * from './signer';
 
+export * from './cryptopro-csp-signer';

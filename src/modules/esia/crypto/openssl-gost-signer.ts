@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-
-import { certificateToDer, computeCertificateHashHex, publicKeyAlgorithmOid, OID_GOST_2012_256 } from './certificate';
+import { OID_GOST_2012_256, publicKeyAlgorithmOid, SigningCertificateFile } from './certificate';
 import { verifyGostSignature } from './gost-verify';
 import { GOST_DIGEST_256_FLAG, GOST_ENGINE_ARGS, OpenSslCommonOptions, OpenSslError, runOpenSslOrThrow } from './openssl';
 import { EsiaSigner, GOST_2012_256_SIGNATURE_LENGTH } from './signer';
@@ -25,12 +23,12 @@ const PASSPHRASE_ENV = 'ESIA_GOST_KEY_PASSPHRASE';
  * The key file is read by openssl on every call; the certificate is read once.
  */
 export class OpenSslGostSigner implements EsiaSigner {
-  private certDerPromise?: Promise<Buffer>;
-  private certHashPromise?: Promise<string>;
+  private readonly certificate: SigningCertificateFile;
 
   constructor(private readonly options: OpenSslGostSignerOptions) {
     if (!options?.keyPath) throw new TypeError('OpenSslGostSigner: keyPath is required');
     if (!options.certPath) throw new TypeError('OpenSslGostSigner: certPath is required');
+    this.certificate = new SigningCertificateFile(options.certPath, options);
   }
 
   async sign(data: Buffer | string): Promise<Buffer> {
@@ -57,25 +55,12 @@ export class OpenSslGostSigner implements EsiaSigner {
   }
 
   certificateHashHex(): Promise<string> {
-    if (!this.certHashPromise) {
-      this.certHashPromise = this.certificateDer().then((der) => computeCertificateHashHex(der, this.options));
-      // Do not cache failures (e.g. a transient timeout).
-      this.certHashPromise.catch(() => {
-        this.certHashPromise = undefined;
-      });
-    }
-    return this.certHashPromise;
+    return this.certificate.hashHex();
   }
 
   /** The signing certificate as DER (read from `certPath` once). */
   certificateDer(): Promise<Buffer> {
-    if (!this.certDerPromise) {
-      this.certDerPromise = readFile(this.options.certPath).then((raw) => certificateToDer(raw));
-      this.certDerPromise.catch(() => {
-        this.certDerPromise = undefined;
-      });
-    }
-    return this.certDerPromise;
+    return this.certificate.der();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from './child-process';
 
 /**
  * Thin, safe wrapper around the `openssl` CLI with Debian's GOST engine
@@ -69,73 +69,15 @@ export function cleanOpenSslStderr(raw: string): string {
  */
 export function runOpenSsl(args: readonly string[], options: OpenSslRunOptions = {}): Promise<OpenSslResult> {
   const bin = options.opensslPath ?? DEFAULT_OPENSSL_BIN;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_OPENSSL_TIMEOUT_MS;
-  const command = `openssl ${args[0] ?? ''}`.trim();
-
-  return new Promise<OpenSslResult>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      fn();
-    };
-
-    const child = spawn(bin, [...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: options.extraEnv ? { ...process.env, ...options.extraEnv } : process.env,
-      windowsHide: true,
-    });
-
-    const stdoutChunks: Buffer[] = [];
-    let stdoutBytes = 0;
-    const stderrChunks: Buffer[] = [];
-    let stderrBytes = 0;
-
-    timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(() => reject(new OpenSslError(`${command} timed out after ${timeoutMs} ms`, null, '')));
-    }, timeoutMs);
-
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      const hint =
-        err.code === 'ENOENT'
-          ? ` (binary "${bin}" not found; install openssl and libengine-gost-openssl, see .ci/install-system-deps.sh)`
-          : '';
-      finish(() => reject(new OpenSslError(`cannot start ${command}: ${err.message}${hint}`, null, '')));
-    });
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > MAX_STDOUT_BYTES) {
-        child.kill('SIGKILL');
-        finish(() => reject(new OpenSslError(`${command} produced too much output`, null, '')));
-        return;
-      }
-      stdoutChunks.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderrBytes < 64 * 1024) stderrChunks.push(chunk);
-      stderrBytes += chunk.length;
-    });
-
-    child.on('close', (code, signal) => {
-      const stderr = cleanOpenSslStderr(Buffer.concat(stderrChunks).toString('utf8'));
-      if (code === null) {
-        finish(() =>
-          reject(new OpenSslError(`${command} was killed by ${signal ?? 'a signal'}${stderr ? `: ${stderr}` : ''}`, null, stderr)),
-        );
-        return;
-      }
-      finish(() => resolve({ exitCode: code, stdout: Buffer.concat(stdoutChunks), stderr }));
-    });
-
-    // The child may exit before reading all input (e.g. unreadable key): ignore EPIPE here,
-    // the exit code and stderr tell the real story.
-    child.stdin.on('error', () => undefined);
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+  return runProcess(bin, args, {
+    label: `openssl ${args[0] ?? ''}`.trim(),
+    timeoutMs: options.timeoutMs ?? DEFAULT_OPENSSL_TIMEOUT_MS,
+    input: options.input,
+    extraEnv: options.extraEnv,
+    missingBinaryHint: ` (binary "${bin}" not found; install openssl and libengine-gost-openssl, see .ci/install-system-deps.sh)`,
+    cleanStderr: cleanOpenSslStderr,
+    makeError: (message, exitCode, stderr) => new OpenSslError(message, exitCode, stderr),
+    maxStdoutBytes: MAX_STDOUT_BYTES,
   });
 }
 

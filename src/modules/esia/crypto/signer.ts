@@ -2,12 +2,13 @@ import { encodeBase64Url } from './encoding';
 
 /**
  * Produces the ESIA v2/v3 `client_secret` signature and the `client_certificate_hash`
- * (ESIA.md §4.3, §4.4). The default implementation is {@link OpenSslGostSigner}
- * (`./openssl-gost-signer`).
+ * (docs/esia.md "Strings signed", "Signers"). Implementations: {@link OpenSslGostSigner}
+ * (`./openssl-gost-signer`, the default) and {@link CryptoProCspSigner} (`./cryptopro-csp-signer`,
+ * ESIA_SIGNER=cryptopro).
  *
  * Byte order contract: `sign()` returns the raw 64-byte GOST R 34.10-2012 (256) signature in the
  * order OpenSSL's gost engine emits it (s‖r, big-endian) — the order ESIA expects, also used by
- * BouncyCastle and CryptoPro JCP. A signer backed by CryptoPro **CSP** (`csptest -sign`,
+ * BouncyCastle and CryptoPro JCP. A signer backed by CryptoPro **CSP** (`csptest -keyset -sign`,
  * `CPRawSignature.SignHash`) gets the little-endian mirror image from CSP and MUST pass it
  * through {@link reverseBytes} before returning it.
  */

@@ -5,8 +5,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
  * change it describes. A relay (issue 5) publishes unpublished rows to the queue and stamps them.
  */
 @Entity('domain_events')
-@Check('ck_domain_events_type', `"type" IN ('grade.created', 'grade.changed', 'grade.deleted', 'attendance.marked', 'homework.created', 'homework.graded', 'homework.returned', 'lesson.changed', 'lesson.reminder', 'message.created', 'announcement.created', 'announcement.reminder')`)
-@Check('ck_domain_events_aggregate_type', `"aggregate_type" IN ('grade', 'attendance', 'homework', 'homework_submission', 'lesson', 'conversation', 'announcement')`)
+@Check('ck_domain_events_type', `"type" IN ('grade.created', 'grade.changed', 'grade.deleted', 'attendance.marked', 'homework.created', 'homework.graded', 'homework.returned', 'lesson.changed', 'lesson.reminder', 'message.created', 'announcement.created', 'announcement.reminder', 'security.account_locked', 'security.new_device', 'security.mfa_reset')`)
+@Check('ck_domain_events_aggregate_type', `"aggregate_type" IN ('grade', 'attendance', 'homework', 'homework_submission', 'lesson', 'conversation', 'announcement', 'user')`)
 @Index('ix_domain_events_unpublished', ['id'], { where: 'published_at IS NULL' })
 @Index('ix_domain_events_aggregate', ['aggregateId', 'id'])
 export class DomainEvent {

@@ -24,7 +24,10 @@ export function IsGradeValue(options?: ValidationOptions): PropertyDecorator {
 }
 
 const VALUE_ONE_OF = [{ type: 'integer', minimum: 1, maximum: 5 }, { type: 'string', enum: ['pass', 'fail'] }];
-const VALUE_SCHEMA = { oneOf: VALUE_ONE_OF, example: 5 } as ApiPropertyOptions;
+/** A grade value: 1–5, or pass/fail where the school grades that way. */
+export const VALUE_SCHEMA = { oneOf: VALUE_ONE_OF, example: 5 } as ApiPropertyOptions;
+/** The same, or null (OpenAPI 3.0 has no null type: each alternative admits null, hence anyOf). */
+export const NULLABLE_VALUE_SCHEMA = { anyOf: VALUE_ONE_OF.map((s) => ({ ...s, nullable: true })), example: 5 } as ApiPropertyOptions;
 export const WORK_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,29}$/;
 /** `<transaction id>.<row uuid>`; the id is also checked against the bigint range by the service. */
 export const CURSOR_PATTERN = /^\d{1,19}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -263,7 +266,7 @@ export class SubjectGradesView {
   @ApiProperty() subjectName!: string;
   @ApiProperty({ type: [GradeView] }) grades!: GradeView[];
   @ApiProperty({ type: AverageView }) average!: AverageView;
-  @ApiProperty({ nullable: true, oneOf: VALUE_ONE_OF }) periodMark!: number | string | null;
+  @ApiProperty(NULLABLE_VALUE_SCHEMA) periodMark!: number | string | null;
 }
 
 export class StudentGradesView {
@@ -285,7 +288,7 @@ export class JournalStudent {
   @ApiProperty() firstName!: string;
   @ApiProperty({ nullable: true, type: String }) middleName!: string | null;
   @ApiProperty({ type: AverageView }) average!: AverageView;
-  @ApiProperty({ nullable: true, oneOf: VALUE_ONE_OF }) periodMark!: number | string | null;
+  @ApiProperty(NULLABLE_VALUE_SCHEMA) periodMark!: number | string | null;
 }
 
 export class JournalLesson {

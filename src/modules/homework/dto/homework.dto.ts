@@ -1,13 +1,12 @@
-import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { IsGradeValue } from '../../grades/dto/grades.dto';
+import { IsGradeValue, NULLABLE_VALUE_SCHEMA, VALUE_SCHEMA } from '../../grades/dto/grades.dto';
 import { IsSchoolDate } from '../../schedule/dto/schedule.dto';
 import { LimitParam, OffsetParam } from '../../../common/pagination/page';
 import { OptionalNotNull } from '../../../common/validation/optional';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const VALUE_SCHEMA = { oneOf: [{ type: 'integer', minimum: 1, maximum: 5 }, { type: 'string', enum: ['pass', 'fail'] }], example: 5 } as ApiPropertyOptions;
 
 export class CreateHomeworkDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() classId!: string;
@@ -105,7 +104,7 @@ export class SubmissionView {
   @ApiProperty() attempt!: number;
   @ApiProperty({ nullable: true, type: String }) teacherComment!: string | null;
   @ApiProperty({ nullable: true, type: String }) gradeId!: string | null;
-  @ApiProperty({ nullable: true, ...VALUE_SCHEMA }) grade!: number | string | null;
+  @ApiProperty(NULLABLE_VALUE_SCHEMA) grade!: number | string | null;
   @ApiProperty({ type: [FileView] }) files!: FileView[];
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsISO8601, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsISO8601, IsOptional, Matches, ValidateIf } from 'class-validator';
+import { CONNECTION_TEST_PROBLEMS, CONNECTION_TEST_STEPS } from '../../esia/identity-provider';
 
 /** ISO 8601 date-time with an explicit offset (Z or ±hh:mm): a moment, not a local time, in the years 2000–2100. */
 const MOMENT = /^(20\d\d|2100)-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -28,6 +29,15 @@ export class PutAuthSettingsDto {
   @IsDefined()
   @IsBoolean()
   staffPasswordLogin!: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Администраторы школ и региона входят по паролю только со вторым фактором (код из приложения-аутентификатора); ' +
+      'без подключённого фактора после пароля им предлагается его подключить. Не указано — значение не меняется',
+  })
+  @IsOptional()
+  @IsBoolean()
+  adminMfaRequired?: boolean;
 }
 
 export class AuthSettingsView {
@@ -36,6 +46,7 @@ export class AuthSettingsView {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) transitionStartsAt!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) transitionEndsAt!: string | null;
   @ApiProperty() staffPasswordLogin!: boolean;
+  @ApiProperty({ description: 'School and region admins must sign in with a second factor' }) adminMfaRequired!: boolean;
   @ApiProperty({ enum: ['esia_off', 'before_transition', 'transition', 'esia_only'], description: 'Where the region stands now' })
   phase!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'null: never saved (defaults)' }) updatedAt!: string | null;
@@ -58,10 +69,11 @@ export class EsiaRegionPageView {
 }
 
 export class ConnectionTestStepView {
-  @ApiProperty({ enum: ['config', 'signer', 'trusted_certificates', 'authorization_endpoint', 'token_endpoint'] }) step!: string;
+  @ApiProperty({ enum: CONNECTION_TEST_STEPS }) step!: string;
   @ApiProperty() ok!: boolean;
   @ApiProperty({ description: 'Что проверено или что не так (по-русски)' }) detail!: string;
   @ApiPropertyOptional({ example: 'ESIA-007053' }) esiaCode?: string;
+  @ApiPropertyOptional({ enum: CONNECTION_TEST_PROBLEMS, description: 'What a failed step found (stable code)' }) problem?: string;
 }
 
 export class ConnectionTestView {

@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Upd
 import { Region } from '../../schools/entities/region.entity';
 import { User } from '../../users/entities/user.entity';
 
-/** A region's sign-in policy (ESIA on/off, the transition period, the staff exception). No row = ESIA off. */
+/** A region's sign-in policy (ESIA on/off, the transition period, the staff exception, admins' second factor). No row = ESIA off. */
 @Entity('region_auth_settings')
 @Check('ck_region_auth_settings_transition', `"transition_starts_at" IS NULL OR "transition_ends_at" IS NULL OR "transition_ends_at" > "transition_starts_at"`)
 export class RegionAuthSettings {
@@ -24,6 +24,10 @@ export class RegionAuthSettings {
 
   @Column({ type: 'boolean', default: false })
   staffPasswordLogin!: boolean;
+
+  /** School and region admins of the region must sign in with a second factor (docs/security.md). */
+  @Column({ type: 'boolean', default: false })
+  adminMfaRequired!: boolean;
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
