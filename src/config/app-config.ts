@@ -1,5 +1,5 @@
 import { createECDH, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -63,10 +63,8 @@ export interface NotifyConfig {
   outboxBatchSize: number;
   /** Web Push VAPID keys (URL-safe base64) and contact; null = Web Push off (subscriptions still accepted). */
   vapid: { publicKey: string; privateKey: string; subject: string } | null;
-  /** Mobile push (FCM HTTP v1 style JSON POST); null endpoint = mobile push off. */
-  fcmEndpoint: string | null;
-  /** Bearer token sent to the mobile push endpoint (OAuth access token in production). */
-  fcmAuthToken: string | null;
+  /** Mobile push (FCM HTTP v1 with a service account); null = mobile push off. */
+  fcm: FcmConfig | null;
   /** Push delivery attempts and the base delay of the exponential backoff. */
   pushAttempts: number;
   pushBackoffMs: number;
@@ -83,6 +81,57 @@ export interface NotifyConfig {
   portalAttempts: number;
   /** SSE heartbeat (comment line) interval. */
   sseHeartbeatMs: number;
+}
+
+/** FCM HTTP v1: the service account (from FCM_SERVICE_ACCOUNT_FILE) whose OAuth tokens sign the sends. */
+export interface FcmConfig {
+  projectId: string;
+  clientEmail: string;
+  privateKey: string;
+  privateKeyId: string | null;
+  /** Where OAuth tokens come from: the key file's token_uri (Google's token endpoint). */
+  tokenUri: string;
+  /** `https://fcm.googleapis.com/v1/projects/<project_id>/messages:send`, or FCM_ENDPOINT. */
+  endpoint: string;
+}
+
+/** Google's OAuth 2.0 token endpoint (the token_uri of every service-account key file). */
+export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
+
+/**
+ * Reads and checks a service-account key file (FCM_SERVICE_ACCOUNT_FILE). Problems go to `problems`,
+ * naming fields, never their values.
+ */
+function loadFcmServiceAccount(path: string, endpointOverride: string | undefined, production: boolean, problems: string[]): FcmConfig | null {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    problems.push(`FCM_SERVICE_ACCOUNT_FILE: cannot read a JSON key file at ${path} (${(e as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+    return null;
+  }
+  const field = (k: string): string | null => (typeof json[k] === 'string' && (json[k] as string).trim() !== '' ? (json[k] as string) : null);
+  const missing = ['project_id', 'client_email', 'private_key'].filter((k) => field(k) === null);
+  if (json.type !== 'service_account') missing.unshift('type: "service_account"');
+  if (missing.length) {
+    problems.push(`FCM_SERVICE_ACCOUNT_FILE is not a service-account key file (missing ${missing.join(', ')})`);
+    return null;
+  }
+  const https = (name: string, v: string): boolean => {
+    try {
+      const u = new URL(v);
+      if (u.protocol === 'https:' || (!production && u.protocol === 'http:')) return true;
+    } catch {
+      /* reported below */
+    }
+    problems.push(`${name} must be an ${production ? 'https' : 'http(s)'} URL`);
+    return false;
+  };
+  const tokenUri = field('token_uri') ?? GOOGLE_TOKEN_URI;
+  const projectId = field('project_id')!;
+  const endpoint = endpointOverride ?? `https://fcm.googleapis.com/v1/projects/${encodeURIComponent(projectId)}/messages:send`;
+  if (!https('FCM_SERVICE_ACCOUNT_FILE token_uri', tokenUri) || !https('FCM_ENDPOINT', endpoint)) return null;
+  return { projectId, clientEmail: field('client_email')!, privateKey: field('private_key')!, privateKeyId: field('private_key_id'), tokenUri, endpoint };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,12 +513,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (str(name) === undefined && def === null) return null;
     return url(name, def ?? '', production ? ['https:'] : ['http:', 'https:']);
   };
+  // Mobile push: FCM HTTP v1 signed with a service account (tokens fetched and refreshed by the
+  // provider). FCM_AUTH_TOKEN (a fixed OAuth token: it expired within the hour) is no longer read.
+  const fcmFile = str('FCM_SERVICE_ACCOUNT_FILE');
+  if (str('FCM_AUTH_TOKEN') !== undefined) {
+    warnings.push('FCM_AUTH_TOKEN is no longer read (a fixed OAuth token expires within the hour): set FCM_SERVICE_ACCOUNT_FILE to a service-account key file');
+  }
+  if (fcmFile === undefined && str('FCM_ENDPOINT') !== undefined) problems.push('FCM_ENDPOINT needs FCM_SERVICE_ACCOUNT_FILE (mobile push signs its requests with a service account)');
+  const fcm = fcmFile === undefined ? null : loadFcmServiceAccount(resolve(fcmFile), str('FCM_ENDPOINT'), production, problems);
   const notify: NotifyConfig = {
     outboxPollMs: int('OUTBOX_POLL_MS', 250, 10, 60_000),
     outboxBatchSize: int('OUTBOX_BATCH_SIZE', 200, 1, 5000),
     vapid,
-    fcmEndpoint: optionalUrl('FCM_ENDPOINT', null),
-    fcmAuthToken: str('FCM_AUTH_TOKEN') ?? null,
+    fcm,
     pushAttempts: int('PUSH_ATTEMPTS', 6, 1, 50),
     pushBackoffMs: int('PUSH_BACKOFF_MS', 5_000, 10, 3_600_000),
     httpTimeoutMs: int('NOTIFY_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -2,10 +2,10 @@ import { AuthErrorCode } from '../modules/auth/auth.errors';
 import { ESIA_REFUSAL_MESSAGES } from '../modules/linking/linking.errors';
 
 /**
- * The reference web client: one HTML page, one script, one stylesheet, served by the app itself
- * (TypeScript strings, so they work from src/ under jest and from dist/ after tsc). No inline
- * script or style: the page runs under a strict same-origin CSP. It shows how a frontend uses the
- * API: password sign-in, "Войти через Госуслуги", the link form after ?linkTicket=, the transition
+ * The reference web client: one HTML page, one script module, one stylesheet, served by the app itself
+ * (TypeScript strings, so they work from src/ under jest and from dist/ after tsc), and the typed client
+ * it imports (client/, bundled into diary-client.generated.ts). No inline script or style: the page runs
+ * under a strict same-origin CSP. It shows how a frontend uses the API: password sign-in, "Войти через Госуслуги", the link form after ?linkTicket=, the transition
  * prompt (Привязать / Пропустить), the signed-in page and an error page for every refusal code.
  * Stable hooks for browser tests: the element ids below.
  */
@@ -26,7 +26,7 @@ export const WEB_INDEX_HTML = `<!DOCTYPE html>
 <link rel="icon" href="data:,">
 <title>Электронный дневник — вход</title>
 <link rel="stylesheet" href="/web/app.css">
-<script src="/web/app.js" defer></script>
+<script type="module" src="/web/app.js"></script>
 </head>
 <body>
 <main>
@@ -102,15 +102,18 @@ button.esia { background: #0d4cd3; color: #fff; border: 0; }
 `;
 
 /**
- * The client script. Plain ES2017, no template literals (it is itself inside one), no innerHTML.
- * `esiaLoginUrl` is on the origin of ESIA's redirect_uri, so the state cookie is set where the
- * callback will read it even when the page was opened under another host name (localhost vs 127.0.0.1).
+ * The client script: an ES module (served under the same CSP) that calls the API through the typed client,
+ * bundled from client/ and served at `clientUrl` (/web/diary-client.js): tokens in sessionStorage, sent as
+ * Bearer by the client, which also refreshes an expired access token once. Plain JS, no template literals
+ * (it is itself inside one), no innerHTML. `esiaLoginUrl` is on the origin of ESIA's redirect_uri, so the
+ * state cookie is set where the callback will read it even when the page was opened under another host
+ * name (localhost vs 127.0.0.1).
  */
-export function webClientScript(esiaLoginUrl: string): string {
-  return `'use strict';
+export function webClientScript(esiaLoginUrl: string, clientUrl: string): string {
+  return `import { createDiaryClient, unwrap } from ${JSON.stringify(clientUrl)};
+
 var MESSAGES = ${JSON.stringify(WEB_ERROR_MESSAGES)};
 var ESIA_LOGIN = ${JSON.stringify(esiaLoginUrl)};
-var API = '/api/v1';
 var VIEWS = ['view-sign-in', 'view-link', 'view-link-prompt', 'view-signed-in', 'view-error'];
 
 function $(id) { return document.getElementById(id); }
@@ -121,22 +124,16 @@ function show(view) {
 function say(id, text) { var el = $(id); el.textContent = text || ''; el.hidden = !text; }
 function messageFor(code, fallback) { return MESSAGES[code] || fallback || 'Не удалось выполнить действие. Попробуйте ещё раз.'; }
 
-function api(method, path, body, token) {
-  var headers = { 'Accept': 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers['Authorization'] = 'Bearer ' + token;
-  return fetch(API + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' })
-    .then(function (res) {
-      if (res.status === 204) return {};
-      return res.json().catch(function () { return {}; }).then(function (data) {
-        if (!res.ok) { var e = new Error(data.message || 'HTTP ' + res.status); e.code = data.code; throw e; }
-        return data;
-      });
-    });
-}
-
 function saveTokens(r) { sessionStorage.setItem('diary.tokens', JSON.stringify({ accessToken: r.accessToken, refreshToken: r.refreshToken })); }
 function tokens() { try { return JSON.parse(sessionStorage.getItem('diary.tokens') || 'null'); } catch (e) { return null; } }
+
+// errors of unwrap() are DiaryApiError { code, message (Russian), status }; a network failure is a TypeError
+var diary = createDiaryClient({
+  getAccessToken: function () { var t = tokens(); return t && t.accessToken; },
+  getRefreshToken: function () { var t = tokens(); return t && t.refreshToken; },
+  onTokenRefresh: saveTokens,
+  onSessionEnd: function () { sessionStorage.removeItem('diary.tokens'); },
+});
 
 function fullName(u) { return [u.lastName, u.firstName, u.middleName].filter(Boolean).join(' '); }
 
@@ -144,9 +141,8 @@ function showSignedIn(user, note) {
   $('user-name').textContent = fullName(user);
   say('link-status', note || '');
   show('view-signed-in');
-  var t = tokens();
-  if (!note && t) {
-    api('GET', '/me/esia-link', undefined, t.accessToken).then(function (l) {
+  if (!note && tokens()) {
+    unwrap(diary.GET('/api/v1/me/esia-link')).then(function (l) {
       say('link-status', l.linked ? 'Учётная запись связана с порталом госуслуг.' : 'Учётная запись не связана с порталом госуслуг.');
     }).catch(function () {});
   }
@@ -161,8 +157,8 @@ function showError(code, message) {
 function cleanUrl() { history.replaceState(null, '', location.pathname); }
 
 function loadRegions() {
-  api('GET', '/auth/esia/regions?limit=200').then(function (page) {
-    if (page.items && page.items.length) say('esia-regions', 'Вход через Госуслуги доступен в регионах: ' + page.items.map(function (r) { return r.name; }).join(', ') + '.');
+  unwrap(diary.GET('/api/v1/auth/esia/regions', { params: { query: { limit: 200 } } })).then(function (page) {
+    if (page.items.length) say('esia-regions', 'Вход через Госуслуги доступен в регионах: ' + page.items.map(function (r) { return r.name; }).join(', ') + '.');
   }).catch(function () {});
 }
 
@@ -174,11 +170,11 @@ function afterPasswordLogin(r) {
   else showSignedIn(r.user);
 }
 
-document.addEventListener('DOMContentLoaded', function () {
+function start() {
   $('login-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     say('login-error', '');
-    api('POST', '/auth/login', { login: $('login').value, password: $('password').value })
+    unwrap(diary.POST('/api/v1/auth/login', { body: { login: $('login').value, password: $('password').value } }))
       .then(afterPasswordLogin)
       .catch(function (e) { say('login-error', e.code ? messageFor(e.code, e.message) : e.message); });
   });
@@ -186,7 +182,8 @@ document.addEventListener('DOMContentLoaded', function () {
   $('link-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     say('link-error', '');
-    api('POST', '/auth/esia/link', { linkTicket: sessionStorage.getItem('diary.linkTicket'), login: $('link-login').value, password: $('link-password').value })
+    var body = { linkTicket: sessionStorage.getItem('diary.linkTicket'), login: $('link-login').value, password: $('link-password').value };
+    unwrap(diary.POST('/api/v1/auth/esia/link', { body: body }))
       .then(function (r) { sessionStorage.removeItem('diary.linkTicket'); saveTokens(r); showSignedIn(r.user, 'Учётные записи Дневника и портала госуслуг связаны.'); })
       .catch(function (e) {
         if (e.code === 'INVALID_CREDENTIALS' || e.code === 'ACCOUNT_LOCKED' || e.code === 'TOO_MANY_LOGIN_ATTEMPTS') say('link-error', e.message);
@@ -194,8 +191,7 @@ document.addEventListener('DOMContentLoaded', function () {
       });
   });
   $('link-esia').addEventListener('click', function () {
-    var t = tokens();
-    api('POST', '/auth/esia/link-start', undefined, t && t.accessToken)
+    unwrap(diary.POST('/api/v1/auth/esia/link-start'))
       .then(function (r) { location.href = r.url; })
       .catch(function (e) { say('prompt-error', e.code ? messageFor(e.code, e.message) : e.message); });
   });
@@ -203,14 +199,14 @@ document.addEventListener('DOMContentLoaded', function () {
   $('logout').addEventListener('click', function () {
     var t = tokens();
     sessionStorage.removeItem('diary.tokens');
-    (t ? api('POST', '/auth/logout', { refreshToken: t.refreshToken }) : Promise.resolve()).catch(function () {}).then(showSignIn);
+    (t ? unwrap(diary.POST('/api/v1/auth/logout', { body: { refreshToken: t.refreshToken } })) : Promise.resolve()).catch(function () {}).then(showSignIn);
   });
 
   var q = new URLSearchParams(location.search);
   if (q.get('ticket')) {
     var ticket = q.get('ticket');
     cleanUrl();
-    api('POST', '/auth/esia/exchange', { ticket: ticket })
+    unwrap(diary.POST('/api/v1/auth/esia/exchange', { body: { ticket: ticket } }))
       .then(function (r) { saveTokens(r); showSignedIn(r.user, r.linkedNow ? 'Учётные записи Дневника и портала госуслуг связаны.' : ''); })
       .catch(function (e) { showError(e.code || 'INTERNAL_ERROR', e.code ? messageFor(e.code, e.message) : e.message); });
   } else if (q.get('linkTicket')) {
@@ -222,10 +218,14 @@ document.addEventListener('DOMContentLoaded', function () {
     cleanUrl();
     showError(code);
   } else if (tokens()) {
-    api('GET', '/me', undefined, tokens().accessToken).then(function (u) { showSignedIn(u); }).catch(function () { sessionStorage.removeItem('diary.tokens'); showSignIn(); });
+    unwrap(diary.GET('/api/v1/me')).then(function (u) { showSignedIn(u); }).catch(function () { sessionStorage.removeItem('diary.tokens'); showSignIn(); });
   } else {
     showSignIn();
   }
-});
+}
+
+// a module runs after the document is parsed, before DOMContentLoaded
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
 `;
 }

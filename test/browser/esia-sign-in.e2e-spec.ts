@@ -4,37 +4,25 @@
  * "Отказать" path ending on the Russian ESIA_CONSENT_DENIED message; and the transition prompt after
  * a password login ("Пропустить"). Explicit waits only, no sleeps.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 
 import { Role } from '../../src/common/auth/role';
 import { ESIA_REFUSAL_MESSAGES } from '../../src/modules/linking/linking.errors';
 import { makeRegion, makeSchool, makeUser, MadeUser, setAuthSettings, setSnils } from '../factories';
+import { launchChromium, TestBrowser } from '../utils/chromium';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('reference web client in chromium: Войти через Госуслуги', () => {
   let t: TestApp;
+  let browser: TestBrowser;
   let context: BrowserContext;
-  let profileDir: string;
   let teacher: MadeUser;
   const problems: string[] = [];
 
   beforeAll(async () => {
     const port = await freePort();
-    profileDir = await mkdtemp(join(tmpdir(), 'diary-chromium-'));
-    const [app, ctx] = await Promise.all([
-      createTestApp({ PORT: String(port) }, { listen: true }),
-      // a persistent context on a fresh profile directory = a clean browser with an explicit --user-data-dir
-      chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'ru-RU' }),
-    ]);
-    t = app;
-    context = ctx;
-    context.setDefaultTimeout(10_000);
+    [t, browser] = await Promise.all([createTestApp({ PORT: String(port) }, { listen: true }), launchChromium()]);
+    context = browser.context;
     const region = await makeRegion(t.db);
     await setAuthSettings(t.db, region.id, { esiaEnabled: true });
     const school = await makeSchool(t.db, { regionId: region.id });
@@ -45,9 +33,8 @@ describe('reference web client in chromium: Войти через Госуслу
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (profileDir) await rm(profileDir, { recursive: true, force: true });
   });
 
   async function newPage(): Promise<Page> {

@@ -28,6 +28,7 @@ const EXPECTED_PUBLIC = new Set([
   // the reference web client (src/web), outside the API prefix
   'GET /',
   'GET /web/app.js',
+  'GET /web/diary-client.js',
   'GET /web/app.css',
 ]);
 

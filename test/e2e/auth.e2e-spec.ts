@@ -187,7 +187,10 @@ describe('login history', () => {
     expect(p1.body.items).toHaveLength(2);
     expect(p1.body.items[0].outcome).toBe('success');
     expect(Number(p1.body.items[0].id)).toBeGreaterThan(Number(p1.body.items[1].id));
-    const p2 = await t.http.get(`/api/v1/me/login-history?limit=10&before=${p1.body.nextCursor}`).set(bearer(accessToken)).expect(200);
+    const p2 = await t.http.get(`/api/v1/me/login-history?limit=10&cursor=${p1.body.nextCursor}`).set(bearer(accessToken)).expect(200);
+    // the deprecated name of the parameter answers the same page
+    const old = await t.http.get(`/api/v1/me/login-history?limit=10&before=${p1.body.nextCursor}`).set(bearer(accessToken)).expect(200);
+    expect(old.body.items.map((i: { id: string }) => i.id)).toEqual(p2.body.items.map((i: { id: string }) => i.id));
     expect(p2.body.items).toHaveLength(3); // one failure + four sign-ins in all
     expect(p2.body.nextCursor).toBeNull();
     expect(p2.body.items.at(-1)).toMatchObject({ outcome: 'failure', reason: 'invalid_password', method: 'password' });

@@ -176,7 +176,8 @@ describe('diary: grades and attendance', () => {
     const p1 = await feedUntilNonEmpty(`/api/v1/grades/changes?classId=${w.cls.id}&limit=2`);
     expect(p1.body).toMatchObject({ hasMore: true });
     expect(p1.body.items).toHaveLength(2);
-    const p2 = await t.http.get(`/api/v1/grades/changes?classId=${w.cls.id}&limit=2&since=${p1.body.nextCursor}`).set(bearer(w.tokens.teacher)).expect(200);
+    // `cursor` is the parameter's name; `since` (above) is its deprecated alias
+    const p2 = await t.http.get(`/api/v1/grades/changes?classId=${w.cls.id}&limit=2&cursor=${p1.body.nextCursor}`).set(bearer(w.tokens.teacher)).expect(200);
     expect(p2.body.items[0].id).not.toBe(p1.body.items[1].id);
     expect((await t.http.get(`/api/v1/grades/changes?classId=${w.cls.id}`).set(bearer(w.tokens.student))).status).toBe(404);
     expect((await t.http.get(`/api/v1/grades/changes?studentId=${w.students[1].id}&since=abc`).set(bearer(w.tokens.teacher))).status).toBe(400);

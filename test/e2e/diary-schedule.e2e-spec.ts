@@ -1,6 +1,8 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { Role } from '../../src/common/auth/role';
+import { JobKeys } from '../../src/core/queue/job-ids';
+import { QueueProducer } from '../../src/core/queue/queue-producer.service';
 import { QUEUES } from '../../src/core/queue/queue.constants';
 import { LessonReminderScheduler } from '../../src/modules/schedule/jobs/lesson-reminder.scheduler';
 import { ScheduleService } from '../../src/modules/schedule/schedule.service';
@@ -211,7 +213,7 @@ describe('diary: lesson reminders (worker role)', () => {
 
     const scheduler = t.app.get(LessonReminderScheduler);
     const [first, second] = await Promise.all([scheduler.tick(), scheduler.tick()]); // two workers' cron at the same minute
-    const jobId = `lesson-reminder:${lesson.id}:${startsAt.getTime()}`;
+    const jobId = await t.app.get(QueueProducer).jobId(JobKeys.lessonReminder(lesson.id, startsAt.getTime()));
     expect(first).toContain(jobId);
     expect(second).toContain(jobId);
     expect(first.some((id) => id.includes(cancelled.id))).toBe(false);

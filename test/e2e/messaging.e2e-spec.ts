@@ -181,7 +181,8 @@ describe('messaging: contacts and conversations', () => {
       expect(p1.body.items.map((m: { body: string }) => m.body)).toEqual(['сообщение 5', 'сообщение 4']);
       const p2 = await t.http.get(`${api}/conversations/${direct}/messages?limit=2&before=${p1.body.nextCursor}`).set(bearer(tok.teacher)).expect(200);
       expect(p2.body.items.map((m: { body: string }) => m.body)).toEqual(['сообщение 3', 'сообщение 2']);
-      const p3 = await t.http.get(`${api}/conversations/${direct}/messages?limit=2&before=${p2.body.nextCursor}`).set(bearer(tok.teacher)).expect(200);
+      // `cursor` is the parameter's name; `before` (above) is its deprecated alias
+      const p3 = await t.http.get(`${api}/conversations/${direct}/messages?limit=2&cursor=${p2.body.nextCursor}`).set(bearer(tok.teacher)).expect(200);
       expect(p3.body.items.map((m: { id: string }) => m.id)).toEqual([sent[0]]);
       expect(p3.body.nextCursor).toBeNull();
       const exact = await t.http.get(`${api}/conversations/${direct}/messages?limit=5`).set(bearer(tok.teacher)).expect(200);

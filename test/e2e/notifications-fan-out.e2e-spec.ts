@@ -202,9 +202,13 @@ describe('batch fan-out (handleEvents)', () => {
     expect(dup).toEqual([]);
     const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])', [ids]);
     expect(n).toBe(1);
-    const [delivery] = await t.db.query('SELECT pd.id FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])', [ids]);
+    const [delivery] = await t.db.query(
+      `SELECT pd.id, (extract(epoch FROM pd.created_at) * 1000000)::bigint::text AS at FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])`, [ids]);
     const { getQueueToken } = await import('@nestjs/bull');
-    const job = await t.app.get(getQueueToken('push'), { strict: false }).getJob(`push-${delivery.id}`);
+    const { JobKeys } = await import('../../src/core/queue/job-ids');
+    const { QueueProducer } = await import('../../src/core/queue/queue-producer.service');
+    const jobId = await t.app.get(QueueProducer).jobId(JobKeys.push({ id: String(delivery.id), at: delivery.at }));
+    const job = await t.app.get(getQueueToken('push'), { strict: false }).getJob(jobId);
     expect(job?.data).toEqual({ deliveryId: String(delivery.id) });
   });
 

@@ -2,7 +2,10 @@ import { Role } from '../../src/common/auth/role';
 import {
   bearer, HttpSink, login, makeClassWithFamily, makeUser, startHttpSink, startPeerApp, waitFor, webPushKeys,
 } from '../factories';
+import { pushTag } from '../../src/modules/notifications/push/push.types';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
+import { FakeFcm, fakeFcmEnv, startFakeFcm } from '../utils/fake-fcm';
+import { browserSubscriptionKeys } from '../utils/web-push-client';
 
 jest.setTimeout(180_000);
 
@@ -75,22 +78,22 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     if (res.status !== 201) throw new Error(`grade refused: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id, savedAt: Date.now() };
   };
-  const notificationsOf = async (token: string, query = ''): Promise<Array<{ id: string; kind: string; title: string; body: string; data: Record<string, string>; readAt: string | null }>> => {
+  const notificationsOf = async (token: string, query = ''): Promise<Array<{ id: string; kind: string; title: string; body: string; data: Record<string, string>; readAt: string | null; createdAt: string }>> => {
     const res = await t.http.get(`/api/v1/notifications${query}`).set(bearer(token));
     expect(res.status).toBe(200);
     return res.body.items;
   };
   const forGrade = (gradeId: string) => async (token: string) => (await notificationsOf(token)).find((n) => n.data.gradeId === gradeId);
 
-  let fcm: HttpSink;
+  let fcm: FakeFcm;
 
   beforeAll(async () => {
     process.env.PORT = String(await freePort());
-    fcm = await startHttpSink(() => 200);
+    fcm = await startFakeFcm();
     t = await createTestApp(
       {
         APP_ROLE: 'all', PORT: process.env.PORT, OUTBOX_POLL_MS: '50', PUSH_BACKOFF_MS: '300', PUSH_ATTEMPTS: '4', SSE_HEARTBEAT_MS: '300',
-        FCM_ENDPOINT: `${fcm.url}/v1/projects/diary-test/messages:send`, FCM_AUTH_TOKEN: 'test-fcm-access-token',
+        ...fakeFcmEnv(fcm),
       },
       { listen: true },
     );
@@ -137,6 +140,22 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     await waitFor(async () => other.comments() > beats + 1, 'the other session still streaming');
     expect(other.ended()).toBe(false);
     other.close();
+  });
+
+  it('ends an open stream when the account is blocked or its password reset (every session ended by an admin)', async () => {
+    const admin = await login(t, await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.SchoolAdmin] }));
+    const blocked = await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.Parent] });
+    const reset = await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.Parent] });
+    const streams = await Promise.all([blocked, reset].map(async (u) => openStream(t.baseUrl!, (await login(t, u)).accessToken)));
+    await waitFor(async () => streams.every((st) => st.comments() > 1), 'both streams beating');
+
+    await t.http.patch(`/api/v1/admin/users/${blocked.id}`).set(bearer(admin.accessToken)).send({ status: 'blocked' }).expect(200);
+    await t.http.put(`/api/v1/admin/users/${reset.id}/password`).set(bearer(admin.accessToken)).send({ password: 'Reset-2026-new' }).expect(204);
+
+    for (const st of streams) {
+      await waitFor(async () => st.ended(), 'the stream of an ended session closed', 5_000);
+      expect(st.events.map((e) => e.event)).toContain('session-ended');
+    }
   });
 
   it('counts, pages, marks read; another user cannot touch my notification', async () => {
@@ -212,10 +231,11 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(delivery.attempts).toBe(3);
       const got = sink.requests.filter((r) => r.path === path);
       expect(got).toHaveLength(3);
-      // the real Web Push protocol: encrypted body, VAPID authorization, topic = this notification
+      // the real Web Push protocol: encrypted body, VAPID authorization, one topic for every send of this notification
       expect(got[2].headers['content-encoding']).toBe('aes128gcm');
       expect(String(got[2].headers.authorization)).toMatch(/^vapid t=.+, k=.+$/);
-      expect(got[2].headers.topic).toBe(`n${n.id}`);
+      expect(got.map((r) => r.headers.topic)).toEqual(Array(3).fill(pushTag(n.id, n.createdAt)));
+      expect(got[2].headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(got[2].body.length).toBeGreaterThan(100);
       // a second run of the finished job sends nothing
       const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
@@ -237,21 +257,32 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(sink.requests.filter((r) => r.path === path)).toHaveLength(1);
     });
 
-    it('mobile push: FCM HTTP v1 style JSON to the configured endpoint; 404 (unregistered token) removes the device', async () => {
+    it('mobile push: FCM HTTP v1 with the service account\'s OAuth token (a 401 refreshes it); 404 UNREGISTERED removes the device', async () => {
       const token = 'fcm-token-parent-0123456789';
       const reg = await t.http.post('/api/v1/notifications/devices/mobile').set(bearer(parentToken)).send({ token, platform: 'android' });
       expect(reg.status).toBe(201);
-      fcm.respond = () => 200;
+      // the token the app holds is refused (expired early): one refresh, one more try, delivered
+      let refused: string | null = null;
+      fcm.respond = (r) => ((refused ??= String(r.token)) === String(r.token) ? 401 : 200);
       const g = await postGrade(5);
       const n = await waitFor(() => forGrade(g.id)(parentToken), 'notification');
-      const req = await waitFor(async () => fcm.requests.find((r) => JSON.parse(r.body.toString()).message?.data?.notificationId === n.id), 'FCM request');
-      expect(req.headers.authorization).toBe('Bearer test-fcm-access-token');
-      expect(req.path).toBe('/v1/projects/diary-test/messages:send');
-      expect(JSON.parse(req.body.toString()).message).toMatchObject({ token, notification: { title: 'Новая оценка', body: 'Иван: Математика, оценка 5' }, data: { kind: 'grade', gradeId: g.id } });
+      const sent = await waitFor(async () => {
+        const [d] = await t.db.query(`SELECT status, attempts FROM push_deliveries WHERE notification_id = $1`, [n.id]);
+        return d?.status === 'sent' ? d : null;
+      }, 'mobile push delivered');
+      expect(sent.attempts).toBe(1);
+      const reqs = fcm.sends.filter((r) => r.message.data?.notificationId === n.id);
+      expect(reqs).toHaveLength(2);
+      expect(reqs[0].token).toBe(refused);
+      expect(reqs[1].token).toMatch(/^token-\d+$/);
+      expect(reqs[1].token).not.toBe(refused);
+      expect(reqs.at(-1)!.message).toMatchObject({ token, notification: { title: 'Новая оценка', body: 'Иван: Математика, оценка 5' }, data: { kind: 'grade', gradeId: g.id } });
+      expect(reqs.at(-1)!.message.android.collapse_key).toBe(pushTag(n.id, n.createdAt));
 
       fcm.respond = () => 404;
       await postGrade(4);
       await waitFor(async () => (await t.db.query('SELECT 1 FROM push_devices WHERE id = $1', [reg.body.id])).length === 0, 'token removed');
+      fcm.respond = () => 200;
     });
 
     it('registers, validates and removes devices', async () => {
@@ -267,6 +298,121 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       const web = await subscribe(parentToken, '/push/bye');
       expect((await t.http.post('/api/v1/notifications/devices/web-push/unsubscribe').set(bearer(parentToken)).send({ endpoint: `${sink.url}/push/bye` })).status).toBe(204);
       expect((await t.db.query('SELECT 1 FROM push_devices WHERE id = $1', [web])).length).toBe(0);
+    });
+
+    it('marks a push sending (committed) before calling the push service; the run after a crash sends it once more, with the same Topic', async () => {
+      const path = '/push/crash';
+      sink.respond = () => 201;
+      await subscribe(parentToken, path);
+      const { WebPushSender } = await import('../../src/modules/notifications/push/web-push.sender');
+      const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+      const sender = t.app.get(WebPushSender);
+      const real = sender.send.bind(sender);
+      const statusAtSend: string[] = [];
+      const spy = jest.spyOn(sender, 'send').mockImplementation(async (target, m) => {
+        if (!target.endpoint.endsWith(path)) return real(target, m);
+        // read on another connection: only a committed mark is visible here
+        const [row] = await t.db.query(
+          'SELECT pd.status FROM push_deliveries pd JOIN push_devices d ON d.id = pd.device_id WHERE d.address = $1 AND pd.notification_id = $2', [target.endpoint, m.id]);
+        statusAtSend.push(row.status);
+        const out = await real(target, m);
+        // the first time the worker "dies" after the push left and before it recorded the answer
+        if (statusAtSend.length === 1) throw new Error('worker killed mid-send');
+        return out;
+      });
+      try {
+        const g = await postGrade(3);
+        const n = await waitFor(() => forGrade(g.id)(parentToken), 'notification');
+        const d = await waitFor(async () => {
+          const [row] = await t.db.query(`SELECT pd.id, pd.status, pd.attempts FROM push_deliveries pd JOIN push_devices x ON x.id = pd.device_id WHERE pd.notification_id = $1 AND x.address LIKE $2`, [n.id, `%${path}`]);
+          return row?.status === 'sent' ? row : null;
+        }, 'sent after the crash');
+        expect(statusAtSend).toEqual(['sending', 'sending']);
+        expect(d.attempts).toBe(2);
+        const got = sink.requests.filter((r) => r.path === path);
+        expect(got).toHaveLength(2);
+        expect(got.map((r) => r.headers.topic)).toEqual([pushTag(n.id, n.createdAt), pushTag(n.id, n.createdAt)]);
+        expect(await t.app.get(NotificationsService).deliverPush(String(d.id), false)).toEqual({ result: 'done-before' });
+        expect(sink.requests.filter((r) => r.path === path)).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+        await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);
+      }
+    });
+
+    it('a Web Push subscription registered by another user moves only after the browser proves it holds it', async () => {
+      sink.respond = () => 201;
+      const path = '/push/shared-browser';
+      const endpoint = `${sink.url}${path}`;
+      const browser = browserSubscriptionKeys();
+      const keys = { p256dh: browser.p256dh, auth: browser.auth };
+      const pushesTo = () => sink.requests.filter((r) => r.path === path);
+      const devicesOf = async (token: string) => (await t.http.get('/api/v1/notifications/devices').set(bearer(token))).body.map((d: { id: string }) => d.id);
+      const clearThrottle = async () => {
+        const k = await t.redis.keys(`${t.config.redisPrefix}:push-claim:address:*`);
+        if (k.length) await t.redis.del(...k);
+      };
+      const own = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(parentToken)).send({ endpoint, keys });
+      expect(own.status).toBe(201);
+
+      // someone who learned only the endpoint: nothing moves, and the confirmation push is unreadable for the browser
+      const stolen = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys: webPushKeys() });
+      expect(stolen.status).toBe(202);
+      expect(stolen.body).toEqual({ status: 'confirmation_sent', expiresInSec: 600 });
+      expect(await devicesOf(parentToken)).toContain(own.body.id);
+      expect(await devicesOf(teacherToken)).toEqual([]);
+      expect(pushesTo()).toHaveLength(1);
+      expect(() => browser.decrypt(pushesTo()[0].body)).toThrow();
+      // one confirmation push per device a minute
+      const again = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(studentToken)).send({ endpoint, keys });
+      expect(again.status).toBe(429);
+      expect(again.body.code).toBe('PUSH_CONFIRMATION_THROTTLED');
+      expect(Number(again.headers['retry-after'])).toBeGreaterThan(0);
+      const guessed = await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code: 'A'.repeat(22) });
+      expect(guessed.status).toBe(404);
+      expect(guessed.body.code).toBe('DEVICE_CONFIRMATION_NOT_FOUND');
+
+      // the same browser signed in as another user: it reads the code; only that user's session can use it
+      await clearThrottle();
+      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys })).status).toBe(202);
+      const first = JSON.parse(browser.decrypt(pushesTo()[1].body));
+      expect(first.data).toMatchObject({ type: 'device-confirmation' });
+      expect(pushesTo()[1].headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect((await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(studentToken)).send({ code: first.data.code })).status).toBe(404);
+      expect((await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code: first.data.code })).status).toBe(404); // spent
+      await clearThrottle();
+      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys })).status).toBe(202);
+      const { code } = JSON.parse(browser.decrypt(pushesTo()[2].body)).data;
+      const moved = await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code });
+      expect(moved.status).toBe(201);
+      expect(moved.body).toMatchObject({ kind: 'web_push', platform: 'web' });
+      expect(await devicesOf(teacherToken)).toEqual([moved.body.id]);
+      expect(await devicesOf(parentToken)).not.toContain(own.body.id);
+      expect((await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code })).status).toBe(404);
+      await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.teacher.id]);
+      await clearThrottle();
+    });
+
+    it('a mobile token registered by another user moves only after the phone answers the silent confirmation push', async () => {
+      fcm.respond = () => 200;
+      const token = 'fcm-token-shared-phone-0123456789';
+      const own = await t.http.post('/api/v1/notifications/devices/mobile').set(bearer(parentToken)).send({ token, platform: 'ios' });
+      expect(own.status).toBe(201);
+      const before = fcm.sends.length;
+      const claim = await t.http.post('/api/v1/notifications/devices/mobile').set(bearer(studentToken)).send({ token, platform: 'ios' });
+      expect(claim.status).toBe(202);
+      const [push] = fcm.sends.slice(before);
+      expect(push.message.token).toBe(token);
+      expect(push.message.notification).toBeUndefined(); // data only: nothing shown on the phone
+      expect(push.message.data).toMatchObject({ type: 'device-confirmation' });
+      expect(push.message.apns.headers['apns-push-type']).toBe('background');
+      const list = await t.http.get('/api/v1/notifications/devices').set(bearer(parentToken));
+      expect(list.body.map((d: { id: string }) => d.id)).toContain(own.body.id);
+      const moved = await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(studentToken)).send({ code: push.message.data.code });
+      expect(moved.status).toBe(201);
+      const [row] = await t.db.query(`SELECT user_id FROM push_devices WHERE kind = 'mobile' AND address = $1`, [token]);
+      expect(row.user_id).toBe(fam.student.id);
+      await t.db.query('DELETE FROM push_devices WHERE address = $1', [token]);
     });
 
     it('measures push-queue throughput (not asserted)', async () => {

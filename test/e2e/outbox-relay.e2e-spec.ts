@@ -5,21 +5,30 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 import { QUEUES } from '../../src/core/queue/queue.constants';
 import { NOTIFY_BATCH_SIZE } from '../../src/modules/events/event-routes';
 import { NewEvent } from '../../src/modules/events/event-types';
-import { batchJobId, OutboxRelay } from '../../src/modules/events/outbox-relay';
+import { EventStamp, JobKeys } from '../../src/core/queue/job-ids';
+import { OutboxRelay } from '../../src/modules/events/outbox-relay';
 import { OutboxService } from '../../src/modules/events/outbox.service';
+import { batchJobId, eventJobId } from '../utils/queue-jobs';
 
 jest.setTimeout(120_000);
 
-describe('batchJobId', () => {
-  it('keeps the per-event id for one event and is deterministic for many', () => {
-    expect(batchJobId(['42'])).toBe('event-42');
-    expect(batchJobId(['1', '2', '5'])).toMatch(/^events-1-5-3-[A-Za-z0-9_-]{16}$/);
-    expect(batchJobId(['1', '2', '5'])).toBe(batchJobId(['1', '2', '5']));
+describe('JobKeys.events', () => {
+  const e = (id: string, at = `17000000000000${id}`): EventStamp => ({ id, at });
+  it('keeps the per-event key for one event and is deterministic for many', () => {
+    expect(JobKeys.events([e('42')])).toBe(JobKeys.event(e('42')));
+    expect(JobKeys.event(e('42', '1767225600123456'))).toBe('event-42-1767225600123456');
+    expect(JobKeys.events([e('1'), e('2'), e('5')])).toMatch(/^events-1-5-3-[A-Za-z0-9_-]{16}$/);
+    expect(JobKeys.events([e('1'), e('2'), e('5')])).toBe(JobKeys.events([e('1'), e('2'), e('5')]));
   });
 
   it('differs for different sets between the same first and last id (a late-committed event must not collapse away)', () => {
-    expect(batchJobId(['1', '2', '5'])).not.toBe(batchJobId(['1', '3', '5']));
-    expect(batchJobId(['1', '5'])).not.toBe(batchJobId(['1', '2', '5']));
+    expect(JobKeys.events([e('1'), e('2'), e('5')])).not.toBe(JobKeys.events([e('1'), e('3'), e('5')]));
+    expect(JobKeys.events([e('1'), e('5')])).not.toBe(JobKeys.events([e('1'), e('2'), e('5')]));
+  });
+
+  it('differs for the same ids created at another time (a restored database hands the ids out again)', () => {
+    expect(JobKeys.event(e('7', '1'))).not.toBe(JobKeys.event(e('7', '2')));
+    expect(JobKeys.events([e('1', '1'), e('2', '1')])).not.toBe(JobKeys.events([e('1', '1'), e('2', '2')]));
   });
 });
 
@@ -78,12 +87,12 @@ describe('outbox relay: notifications in batches, the portal per event', () => {
     const notify = await jobs(notifyQueue);
     expect(notify.length - notifyBefore).toBe(expected.length);
     for (const ids of expected) {
-      const job = await notifyQueue.getJob(batchJobId(ids));
+      const job = await notifyQueue.getJob(await batchJobId(t, ids));
       expect(job?.data).toEqual({ eventIds: ids });
       await job!.finished();
     }
-    for (const id of grades) expect((await portalQueue.getJob(`event-${id}`))?.data).toEqual({ eventId: id });
-    expect(await portalQueue.getJob(`event-${attendance[0]}`)).toBeNull();
+    for (const id of grades) expect((await portalQueue.getJob(await eventJobId(t, id)))?.data).toEqual({ eventId: id });
+    expect(await portalQueue.getJob(await eventJobId(t, attendance[0]))).toBeNull();
 
     // student + parent for each grade, the parent only for each absence
     expect(await notificationCount(all)).toBe(230 * 2 + 5);
@@ -92,7 +101,7 @@ describe('outbox relay: notifications in batches, the portal per event', () => {
   it('a re-published round (crash after the add, before the commit) collapses onto its jobs or is handled again without duplicates', async () => {
     const ids = await record(150);
     expect(await relay.publishBatch()).toBe(150);
-    for (const c of chunks(ids)) await (await notifyQueue.getJob(batchJobId(c)))!.finished();
+    for (const c of chunks(ids)) await (await notifyQueue.getJob(await batchJobId(t, c)))!.finished();
     expect(await notificationCount(ids)).toBe(300);
     const before = (await jobs(notifyQueue)).length;
 
@@ -104,12 +113,30 @@ describe('outbox relay: notifications in batches, the portal per event', () => {
     // cut differently (some rows were published after all): the new batch runs, and writes nothing twice
     await t.db.query('UPDATE domain_events SET published_at = NULL WHERE id = ANY($1::bigint[])', [ids.slice(50)]);
     expect(await relay.publishBatch()).toBe(100);
-    const job = await notifyQueue.getJob(batchJobId(ids.slice(50)));
+    const job = await notifyQueue.getJob(await batchJobId(t, ids.slice(50)));
     expect(job?.data).toEqual({ eventIds: ids.slice(50) });
     expect(await job!.finished()).toMatchObject({ events: 100, created: 0 });
     await waitFor(async () => (await notifyQueue.getJobCounts()).active === 0, 'notify queue idle');
     const dup = await t.db.query('SELECT event_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY event_id, user_id HAVING count(*) > 1', [ids]);
     expect(dup).toEqual([]);
     expect(await notificationCount(ids)).toBe(300);
+  });
+  it('a job Bull already holds under an id that is not this add\'s is detected: the events are queued under a distinct id, not stamped silently', async () => {
+    const ids = await record(3, 'attendance.marked'); // not a portal type: one notify job only
+    const jobId = await batchJobId(t, ids);
+    // what a database on the same Redis prefix left behind under the very same id: another event, a day old, done
+    const stranger = await notifyQueue.add('notify-event', { eventIds: ['999999999'] }, { jobId, timestamp: Date.now() - 86_400_000 } as object);
+    await stranger.finished();
+    const collisions = relay.collisions;
+
+    expect(await relay.publishBatch()).toBe(3);
+    expect(relay.collisions).toBe(collisions + 1);
+    const requeued = (await jobs(notifyQueue)).find((j) => String(j.id).startsWith(`${jobId}~`));
+    expect(requeued?.data).toEqual({ eventIds: ids });
+    await requeued!.finished();
+    expect(await notificationCount(ids)).toBe(3); // the parent, for each absence
+    expect((await notifyQueue.getJob(jobId))?.data).toEqual({ eventIds: ['999999999'] });
+    const [{ unpublished }] = await t.db.query('SELECT count(*)::int AS unpublished FROM domain_events WHERE id = ANY($1::bigint[]) AND published_at IS NULL', [ids]);
+    expect(unpublished).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import { Role } from '../../src/common/auth/role';
 import { bearer, HttpSink, linkEsiaAccount, login, makeClassWithFamily, makeSchool, makeUser, startHttpSink, waitFor } from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
+import { eventJobId } from '../utils/queue-jobs';
 
 jest.setTimeout(180_000);
 
@@ -73,7 +74,8 @@ describe('portal sync: a portal that is down gets the event after it returns', (
     const other = await makeUser(t.db, { schoolId: fam.schoolId, roles: [Role.Student], classId: fam.classId });
     const eventId = await gradeFor(t, fam, teacherToken, other.id, 3);
     const queue = t.app.get<Queue>(getQueueToken('portal-sync'), { strict: false });
-    const job = await waitFor(async () => queue.getJob(`event-${eventId}`), 'portal job');
+    const jobId = await eventJobId(t, eventId);
+    const job = await waitFor(async () => queue.getJob(jobId), 'portal job');
     expect(await job.finished()).toEqual({ result: 'skipped' });
     expect(await delivery(t, eventId)).toBeUndefined();
   });

@@ -5,8 +5,9 @@
  * TRUST_PROXY lets the test sign in "from" different addresses through X-Forwarded-For.
  */
 import { Role } from '../../src/common/auth/role';
-import { Authenticator, bearer, HttpSink, login, MadeUser, makeSchool, makeUser, startHttpSink, waitFor } from '../factories';
+import { Authenticator, bearer, login, MadeUser, makeSchool, makeUser, waitFor } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { FakeFcm, fakeFcmEnv, startFakeFcm } from '../utils/fake-fcm';
 
 jest.setTimeout(120_000);
 
@@ -23,16 +24,16 @@ const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefo
 
 describe('security alerts (e2e)', () => {
   let t: TestApp;
-  let fcm: HttpSink;
+  let fcm: FakeFcm;
   let schoolId: string;
   let adminA: MadeUser;
   let adminB: MadeUser;
 
   beforeAll(async () => {
-    fcm = await startHttpSink(() => 200);
+    fcm = await startFakeFcm();
     t = await createTestApp({
       APP_ROLE: 'all', OUTBOX_POLL_MS: '50', TRUST_PROXY: 'true', LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
-      FCM_ENDPOINT: `${fcm.url}/v1/projects/diary-test/messages:send`, FCM_AUTH_TOKEN: 'test-fcm-access-token',
+      ...fakeFcmEnv(fcm),
     });
     schoolId = (await makeSchool(t.db)).id;
     adminA = await makeUser(t.db, { roles: [Role.SchoolAdmin], schoolId });
@@ -47,7 +48,7 @@ describe('security alerts (e2e)', () => {
     t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).set('User-Agent', ua).send({ login: u.login, password: u.password });
   const securityNotes = async (userId: string): Promise<Note[]> =>
     t.db.query(`SELECT id::text, kind, title, body, data FROM notifications WHERE user_id = $1 AND kind = 'security' ORDER BY id`, [userId]);
-  const pushesFor = (token: string) => fcm.requests.map((r) => JSON.parse(r.body.toString()).message).filter((m) => m?.token === token);
+  const pushesFor = (token: string) => fcm.sends.map((r) => r.message).filter((m) => m?.token === token);
   /** Mutes every preference kind and asks for the daily digest: security alerts must come through all the same. */
   async function muteEverything(accessToken: string): Promise<void> {
     const off = Object.fromEntries(['grade', 'attendance', 'homework', 'schedule', 'reminder', 'message', 'announcement'].map((k) => [k, 'off']));

@@ -35,7 +35,7 @@ describe('worker role', () => {
     await key('key-old-0002', '30 days');
     await key('key-recent-01', '13 days');
 
-    const job = await t.app.get(QueueProducer).enqueue('purgeExpiredSessions', {}, { jobId: `purge-test-${randomBytes(3).toString('hex')}` });
+    const job = await t.app.get(QueueProducer).enqueue('purgeExpiredSessions', {}, { key: `purge-test-${randomBytes(3).toString('hex')}` });
     const result = await job.finished();
     expect(result).toEqual({ sessions: 1, attempts: 0, idempotencyKeys: 2 });
     const ids = (await t.db.query('SELECT id FROM sessions WHERE user_id = $1', [u.id])).map((r: { id: string }) => r.id);
@@ -46,8 +46,8 @@ describe('worker role', () => {
   it('collapses duplicate enqueues with the same job id (two schedulers firing at once)', async () => {
     const producer = t.app.get(QueueProducer);
     const id = `purge-dup-${randomBytes(3).toString('hex')}`;
-    const a = await producer.enqueue('purgeExpiredSessions', {}, { jobId: id });
-    const b = await producer.enqueue('purgeExpiredSessions', {}, { jobId: id });
+    const a = await producer.enqueue('purgeExpiredSessions', {}, { key: id });
+    const b = await producer.enqueue('purgeExpiredSessions', {}, { key: id });
     expect(String(a.id)).toBe(String(b.id));
     await a.finished();
   });

@@ -26,6 +26,10 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Listen on 127.0.0.1:PORT (take PORT from env, e.g. from freePort()) for real HTTP clients. */
   listen?: boolean;
+  /** Use this (test) database instead of a fresh clone; close() leaves it to the caller. */
+  database?: string;
+  /** Use this Redis key prefix instead of a fresh one; close() leaves its keys to the caller. */
+  redisPrefix?: string;
   /** Reach the test database through another port (a TCP proxy the test can cut). */
   databasePort?: number;
 }
@@ -59,8 +63,8 @@ export const TEST_ENV: Record<string, string> = {
  * PostgreSQL database and its own Redis key prefix.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const dbName = await createTestDatabase();
-  const prefix = `test-${randomBytes(5).toString('hex')}`;
+  const dbName = options.database ?? (await createTestDatabase());
+  const prefix = options.redisPrefix ?? `test-${randomBytes(5).toString('hex')}`;
   const dbUrl = new URL(databaseUrl(dbName));
   if (options.databasePort) dbUrl.port = String(options.databasePort);
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: prefix, ...env });
@@ -87,10 +91,12 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
         broken = e;
       }
       await app.close();
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
+      if (!options.redisPrefix) {
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      }
       await redis.quit();
-      await dropTestDatabase(dbName);
+      if (!options.database) await dropTestDatabase(dbName);
       if (broken) throw broken;
     },
   };

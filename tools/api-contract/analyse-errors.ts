@@ -33,8 +33,20 @@ export interface RouteErrors {
   hasRoles: boolean;
 }
 
+/** One error factory: `GradesErrors.gradeNotFound` in `src/modules/grades/grades.errors.ts`, with its doc comment. */
+export interface FactoryEntry {
+  name: string;
+  /** Relative to the repository root. */
+  file: string;
+  codes: string[];
+  /** The doc comment right above it (empty when it has none). */
+  when: string;
+}
+
 export interface ErrorAnalysis {
   catalogue: CatalogueEntry[];
+  /** Every factory, by file and name: the catalogue merges them per code. */
+  factories: FactoryEntry[];
   routes: RouteErrors[];
   /** Codes of the global guards every route passes through: `authenticated` (all but @Public), `roles` (@Roles routes). */
   globals: { authenticated: string[]; roles: string[] };
@@ -391,5 +403,8 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
   }
   for (const e of catalogue) e.factories.sort();
   routes.sort((a, b) => a.handler.localeCompare(b.handler));
-  return { catalogue, routes, globals, problems };
+  const factoryList = [...factories.values()]
+    .map((f) => ({ name: f.name, file: rel(f.file), codes: [...f.codes].sort(), when: f.when }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+  return { catalogue, factories: factoryList, routes, globals, problems };
 }

@@ -30,11 +30,13 @@ export enum CommonErrorCode {
   MalformedRequest = 'MALFORMED_REQUEST',
   InternalError = 'INTERNAL_ERROR',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  NothingChanged = 'NOTHING_CHANGED',
 }
 
 /**
  * The common errors, each with the situation it stands for (the doc comments become docs/errors.md). The
- * global guards, pipes and the exception filter answer with these; modules use their own codes.
+ * global guards, pipes and the exception filter answer with these; modules use their own codes, and these only for
+ * situations no module owns (a row out of reach, an edit that changes nothing).
  */
 export const CommonErrors = {
   /** A body, query or path value failed validation (wrong type, out of range, a NUL byte, null where a value is required); `details` lists every bad field. */
@@ -55,6 +57,8 @@ export const CommonErrors = {
   notFound: (what = 'Объект'): AppError => new AppError(CommonErrorCode.NotFound, `${what} не найден`, 404),
   /** No route at this path and method. */
   routeNotFound: (): AppError => new AppError(CommonErrorCode.RouteNotFound, 'Такого адреса нет', 404),
+  /** The edit would leave the row as it is (the same values as now, or a lesson cancelled or restored again): nothing was written or recorded in the history. */
+  nothingChanged: (): AppError => new AppError(CommonErrorCode.NothingChanged, 'Изменений нет', 422),
   /** The change collides with existing data (a unique value taken, a row still referenced). */
   conflict: (message = 'Такая запись уже существует', details?: unknown): AppError => new AppError(CommonErrorCode.Conflict, message, 409, details),
   /** The body is larger than the route accepts. */

@@ -10,6 +10,8 @@ const FROM_DIST = __dirname.includes(`${join('dist', 'src')}`);
 
 export const MIGRATIONS_GLOB = FROM_DIST ? join(ROOT, 'dist/migrations/*.js') : join(ROOT, 'migrations/*.ts');
 export const ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/modules/**/entities/*.entity.js') : join(ROOT, 'src/modules/**/entities/*.entity.ts');
+/** Tables of the infrastructure (core/queue's `installation`). */
+export const CORE_ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/core/**/entities/*.entity.js') : join(ROOT, 'src/core/**/entities/*.entity.ts');
 
 /**
  * @param onPoolError where errors of idle pooled connections go (the server went away): the HTTP app
@@ -25,7 +27,7 @@ export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceO
     installExtensions: false,
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
-    entities: [ENTITIES_GLOB],
+    entities: [ENTITIES_GLOB, CORE_ENTITIES_GLOB],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'typeorm_migrations',
     poolSize: config.dbPoolSize,

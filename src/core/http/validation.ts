@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, validationFailed } from '../../common/errors/app-error';
+import { PASSWORD_RULE_RU } from '../../common/validation/password';
 
 /** Russian texts for class-validator constraint names; anything else falls back to a generic one. */
 const MESSAGES: Record<string, string> = {
@@ -25,6 +26,7 @@ const MESSAGES: Record<string, string> = {
   arrayMaxSize: 'Слишком много элементов',
   arrayUnique: 'Элементы не должны повторяться',
   matches: 'Неверный формат',
+  isDiaryPassword: `Пароль: ${PASSWORD_RULE_RU}`,
   isSnils: 'Неверный СНИЛС: ожидается формат XXX-XXX-XXX YY с верным контрольным числом',
   isEmail: 'Неверный адрес электронной почты',
   isTimeZone: 'Неизвестный часовой пояс',

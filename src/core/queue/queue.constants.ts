@@ -2,7 +2,8 @@ import type { JobOptions } from 'bull';
 
 /**
  * Every queue and job name the system uses, with its default options. A job name listed here
- * must have a handler in the worker, or the worker refuses to start.
+ * must have a handler in the worker, or the worker refuses to start. Job ids are built in
+ * job-ids.ts (`JobKeys`) and carry the database incarnation (`<incarnation>:<key>`).
  */
 export const QUEUES = {
   maintenance: 'maintenance',
@@ -34,7 +35,7 @@ export const JOBS = {
     options: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 100, removeOnFail: 500 },
   },
   /**
-   * Records the "lesson in 10 minutes" event for one lesson. jobId `lesson-reminder:<lessonId>:<startsAtMs>`;
+   * Records the "lesson in 10 minutes" event for one lesson. Key `JobKeys.lessonReminder`;
    * completed jobs are kept a day so a second scheduler enqueuing the same id is a no-op.
    */
   lessonReminder: {
@@ -44,28 +45,28 @@ export const JOBS = {
   },
   /**
    * Fan-out of a batch of up to 100 outbox events into notification rows (+ push jobs, + real-time
-   * publish), in one transaction of a fixed number of statements. jobId `event-<id>` for one event or
-   * `events-<first>-<last>-<n>-<hash>` (set by the outbox relay); kept a day so a re-publish collapses.
+   * publish), in one transaction of a fixed number of statements. Key `JobKeys.events` (set by the
+   * outbox relay: event ids with their occurred_at); kept a day so a re-publish collapses.
    */
   notifyEvent: {
     name: 'notify-event',
     queue: QUEUES.notifications,
     options: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
   },
-  /** Daily digest selection (cron); jobId `daily-digest:<date>`. */
+  /** Daily digest selection (cron); key `JobKeys.dailyDigest`. */
   dailyDigest: {
     name: 'daily-digest',
     queue: QUEUES.notifications,
     options: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { age: 2 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
   },
-  /** One user's digest notification; jobId `user-digest:<userId>:<date>`. */
+  /** One user's digest notification; key `JobKeys.userDigest`. */
   userDigest: {
     name: 'user-digest',
     queue: QUEUES.notifications,
     options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 2 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
   },
   /**
-   * One push to one device; jobId `push-<push_deliveries.id>`. attempts/backoff are overridden from
+   * One push to one device; key `JobKeys.push` (the delivery row's id and creation time). attempts/backoff are overridden from
    * config (PUSH_ATTEMPTS, PUSH_BACKOFF_MS) at enqueue time.
    */
   pushDeliver: {
@@ -74,8 +75,8 @@ export const JOBS = {
     options: { attempts: 6, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
   },
   /**
-   * One outbox event to the state portal; jobId `event-<domain_events.id>` (relay) or
-   * `event-<id>-retry-<n>` (admin retry). Backoff `portal-sync`: first retry after
+   * One outbox event to the state portal; key `JobKeys.event` (relay) or `JobKeys.portalRetry`
+   * (admin retry). Backoff `portal-sync`: first retry after
    * PORTAL_SYNC_FIRST_RETRY_MS, then exponential with jitter (strategy registered by the processor).
    */
   portalDeliver: {

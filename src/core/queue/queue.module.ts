@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { QueueIdentity } from './queue-identity.service';
 import { QueueProducer } from './queue-producer.service';
 import { QUEUES } from './queue.constants';
 
@@ -20,7 +21,7 @@ const queues = Object.values(QUEUES).map((name) => BullModule.registerQueue({ na
     }),
     ...queues,
   ],
-  providers: [QueueProducer],
-  exports: [QueueProducer, ...queues],
+  providers: [QueueProducer, QueueIdentity],
+  exports: [QueueProducer, QueueIdentity, ...queues],
 })
 export class QueueModule {}

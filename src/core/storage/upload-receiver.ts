@@ -9,7 +9,7 @@ import { AppError, validationFailed } from '../../common/errors/app-error';
 import { textProblem } from '../../common/validation/text';
 import { badText } from '../http/input-guard';
 import { flattenValidationErrors } from '../http/validation';
-import { StorageErrorCode, StorageErrors } from './storage.errors';
+import { StorageErrors } from './storage.errors';
 import { FILE_STORAGE, FileStorage } from './storage.types';
 
 /** The part of multer's file description the storage engine reads. */
@@ -218,7 +218,7 @@ function mapUploadError(e: unknown, spec: UploadSpec): unknown {
     case 'LIMIT_FILE_COUNT':
       return StorageErrors.tooManyFiles(spec.maxFiles);
     case 'LIMIT_UNEXPECTED_FILE':
-      return new AppError(StorageErrorCode.MalformedUpload, `Файлы принимаются только в поле «${spec.field}» (не более ${spec.maxFiles})`, 400);
+      return StorageErrors.unexpectedFileField(spec.field, spec.maxFiles);
     case 'LIMIT_FIELD_VALUE':
       return StorageErrors.fieldTooLarge(FORM_LIMITS.fieldSize);
     case 'LIMIT_PART_COUNT':

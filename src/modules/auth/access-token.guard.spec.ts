@@ -6,8 +6,8 @@ import { IS_PUBLIC } from '../../common/decorators/public.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { SessionsService } from './sessions.service';
-import { AccessClaims } from './token.service';
+import { SessionCheck } from './session-check';
+import { AccessClaims, principalFromClaims } from './token.service';
 
 const CLAIMS: AccessClaims = { sub: 'u1', sid: 's1', roles: [Role.Parent], sch: null, reg: 'r1' };
 
@@ -17,13 +17,17 @@ class Handlers {
 }
 Reflect.defineMetadata(IS_PUBLIC, true, Handlers.prototype.open);
 
-function setup(revoked = false) {
+function setup(revoked = false, current?: Partial<Principal>) {
   const verify = jest.fn((token: string): AccessClaims => {
     if (token !== 'good.token.sig') throw new AppError('UNAUTHORIZED', 'Требуется вход в систему', 401);
     return CLAIMS;
   });
-  const isRevoked = jest.fn(async () => revoked);
-  const guard = new AccessTokenGuard(new Reflector(), { verify } as unknown as AccessTokenVerifier, { isRevoked } as unknown as SessionsService);
+  // SessionCheck's own rules are tested in session-check.spec.ts and the e2e tests; here only what the guard does with its answer.
+  const principalFor = jest.fn(async (c: AccessClaims): Promise<Principal> => {
+    if (revoked) throw new AppError('SESSION_REVOKED', 'Сеанс завершён, войдите снова', 401);
+    return { ...principalFromClaims(c), ...current };
+  });
+  const guard = new AccessTokenGuard(new Reflector(), { verify } as unknown as AccessTokenVerifier, { principalFor } as unknown as SessionCheck);
   const run = async (authorization: string | undefined, handler: 'open' | 'closed' = 'closed') => {
     const req: { headers: Record<string, string | undefined>; user?: Principal } = { headers: { authorization } };
     const ctx = {
@@ -37,7 +41,7 @@ function setup(revoked = false) {
       return { code: (e as AppError).code, user: req.user };
     }
   };
-  return { run, verify, isRevoked };
+  return { run, verify, principalFor };
 }
 
 describe('AccessTokenGuard', () => {
@@ -49,12 +53,12 @@ describe('AccessTokenGuard', () => {
   });
 
   it('reads a Bearer token in any case of the scheme and sets request.user to the principal', async () => {
-    const { run, isRevoked } = setup();
-    const principal = { userId: 'u1', sessionId: 's1', roles: [Role.Parent], schoolId: null, regionId: 'r1' };
+    const { run, principalFor } = setup();
+    const principal = { userId: 'u1', sessionId: 's1', roles: [Role.Parent], schoolId: null, regionId: 'r1', authVersion: 0 };
     expect(await run('Bearer good.token.sig')).toEqual({ ok: true, user: principal });
     expect(await run('bearer good.token.sig')).toEqual({ ok: true, user: principal });
     expect(await run('BEARER   good.token.sig ')).toEqual({ ok: true, user: principal });
-    expect(isRevoked).toHaveBeenCalledWith('s1');
+    expect(principalFor).toHaveBeenCalledWith(CLAIMS);
   });
 
   it('answers UNAUTHORIZED without a usable Bearer token', async () => {
@@ -69,5 +73,13 @@ describe('AccessTokenGuard', () => {
   it('answers SESSION_REVOKED for a valid token of an ended session and sets no user', async () => {
     const { run } = setup(true);
     expect(await run('Bearer good.token.sig')).toEqual({ code: 'SESSION_REVOKED', user: undefined });
+  });
+
+  it('sets request.user to the current roles and placement when the account changed after the token was issued', async () => {
+    const { run } = setup(false, { roles: [Role.Teacher], schoolId: 'sch2', authVersion: 4 });
+    expect(await run('Bearer good.token.sig')).toEqual({
+      ok: true,
+      user: { userId: 'u1', sessionId: 's1', roles: [Role.Teacher], schoolId: 'sch2', regionId: 'r1', authVersion: 4 },
+    });
   });
 });

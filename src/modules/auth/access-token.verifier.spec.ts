@@ -12,7 +12,7 @@ const key = accessTokenKey(SECRET);
 // Issued exactly as in production: JwtService configured as AuthModule does, through TokenService.
 const jwt = new JwtService({ privateKey: key, signOptions: { algorithm: 'HS256' } });
 const tokens = new TokenService(jwt, { jwtAccessTtlSec: TTL } as AppConfig);
-const user = { id: '11111111-1111-4111-8111-111111111111', roles: [Role.Teacher], schoolId: '22222222-2222-4222-8222-222222222222', regionId: null };
+const user = { id: '11111111-1111-4111-8111-111111111111', roles: [Role.Teacher], schoolId: '22222222-2222-4222-8222-222222222222', regionId: null, authVersion: 3 };
 const SID = '33333333-3333-4333-8333-333333333333';
 
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -49,12 +49,18 @@ describe('AccessTokenVerifier', () => {
 
   it('accepts a token issued by TokenService (JwtService) and returns its claims', () => {
     const c = verifier.verify(tokens.signAccess(user, SID));
-    expect(c).toMatchObject({ sub: user.id, sid: SID, roles: ['teacher'], sch: user.schoolId, reg: null });
+    expect(c).toMatchObject({ sub: user.id, sid: SID, roles: ['teacher'], sch: user.schoolId, reg: null, av: 3 });
     expect(c.sub).toBe(user.id);
   });
 
   it('accepts a hand-built HS256 token with the same claims (the check is not tied to jsonwebtoken output)', () => {
     expect(verifier.verify(signRaw(HS256, b64(claims()))).sid).toBe(SID);
+  });
+
+  it('accepts a token without `av` (issued before it existed) and refuses a malformed one', () => {
+    expect(verifier.verify(signRaw(HS256, b64(claims()))).av).toBeUndefined();
+    expect(verifier.verify(signRaw(HS256, b64(claims({ av: 0 })))).av).toBe(0);
+    for (const av of [-1, 1.5, '2', null, 2 ** 53]) unauthorized(signRaw(HS256, b64(claims({ av }))));
   });
 
   it('refuses a tampered payload and a tampered signature', () => {

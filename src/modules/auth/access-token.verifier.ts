@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
-import { AuthErrors } from './auth.errors';
+import { CommonErrors } from '../../common/errors/app-error';
 import { AccessClaims } from './token.service';
 
 /**
@@ -29,13 +29,13 @@ export class AccessTokenVerifier {
   verify(token: string): AccessClaims {
     const dot1 = token.indexOf('.');
     const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-    if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw AuthErrors.unauthenticated();
+    if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw CommonErrors.unauthorized();
 
     // The algorithm is ours to choose, never the token's: `none`, HS512, RS256… are all refused. Every token
     // we issue has the same header segment, so the last one seen to say HS256 is not decoded again.
     const headerSegment = token.slice(0, dot1);
     if (headerSegment !== this.knownHeader) {
-      if (parseJsonSegment(headerSegment)?.alg !== 'HS256') throw AuthErrors.unauthenticated();
+      if (parseJsonSegment(headerSegment)?.alg !== 'HS256') throw CommonErrors.unauthorized();
       this.knownHeader = headerSegment;
     }
 
@@ -43,18 +43,19 @@ export class AccessTokenVerifier {
     // (padding, stray characters, other trailing bits) is not the one we issued.
     const expected = Buffer.from(createHmac('sha256', this.key).update(token.slice(0, dot2)).digest('base64url'));
     const given = Buffer.from(token.slice(dot2 + 1));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw AuthErrors.unauthenticated();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw CommonErrors.unauthorized();
 
     const c = parseJsonSegment(token.slice(dot1 + 1, dot2));
-    if (!c) throw AuthErrors.unauthenticated();
+    if (!c) throw CommonErrors.unauthorized();
     // Whole seconds and no leeway, like jsonwebtoken: tokens are issued and checked by the same servers.
     const nowSec = Math.floor(this.now() / 1000);
-    if (c.nbf !== undefined && (typeof c.nbf !== 'number' || c.nbf > nowSec)) throw AuthErrors.unauthenticated();
-    if (typeof c.exp !== 'number' || !Number.isFinite(c.exp)) throw AuthErrors.unauthenticated();
-    if (nowSec >= c.exp) throw AuthErrors.accessTokenExpired();
+    if (c.nbf !== undefined && (typeof c.nbf !== 'number' || c.nbf > nowSec)) throw CommonErrors.unauthorized();
+    if (typeof c.exp !== 'number' || !Number.isFinite(c.exp)) throw CommonErrors.unauthorized();
+    if (nowSec >= c.exp) throw CommonErrors.tokenExpired();
     if (typeof c.sub !== 'string' || c.sub === '' || typeof c.sid !== 'string' || c.sid === '' || !Array.isArray(c.roles)) {
-      throw AuthErrors.unauthenticated();
+      throw CommonErrors.unauthorized();
     }
+    if (c.av !== undefined && !(Number.isSafeInteger(c.av) && (c.av as number) >= 0)) throw CommonErrors.unauthorized();
     return c as unknown as AccessClaims;
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { pageCursor } from '../../common/pagination/cursor';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
@@ -34,7 +35,13 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)' })
+  @ApiOperation({
+    summary: 'Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)',
+    description:
+      'The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), ' +
+      '401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), ' +
+      '403 ACCOUNT_DISABLED (the account is blocked).',
+  })
   @ApiOkResponse({ type: TokenPairView })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairView> {
     return this.auth.refresh(dto.refreshToken);
@@ -60,8 +67,8 @@ export class MyLoginHistoryController {
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
   async list(@CurrentUser() p: Principal, @Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
-    if (q.format === 'csv') return csvAnswer(res, (await this.history.forUser(p.userId, CSV_EXPORT_LIMIT, q.before)).items, false);
-    return this.history.forUser(p.userId, q.limit, q.before);
+    if (q.format === 'csv') return csvAnswer(res, (await this.history.forUser(p.userId, CSV_EXPORT_LIMIT, pageCursor(q))).items, false);
+    return this.history.forUser(p.userId, q.limit, pageCursor(q));
   }
 }
 
@@ -80,7 +87,7 @@ export class AdminLoginHistoryController {
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
   async list(@CurrentUser() p: Principal, @Query() q: AdminHistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
-    const filter = { userId: q.userId, schoolId: q.schoolId, before: q.before };
+    const filter = { userId: q.userId, schoolId: q.schoolId, before: pageCursor(q) };
     if (q.format === 'csv') return csvAnswer(res, (await this.history.forAdmin(p, CSV_EXPORT_LIMIT, filter)).items, true);
     return this.history.forAdmin(p, q.limit, filter);
   }

@@ -1,4 +1,4 @@
-import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+import { AppError } from '../../common/errors/app-error';
 
 export enum AuthErrorCode {
   InvalidCredentials = 'INVALID_CREDENTIALS',
@@ -8,6 +8,8 @@ export enum AuthErrorCode {
   RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
   SessionRevoked = 'SESSION_REVOKED',
   TooManyLoginAttempts = 'TOO_MANY_LOGIN_ATTEMPTS',
+  CurrentPasswordRequired = 'CURRENT_PASSWORD_REQUIRED',
+  CurrentPasswordInvalid = 'CURRENT_PASSWORD_INVALID',
 }
 
 export const AuthErrors = {
@@ -24,11 +26,26 @@ export const AuthErrors = {
   invalidRefreshToken: () => new AppError(AuthErrorCode.InvalidRefreshToken, 'Сеанс завершён, войдите снова', 401),
   refreshTokenReused: () =>
     new AppError(AuthErrorCode.RefreshTokenReused, 'Сеанс завершён из соображений безопасности, войдите снова', 401),
-  /** No usable access token. Common codes, not AuthErrorCode: clients handle them the same on every route. */
-  unauthenticated: () => new AppError(CommonErrorCode.Unauthorized, 'Требуется вход в систему', 401),
-  /** Signature holds but `exp` has passed: the client should refresh rather than sign in again. */
-  accessTokenExpired: () => new AppError(CommonErrorCode.TokenExpired, 'Срок действия входа истёк, обновите токен', 401),
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
   tooManyAttempts: (retryAfterSec: number) =>
     new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),
+  /** A password change without the current password, from a session not opened through Госуслуги in the last few minutes. */
+  currentPasswordRequired: (esiaWindowMinutes: number) =>
+    new AppError(
+      AuthErrorCode.CurrentPasswordRequired,
+      `Укажите текущий пароль. Без него пароль можно сменить только в течение ${esiaWindowMinutes} минут после входа через Госуслуги`,
+      400,
+      [{ field: 'currentPassword', code: 'currentPasswordRequired', message: 'Укажите текущий пароль' }],
+    ),
+  /** A password change with a wrong current password; counts towards the lockout like a failed sign-in. The way out depends on whether the account is linked to Госуслуги. */
+  currentPasswordInvalid: (esiaLinked: boolean, esiaWindowMinutes: number) =>
+    new AppError(
+      AuthErrorCode.CurrentPasswordInvalid,
+      `Текущий пароль указан неверно. ${
+        esiaLinked
+          ? `Если вы его забыли, войдите через Госуслуги и в течение ${esiaWindowMinutes} минут задайте новый пароль без старого.`
+          : 'Если вы его забыли, обратитесь к администратору школы: он задаст новый пароль.'
+      } После пяти неудачных попыток подряд вход временно блокируется`,
+      403,
+    ),
 };

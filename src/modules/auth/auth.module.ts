@@ -18,6 +18,8 @@ import { LoginAttempt } from './entities/login-attempt.entity';
 import { Session } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { MePasswordController } from './me-password.controller';
+import { MePasswordService } from './me-password.service';
 import { MfaAudit } from './mfa/entities/mfa-audit.entity';
 import { MfaRecoveryCode } from './mfa/entities/mfa-recovery-code.entity';
 import { UserMfa } from './mfa/entities/user-mfa.entity';
@@ -27,6 +29,8 @@ import { MfaGate } from './mfa/mfa-gate';
 import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
 import { MfaSignInService } from './mfa/mfa-sign-in.service';
+import { SessionCheck } from './session-check';
+import { SessionStateRepository } from './session-state.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -49,13 +53,16 @@ import { TokenService } from './token.service';
     // security alerts (lockout, new device, second factor reset) go out through the outbox
     EventsModule,
   ],
-  controllers: [AuthController, MyLoginHistoryController, AdminLoginHistoryController, MfaSignInController, MyMfaController, AdminMfaController],
+  controllers: [AuthController, MyLoginHistoryController, AdminLoginHistoryController, MfaSignInController, MyMfaController, AdminMfaController, MePasswordController],
   providers: [
     AuthService,
     SessionsService,
+    SessionCheck,
+    SessionStateRepository,
     TokenService,
     LoginHistoryService,
     LoginRateLimiter,
+    MePasswordService,
     SecurityAlertsService,
     // two-factor sign-in (docs/security.md "Two-factor sign-in and alerts")
     MfaRepository,
@@ -68,6 +75,6 @@ import { TokenService } from './token.service';
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, SessionsService, LoginHistoryService],
+  exports: [AuthService, SessionsService, SessionCheck, LoginHistoryService],
 })
 export class AuthModule {}

@@ -129,7 +129,7 @@ export class AuthService {
   async signIn(userId: string, method: AuthMethod, client: ClientInfo, reason: string): Promise<LoginResultView> {
     const user = await this.users.findLoginCandidateById(userId);
     if (!user) throw AuthErrors.invalidCredentials();
-    const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client);
+    const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client, user.sessionEpoch);
     await this.alerts.recordSignIn(user, method, reason, client, sessionId); // the history row (+ a new-device alert)
     return {
       accessToken: this.tokens.signAccess(user, sessionId),
@@ -145,6 +145,11 @@ export class AuthService {
     if (!user || user.status !== UserStatus.Active) {
       await this.sessions.revoke(rotated.sessionId, 'account_disabled');
       throw AuthErrors.accountDisabled();
+    }
+    if (user.sessionEpoch > rotated.epoch) {
+      // every session ended (password, block) between the rotation and this read
+      await this.sessions.revoke(rotated.sessionId, 'sessions_ended');
+      throw AuthErrors.sessionRevoked();
     }
     return {
       accessToken: this.tokens.signAccess(user, rotated.sessionId),

@@ -1,14 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
+import { RedisWriteRetry } from '../../core/redis/redis-write-retry';
 import { AuthErrors } from './auth.errors';
 import { AuthMethod, Session } from './entities/session.entity';
-import { SharedDeadline } from './shared-deadline';
 
 export interface ClientInfo {
   ip: string | null;
@@ -17,17 +17,15 @@ export interface ClientInfo {
 
 const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const newSecret = (): string => randomBytes(32).toString('base64url');
-/** How long a request waits for Redis on the token check before failing open. */
-export const REDIS_CHECK_TIMEOUT_MS = 250;
+export const revokedSessionKey = (sessionId: string): string => `revoked-session:${sessionId}`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Sessions and their rotating refresh tokens. Only hashes are stored. */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
-  /** One timer for the revoked-session checks of all requests in flight, not one per request. */
-  private readonly revokedCheckDeadline = new SharedDeadline(REDIS_CHECK_TIMEOUT_MS, 'redis');
+  private readonly marks = new RedisWriteRetry('a revoked-session mark', this.logger);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -36,13 +34,15 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async open(userId: string, method: AuthMethod, client: ClientInfo): Promise<{ sessionId: string; refreshToken: string }> {
+  /** Opens a session in the user's session epoch `epoch` (read with the user the tokens are issued for). */
+  async open(userId: string, method: AuthMethod, client: ClientInfo, epoch: number): Promise<{ sessionId: string; refreshToken: string }> {
     const secret = newSecret();
     const now = new Date();
     const session = await this.sessions.save(
       this.sessions.create({
         userId,
         method,
+        epoch,
         refreshTokenHash: hashSecret(secret),
         ip: client.ip,
         userAgent: client.userAgent?.slice(0, 500) ?? null,
@@ -55,32 +55,76 @@ export class SessionsService {
 
   /**
    * Swaps a refresh token for a new one. The swap is one conditional UPDATE, so two requests
-   * with the same token cannot both win. A well-formed token of a live session that no longer
-   * matches was already used: the session is revoked (stolen-token detection).
+   * with the same token cannot both win; it also requires the session to be in its user's current
+   * session epoch and the user to be active (a password reset or a block ends every session).
+   * A well-formed token of a live session that no longer matches was already used: the session is
+   * revoked (stolen-token detection).
    */
-  async rotate(refreshToken: string): Promise<{ sessionId: string; userId: string; method: AuthMethod; refreshToken: string }> {
+  async rotate(refreshToken: string): Promise<{ sessionId: string; userId: string; method: AuthMethod; epoch: number; refreshToken: string }> {
     const [sessionId, secret] = refreshToken.split('.');
     if (!sessionId || !secret || !UUID.test(sessionId)) throw AuthErrors.invalidRefreshToken();
     const next = newSecret();
-    const rows: Array<{ user_id: string; method: AuthMethod }> = await this.db.query(
+    const rows: Array<{ user_id: string; method: AuthMethod; epoch: number }> = await this.db.query(
       `WITH rotated AS (
-         UPDATE sessions SET refresh_token_hash = $3, generation = generation + 1, last_used_at = now()
-          WHERE id = $1 AND refresh_token_hash = $2 AND revoked_at IS NULL AND expires_at > now()
-         RETURNING user_id, method)
-       SELECT user_id, method FROM rotated`,
+         UPDATE sessions s SET refresh_token_hash = $3, generation = s.generation + 1, last_used_at = now()
+           FROM users u
+          WHERE s.id = $1 AND s.refresh_token_hash = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
+            AND u.id = s.user_id AND s.epoch >= u.session_epoch AND u.status = 'active'
+         RETURNING s.user_id, s.method, s.epoch)
+       SELECT user_id, method, epoch FROM rotated`,
       [sessionId, hashSecret(secret), hashSecret(next)],
     );
-    if (rows.length === 1) return { sessionId, userId: rows[0].user_id, method: rows[0].method, refreshToken: `${sessionId}.${next}` };
+    if (rows.length === 1) return { sessionId, userId: rows[0].user_id, method: rows[0].method, epoch: rows[0].epoch, refreshToken: `${sessionId}.${next}` };
 
-    const session = await this.sessions.findOneBy({ id: sessionId });
-    if (session && session.revokedAt === null && session.expiresAt > new Date() && !sameHash(session.refreshTokenHash, hashSecret(secret))) {
+    const [session]: Array<{ refresh_token_hash: string; live: boolean; behind: boolean; active: boolean }> = await this.db.query(
+      `SELECT s.refresh_token_hash, (s.revoked_at IS NULL AND s.expires_at > now()) AS live,
+              s.epoch < u.session_epoch AS behind, u.status = 'active' AS active
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+      [sessionId],
+    );
+    if (!session?.live) throw AuthErrors.invalidRefreshToken();
+    if (!session.active) {
+      await this.revoke(sessionId, 'account_disabled');
+      throw AuthErrors.accountDisabled();
+    }
+    if (session.behind) {
+      await this.revoke(sessionId, 'sessions_ended');
+      throw AuthErrors.sessionRevoked();
+    }
+    if (!sameHash(session.refresh_token_hash, hashSecret(secret))) {
       await this.revoke(sessionId, 'refresh_token_reuse');
       throw AuthErrors.refreshTokenReused();
     }
     throw AuthErrors.invalidRefreshToken();
   }
 
-  /** Ends a session; its access tokens stop working at once (checked in Redis by AccessTokenGuard). */
+  /**
+   * Moves a live session to the user's new session epoch with a fresh refresh token (the user changed their own
+   * password: the other sessions end, this one goes on). Inside the password change's transaction, right after the
+   * statement that moved the user's epoch by one (under its row lock): a session already behind the epoch before
+   * that (ended by a reset a moment ago) is not brought back.
+   */
+  async moveToEpoch(tx: EntityManager, sessionId: string, epoch: number): Promise<string> {
+    const next = newSecret();
+    const rows: Array<{ id: string }> = await tx.query(
+      `WITH moved AS (
+         UPDATE sessions SET epoch = $2, refresh_token_hash = $3, generation = generation + 1, last_used_at = now()
+          WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() AND epoch >= $2 - 1
+         RETURNING id)
+       SELECT id FROM moved`,
+      [sessionId, epoch, hashSecret(next)],
+    );
+    if (rows.length !== 1) throw AuthErrors.sessionRevoked();
+    return `${sessionId}.${next}`;
+  }
+
+  /** How and when a live session was opened; null if it has ended. */
+  async findLive(sessionId: string): Promise<{ method: AuthMethod; createdAt: Date } | null> {
+    const s = await this.sessions.findOne({ where: { id: sessionId, revokedAt: IsNull() }, select: { id: true, method: true, createdAt: true, expiresAt: true } });
+    return s && s.expiresAt > new Date() ? { method: s.method, createdAt: s.createdAt } : null;
+  }
+
+  /** Ends a session; its access tokens stop working at once (checked in Redis by SessionCheck). */
   async revoke(sessionId: string, reason: string): Promise<boolean> {
     const res = await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     await this.markRevoked([sessionId]);
@@ -101,27 +145,6 @@ export class SessionsService {
     return rows.length;
   }
 
-  /**
-   * Whether a session was ended within the last access-token lifetime. If Redis does not answer
-   * within REDIS_CHECK_TIMEOUT_MS this fails open (the token's signature and expiry still hold, and
-   * tokens live minutes): a Redis outage must not lock every teacher out of the diary.
-   */
-  async isRevoked(sessionId: string): Promise<boolean> {
-    try {
-      return (await this.revokedCheckDeadline.wait(this.redis.exists(`revoked-session:${sessionId}`))) === 1;
-    } catch (e) {
-      this.warnRedisDown(e);
-      return false;
-    }
-  }
-
-  private lastRedisWarning = 0;
-  private warnRedisDown(e: unknown): void {
-    if (Date.now() - this.lastRedisWarning < 60_000) return;
-    this.lastRedisWarning = Date.now();
-    this.logger.warn({ err: (e as Error).message }, 'Redis did not answer the revoked-session check; accepting tokens on signature and expiry');
-  }
-
   /** Deletes sessions that ended more than `days` ago. */
   async purgeEnded(days: number): Promise<number> {
     const rows: Array<{ id: string }> = await this.db.query(
@@ -133,12 +156,18 @@ export class SessionsService {
     return rows.length;
   }
 
-  private async markRevoked(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
+  /**
+   * Marks sessions ended in Redis, where SessionCheck looks on every request. Never throws: while Redis is down
+   * the mark is retried (RedisWriteRetry) and SessionCheck reads the session from PostgreSQL meanwhile.
+   */
+  async markRevoked(ids: string[]): Promise<void> {
     // An access token lives at most jwtAccessTtlSec; the mark only has to outlive it.
-    const multi = this.redis.multi();
-    for (const id of ids) multi.set(`revoked-session:${id}`, '1', 'EX', this.config.jwtAccessTtlSec + 60);
-    await multi.exec();
+    const ttlSec = this.config.jwtAccessTtlSec + 60;
+    await Promise.all(ids.map((id) => this.marks.run(revokedSessionKey(id), () => this.redis.set(revokedSessionKey(id), '1', 'EX', ttlSec), ttlSec * 1000)));
+  }
+
+  onApplicationShutdown(): void {
+    this.marks.stop();
   }
 }
 

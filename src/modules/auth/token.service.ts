@@ -12,6 +12,12 @@ export interface AccessClaims {
   roles: Role[];
   sch: string | null;
   reg: string | null;
+  /**
+   * users.auth_version when the token was issued. A newer version published in Redis sends the request to
+   * PostgreSQL for the current roles and placement, or refuses it (SessionCheck, docs/security.md). Absent in
+   * tokens issued before the field existed: read as 0.
+   */
+  av?: number;
 }
 
 @Injectable()
@@ -25,8 +31,8 @@ export class TokenService {
     return this.config.jwtAccessTtlSec;
   }
 
-  signAccess(user: { id: string; roles: Role[]; schoolId: string | null; regionId: string | null }, sessionId: string): string {
-    const claims: AccessClaims = { sub: user.id, sid: sessionId, roles: user.roles, sch: user.schoolId, reg: user.regionId };
+  signAccess(user: { id: string; roles: Role[]; schoolId: string | null; regionId: string | null; authVersion: number }, sessionId: string): string {
+    const claims: AccessClaims = { sub: user.id, sid: sessionId, roles: user.roles, sch: user.schoolId, reg: user.regionId, av: user.authVersion };
     return this.jwt.sign(claims, { expiresIn: this.config.jwtAccessTtlSec, algorithm: 'HS256' });
   }
 }
@@ -37,4 +43,5 @@ export const principalFromClaims = (c: AccessClaims): Principal => ({
   roles: c.roles,
   schoolId: c.sch,
   regionId: c.reg,
+  authVersion: c.av ?? 0,
 });

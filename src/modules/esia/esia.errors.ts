@@ -19,7 +19,11 @@ export type EsiaFailureReason =
 export const ESIA_UNAVAILABLE_MESSAGE = 'Госуслуги сейчас недоступны, попробуйте позже';
 
 export const EsiaErrors = {
-  /** 503 when ESIA could not be reached (or we could not sign); 502 when it answered badly. */
+  /**
+   * Госуслуги could not be used: 503 when ESIA could not be reached, is not configured or we could not sign or check a
+   * token; 502 when it answered with an error or something unreadable (`details.reason`, `details.esiaCode`). Nothing was
+   * changed: try again later; in the browser flow it arrives as `?error=ESIA_UNAVAILABLE`.
+   */
   unavailable: (reason: EsiaFailureReason, esiaCode?: string): AppError =>
     new AppError(
       EsiaErrorCode.Unavailable,

@@ -1,10 +1,10 @@
-import type { JobKey } from './outbox-relay';
+import type { JobKey } from '../../core/queue/queue-producer.service';
 
 /**
  * Which consumers get which outbox events. A route without `batch` gets one Bull job per event
- * (data `{ eventId }`, jobId `event-<id>`); a route with `batch` gets one job per run of up to that
- * many events of one relay round, oldest first (data `{ eventIds }`, jobId from the ids, see
- * `batchJobId`). Either way a re-published event collapses onto the job already queued or, when the
+ * (data `{ eventId }`, key `JobKeys.event`); a route with `batch` gets one job per run of up to that
+ * many events of one relay round, oldest first (data `{ eventIds }`, key `JobKeys.events`; both in
+ * core/queue/job-ids.ts). Either way a re-published event collapses onto the job already queued or, when the
  * relay cut the batch differently, is handled again by an idempotent consumer.
  * Notifications take every event (their fan-out ignores types it does not know); the state portal
  * only grades, homework and schedule changes, and only when PORTAL_SYNC_URL is set.

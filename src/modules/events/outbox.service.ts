@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { epochMicrosSql } from '../../core/queue/job-ids';
 import { EventType, NewEvent } from './event-types';
 
 export interface StoredEvent {
@@ -63,7 +64,7 @@ export class OutboxService {
     );
   }
 
-  /** Unpublished events after a cursor, oldest first (the relay of issue 5 starts from here). */
+  /** Unpublished events after a cursor, oldest first (diagnostics). */
   async listUnpublished(afterId: string | null, limit: number): Promise<StoredEvent[]> {
     return this.db.query(
       `SELECT ${COLUMNS} FROM domain_events WHERE published_at IS NULL AND ($1::bigint IS NULL OR id > $1) ORDER BY id LIMIT $2`,
@@ -71,7 +72,7 @@ export class OutboxService {
     );
   }
 
-  // ---- for the outbox relay (issue 5) ---------------------------------------------------------
+  // ---- for the outbox relay and the consumers ---------------------------------------------------
 
   /** One event by id (consumers re-read the event their job names). */
   async findById(id: string): Promise<StoredEvent | null> {
@@ -93,11 +94,13 @@ export class OutboxService {
 
   /**
    * Locks the oldest unpublished events in the caller's transaction (FOR UPDATE SKIP LOCKED: a second
-   * relay never takes the same rows), oldest first.
+   * relay never takes the same rows), oldest first, with `at`: occurred_at in microseconds since the
+   * epoch, which job ids carry (see core/queue/job-ids.ts).
    */
-  async lockUnpublished(manager: EntityManager, limit: number): Promise<Array<Pick<StoredEvent, 'id' | 'type'>>> {
+  async lockUnpublished(manager: EntityManager, limit: number): Promise<Array<Pick<StoredEvent, 'id' | 'type' | 'occurredAt'> & { at: string }>> {
     return manager.query(
-      'SELECT id, type FROM domain_events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+      `SELECT id, type, occurred_at AS "occurredAt", ${epochMicrosSql('occurred_at')} AS at
+         FROM domain_events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
   }

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { pageCursor } from '../../common/pagination/cursor';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
+import { CommonErrors } from '../../common/errors/app-error';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { NewEvent } from '../events/event-types';
 import { OutboxService } from '../events/outbox.service';
+import { ScheduleErrors } from '../schedule/schedule.errors';
 import { ScheduleService } from '../schedule/schedule.service';
 import { addDays, daysBetween, localDate } from '../schedule/school-time';
+import { SchoolsErrors } from '../schools/schools.errors';
+import { UsersErrors } from '../users/users.errors';
 import { AverageResult, Mark, weightedAverage } from './averages';
 import {
   AttendanceFeedView, AttendanceListView, AttendanceView, BatchGradesDto, CreateGradeDto, CreatePeriodDto, FeedQueryDto, GradeChangePage,
@@ -76,7 +81,7 @@ export class GradesService {
       const workType = dto.workType ?? g.work_type;
       const weight = dto.workType !== undefined && dto.workType !== g.work_type ? this.workType(grading, dto.workType).weight : Number(g.weight);
       const comment = dto.comment !== undefined ? dto.comment || null : g.comment;
-      if (value === g.value && workType === g.work_type && weight === Number(g.weight) && comment === g.comment) throw GradesErrors.nothingChanged();
+      if (value === g.value && workType === g.work_type && weight === Number(g.weight) && comment === g.comment) throw CommonErrors.nothingChanged();
       const saved = await this.repo.updateGrade(tx, id, { value, workType, weight, comment });
       await this.recordCorrection(tx, p.userId, g, saved, 'changed', dto.reason ?? null);
       return toGradeView(saved);
@@ -96,16 +101,16 @@ export class GradesService {
   async resolveTarget(p: Principal, t: { lessonId?: string; classId?: string; subjectId?: string; date?: string }): Promise<GradeTarget> {
     if (t.lessonId) {
       const lesson = await this.schedule.lessonFacts(t.lessonId);
-      if (!lesson) throw GradesErrors.lessonNotFound();
+      if (!lesson) throw ScheduleErrors.lessonNotFound();
       const cls = await this.repo.findClassForTeaching(p, lesson.classId, lesson.subjectId);
-      if (!cls || !(cls.teaches || lesson.substituteTeacherId === p.userId)) throw GradesErrors.lessonNotFound();
-      if (lesson.status === 'cancelled') throw GradesErrors.lessonCancelled();
+      if (!cls || !(cls.teaches || lesson.substituteTeacherId === p.userId)) throw ScheduleErrors.lessonNotFound();
+      if (lesson.status === 'cancelled') throw ScheduleErrors.lessonCancelled();
       if (lesson.date > localDate(new Date(), cls.tz)) throw GradesErrors.dateInFuture();
       return { schoolId: lesson.schoolId, classId: lesson.classId, subjectId: lesson.subjectId, date: lesson.date, lessonId: lesson.id };
     }
     if (!t.classId || !t.subjectId || !t.date) throw GradesErrors.targetRequired();
     const cls = await this.repo.findClassForTeaching(p, t.classId, t.subjectId);
-    if (!cls || !cls.teaches) throw GradesErrors.classNotFound();
+    if (!cls || !cls.teaches) throw SchoolsErrors.classNotFound();
     if (t.date > localDate(new Date(), cls.tz)) throw GradesErrors.dateInFuture();
     return { schoolId: cls.school_id, classId: cls.id, subjectId: t.subjectId, date: t.date, lessonId: null };
   }
@@ -118,7 +123,7 @@ export class GradesService {
     }
     const enrolled = await this.repo.findEnrolled(target.classId, [...seen]);
     const missing = [...seen].filter((id) => !enrolled.has(id));
-    if (missing.length) throw GradesErrors.studentNotFound(missing);
+    if (missing.length) throw UsersErrors.studentNotFound(missing);
     return items.map((it) => ({
       schoolId: target.schoolId, studentId: it.studentId, classId: target.classId, subjectId: target.subjectId, lessonId: target.lessonId,
       date: target.date, scale: grading.scale, value: this.storedValue(it.value, grading.scale), workType: it.workType,
@@ -178,7 +183,7 @@ export class GradesService {
   }
 
   async studentHistory(p: Principal, q: HistoryQueryDto): Promise<GradeChangePage> {
-    if (!(await this.repo.findStudentContext(p, q.studentId))) throw GradesErrors.studentNotFound();
+    if (!(await this.repo.findStudentContext(p, q.studentId))) throw UsersErrors.studentNotFound();
     const rows = await this.repo.findStudentChanges(p, q.studentId, q.cursor ?? null, q.limit);
     return { items: rows.map(toChangeView), nextCursor: rows.length === q.limit ? rows[rows.length - 1].id : null };
   }
@@ -201,7 +206,7 @@ export class GradesService {
     view: (row: R) => V,
   ): Promise<{ items: V[]; nextCursor: string; hasMore: boolean }> {
     await this.checkFeedAccess(p, q);
-    const after = parseCursor(q.since);
+    const after = parseCursor(pageCursor(q));
     const rows = await find(after, q.limit + 1);
     const items = rows.slice(0, q.limit);
     const last = items[items.length - 1];
@@ -210,8 +215,8 @@ export class GradesService {
 
   private async checkFeedAccess(p: Principal, q: FeedQueryDto): Promise<void> {
     if ((q.studentId === undefined) === (q.classId === undefined)) throw GradesErrors.targetRequired();
-    if (q.studentId && !(await this.repo.findStudentContext(p, q.studentId))) throw GradesErrors.studentNotFound();
-    if (q.classId && !(await this.repo.isClassFeedReadable(p, q.classId))) throw GradesErrors.classNotFound();
+    if (q.studentId && !(await this.repo.findStudentContext(p, q.studentId))) throw UsersErrors.studentNotFound();
+    if (q.classId && !(await this.repo.isClassFeedReadable(p, q.classId))) throw SchoolsErrors.classNotFound();
   }
 
   // ---- attendance ---------------------------------------------------------------------------------
@@ -224,7 +229,7 @@ export class GradesService {
     if (new Set(ids).size !== ids.length) throw GradesErrors.duplicateStudent(ids.find((id, i) => ids.indexOf(id) !== i)!);
     const enrolled = await this.repo.findEnrolled(target.classId, ids);
     const missing = ids.filter((id) => !enrolled.has(id));
-    if (missing.length) throw GradesErrors.studentNotFound(missing);
+    if (missing.length) throw UsersErrors.studentNotFound(missing);
     return this.idempotency.run(p.userId, 'attendance.mark', key, dto, async (tx) => {
       const lesson = { id: target.lessonId!, classId: target.classId, subjectId: target.subjectId, schoolId: target.schoolId, date: target.date };
       const written = await this.repo.upsertAttendance(tx, lesson, dto.marks.map((m) => ({ studentId: m.studentId, status: m.status, reason: m.reason || null })), p.userId);
@@ -258,7 +263,7 @@ export class GradesService {
 
   async studentGrades(p: Principal, studentId: string, q: RangeQueryDto): Promise<StudentGradesView> {
     const ctx = await this.repo.findStudentContext(p, studentId);
-    if (!ctx) throw GradesErrors.studentNotFound();
+    if (!ctx) throw UsersErrors.studentNotFound();
     const [range, grading] = await Promise.all([this.resolveRange(ctx.school_id, ctx.tz, q), this.repo.findGrading(ctx.school_id)]);
     const [grades, periodMarks] = await Promise.all([
       this.repo.findStudentGrades(studentId, range.from, range.to, null, p),
@@ -286,7 +291,7 @@ export class GradesService {
   /** The period average if the student also got the given marks. */
   async whatIf(p: Principal, studentId: string, dto: WhatIfDto): Promise<WhatIfView> {
     const ctx = await this.repo.findStudentContext(p, studentId);
-    if (!ctx) throw GradesErrors.studentNotFound();
+    if (!ctx) throw UsersErrors.studentNotFound();
     const [range, grading] = await Promise.all([this.resolveRange(ctx.school_id, ctx.tz, dto), this.repo.findGrading(ctx.school_id)]);
     const grades = await this.repo.findStudentGrades(studentId, range.from, range.to, dto.subjectId, p);
     const current = grades.map(toMark);
@@ -315,7 +320,7 @@ export class GradesService {
   /** Students × lessons of one subject and period, with grades, absences, averages, period marks. */
   async journal(p: Principal, q: JournalQueryDto): Promise<CachedJson> {
     const cls = await this.repo.findJournalClass(p, q.classId, q.subjectId);
-    if (!cls) throw GradesErrors.classNotFound();
+    if (!cls) throw SchoolsErrors.classNotFound();
     // Without a period the range needs no query (dates given, or the current school year), so it goes into
     // the key; a period is resolved when the journal is built (periods are in the catalog's version).
     const dates = q.periodId ? null : await this.resolveRange(cls.school_id, cls.tz, q);
@@ -358,14 +363,14 @@ export class GradesService {
 
   async setPeriodMarks(p: Principal, dto: SetPeriodMarksDto): Promise<PeriodMarkListView> {
     const cls = await this.repo.findClassForTeaching(p, dto.classId, dto.subjectId);
-    if (!cls || !cls.teaches) throw GradesErrors.classNotFound();
+    if (!cls || !cls.teaches) throw SchoolsErrors.classNotFound();
     const period = await this.repo.findPeriod(dto.periodId, cls.school_id);
     if (!period) throw GradesErrors.periodNotFound();
     const ids = dto.marks.map((m) => m.studentId);
     if (new Set(ids).size !== ids.length) throw GradesErrors.duplicateStudent(ids.find((id, i) => ids.indexOf(id) !== i)!);
     const enrolled = await this.repo.findEnrolled(dto.classId, ids);
     const missing = ids.filter((id) => !enrolled.has(id));
-    if (missing.length) throw GradesErrors.studentNotFound(missing);
+    if (missing.length) throw UsersErrors.studentNotFound(missing);
     const grading = await this.repo.findGrading(cls.school_id);
     const marks = dto.marks.map((m) => ({ studentId: m.studentId, value: this.storedValue(m.value, grading.scale), comment: m.comment || null }));
     await this.repo.transaction((tx) =>
@@ -378,12 +383,12 @@ export class GradesService {
   // ---- settings and periods ---------------------------------------------------------------------
 
   async getSettings(p: Principal, schoolId: string): Promise<GradingSettingsView> {
-    if (!(await this.repo.isSchoolReadable(p, schoolId))) throw GradesErrors.schoolNotFound();
+    if (!(await this.repo.isSchoolReadable(p, schoolId))) throw SchoolsErrors.schoolNotFound();
     return toSettingsView(schoolId, await this.repo.findGrading(schoolId));
   }
 
   async putSettings(p: Principal, schoolId: string, dto: GradingSettingsDto): Promise<GradingSettingsView> {
-    if (!(await this.repo.isSchoolAdministered(p, schoolId))) throw GradesErrors.schoolNotFound();
+    if (!(await this.repo.isSchoolAdministered(p, schoolId))) throw SchoolsErrors.schoolNotFound();
     const codes = dto.workTypes.map((w) => w.code);
     const dup = codes.find((c, i) => codes.indexOf(c) !== i);
     if (dup) throw GradesErrors.invalidSettings(`Вид работы «${dup}» указан дважды`, 'workTypes');
@@ -393,7 +398,7 @@ export class GradesService {
   }
 
   async createPeriod(p: Principal, dto: CreatePeriodDto): Promise<PeriodView> {
-    if (!(await this.repo.isSchoolAdministered(p, dto.schoolId))) throw GradesErrors.schoolNotFound();
+    if (!(await this.repo.isSchoolAdministered(p, dto.schoolId))) throw SchoolsErrors.schoolNotFound();
     if (dto.endsOn < dto.startsOn) throw GradesErrors.invalidRange();
     const row = await mapConstraint(
       () => this.repo.insertPeriod({ school_id: dto.schoolId, academic_year: dto.academicYear, kind: dto.kind, name: dto.name, starts_on: dto.startsOn, ends_on: dto.endsOn }),
@@ -403,7 +408,7 @@ export class GradesService {
   }
 
   async listPeriods(p: Principal, q: ListPeriodsQueryDto): Promise<PeriodPage> {
-    if (!(await this.repo.isSchoolReadable(p, q.schoolId))) throw GradesErrors.schoolNotFound();
+    if (!(await this.repo.isSchoolReadable(p, q.schoolId))) throw SchoolsErrors.schoolNotFound();
     const { rows, total } = await this.repo.listPeriods(q.schoolId, q.academicYear ?? null, q.limit, q.offset);
     return { items: rows.map(toPeriodView), total, limit: q.limit, offset: q.offset };
   }

@@ -6,13 +6,17 @@ import { hasRole, Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { StorageErrors } from '../../core/storage/storage.errors';
 import { FILE_STORAGE, FileStorage } from '../../core/storage/storage.types';
 import { ReceivedFile, UploadReceiver, UploadSpec } from '../../core/storage/upload-receiver';
 import { OutboxService } from '../events/outbox.service';
 import { toApiValue } from '../grades/grading-rules';
 import { GradesService } from '../grades/grades.service';
+import { ScheduleErrors } from '../schedule/schedule.errors';
 import { ScheduleService } from '../schedule/schedule.service';
 import { addDays, localDate, zonedToUtc } from '../schedule/school-time';
+import { SchoolsErrors } from '../schools/schools.errors';
+import { UsersErrors } from '../users/users.errors';
 import {
   CommentPage, CommentView, CreateCommentDto, CreateHomeworkDto, FileView, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto, UpdateHomeworkDto,
@@ -44,10 +48,10 @@ export class HomeworkService {
 
   async create(p: Principal, dto: CreateHomeworkDto): Promise<HomeworkView> {
     const cls = await this.repo.findClassForTeacher(p, dto.classId, dto.subjectId);
-    if (!cls) throw HomeworkErrors.classNotFound();
+    if (!cls) throw SchoolsErrors.classNotFound();
     if (dto.lessonId) {
       const lesson = await this.schedule.lessonFacts(dto.lessonId);
-      if (!lesson || lesson.classId !== dto.classId || lesson.subjectId !== dto.subjectId) throw HomeworkErrors.lessonNotFound();
+      if (!lesson || lesson.classId !== dto.classId || lesson.subjectId !== dto.subjectId) throw ScheduleErrors.lessonNotFound();
       if (dto.dueDate < lesson.date) throw HomeworkErrors.invalid('dueDate', 'Срок сдачи раньше урока, на котором задано задание');
     }
     const id = await this.repo.transaction(async (tx) => {
@@ -102,7 +106,7 @@ export class HomeworkService {
     const key = await this.repo.transaction(async (tx) => {
       if (!(await this.repo.findWritable(p, id, tx))) throw HomeworkErrors.homeworkNotFound();
       const k = await this.repo.deleteFile(tx, id, fileId);
-      if (!k) throw HomeworkErrors.fileNotFound();
+      if (!k) throw StorageErrors.fileNotFound();
       return k;
     });
     await this.removeStored([key]);
@@ -165,7 +169,7 @@ export class HomeworkService {
   }
 
   async list(p: Principal, q: ListHomeworkQueryDto): Promise<HomeworkPage> {
-    if (!(await this.schedule.readableClass(p, q.classId))) throw HomeworkErrors.classNotFound();
+    if (!(await this.schedule.readableClass(p, q.classId))) throw SchoolsErrors.classNotFound();
     const { rows, total } = await this.repo.listForClass(p, q);
     const files = await this.repo.filesOf('homework', rows.map((r) => r.id));
     return { items: rows.map((h) => toView(h, files)), total, limit: q.limit, offset: q.offset };
@@ -184,7 +188,7 @@ export class HomeworkService {
   /** Streams a file to someone allowed to see the homework (attachments) or that student's work (submission files). */
   async download(p: Principal, fileId: string): Promise<{ file: FileRow; stream: Readable }> {
     const file = await this.repo.findDownloadableFile(p, fileId);
-    if (!file) throw HomeworkErrors.fileNotFound();
+    if (!file) throw StorageErrors.fileNotFound();
     return { file, stream: await this.storage.read(file.storage_key) };
   }
 
@@ -241,7 +245,7 @@ export class HomeworkService {
     }
     if (!studentId) throw HomeworkErrors.invalid('studentId', 'Укажите, о работе какого ученика комментарий');
     if (!(await this.repo.canReadStudentWork(p, id, studentId)) || !(await this.repo.isCurrentStudentOf(h.class_id, studentId))) {
-      throw HomeworkErrors.studentNotFound();
+      throw UsersErrors.studentNotFound();
     }
     const commentId = await this.repo.insertComment(id, studentId, p.userId, dto.body);
     const page = await this.repo.findComments(id, studentId, 200, 0);

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { AuthErrors } from '../auth/auth.errors';
 import { AuthService } from '../auth/auth.service';
 import { LoginHistoryService } from '../auth/login-history.service';
+import { SessionCheck } from '../auth/session-check';
 import { ClientInfo, SessionsService } from '../auth/sessions.service';
 import { EsiaErrors, extractEsiaCode } from '../esia/esia.errors';
 import { EsiaPerson, IDENTITY_PROVIDER, IdentityProvider } from '../esia/identity-provider';
@@ -49,6 +50,7 @@ export class EsiaSignInService {
     private readonly links: EsiaLinksService,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly sessionCheck: SessionCheck,
     private readonly history: LoginHistoryService,
     private readonly users: UsersService,
     private readonly settings: SettingsService,
@@ -149,7 +151,7 @@ export class EsiaSignInService {
     const user = await this.users.findIdentity(p.userId);
     if (!user) throw AuthErrors.sessionRevoked();
     if (await this.links.hasActiveLink(user.id)) {
-      throw new AppError(LinkingErrors.alreadyLinked().code, 'Ваша учётная запись Дневника уже связана с учётной записью портала госуслуг', 409);
+      throw LinkingErrors.ownAccountAlreadyLinked();
     }
     const { options } = await this.settings.signInContext(user);
     if (!options.esia) throw SettingsErrors.esiaDisabled();
@@ -212,7 +214,7 @@ export class EsiaSignInService {
 
   private async linkFromSession(purpose: Extract<FlowPurpose, { kind: 'link' }>, person: EsiaPerson, subject: { user: Subject }): Promise<CallbackOutcome> {
     const user = await this.identity(purpose.userId, subject);
-    if (await this.sessions.isRevoked(purpose.sessionId)) throw LinkingErrors.stateInvalid();
+    if (await this.sessionCheck.hasEnded({ userId: purpose.userId, sessionId: purpose.sessionId })) throw LinkingErrors.stateInvalid();
     const timezone = await this.ensureRegionAllowsEsia(user);
     if (!fioMatches(user, person)) throw LinkingErrors.fioMismatch();
     this.ensureLevel(user, person, timezone);

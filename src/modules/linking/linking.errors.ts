@@ -36,15 +36,47 @@ export const ESIA_REFUSAL_MESSAGES = {
 export type EsiaRefusalCode = keyof typeof ESIA_REFUSAL_MESSAGES;
 export const ESIA_REFUSAL_CODES = Object.keys(ESIA_REFUSAL_MESSAGES) as EsiaRefusalCode[];
 
+/**
+ * In the browser flow (GET /auth/esia/login and /callback) these arrive as `FRONTEND_URL?error=CODE`, shown with
+ * ESIA_REFUSAL_MESSAGES; on the JSON routes as error answers.
+ */
 export const LinkingErrors = {
+  /** The user pressed «Отказать» on the Госуслуги consent page, so the diary got no data: start again and press «Предоставить». */
   consentDenied: () => new AppError(LinkingErrorCode.ConsentDenied, ESIA_REFUSAL_MESSAGES.ESIA_CONSENT_DENIED, 403),
+  /**
+   * The last, first or middle name on Госуслуги differs from the diary profile (also when a parent uses their own
+   * Госуслуги account for a child's profile, or the other way round): the school admin must correct the profile's name.
+   */
   fioMismatch: () => new AppError(LinkingErrorCode.FioMismatch, ESIA_REFUSAL_MESSAGES.FIO_MISMATCH, 403),
+  /**
+   * The Госуслуги account's level is too low for the user's age (`details.requiredLevel`: `standard` from 14, else
+   * `simplified`): the user completes and confirms the account on Госуслуги, then signs in again.
+   */
   levelTooLow: (requiredLevel: 'simplified' | 'standard') =>
     new AppError(LinkingErrorCode.LevelTooLow, ESIA_REFUSAL_MESSAGES.ESIA_ACCOUNT_LEVEL_TOO_LOW, 403, { requiredLevel }),
-  /** The level gate needs "standard" but ESIA withheld the documents that tell it from "simplified" (docs/esia.md "Account level"). */
+  /**
+   * The level gate needs "standard" but ESIA withheld the documents that tell it from "simplified" (docs/esia.md
+   * "Account level"): `id_doc` is missing from ESIA_SCOPES or was not granted to the installation. The user cannot fix
+   * it; the operators of the installation must.
+   */
   scopeMissing: (requiredLevel: 'simplified' | 'standard') =>
     new AppError(LinkingErrorCode.ScopeMissing, ESIA_REFUSAL_MESSAGES.ESIA_SCOPE_MISSING, 403, { requiredLevel, missingScope: 'id_doc' }),
+  /**
+   * The Госуслуги account is already linked to another diary profile, or this profile to another Госуслуги account:
+   * only an admin can end the old link (DELETE /admin/esia-links/{id}).
+   */
   alreadyLinked: () => new AppError(LinkingErrorCode.AlreadyLinked, ESIA_REFUSAL_MESSAGES.ESIA_ALREADY_LINKED, 409),
+  /**
+   * The Госуслуги round trip cannot be matched: its state, intent or ticket is unknown, used, expired or from another
+   * browser, the session that asked to link has ended, or the user is gone. Start again (GET /auth/esia/login).
+   */
   stateInvalid: () => new AppError(LinkingErrorCode.StateInvalid, ESIA_REFUSAL_MESSAGES.ESIA_STATE_INVALID, 400),
+  /**
+   * No active Госуслуги link to end: the user has none, or (for an admin) the link is already revoked or belongs to a
+   * user outside the admin's scope (the two read the same).
+   */
   linkNotFound: () => new AppError(LinkingErrorCode.LinkNotFound, 'Связь с учётной записью портала госуслуг не найдена', 404),
+  /** The signed-in user's own diary account is already linked to Госуслуги, so there is nothing to start: unlink first (DELETE /me/esia-link). */
+  ownAccountAlreadyLinked: () =>
+    new AppError(LinkingErrorCode.AlreadyLinked, 'Ваша учётная запись Дневника уже связана с учётной записью портала госуслуг', 409),
 };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
+import { JobKeys } from '../../core/queue/job-ids';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
 
 /**
@@ -15,6 +16,6 @@ export class MaintenanceScheduler {
   @Cron('17 3 * * *', { name: 'purge-expired-sessions', timeZone: 'Europe/Moscow' })
   async nightly(): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
-    await this.producer.enqueue('purgeExpiredSessions', {}, { jobId: `purge-expired-sessions:${day}` });
+    await this.producer.enqueue('purgeExpiredSessions', {}, { key: JobKeys.purgeExpiredSessions(day) });
   }
 }

@@ -6,6 +6,7 @@ import { hasRole, Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { validationFailed } from '../../common/errors/app-error';
 import { Page, page, PageQueryDto } from '../../common/pagination/page';
+import { SchoolsErrors } from '../schools/schools.errors';
 import { toPerson } from './conversations.service';
 import {
   AnnouncementStatsView, AnnouncementView, CreateAnnouncementDto, InboxAnnouncementView, ListInboxQueryDto, ListRecipientsQueryDto,
@@ -83,7 +84,7 @@ export class AnnouncementsService {
             'SELECT c.id FROM classes c JOIN class_teachers ct ON ct.class_id = c.id WHERE c.id = $1 AND c.school_id = $2 AND ct.teacher_id = $3',
             [dto.classId, schoolId, p.userId],
           );
-      if (!cls) throw MessagingErrors.classNotFound();
+      if (!cls) throw SchoolsErrors.classNotFound();
     }
 
     const id = await this.db.transaction(async (tx) => {

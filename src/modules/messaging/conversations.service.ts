@@ -1,4 +1,5 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
+import { pageCursor } from '../../common/pagination/cursor';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
@@ -248,7 +249,7 @@ export class ConversationsService {
       `SELECT id, conversation_id, sender_id, body, created_at FROM messages
         WHERE conversation_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
         ORDER BY id DESC LIMIT $3`,
-      [id, q.before ?? null, q.limit + 1],
+      [id, pageCursor(q) ?? null, q.limit + 1],
     );
     const more = rows.length > q.limit;
     const pageRows = rows.slice(0, q.limit);

@@ -5,7 +5,7 @@ import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { SessionsService } from '../auth/sessions.service';
+import { SessionCheck } from '../auth/session-check';
 import { NotificationView } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
@@ -36,7 +36,7 @@ export function accessTokenFromQuery(req: Request, _res: Response, next: NextFun
 export class EventsStreamController {
   constructor(
     private readonly notifications: NotificationsService,
-    private readonly sessions: SessionsService,
+    private readonly sessions: SessionCheck,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,7 +47,8 @@ export class EventsStreamController {
       'text/event-stream: each new notification is an event `notification` with `id` = notification id and `data` = NotificationView (JSON). ' +
       'Comment lines (`: ping`) are heartbeats. Authenticate with the Bearer header or, for EventSource, `?access_token=`. ' +
       'On reconnect the browser sends Last-Event-ID and the missed notifications (up to 100) are sent first. ' +
-      'When the session is ended (sign-out, sign-out everywhere, an unlinked Госуслуги account) the stream sends an event ' +
+      'When the session is ended (sign-out, sign-out everywhere, an unlinked Госуслуги account, the account blocked, ' +
+      'its password changed or reset) the stream sends an event ' +
       '`session-ended` and closes within one heartbeat.',
   })
   @ApiProduces('text/event-stream')
@@ -86,10 +87,10 @@ export class EventsStreamController {
       },
     });
     // Each heartbeat also asks whether the session was ended since the stream opened (the access token was
-    // checked once, at the start): a signed-out phone must stop receiving a child's grades.
+    // checked once, at the start): a signed-out or blocked phone must stop receiving a child's grades.
     const heartbeat = setInterval(() => {
-      void this.sessions.isRevoked(p.sessionId).then((revoked) => {
-        if (!revoked) return write(': ping\n\n');
+      void this.sessions.hasEnded(p).then((ended) => {
+        if (!ended) return write(': ping\n\n');
         write('event: session-ended\ndata: {}\n\n');
         cleanup();
         res.end();

@@ -1,13 +1,38 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import {
-  DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView, RegisterMobileDto,
+  ConfirmDeviceDto, DeviceConfirmationView, DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView, RegisterMobileDto,
   RegisterWebPushDto, UnreadCountView, UnregisterWebPushDto, UpdatePreferencesDto, VapidKeyView,
 } from './dto/notifications.dto';
-import { NotificationsService } from './notifications.service';
+import { DeviceRegistration, NotificationsService } from './notifications.service';
+
+/**
+ * How a push device registered by another user is handled (the same for Web Push and mobile tokens).
+ * Also in docs/security.md ("Queues, push and restores").
+ */
+const TAKEN_DEVICE = 'A device already registered by another user is never moved on this request alone: the answer is 202 and a ' +
+  'confirmation push (data `{ type: "device-confirmation", code }`; for Web Push encrypted with the keys sent here) goes to the device. ' +
+  'It moves to the caller only when the caller\'s session sends that code to POST /notifications/devices/confirm within 10 minutes; ' +
+  'the previous owner\'s registration is then removed. At most one confirmation push per device a minute.';
+
+/** OpenAPI of a device registration route: 201 or 202, the taken-device rule, and its error codes. */
+const DeviceRegistrationDocs = (summary: string, errors: string): MethodDecorator =>
+  applyDecorators(
+    ApiOperation({ summary, description: `${TAKEN_DEVICE} Errors: ${errors}; 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.` }),
+    ApiCreatedResponse({ type: DeviceView, description: 'Registered (new, or the caller\'s own again)' }),
+    ApiAcceptedResponse({ type: DeviceConfirmationView, description: 'Held by another user: a confirmation push was sent to the device' }),
+  );
+
+/** 201 with the device, or 202 when a confirmation push went to it first. */
+function answer(res: Response, r: DeviceRegistration): DeviceView | DeviceConfirmationView {
+  if (r.created) return r.created;
+  res.status(202);
+  return r.confirmation;
+}
 
 /** The signed-in user's own notifications, settings and devices (every route is scoped to the caller). */
 @ApiTags('notifications')
@@ -75,10 +100,12 @@ export class NotificationsController {
   }
 
   @Post('devices/web-push')
-  @ApiOperation({ summary: 'Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless' })
-  @ApiCreatedResponse({ type: DeviceView })
-  registerWebPush(@CurrentUser() p: Principal, @Body() dto: RegisterWebPushDto): Promise<DeviceView> {
-    return this.notifications.registerWebPush(p, dto);
+  @DeviceRegistrationDocs(
+    'Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless',
+    '400 INVALID_PUSH_ENDPOINT, VALIDATION_FAILED; 409 WEB_PUSH_DISABLED, DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered)',
+  )
+  async registerWebPush(@CurrentUser() p: Principal, @Body() dto: RegisterWebPushDto, @Res({ passthrough: true }) res: Response): Promise<DeviceView | DeviceConfirmationView> {
+    return answer(res, await this.notifications.registerWebPush(p, dto));
   }
 
   @Post('devices/web-push/unsubscribe')
@@ -90,10 +117,23 @@ export class NotificationsController {
   }
 
   @Post('devices/mobile')
-  @ApiOperation({ summary: 'Register a mobile push token (FCM-style); re-registering is harmless' })
+  @DeviceRegistrationDocs(
+    'Register a mobile push token (FCM); re-registering is harmless. The confirmation push is a data-only (silent) FCM message',
+    '400 VALIDATION_FAILED; 409 DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered, e.g. mobile push is not configured)',
+  )
+  async registerMobile(@CurrentUser() p: Principal, @Body() dto: RegisterMobileDto, @Res({ passthrough: true }) res: Response): Promise<DeviceView | DeviceConfirmationView> {
+    return answer(res, await this.notifications.registerMobile(p, dto));
+  }
+
+  @Post('devices/confirm')
+  @ApiOperation({
+    summary: 'Confirm a device registered by another user with the code its confirmation push carried; the device moves to me',
+    description: 'Single use; the code is bound to the user who registered the device. Errors: 400 VALIDATION_FAILED; ' +
+      '404 DEVICE_CONFIRMATION_NOT_FOUND (unknown, expired, used, or asked for by another user); 409 DEVICE_LIMIT_REACHED; 503 PUSH_CONFIRMATION_UNAVAILABLE.',
+  })
   @ApiCreatedResponse({ type: DeviceView })
-  registerMobile(@CurrentUser() p: Principal, @Body() dto: RegisterMobileDto): Promise<DeviceView> {
-    return this.notifications.registerMobile(p, dto);
+  confirmDevice(@CurrentUser() p: Principal, @Body() dto: ConfirmDeviceDto): Promise<DeviceView> {
+    return this.notifications.confirmDevice(p, dto.code);
   }
 
   @Delete('devices/:id')

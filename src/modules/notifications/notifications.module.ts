@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
+import { DeviceClaims } from './device-claims';
 import { Notification } from './entities/notification.entity';
 import { NotificationPreference } from './entities/notification-preference.entity';
 import { PushDelivery } from './entities/push-delivery.entity';
@@ -27,6 +28,7 @@ import { RealtimeService } from './realtime.service';
     NotificationsRepository,
     RealtimeService,
     WebPushSender,
+    DeviceClaims,
     { provide: MOBILE_PUSH_PROVIDER, useClass: FcmHttpV1Provider },
   ],
   exports: [NotificationsService],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { epochMicrosSql, RowStamp } from '../../core/queue/job-ids';
 
 export interface NotificationRow {
   id: string;
@@ -70,9 +71,21 @@ export interface DeviceRow {
   last_success_at: Date | null;
 }
 
+export interface NewDevice {
+  userId: string;
+  kind: string;
+  address: string;
+  p256dh: string | null;
+  auth: string | null;
+  platform: string | null;
+}
+
 export interface DeliveryJobRow {
   id: string;
+  /** The status before this run claimed it: 'sending' means an earlier run was interrupted mid-send. */
   status: string;
+  /** Whether this run marked it 'sending' (false: it was finished already, or is gone). */
+  claimed: boolean;
   attempts: number;
   notification_id: string;
   device_id: string;
@@ -315,24 +328,45 @@ export class NotificationsRepository {
 
   // ---- devices --------------------------------------------------------------------------------
 
-  async upsertDevice(d: { userId: string; kind: string; address: string; p256dh: string | null; auth: string | null; platform: string | null }): Promise<DeviceRow> {
-    const [row] = await this.db.query(
+  /**
+   * Registers a device for its user, or refreshes the user's own row (new keys, platform). Never moves
+   * a row of another user: then nothing is written and null is returned (see `takeOverDevice`).
+   */
+  async upsertOwnDevice(d: NewDevice): Promise<DeviceRow | null> {
+    const rows: DeviceRow[] = await this.db.query(
       `INSERT INTO push_devices (user_id, kind, address, p256dh, auth, platform) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (kind, address) DO UPDATE SET user_id = EXCLUDED.user_id, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, platform = EXCLUDED.platform
+       ON CONFLICT (kind, address) DO UPDATE SET p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, platform = EXCLUDED.platform
+         WHERE push_devices.user_id = EXCLUDED.user_id
        RETURNING *`,
       [d.userId, d.kind, d.address, d.p256dh, d.auth, d.platform],
     );
-    return row;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * A confirmed move of a device to another user: the old owner's row is removed (with its pending
+   * pushes) and a new row is made for the new user, in one transaction.
+   */
+  async takeOverDevice(d: NewDevice): Promise<DeviceRow> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM push_devices WHERE kind = $1 AND address = $2', [d.kind, d.address]);
+      const [row] = await tx.query(
+        'INSERT INTO push_devices (user_id, kind, address, p256dh, auth, platform) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [d.userId, d.kind, d.address, d.p256dh, d.auth, d.platform],
+      );
+      return row as DeviceRow;
+    });
+  }
+
+  /** Who holds a push address now (null: nobody). */
+  async deviceOwner(kind: string, address: string): Promise<string | null> {
+    const rows: Array<{ user_id: string }> = await this.db.query('SELECT user_id FROM push_devices WHERE kind = $1 AND address = $2', [kind, address]);
+    return rows[0]?.user_id ?? null;
   }
 
   async countDevices(userId: string): Promise<number> {
     const [r] = await this.db.query('SELECT count(*)::int AS n FROM push_devices WHERE user_id = $1', [userId]);
     return r.n;
-  }
-
-  async hasDevice(kind: string, address: string, userId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM push_devices WHERE kind = $1 AND address = $2 AND user_id = $3', [kind, address, userId]);
-    return rows.length > 0;
   }
 
   async devices(userId: string): Promise<DeviceRow[]> {
@@ -344,8 +378,9 @@ export class NotificationsRepository {
     return Number(n) > 0;
   }
 
-  async deleteDeviceByAddress(userId: string, kind: string, address: string): Promise<boolean> {
-    const [, n] = await this.db.query('DELETE FROM push_devices WHERE kind = $1 AND address = $2 AND user_id = $3', [kind, address, userId]);
+  /** Removes the device at an address: the user's only, or whoever's with userId null (the push service says it is gone). */
+  async deleteDeviceByAddress(userId: string | null, kind: string, address: string): Promise<boolean> {
+    const [, n] = await this.db.query('DELETE FROM push_devices WHERE kind = $1 AND address = $2 AND ($3::uuid IS NULL OR user_id = $3)', [kind, address, userId]);
     return Number(n) > 0;
   }
 
@@ -369,12 +404,13 @@ export class NotificationsRepository {
 
   /**
    * Push deliveries for the notifications of (event, user) pairs, made by this run or an earlier one:
-   * one row per device of the user (existing rows kept). Returns the ids of all pending deliveries of
-   * those notifications, oldest first, so a retried fan-out re-queues what a crash left unqueued.
+   * one row per device of the user (existing rows kept). Returns all unfinished deliveries of those
+   * notifications (id and creation time, for the job key), oldest first, so a retried fan-out re-queues
+   * what a crash left unqueued.
    */
-  async deliveriesForEvents(tx: EntityManager, pairs: Array<{ eventId: string; userId: string }>): Promise<string[]> {
+  async deliveriesForEvents(tx: EntityManager, pairs: Array<{ eventId: string; userId: string }>): Promise<RowStamp[]> {
     if (pairs.length === 0) return [];
-    const rows: Array<{ id: string }> = await tx.query(
+    const rows: RowStamp[] = await tx.query(
       `WITH t AS (
          SELECT n.id, n.user_id FROM unnest($1::bigint[], $2::uuid[]) AS p(event_id, user_id)
            JOIN notifications n ON n.event_id = p.event_id AND n.user_id = p.user_id AND n.event_id IS NOT NULL
@@ -382,50 +418,66 @@ export class NotificationsRepository {
          INSERT INTO push_deliveries (notification_id, device_id)
          SELECT t.id, d.id FROM t JOIN push_devices d ON d.user_id = t.user_id
          ON CONFLICT (notification_id, device_id) DO NOTHING
-         RETURNING id
+         RETURNING id, created_at
        )
-       SELECT id FROM ins
+       SELECT id, ${epochMicrosSql('created_at')} AS at FROM ins
        UNION
-       SELECT pd.id FROM push_deliveries pd JOIN t ON pd.notification_id = t.id WHERE pd.status = 'pending'
+       SELECT pd.id, ${epochMicrosSql('pd.created_at')} AS at FROM push_deliveries pd JOIN t ON pd.notification_id = t.id WHERE pd.status IN ('pending', 'sending')
        ORDER BY id`,
       [pairs.map((p) => p.eventId), pairs.map((p) => p.userId)],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: String(r.id), at: String(r.at) }));
   }
 
-  async pendingDeliveries(notificationIds: string[]): Promise<string[]> {
+  async pendingDeliveries(notificationIds: string[]): Promise<RowStamp[]> {
     if (notificationIds.length === 0) return [];
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM push_deliveries WHERE notification_id = ANY($1::bigint[]) AND status = 'pending' ORDER BY id`,
+    const rows: RowStamp[] = await this.db.query(
+      `SELECT id, ${epochMicrosSql('created_at')} AS at FROM push_deliveries
+        WHERE notification_id = ANY($1::bigint[]) AND status IN ('pending', 'sending') ORDER BY id`,
       [notificationIds],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: String(r.id), at: String(r.at) }));
   }
 
-  async deliveryForJob(id: string): Promise<DeliveryJobRow | null> {
+  /**
+   * Claims one delivery for a send: marks it 'sending' (attempts + 1) in its own committed statement,
+   * before the push service is called, and returns what the push needs with the status it had. A row
+   * found 'sending' was being sent when its worker died: the push may or may not have arrived, so it is
+   * sent again (with the same Topic / collapse key, so a device that got both shows one). A finished row
+   * is returned unclaimed.
+   */
+  async claimDelivery(id: string): Promise<DeliveryJobRow | null> {
     const rows: DeliveryJobRow[] = await this.db.query(
-      `SELECT pd.id, pd.status, pd.attempts, pd.notification_id, pd.device_id, d.kind AS device_kind, d.address, d.p256dh, d.auth,
-              n.kind, n.title, n.body, n.data, n.created_at
-         FROM push_deliveries pd JOIN push_devices d ON d.id = pd.device_id JOIN notifications n ON n.id = pd.notification_id
-        WHERE pd.id = $1`,
+      `WITH o AS (
+         SELECT id, status FROM push_deliveries WHERE id = $1 FOR UPDATE
+       ), c AS (
+         UPDATE push_deliveries pd SET status = 'sending', sending_at = now(), attempts = pd.attempts + 1
+           FROM o WHERE pd.id = o.id AND o.status IN ('pending', 'sending')
+         RETURNING pd.id, pd.attempts
+       )
+       SELECT pd.id, o.status, (c.id IS NOT NULL) AS claimed, COALESCE(c.attempts, pd.attempts) AS attempts, pd.notification_id, pd.device_id,
+              d.kind AS device_kind, d.address, d.p256dh, d.auth, n.kind, n.title, n.body, n.data, n.created_at
+         FROM o JOIN push_deliveries pd ON pd.id = o.id LEFT JOIN c ON c.id = o.id
+         JOIN push_devices d ON d.id = pd.device_id JOIN notifications n ON n.id = pd.notification_id`,
       [id],
     );
     return rows[0] ?? null;
   }
 
-  /** Records a successful push (only a pending row changes: a duplicate run cannot count twice). */
+  /** Records a successful push (only the claimed row changes: a duplicate run cannot count twice). */
   async markSent(id: string, deviceId: string): Promise<boolean> {
     const [, n] = await this.db.query(
-      `UPDATE push_deliveries SET status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE id = $1 AND status = 'pending'`,
+      `UPDATE push_deliveries SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND status = 'sending'`,
       [id],
     );
     await this.db.query('UPDATE push_devices SET last_success_at = now() WHERE id = $1', [deviceId]);
     return Number(n) > 0;
   }
 
+  /** Records a failed attempt of a claimed row: back to pending (Bull retries), or final. */
   async markAttempt(id: string, error: string, final: 'failed' | 'skipped' | null): Promise<void> {
     await this.db.query(
-      `UPDATE push_deliveries SET attempts = attempts + 1, last_error = $2, status = COALESCE($3, status) WHERE id = $1 AND status = 'pending'`,
+      `UPDATE push_deliveries SET last_error = $2, status = COALESCE($3, 'pending') WHERE id = $1 AND status = 'sending'`,
       [id, error.slice(0, 500), final],
     );
   }

@@ -3,19 +3,21 @@ import { Principal } from '../../common/auth/principal';
 import { isBigIntString } from '../../common/validation/numbers';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { JobKeys, RowStamp } from '../../core/queue/job-ids';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
 import { OutboxService, StoredEvent } from '../events/outbox.service';
 import {
-  DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView,
+  DeviceConfirmationView, DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView,
   RegisterMobileDto, RegisterWebPushDto, UpdatePreferencesDto,
 } from './dto/notifications.dto';
+import { CLAIM_TTL_SEC, DeviceClaims } from './device-claims';
 import { Channel, CHANNELS, DEFAULT_CHANNEL, NOTIFICATION_KINDS, SECURITY_KIND } from './notification-kinds';
 import { renderDigest, renderEvent } from './notification-texts';
 import { MAX_DEVICES_PER_USER, NotificationsErrors } from './notifications.errors';
 import {
-  DeviceRow, NewEventNotification, NotificationRow, NotificationsRepository, RecipientKeys, RecipientRow, RecipientSource,
+  DeviceRow, NewDevice, NewEventNotification, NotificationRow, NotificationsRepository, RecipientKeys, RecipientRow, RecipientSource,
 } from './notifications.repository';
-import { MOBILE_PUSH_PROVIDER, MobilePushProvider, PushMessage, PushOutcome } from './push/push.types';
+import { MOBILE_PUSH_PROVIDER, MobilePushProvider, PushMessage, PushOutcome, pushTag } from './push/push.types';
 import { WebPushSender } from './push/web-push.sender';
 import { RealtimeService, StreamListener } from './realtime.service';
 
@@ -118,6 +120,9 @@ export function audienceOf(e: StoredEvent): Audience | null {
   }
 }
 
+/** A registration: the device was registered (201), or a confirmation push went to it first (202). */
+export type DeviceRegistration = { created: DeviceView; confirmation?: never } | { confirmation: DeviceConfirmationView; created?: never };
+
 export type PushResult = 'sent' | 'gone' | 'retry' | 'failed' | 'permanent' | 'skipped' | 'done-before';
 
 /**
@@ -135,6 +140,7 @@ export class NotificationsService {
     private readonly producer: QueueProducer,
     private readonly realtime: RealtimeService,
     private readonly webPush: WebPushSender,
+    private readonly claims: DeviceClaims,
     @Inject(MOBILE_PUSH_PROVIDER) private readonly mobile: MobilePushProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -188,7 +194,7 @@ export class NotificationsService {
     return this.webPush.publicKey;
   }
 
-  async registerWebPush(p: Principal, dto: RegisterWebPushDto): Promise<DeviceView> {
+  async registerWebPush(p: Principal, dto: RegisterWebPushDto): Promise<DeviceRegistration> {
     if (!this.webPush.publicKey) throw NotificationsErrors.webPushOff();
     let url: URL;
     try {
@@ -198,18 +204,72 @@ export class NotificationsService {
     }
     const allowed = this.config.nodeEnv === 'production' ? ['https:'] : ['https:', 'http:'];
     if (!allowed.includes(url.protocol) || url.username || url.password) throw NotificationsErrors.invalidEndpoint();
-    return this.register(p, { kind: 'web_push', address: url.toString(), p256dh: dto.keys.p256dh, auth: dto.keys.auth, platform: 'web' });
+    return this.register(p, { userId: p.userId, kind: 'web_push', address: url.toString(), p256dh: dto.keys.p256dh, auth: dto.keys.auth, platform: 'web' });
   }
 
-  async registerMobile(p: Principal, dto: RegisterMobileDto): Promise<DeviceView> {
-    return this.register(p, { kind: 'mobile', address: dto.token, p256dh: null, auth: null, platform: dto.platform });
+  async registerMobile(p: Principal, dto: RegisterMobileDto): Promise<DeviceRegistration> {
+    return this.register(p, { userId: p.userId, kind: 'mobile', address: dto.token, p256dh: null, auth: null, platform: dto.platform });
   }
 
-  private async register(p: Principal, d: { kind: string; address: string; p256dh: string | null; auth: string | null; platform: string }): Promise<DeviceView> {
-    if (!(await this.repo.hasDevice(d.kind, d.address, p.userId)) && (await this.repo.countDevices(p.userId)) >= MAX_DEVICES_PER_USER) {
-      throw NotificationsErrors.deviceLimit();
+  /**
+   * A new device, or the caller's own again: registered at once. A device another user holds is never
+   * moved on the caller's word: a confirmation push with a single-use code goes to the device itself
+   * (encrypted, for Web Push, with the keys the caller sent), and the device moves only when the
+   * caller's session sends that code back (`confirmDevice`). Whoever merely learned an endpoint or a
+   * token cannot read the push, so cannot take the device; the device's real holder can always win it
+   * back the same way.
+   */
+  private async register(p: Principal, d: NewDevice): Promise<DeviceRegistration> {
+    const owner = await this.repo.deviceOwner(d.kind, d.address);
+    if (owner === null || owner === p.userId) {
+      if (owner === null && (await this.repo.countDevices(p.userId)) >= MAX_DEVICES_PER_USER) throw NotificationsErrors.deviceLimit();
+      const row = await this.repo.upsertOwnDevice(d);
+      if (row) return { created: deviceView(row) };
+      // another user registered it a moment ago: it is theirs now, so it takes a confirmation as well
     }
-    return deviceView(await this.repo.upsertDevice({ userId: p.userId, ...d }));
+    return { confirmation: await this.sendConfirmation(d) };
+  }
+
+  private async sendConfirmation(d: NewDevice): Promise<DeviceConfirmationView> {
+    const wait = await this.redisCall(() => this.claims.reserveSend(d.kind, d.address));
+    if (wait > 0) throw NotificationsErrors.confirmationThrottled(wait);
+    const code = await this.redisCall(() => this.claims.create(d));
+    const createdAt = new Date().toISOString();
+    const message: PushMessage = {
+      id: 'device-confirmation', kind: 'device_confirmation', title: 'Подтверждение устройства',
+      body: 'Откройте дневник на этом устройстве, чтобы получать на него уведомления', data: { type: 'device-confirmation', code },
+      createdAt, tag: pushTag('device-confirmation', code), silent: true,
+    };
+    const outcome = d.kind === 'web_push'
+      ? await this.webPush.send({ endpoint: d.address, p256dh: d.p256dh ?? '', auth: d.auth ?? '' }, message)
+      : await this.mobile.send(d.address, message);
+    if (outcome.outcome === 'sent') return { status: 'confirmation_sent', expiresInSec: CLAIM_TTL_SEC };
+    await this.claims.drop(code).catch(() => undefined);
+    if (outcome.outcome === 'retry') {
+      await this.claims.releaseSend(d.kind, d.address).catch(() => undefined);
+      throw NotificationsErrors.confirmationUnavailable();
+    }
+    if (outcome.outcome === 'gone') {
+      // the push service no longer knows the address: the old owner's row is dead anyway
+      await this.repo.deleteDeviceByAddress(null, d.kind, d.address);
+    }
+    throw NotificationsErrors.deviceTaken();
+  }
+
+  /** The device sent back its confirmation code: it moves to the caller (the old owner's row is removed). */
+  async confirmDevice(p: Principal, code: string): Promise<DeviceView> {
+    const claim = await this.redisCall(() => this.claims.take(code));
+    if (!claim || claim.userId !== p.userId) throw NotificationsErrors.confirmationNotFound();
+    if ((await this.repo.countDevices(p.userId)) >= MAX_DEVICES_PER_USER) throw NotificationsErrors.deviceLimit();
+    return deviceView(await this.repo.takeOverDevice(claim));
+  }
+
+  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch {
+      throw NotificationsErrors.confirmationUnavailable();
+    }
   }
 
   async devices(p: Principal): Promise<DeviceView[]> {
@@ -378,25 +438,33 @@ export class NotificationsService {
     return this.enqueuePushes(await this.repo.pendingDeliveries(notificationIds));
   }
 
-  private async enqueuePushes(deliveryIds: string[]): Promise<number> {
+  private async enqueuePushes(deliveries: RowStamp[]): Promise<number> {
     const { pushAttempts, pushBackoffMs } = this.config.notify;
-    await Promise.all(deliveryIds.map((id) =>
-      this.producer.enqueue('pushDeliver', { deliveryId: id }, { jobId: `push-${id}`, attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } })));
-    return deliveryIds.length;
+    await Promise.all(deliveries.map((d) =>
+      this.producer.enqueue('pushDeliver', { deliveryId: d.id }, { key: JobKeys.push(d), attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } })));
+    return deliveries.length;
   }
 
   // ---- push delivery (worker) -----------------------------------------------------------------
 
   /**
-   * One push to one device. Only a pending delivery is sent (a second run of a finished job sends
-   * nothing). 404/410 remove the device; 429/5xx/network answer 'retry' (the caller throws so Bull backs
-   * off) unless this is the last attempt; other refusals are permanent.
+   * One push to one device. The delivery is marked 'sending' and committed before the push service is
+   * called; a finished delivery sends nothing (a second run of a finished job). A delivery found
+   * 'sending' was interrupted mid-send (worker killed): the first push may or may not have arrived, so
+   * it is sent again — once — with the same tag (Web Push Topic, FCM collapse key, APNs collapse id),
+   * so a device that got both shows one. 404/410 remove the device; 429/5xx/network answer 'retry'
+   * (the caller throws so Bull backs off) unless this is the last attempt; other refusals are permanent.
    */
-  async deliverPush(deliveryId: string, lastAttempt: boolean): Promise<{ result: PushResult; error?: string }> {
-    const d = await this.repo.deliveryForJob(deliveryId);
+  async deliverPush(deliveryId: string, lastAttempt: boolean): Promise<{ result: PushResult; error?: string; resent?: boolean }> {
+    const d = await this.repo.claimDelivery(deliveryId);
     if (!d) return { result: 'skipped', error: 'device or notification gone' };
-    if (d.status !== 'pending') return { result: 'done-before' };
-    const message: PushMessage = { id: String(d.notification_id), kind: d.kind, title: d.title, body: d.body, data: d.data ?? {}, createdAt: new Date(d.created_at).toISOString() };
+    if (!d.claimed) return { result: 'done-before' };
+    const resent = d.status === 'sending';
+    if (resent) this.logger.warn({ deliveryId: d.id, attempts: d.attempts }, 'Push delivery was interrupted after it was marked sending; sending it again with the same tag');
+    const createdAt = new Date(d.created_at).toISOString();
+    const message: PushMessage = {
+      id: String(d.notification_id), kind: d.kind, title: d.title, body: d.body, data: d.data ?? {}, createdAt, tag: pushTag(String(d.notification_id), createdAt),
+    };
     const outcome: PushOutcome =
       d.device_kind === 'web_push'
         ? await this.webPush.send({ endpoint: d.address, p256dh: d.p256dh ?? '', auth: d.auth ?? '' }, message)
@@ -404,7 +472,7 @@ export class NotificationsService {
     switch (outcome.outcome) {
       case 'sent':
         await this.repo.markSent(d.id, d.device_id);
-        return { result: 'sent' };
+        return resent ? { result: 'sent', resent } : { result: 'sent' };
       case 'gone':
         await this.repo.removeGoneDevice(d.device_id);
         this.logger.log({ deviceId: d.device_id, status: outcome.status }, 'Push subscription gone; device removed');

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { JobKeys } from '../../core/queue/job-ids';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
 import { PORTAL_EVENT_TYPES } from '../events/event-routes';
 import { OutboxService, StoredEvent } from '../events/outbox.service';
@@ -137,7 +138,7 @@ export class PortalSyncService {
         this.producer.enqueue(
           'portalDeliver',
           { eventId: String(row.event_id) },
-          { jobId: `event-${row.event_id}-retry-${row.manual_retries}`, attempts: this.config.notify.portalAttempts },
+          { key: JobKeys.portalRetry(String(row.event_id), row.manual_retries), attempts: this.config.notify.portalAttempts },
         ).finally(() => clearTimeout(timer)),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('queue timeout')), 5_000))),
       ]);

@@ -3,8 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
+import { CommonErrors } from '../../common/errors/app-error';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { OutboxService } from '../events/outbox.service';
+import { SchoolsErrors } from '../schools/schools.errors';
+import { UsersErrors } from '../users/users.errors';
 import {
   CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonChangeView, LessonView, TermPatternResult, UpdateLessonDto, WeekLessonView, WeekView,
 } from './dto/schedule.dto';
@@ -29,7 +32,7 @@ export class ScheduleService {
 
   async createLesson(p: Principal, dto: CreateLessonDto): Promise<LessonView> {
     const cls = await this.repo.findClassForAdmin(p, dto.classId);
-    if (!cls) throw ScheduleErrors.classNotFound();
+    if (!cls) throw SchoolsErrors.classNotFound();
     checkTimes(dto.startTime, dto.endTime);
     await this.checkRefs(cls.school_id, [dto.subjectId], [dto.teacherId]);
     const row = toNewLesson(cls.school_id, cls.tz, dto.classId, dto, dto.date, null);
@@ -45,7 +48,7 @@ export class ScheduleService {
   /** A weekly pattern repeated over a date range (a term's timetable), all or nothing. */
   async createTermPattern(p: Principal, dto: CreateTermPatternDto): Promise<TermPatternResult> {
     const cls = await this.repo.findClassForAdmin(p, dto.classId);
-    if (!cls) throw ScheduleErrors.classNotFound();
+    if (!cls) throw SchoolsErrors.classNotFound();
     const span = daysBetween(dto.from, dto.to);
     if (span < 0) throw ScheduleErrors.invalid('to', 'Дата окончания раньше даты начала');
     if (span > MAX_PATTERN_DAYS) throw ScheduleErrors.invalid('to', `Период не может быть длиннее ${MAX_PATTERN_DAYS} дней`);
@@ -106,8 +109,8 @@ export class ScheduleService {
       if (note('substituteTeacherId', current.substitute_teacher_id, next.substituteTeacherId)) kinds.push('substituted');
       if (note('room', current.room, next.room)) kinds.push('room_changed');
       const topicChanged = dto.topic !== undefined && dto.topic !== (current.topic ?? '');
-      if (kinds.length === 0 && !topicChanged) throw ScheduleErrors.nothingChanged();
-      if (kinds.length && current.status === 'cancelled') throw ScheduleErrors.cancelled();
+      if (kinds.length === 0 && !topicChanged) throw CommonErrors.nothingChanged();
+      if (kinds.length && current.status === 'cancelled') throw ScheduleErrors.lessonCancelled();
       if (next.substituteTeacherId && next.substituteTeacherId !== current.substitute_teacher_id) {
         await this.checkRefs(current.school_id, [], [next.substituteTeacherId], 'substituteTeacherId');
       }
@@ -136,7 +139,7 @@ export class ScheduleService {
       const current = await this.repo.lockLessonForAdmin(tx, p, id);
       if (!current) throw ScheduleErrors.lessonNotFound();
       const status = cancelled ? 'cancelled' : 'scheduled';
-      if (current.status === status) throw ScheduleErrors.nothingChanged();
+      if (current.status === status) throw CommonErrors.nothingChanged();
       if (!cancelled) {
         await this.repo.lockSchoolTimetable(tx, current.school_id);
         const clashes = await this.repo.findClashes(
@@ -178,7 +181,7 @@ export class ScheduleService {
   }
 
   async classChanges(p: Principal, classId: string, cursor: string | null, limit: number): Promise<LessonChangePage> {
-    if (!(await this.repo.isClassReadable(p, classId))) throw ScheduleErrors.classNotFound();
+    if (!(await this.repo.isClassReadable(p, classId))) throw SchoolsErrors.classNotFound();
     return toChangePage(await this.repo.findChanges({ classId }, cursor, limit), limit);
   }
 
@@ -187,7 +190,7 @@ export class ScheduleService {
   /** A student's week, assembled once per change: see ReadCache. */
   async studentWeek(p: Principal, studentId: string, week: string | undefined): Promise<CachedJson> {
     const ctx = await this.repo.findStudentContext(p, studentId);
-    if (!ctx) throw ScheduleErrors.studentNotFound();
+    if (!ctx) throw UsersErrors.studentNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
     const classId = ctx.class_id;
@@ -220,7 +223,7 @@ export class ScheduleService {
 
   async classWeek(p: Principal, classId: string, week: string | undefined): Promise<WeekView> {
     const ctx = await this.repo.isClassReadable(p, classId);
-    if (!ctx) throw ScheduleErrors.classNotFound();
+    if (!ctx) throw SchoolsErrors.classNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
     const lessons = await this.repo.findWeek({ classId }, range.from, range.to, null);

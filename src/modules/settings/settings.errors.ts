@@ -15,6 +15,14 @@ export const SIGN_IN_POLICY_MESSAGES: Record<SignInPolicyErrorCode, string> = {
 };
 
 export const SettingsErrors = {
+  /**
+   * Госуслуги sign-in is not open for the user's region now (switched off, or its transition period has not started):
+   * sign in with the diary login and password. In the browser flow it arrives as `?error=ESIA_DISABLED`.
+   */
   esiaDisabled: () => new AppError(SignInPolicyErrorCode.EsiaDisabled, SIGN_IN_POLICY_MESSAGES.ESIA_DISABLED, 403),
+  /**
+   * The region's transition period has ended: password sign-in is closed for this user (staff may keep it if the region
+   * allows), so the client should offer «Войти через Госуслуги» (GET /auth/esia/login).
+   */
   passwordLoginClosed: () => new AppError(SignInPolicyErrorCode.PasswordLoginClosed, SIGN_IN_POLICY_MESSAGES.PASSWORD_LOGIN_CLOSED, 403),
 };

@@ -39,7 +39,14 @@ export class AdminUsersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Edit profile data, roles, status, class' })
+  @ApiOperation({
+    summary: 'Edit profile data, roles, status, class',
+    description:
+      'Takes effect on the user\'s open sessions before this answer returns: `status: "blocked"` ENDS every session ' +
+      '(their access and refresh tokens are refused with 401 SESSION_REVOKED on the next request); a change of `roles` ' +
+      'RE-SCOPES them (the next request of an old access token already runs with the new roles; a refresh issues tokens ' +
+      'with them). Errors: 400 VALIDATION_FAILED / INVALID_USER_SETUP, 403 ROLE_NOT_ALLOWED, 404 USER_NOT_FOUND, 409 SNILS_TAKEN.',
+  })
   @ApiOkResponse({ type: UserView })
   update(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     return this.users.update(p, id, dto);
@@ -55,7 +62,13 @@ export class AdminUsersController {
 
   @Put(':id/password')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Set a new diary password (also clears a lock)' })
+  @ApiOperation({
+    summary: 'Set a new diary password (also clears a lock); every session of the user ends',
+    description:
+      'For a user who forgot the password. Rule: at least 8 characters, letters and digits, not the login ' +
+      '(400 VALIDATION_FAILED, field `password`). Every session of the user ends before this answer returns: old access ' +
+      'and refresh tokens are refused with 401 SESSION_REVOKED. Errors: 404 USER_NOT_FOUND outside the caller\'s scope.',
+  })
   setPassword(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SetPasswordDto): Promise<void> {
     return this.users.setPassword(p, id, dto.password);
   }

@@ -7,6 +7,8 @@ export enum UsersErrorCode {
   RoleNotAllowed = 'ROLE_NOT_ALLOWED',
   InvalidUserSetup = 'INVALID_USER_SETUP',
   ChildNotFound = 'CHILD_NOT_FOUND',
+  /** Defined here only: the timetable, grades and homework refuse a student with `UsersErrors.studentNotFound`. */
+  StudentNotFound = 'STUDENT_NOT_FOUND',
 }
 
 export const UsersErrors = {
@@ -19,4 +21,12 @@ export const UsersErrors = {
     new AppError(UsersErrorCode.InvalidUserSetup, message, 400, [{ field, code: 'invalidUserSetup', message }]),
   childNotFound: (childId: string) =>
     new AppError(UsersErrorCode.ChildNotFound, 'Ученик не найден', 404, { childId }),
+  /**
+   * Without `studentIds`: the student does not exist, is not a student, or the caller may not see them (the two read
+   * the same): a student sees themself, a parent their children, a teacher the classes they teach or lead, an admin their scope.
+   * With `studentIds` (grades, attendance, period marks): those students are not current students of the lesson's or
+   * request's class; nothing was written. In a homework thread: the student is not in the homework's class or not visible.
+   */
+  studentNotFound: (studentIds?: string[]) =>
+    new AppError(UsersErrorCode.StudentNotFound, studentIds ? 'Ученик не найден в этом классе' : 'Ученик не найден', 404, studentIds ? { studentIds } : undefined),
 };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SchoolsModule } from '../schools/schools.module';
+import { AccessChangePublisher } from './access-change.publisher';
 import { Enrolment } from './entities/enrolment.entity';
 import { ParentChild } from './entities/parent-child.entity';
 import { User } from './entities/user.entity';
@@ -11,7 +12,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Enrolment, ParentChild]), SchoolsModule],
   controllers: [AdminUsersController, MeController, StudentsController],
-  providers: [UsersService, PasswordHasher],
+  providers: [UsersService, PasswordHasher, AccessChangePublisher],
   exports: [UsersService],
 })
 export class UsersModule {}

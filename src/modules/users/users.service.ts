@@ -3,13 +3,16 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ALL_ROLES, Role } from '../../common/auth/role';
+import { validationFailed } from '../../common/errors/app-error';
 import { mapConstraint, pgErrorCode } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
+import { PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../../common/validation/password';
 import { normalizeSnils } from '../../common/validation/snils';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { PiiCryptoService } from '../../core/crypto/pii-crypto.service';
 import { queryPrepared } from '../../core/database/prepared';
+import { AccessChangePublisher } from './access-change.publisher';
 import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../schools/schools.policy';
 import { SchoolsService } from '../schools/schools.service';
 import {
@@ -28,9 +31,24 @@ export const LOCK_MINUTES = 15;
 /** What the login flow needs about an account, and nothing more. */
 export interface LoginCandidate {
   id: string;
+  login: string;
   passwordHash: string | null;
   status: UserStatus;
   lockedUntil: Date | null;
+  roles: Role[];
+  schoolId: string | null;
+  regionId: string | null;
+  /** users.auth_version: what an access token issued now says it was issued at. */
+  authVersion: number;
+  /** users.session_epoch: the epoch a session opened now belongs to. */
+  sessionEpoch: number;
+}
+
+/** What a new password of the user's own changed (the user row after the change). */
+export interface OwnPasswordChange {
+  authVersion: number;
+  /** The new session epoch: one more than before the change (the trigger moves it by one for a new password). */
+  sessionEpoch: number;
   roles: Role[];
   schoolId: string | null;
   regionId: string | null;
@@ -47,6 +65,16 @@ export interface UserIdentity {
   firstName: string;
   middleName: string | null;
   birthDate: string | null;
+}
+
+const LOGIN_CANDIDATE_COLUMNS = {
+  id: true, login: true, passwordHash: true, status: true, lockedUntil: true, roles: true, schoolId: true, regionId: true, authVersion: true, sessionEpoch: true,
+} as const;
+
+/** Refuses a new password that breaks the rule (common/validation/password.ts) as a validation error of `field`. */
+export function ensureGoodPassword(password: string, login: string, field: string): void {
+  const problem = passwordProblem(password, login);
+  if (problem) throw validationFailed([{ field, code: 'isDiaryPassword', message: PASSWORD_PROBLEM_MESSAGES[problem] }]);
 }
 
 const SCHOOL_ROLES: readonly Role[] = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin];
@@ -79,6 +107,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly schools: SchoolsService,
     private readonly hasher: PasswordHasher,
     private readonly pii: PiiCryptoService,
+    private readonly accessChanges: AccessChangePublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -199,13 +228,62 @@ export class UsersService implements OnApplicationBootstrap {
         await tx.getRepository(Enrolment).update({ studentId: id, endedAt: IsNull() }, { endedAt: new Date() });
         if (dto.classId !== null) await tx.getRepository(Enrolment).insert({ studentId: id, classId: dto.classId });
       }
+      // Roles re-scope the user's sessions, a status other than active ends them (trigger + SessionCheck).
+      if (patch.roles !== undefined || patch.status !== undefined) await this.accessChanges.changed(tx, [id]);
     });
     return this.view(id);
   }
 
+  /** An admin sets a new password: every session of the user ends (the trigger moves the session epoch). */
   async setPassword(p: Principal, id: string, password: string): Promise<void> {
-    await this.userInScope(p, id);
+    const user = await this.userInScope(p, id);
+    ensureGoodPassword(password, user.login, 'password');
     await this.users.update({ id }, { passwordHash: await this.hasher.hash(password), failedLoginCount: 0, lockedUntil: null });
+    await this.accessChanges.changed(undefined, [id]);
+  }
+
+  /**
+   * The user's own new password (the auth module checked who is asking). In one transaction: the password
+   * (which moves the session epoch, ending every session) and `inSameTransaction`, where the caller moves the
+   * session it wants to keep to the new epoch; published after the commit. A lock from failed attempts is cleared.
+   */
+  async changeOwnPassword<T>(
+    userId: string,
+    password: string,
+    inSameTransaction: (tx: EntityManager, change: OwnPasswordChange) => Promise<T>,
+  ): Promise<{ change: OwnPasswordChange; result: T }> {
+    const passwordHash = await this.hasher.hash(password);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query(
+        `WITH changed AS (
+           UPDATE users SET password_hash = $2, failed_login_count = 0, locked_until = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'active'
+           RETURNING auth_version, session_epoch, roles, school_id, region_id)
+         SELECT auth_version, session_epoch, roles, school_id, region_id FROM changed`,
+        [userId, passwordHash],
+      );
+      if (!row) throw UsersErrors.notFound();
+      const change: OwnPasswordChange = {
+        authVersion: row.auth_version,
+        sessionEpoch: row.session_epoch,
+        roles: row.roles,
+        schoolId: row.school_id,
+        regionId: row.region_id,
+      };
+      const result = await inSameTransaction(tx, change);
+      await this.accessChanges.changed(tx, [userId]);
+      return { change, result };
+    });
+  }
+
+  /**
+   * Ends every session of a user at once (their access tokens are refused on the next request, their refresh
+   * tokens too) without changing anything else: for a reset of a second factor and similar. Inside `tx` the
+   * sessions end when it commits.
+   */
+  async endAllSessions(userId: string, tx?: EntityManager): Promise<void> {
+    await (tx ?? this.db.manager).query('UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1', [userId]);
+    await this.accessChanges.changed(tx, [userId]);
   }
 
   async unlock(p: Principal, id: string): Promise<UserView> {
@@ -269,7 +347,7 @@ export class UsersService implements OnApplicationBootstrap {
   async findLoginCandidate(login: string): Promise<LoginCandidate | null> {
     const user = await this.users.findOne({
       where: { login: login.trim().toLowerCase() },
-      select: { id: true, passwordHash: true, status: true, lockedUntil: true, roles: true, schoolId: true, regionId: true },
+      select: LOGIN_CANDIDATE_COLUMNS,
     });
     return user ?? null;
   }
@@ -277,7 +355,7 @@ export class UsersService implements OnApplicationBootstrap {
   async findLoginCandidateById(id: string): Promise<LoginCandidate | null> {
     const user = await this.users.findOne({
       where: { id },
-      select: { id: true, passwordHash: true, status: true, lockedUntil: true, roles: true, schoolId: true, regionId: true },
+      select: LOGIN_CANDIDATE_COLUMNS,
     });
     return user ?? null;
   }
@@ -324,14 +402,16 @@ export class UsersService implements OnApplicationBootstrap {
     return this.users.findOne({ where: { id }, select: { id: true, roles: true, schoolId: true, regionId: true } });
   }
 
-  /** Adds a role if the user lacks it (one statement, safe to repeat). */
+  /** Adds a role if the user lacks it (one statement, safe to repeat). Open sessions get it on their next request. */
   async grantRole(tx: EntityManager | undefined, userId: string, role: Role): Promise<void> {
     await (tx ?? this.db.manager).query('UPDATE users SET roles = array_append(roles, $2) WHERE id = $1 AND NOT ($2 = ANY(roles))', [userId, role]);
+    await this.accessChanges.changed(tx, [userId]);
   }
 
-  /** Removes a role, keeping at least one. */
+  /** Removes a role, keeping at least one. Open sessions lose it on their next request. */
   async revokeRole(tx: EntityManager | undefined, userId: string, role: Role): Promise<void> {
     await (tx ?? this.db.manager).query('UPDATE users SET roles = array_remove(roles, $2) WHERE id = $1 AND cardinality(roles) > 1', [userId, role]);
+    await this.accessChanges.changed(tx, [userId]);
   }
 
   // ---- internals -----------------------------------------------------------------------------

@@ -133,12 +133,33 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Состав личной переписки изменить нельзя",
     "module": "messaging"
   },
+  "CURRENT_PASSWORD_INVALID": {
+    "statuses": [
+      403
+    ],
+    "message": "Текущий пароль указан неверно. … После пяти неудачных попыток подряд вход временно блокируется",
+    "module": "auth"
+  },
+  "CURRENT_PASSWORD_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите текущий пароль. Без него пароль можно сменить только в течение … минут после входа через Госуслуги",
+    "module": "auth"
+  },
   "DATE_IN_FUTURE": {
     "statuses": [
       422
     ],
     "message": "Нельзя ставить оценки и отметки на будущую дату",
     "module": "grades"
+  },
+  "DEVICE_CONFIRMATION_NOT_FOUND": {
+    "statuses": [
+      404
+    ],
+    "message": "Код подтверждения устройства неверен или устарел; подключите устройство заново",
+    "module": "notifications"
   },
   "DEVICE_LIMIT_REACHED": {
     "statuses": [
@@ -595,7 +616,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       422
     ],
     "message": "Изменений нет",
-    "module": "schedule"
+    "module": "common/errors"
   },
   "NOTIFICATION_NOT_FOUND": {
     "statuses": [
@@ -652,6 +673,27 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     ],
     "message": "Отправка данных на портал не настроена (PORTAL_SYNC_URL)",
     "module": "portal-sync"
+  },
+  "PUSH_CONFIRMATION_THROTTLED": {
+    "statuses": [
+      429
+    ],
+    "message": "Код подтверждения на это устройство уже отправлен; подождите немного",
+    "module": "notifications"
+  },
+  "PUSH_CONFIRMATION_UNAVAILABLE": {
+    "statuses": [
+      503
+    ],
+    "message": "Не удалось отправить код подтверждения на устройство; попробуйте позже",
+    "module": "notifications"
+  },
+  "PUSH_DEVICE_TAKEN": {
+    "statuses": [
+      409
+    ],
+    "message": "Это устройство подключено к другой учётной записи, и подтвердить перенос сейчас нельзя",
+    "module": "notifications"
   },
   "QUEUE_UNAVAILABLE": {
     "statuses": [
@@ -755,8 +797,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       404
     ],
-    "message": "Ученик не найден",
-    "module": "schedule"
+    "message": "Ученик не найден в этом классе",
+    "module": "users"
   },
   "SUBJECT_ALREADY_EXISTS": {
     "statuses": [
@@ -953,7 +995,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.setPassword": {
     "codes": [
       "NOT_FOUND",
-      "USER_NOT_FOUND"
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
     ],
     "isPublic": false,
     "hasRoles": true
@@ -1089,8 +1132,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "AuthController.logout": {
     "codes": [
+      "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -1099,7 +1144,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ACCOUNT_DISABLED",
       "INVALID_REFRESH_TOKEN",
-      "REFRESH_TOKEN_REUSED"
+      "REFRESH_TOKEN_REUSED",
+      "SESSION_REVOKED"
     ],
     "isPublic": true,
     "hasRoles": false
@@ -1612,6 +1658,19 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "MePasswordController.change": {
+    "codes": [
+      "ACCOUNT_DISABLED",
+      "ACCOUNT_LOCKED",
+      "CURRENT_PASSWORD_INVALID",
+      "CURRENT_PASSWORD_REQUIRED",
+      "SESSION_REVOKED",
+      "USER_NOT_FOUND",
+      "VALIDATION_FAILED"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "MessagingController.addMembers": {
     "codes": [
       "CONTACT_NOT_FOUND",
@@ -1838,6 +1897,15 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "NotificationsController.confirmDevice": {
+    "codes": [
+      "DEVICE_CONFIRMATION_NOT_FOUND",
+      "DEVICE_LIMIT_REACHED",
+      "PUSH_CONFIRMATION_UNAVAILABLE"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "NotificationsController.devices": {
     "codes": [],
     "isPublic": false,
@@ -1867,7 +1935,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "NotificationsController.registerMobile": {
     "codes": [
-      "DEVICE_LIMIT_REACHED"
+      "DEVICE_LIMIT_REACHED",
+      "PUSH_CONFIRMATION_THROTTLED",
+      "PUSH_CONFIRMATION_UNAVAILABLE",
+      "PUSH_DEVICE_TAKEN"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1876,6 +1947,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "DEVICE_LIMIT_REACHED",
       "INVALID_PUSH_ENDPOINT",
+      "PUSH_CONFIRMATION_THROTTLED",
+      "PUSH_CONFIRMATION_UNAVAILABLE",
+      "PUSH_DEVICE_TAKEN",
       "WEB_PUSH_DISABLED"
     ],
     "isPublic": false,
@@ -2249,6 +2323,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "hasRoles": true
   },
   "WebController.appScript": {
+    "codes": [],
+    "isPublic": true,
+    "hasRoles": false
+  },
+  "WebController.clientModule": {
     "codes": [],
     "isPublic": true,
     "hasRoles": false

@@ -1,3 +1,4 @@
+import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MeView } from '../../users/dto/users.dto';
@@ -44,12 +45,17 @@ export class PasswordLoginResultView extends LoginResultView {
   esiaLinkSuggested!: boolean;
 }
 
-/** `limit` and the keyset cursor `before` of the newest-first audit lists (login history, second-factor audit). */
+/** `limit` and the keyset `cursor` of the newest-first audit lists (login history, second-factor audit). */
 export class CursorQueryDto {
   @LimitParam(200, 50)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'Cursor: nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page; without it, the newest first' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  cursor?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS })
   @IsOptional()
   @Matches(/^\d{1,18}$/)
   before?: string;

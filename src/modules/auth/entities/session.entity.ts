@@ -26,6 +26,10 @@ export class Session {
   @Column({ type: 'text' })
   refreshTokenHash!: string;
 
+  /** The user's session epoch when this session was opened (or last moved, on an own password change); behind it = over. */
+  @Column({ type: 'integer', default: 0 })
+  epoch!: number;
+
   /** How many times the refresh token was rotated. */
   @Column({ type: 'integer', default: 0 })
   generation!: number;

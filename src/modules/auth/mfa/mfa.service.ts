@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { pageCursor } from '../../../common/pagination/cursor';
 import * as QRCode from 'qrcode';
 import { Principal } from '../../../common/auth/principal';
 import { Role } from '../../../common/auth/role';
@@ -178,7 +179,7 @@ export class MfaService {
 
   /** Who changed whose factor and when, for the users in the admin's scope. */
   async auditLog(p: Principal, q: { limit: number; before?: string; userId?: string }): Promise<MfaAuditPageView> {
-    const rows = await this.repo.auditForScope(adminScope(p), { userId: q.userId, before: q.before }, q.limit + 1);
+    const rows = await this.repo.auditForScope(adminScope(p), { userId: q.userId, before: pageCursor(q) }, q.limit + 1);
     const items = rows.slice(0, q.limit).map((r) => ({
       id: String(r.id), at: new Date(r.at).toISOString(), userId: r.user_id, actorId: r.actor_id, schoolId: r.school_id, action: r.action,
     }));

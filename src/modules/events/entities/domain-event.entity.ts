@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 
 /**
  * The transactional outbox: one row per domain event, written in the same transaction as the
- * change it describes. A relay (issue 5) publishes unpublished rows to the queue and stamps them.
+ * change it describes. The outbox relay (outbox-relay.ts) publishes unpublished rows to the queue and stamps them.
  */
 @Entity('domain_events')
 @Check('ck_domain_events_type', `"type" IN ('grade.created', 'grade.changed', 'grade.deleted', 'attendance.marked', 'homework.created', 'homework.graded', 'homework.returned', 'lesson.changed', 'lesson.reminder', 'message.created', 'announcement.created', 'announcement.reminder', 'security.account_locked', 'security.new_device', 'security.mfa_reset')`)

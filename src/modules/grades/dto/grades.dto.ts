@@ -1,3 +1,4 @@
+import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -82,7 +83,8 @@ export class FeedQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Лента ученика (или classId)' }) @IsOptional() @IsUUID() studentId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Лента класса (или studentId)' }) @IsOptional() @IsUUID() classId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() subjectId?: string;
-  @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа; без него — с начала' }) @IsOptional() @Matches(CURSOR_PATTERN) since?: string;
+  @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа; без него — с начала' }) @IsOptional() @Matches(CURSOR_PATTERN) cursor?: string;
+  @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS }) @IsOptional() @Matches(CURSOR_PATTERN) since?: string;
   @LimitParam(500, 200) limit: number = 200;
 }
 
@@ -220,8 +222,8 @@ export class GradeChangePage {
 
 export class GradeFeedView {
   @ApiProperty({ type: [GradeView] }) items!: GradeView[];
-  @ApiProperty({ description: 'Передайте как since в следующий раз' }) nextCursor!: string;
-  @ApiProperty() hasMore!: boolean;
+  @ApiProperty({ description: 'Передайте как cursor в следующий раз' }) nextCursor!: string;
+  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' }) hasMore!: boolean;
 }
 
 export class AttendanceView {
@@ -242,8 +244,8 @@ export class AttendanceListView {
 
 export class AttendanceFeedView {
   @ApiProperty({ type: [AttendanceView] }) items!: AttendanceView[];
-  @ApiProperty() nextCursor!: string;
-  @ApiProperty() hasMore!: boolean;
+  @ApiProperty({ description: 'Передайте как cursor в следующий раз' }) nextCursor!: string;
+  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' }) hasMore!: boolean;
 }
 
 export class AverageView {

@@ -10,6 +10,7 @@ import { FILE_STORAGE, FileStorage } from '../../../core/storage/storage.types';
 import { UploadReceiver } from '../../../core/storage/upload-receiver';
 import { ScheduleService } from '../../schedule/schedule.service';
 import { addDays, localDate } from '../../schedule/school-time';
+import { SchoolsErrors } from '../../schools/schools.errors';
 import { ImportQueryDto, ImportResultView, ImportRowError } from '../dto/grades.dto';
 import { normalizeName, SchoolGrading } from '../grading-rules';
 import { GradesErrors } from '../grades.errors';
@@ -73,7 +74,7 @@ export class GradeImportService {
   async import(p: Principal, q: ImportQueryDto, req: Request, res: Response): Promise<ImportResultView> {
     const mode = q.mode ?? 'good-rows';
     const cls = await this.repo.findClassForImport(p, q.classId);
-    if (!cls) throw GradesErrors.classNotFound();
+    if (!cls) throw SchoolsErrors.classNotFound();
     const { files } = await this.uploads.receive(req, res, {
       field: 'file', maxFiles: 1, maxBytes: this.config.diary.importMaxFileBytes, allowed: IMPORT_TYPES, area: 'tmp', required: true,
     });

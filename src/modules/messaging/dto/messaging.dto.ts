@@ -1,3 +1,4 @@
+import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -91,7 +92,12 @@ export class SendMessageDto {
 }
 
 export class MessageHistoryQueryDto {
-  @ApiPropertyOptional({ description: 'Курсор: id сообщения; вернутся более старые сообщения', example: '1042' })
+  @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа (id сообщения): вернутся более старые сообщения', example: '1042' })
+  @IsOptional()
+  @IsBigIntString()
+  cursor?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS })
   @IsOptional()
   @IsBigIntString()
   before?: string;
@@ -154,7 +160,7 @@ export class MessageView {
 
 export class MessageHistoryView {
   @ApiProperty({ type: [MessageView], description: 'Сначала новые' }) items!: MessageView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Передайте как `before`, чтобы получить более старые; null — история закончилась' })
+  @ApiProperty({ type: String, nullable: true, description: 'Передайте как `cursor`, чтобы получить более старые; null — история закончилась' })
   nextCursor!: string | null;
 }
 

@@ -120,6 +120,18 @@ export class DeviceView {
   @ApiProperty({ nullable: true, type: String }) lastSuccessAt!: string | null;
 }
 
+export class ConfirmDeviceDto {
+  @ApiProperty({ description: 'The code the device received in its confirmation push (data.code)' })
+  @IsString() @Matches(/^[A-Za-z0-9_-]{22}$/, { message: 'code must be the code from the confirmation push' })
+  code!: string;
+}
+
+export class DeviceConfirmationView {
+  @ApiProperty({ enum: ['confirmation_sent'], description: 'A confirmation push went to the device; nothing moved yet' })
+  status!: 'confirmation_sent';
+  @ApiProperty({ description: 'The code in the push is valid this many seconds' }) expiresInSec!: number;
+}
+
 export class VapidKeyView {
   @ApiProperty({ nullable: true, type: String, description: 'applicationServerKey for PushManager.subscribe(); null when Web Push is off' })
   publicKey!: string | null;

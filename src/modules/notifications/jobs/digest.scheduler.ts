@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
+import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
 import { DIGEST_TIME_ZONE } from '../notifications.service';
 import { DigestJob } from './notifications.processor';
@@ -24,10 +25,10 @@ export class DigestScheduler {
     }
   }
 
+  /** Queues the selection of the local day of `now`; returns the job id. */
   async enqueue(now: Date): Promise<string> {
     const date = localDate(now, DIGEST_TIME_ZONE);
-    const jobId = `daily-digest:${date}`;
-    await this.producer.enqueue<DigestJob>('dailyDigest', { date }, { jobId });
-    return jobId;
+    const job = await this.producer.enqueue<DigestJob>('dailyDigest', { date }, { key: JobKeys.dailyDigest(date) });
+    return String(job.id);
   }
 }

@@ -1,6 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { JOBS, QUEUES } from '../../../core/queue/queue.constants';
+import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
 import { FanOutResult, NotificationsService } from '../notifications.service';
 
@@ -41,7 +42,7 @@ export class NotificationsProcessor {
   async dailyDigest(job: Job<DigestJob>): Promise<{ users: number }> {
     const users = await this.notifications.digestUsers();
     for (const userId of users) {
-      await this.producer.enqueue<UserDigestJob>('userDigest', { userId, date: job.data.date }, { jobId: `user-digest:${userId}:${job.data.date}` });
+      await this.producer.enqueue<UserDigestJob>('userDigest', { userId, date: job.data.date }, { key: JobKeys.userDigest(userId, job.data.date) });
     }
     return { users: users.length };
   }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** What a push carries: the notification as the client shows it (ids and display text, no tokens). */
 export interface PushMessage {
   id: string;
@@ -6,7 +8,22 @@ export interface PushMessage {
   body: string;
   data: Record<string, unknown>;
   createdAt: string;
+  /**
+   * The same for every send of one notification (see `pushTag`): Web Push `Topic`, FCM `collapse_key`
+   * and Android notification `tag`, APNs `apns-collapse-id`. A resend (after a crash) replaces the
+   * first copy instead of showing twice; clients pass it as `tag` to showNotification().
+   */
+  tag: string;
+  /** Data only, nothing to show (mobile: no `notification` block); device confirmations. */
+  silent?: boolean;
 }
+
+/**
+ * The tag of one notification: 32 URL-safe base64 characters (the Web Push Topic limit) derived from its
+ * id and creation time, so a notification id handed out again after a database restore gets another tag.
+ */
+export const pushTag = (notificationId: string, createdAt: string): string =>
+  createHash('sha256').update(`notification:${notificationId}:${createdAt}`).digest('base64url').slice(0, 32);
 
 /**
  * Result of one push attempt. sent: accepted; gone: the subscription/token no longer exists (404/410),

@@ -13,8 +13,8 @@ export interface WebPushTarget {
 /**
  * Web Push (RFC 8030/8291/8292): the `web-push` package encrypts the payload (aes128gcm) and signs the
  * VAPID header; we send the prepared request with fetch so the timeout and the answer classification are
- * ours (and a plain-http endpoint works in tests). `Topic` lets the push service replace an undelivered
- * duplicate of the same notification.
+ * ours (and a plain-http endpoint works in tests). `Topic` (the message's tag, the same for every send
+ * of one notification) lets the push service replace an undelivered duplicate of the same notification.
  */
 @Injectable()
 export class WebPushSender {
@@ -32,7 +32,7 @@ export class WebPushSender {
       details = webpush.generateRequestDetails(
         { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
         JSON.stringify(m),
-        { vapidDetails: vapid, TTL: 24 * 3600, urgency: 'normal', topic: `n${m.id}`.slice(0, 32) },
+        { vapidDetails: vapid, TTL: 24 * 3600, urgency: 'normal', topic: m.tag },
       ) as unknown as typeof details;
     } catch (e) {
       // bad keys in the subscription: nothing to retry

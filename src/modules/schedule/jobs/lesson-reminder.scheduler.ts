@@ -3,6 +3,7 @@ import { loggable } from '../../../core/logging/loggable';
 import { Cron } from '@nestjs/schedule';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
+import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
 import { ScheduleService } from '../schedule.service';
 import { LessonReminderJob } from './lesson-reminder.processor';
@@ -42,9 +43,8 @@ export class LessonReminderScheduler {
     const ids: string[] = [];
     for (const l of lessons) {
       const startsAtMs = new Date(l.starts_at).getTime();
-      const jobId = `lesson-reminder:${l.id}:${startsAtMs}`;
-      await this.producer.enqueue<LessonReminderJob>('lessonReminder', { lessonId: l.id, startsAtMs }, { jobId });
-      ids.push(jobId);
+      const job = await this.producer.enqueue<LessonReminderJob>('lessonReminder', { lessonId: l.id, startsAtMs }, { key: JobKeys.lessonReminder(l.id, startsAtMs) });
+      ids.push(String(job.id));
     }
     return ids;
   }

@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches,
-  MaxLength, MinLength, registerDecorator, ValidateIf,
+  MaxLength, registerDecorator, ValidateIf,
 } from 'class-validator';
 import { ALL_ROLES, Role } from '../../../common/auth/role';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { IsDiaryPassword, PASSWORD_MIN_LENGTH, PASSWORD_RULE_RU } from '../../../common/validation/password';
 import { IsSnils } from '../../../common/validation/snils';
 import { UserStatus } from '../entities/user.entity';
 import { OptionalNotNull } from '../../../common/validation/optional';
@@ -40,10 +41,9 @@ export class CreateUserDto {
   @Matches(LOGIN_PATTERN)
   login!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 72, example: 'Secret-pass-1' })
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, example: 'Secret-pass-1', description: `Пароль: ${PASSWORD_RULE_RU}` })
   @IsString()
-  @MinLength(8)
-  @MaxLength(72)
+  @IsDiaryPassword()
   password!: string;
 
   @ApiProperty({ example: 'Иванов' })
@@ -171,10 +171,9 @@ export class UpdateUserDto {
 }
 
 export class SetPasswordDto {
-  @ApiProperty({ minLength: 8, maxLength: 72 })
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, description: `Пароль: ${PASSWORD_RULE_RU}` })
   @IsString()
-  @MinLength(8)
-  @MaxLength(72)
+  @IsDiaryPassword()
   password!: string;
 }
 

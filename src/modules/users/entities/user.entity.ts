@@ -74,6 +74,18 @@ export class User {
   @Column({ type: 'timestamptz', nullable: true })
   lockedUntil!: Date | null;
 
+  /**
+   * Bumped by the trigger `users_authorisation_version` (migration AuthorisationVersion) whenever roles, status,
+   * school, region, password or session epoch change; access tokens carry the value they were issued at
+   * (docs/security.md). Only the trigger writes it.
+   */
+  @Column({ type: 'integer', default: 0, insert: false, update: false })
+  authVersion!: number;
+
+  /** Sessions opened in an older epoch are over. Bumped by the same trigger (new password, blocked) or by endAllSessions. */
+  @Column({ type: 'integer', default: 0, insert: false })
+  sessionEpoch!: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
