@@ -4,9 +4,12 @@ import { AppConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
 import { DependencyOutagesModule } from './core/health/dependency-outages';
+import { FeedsModule } from './core/feeds/feeds.module';
 import { HealthModule } from './core/health/health.module';
+import { IdempotencyModule } from './core/idempotency/idempotency.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { QueueModule } from './core/queue/queue.module';
+import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { RedisModule } from './core/redis/redis.module';
 import { ReadCacheModule } from './core/read-cache/read-cache.module';
 import { StorageModule } from './core/storage/storage.module';
@@ -44,7 +47,11 @@ export class AppModule {
         RedisModule,
         QueueModule,
         CryptoModule,
+        IdempotencyModule,
+        FeedsModule,
         HealthModule,
+        // per-address limits on public routes, before the token check (docs/security.md "Rate limits")
+        RateLimitModule,
         SchoolsModule,
         UsersModule,
         TeachingModule,

@@ -429,7 +429,7 @@ export interface paths {
         put?: never;
         /**
          * Swap the refresh token for a new pair; an already used token ends the session (REFRESH_TOKEN_REUSED)
-         * @description The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), 401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), 403 ACCOUNT_DISABLED (the account is blocked).
+         * @description The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), 401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), 403 ACCOUNT_DISABLED (the account is blocked), 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).
          */
         post: operations["refresh"];
         delete?: never;
@@ -447,7 +447,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session of this refresh token */
+        /**
+         * End the session of this refresh token
+         * @description 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -738,7 +741,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Regions where sign-in through Госуслуги works now (public: the login page needs it) */
+        /**
+         * Regions where sign-in through Госуслуги works now (public: the login page needs it)
+         * @description 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).
+         */
         get: operations["listEsiaRegions"];
         put?: never;
         post?: never;
@@ -757,7 +763,7 @@ export interface paths {
         };
         /**
          * "Войти через Госуслуги": 302 to the ESIA login page
-         * @description Creates a one-time OAuth state (Redis, 10 minutes) bound to this browser by an httpOnly SameSite=Lax cookie. With `intent` (from POST /auth/esia/link-start) the flow links the Госуслуги account to the signed-in user ("Привязать"). If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE.
+         * @description Creates a one-time OAuth state (Redis, 10 minutes) bound to this browser by an httpOnly SameSite=Lax cookie. With `intent` (from POST /auth/esia/link-start) the flow links the Госуслуги account to the signed-in user ("Привязать"). If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE. Overload answers directly, with Retry-After: 429 TOO_MANY_REQUESTS (per-address limit), 503 ESIA_UNAVAILABLE (too many sign-ins pending, or the request signer is busy).
          */
         get: operations["startEsiaSignIn"];
         put?: never;
@@ -777,7 +783,7 @@ export interface paths {
         };
         /**
          * ESIA redirect_uri: decides and sends the browser to FRONTEND_URL with one of ?ticket=, ?linkTicket= or ?error=CODE
-         * @description `ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. `error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. No tokens and no personal data ever go into the URL.
+         * @description `ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. `error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. No tokens and no personal data ever go into the URL. 429 TOO_MANY_REQUESTS (per-address limit, shared with /auth/esia/login; Retry-After).
          */
         get: operations["esiaCallback"];
         put?: never;
@@ -799,7 +805,7 @@ export interface paths {
         put?: never;
         /**
          * Swap the sign-in ticket from the callback for the token pair
-         * @description 400 ESIA_STATE_INVALID for an unknown, used or expired ticket
+         * @description 400 ESIA_STATE_INVALID for an unknown, used or expired ticket, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After)
          */
         post: operations["exchangeEsiaTicket"];
         delete?: never;
@@ -819,7 +825,7 @@ export interface paths {
         put?: never;
         /**
          * Link the Госуслуги account with the diary login and password, and sign in
-         * @description A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). 403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).
+         * @description A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). 403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired), 429 TOO_MANY_LOGIN_ATTEMPTS (the per-address sign-in limit, shared with POST /auth/login; Retry-After).
          */
         post: operations["linkEsiaWithPassword"];
         delete?: never;
@@ -926,6 +932,26 @@ export interface paths {
         };
         /** Unread totals: messages, conversations with unread messages, announcements */
         get: operations["getUnreadTotals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messaging/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed of changes in my conversations since a cursor (offline sync): new messages, my memberships (joined, read further, ended)
+         * @description Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`. A conversation I left or was removed from comes as `{ kind: conversation, id, deleted: true }`: drop it and its messages.
+         */
+        get: operations["listMessageFeed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1246,6 +1272,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed of my notifications that arrived or were read since a cursor (offline sync, read state across devices)
+         * @description Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted notification comes as `{ id, deleted: true }`.
+         */
+        get: operations["listNotificationFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/unread-count": {
         parameters: {
             query?: never;
@@ -1525,6 +1571,26 @@ export interface paths {
         put?: never;
         /** Create a term's lessons from a weekly pattern (school admin); all or nothing, 409 LESSON_CLASH on any clash */
         post: operations["createLessonsFromPattern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedule/lessons/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed of lessons created or changed since a cursor, for a class, a student's class or a teacher (offline sync of the timetable)
+         * @description Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a lesson that left the feed comes as `{ id, deleted: true }`. Exactly one of classId, studentId, teacherId.
+         */
+        get: operations["listLessonFeed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1972,6 +2038,26 @@ export interface paths {
         put?: never;
         /** Set homework for a class and subject (optionally at a lesson); emits homework.created */
         post: operations["createHomework"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/homework/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed of a class's homework set, changed or deleted since a cursor (offline sync); a student's class by studentId
+         * @description Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted homework comes as `{ id, deleted: true }`; adding or removing an attachment is a change of its homework. Exactly one of classId, studentId.
+         */
+        get: operations["listHomeworkFeed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2745,6 +2831,15 @@ export interface components {
             /** @description Непрочитанных объявлений */
             announcements: number;
         };
+        FeedPageMeta: {
+            /** @description Pass as `cursor` next time: the position after the last item, or the same cursor when nothing changed (never null) */
+            nextCursor: string;
+            /**
+             * @deprecated
+             * @description Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up
+             */
+            hasMore: boolean;
+        };
         AttachmentView: {
             /** Format: uuid */
             id: string;
@@ -2773,6 +2868,20 @@ export interface components {
             attachments: components["schemas"]["AttachmentView"][];
             /** Format: date-time */
             createdAt: string;
+        };
+        MessageFeedItem: {
+            /** @enum {string} */
+            kind: "message" | "conversation";
+            /** @description kind=message: the message id; kind=conversation: the conversation id */
+            id: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** @description kind=conversation only: the caller is no longer a member. Messages are never deleted one by one */
+            deleted: boolean;
+            /** @description kind=message */
+            message?: components["schemas"]["MessageView"];
+            /** @description kind=conversation, not deleted: the caller's read mark; a conversation new to the client (joined later) — load its history */
+            lastReadMessageId?: string | null;
         };
         ConversationView: {
             /** Format: uuid */
@@ -2986,6 +3095,27 @@ export interface components {
             items: components["schemas"]["NotificationView"][];
             /** @description Pass as cursor for the next (older) page; null at the end */
             nextCursor: string | null;
+        };
+        NotificationFeedItem: {
+            /**
+             * @description Increasing id (also the SSE event id)
+             * @example 1024
+             */
+            id?: string;
+            /** @enum {string} */
+            kind?: "grade" | "attendance" | "homework" | "schedule" | "reminder" | "message" | "announcement" | "digest" | "security";
+            /** @example Новая оценка */
+            title?: string;
+            /** @example Иван: Математика, оценка 5 */
+            body?: string;
+            /** @description Ids of what it is about (studentId, lessonId, homeworkId, …) */
+            data?: {
+                [key: string]: unknown;
+            };
+            createdAt?: string;
+            readAt?: string | null;
+            /** @description true: the notification was deleted: drop it; only id is given */
+            deleted: boolean;
         };
         UnreadCountView: {
             unread: number;
@@ -3204,6 +3334,28 @@ export interface components {
             from: string;
             /** @example 2026-10-25 */
             to: string;
+        };
+        LessonFeedItem: {
+            id?: string;
+            schoolId?: string;
+            class?: components["schemas"]["NamedRef"];
+            subject?: components["schemas"]["NamedRef"];
+            teacher?: components["schemas"]["PersonRef"];
+            substituteTeacher?: components["schemas"]["PersonRef"] | null;
+            /** @example 2026-11-23 */
+            date?: string;
+            /** @example 08:30 */
+            startTime?: string;
+            /** @example 09:15 */
+            endTime?: string;
+            startsAt?: string;
+            room?: string | null;
+            groupName?: string | null;
+            topic?: string | null;
+            /** @enum {string} */
+            status?: "scheduled" | "cancelled";
+            /** @description true: the lesson left this feed (deleted, or no longer covered by this substitute teacher): drop it; only id is given */
+            deleted: boolean;
         };
         UpdateLessonDto: {
             /**
@@ -3729,6 +3881,22 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        HomeworkFeedItem: {
+            id?: string;
+            classId?: string;
+            subjectId?: string;
+            lessonId?: string | null;
+            teacherId?: string;
+            text?: string;
+            /** @example 2026-11-25 */
+            dueDate?: string;
+            dueAt?: string;
+            attachments?: components["schemas"]["FileView"][];
+            createdAt?: string;
+            updatedAt?: string;
+            /** @description true: the homework was deleted: drop it; only id is given */
+            deleted: boolean;
         };
         UpdateHomeworkDto: {
             text?: string;
@@ -4413,7 +4581,10 @@ export interface operations {
     createClass: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4431,7 +4602,18 @@ export interface operations {
                     "application/json": components["schemas"]["ClassView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Not found (or not visible to the caller): SCHOOL_NOT_FOUND */
@@ -4446,7 +4628,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: CLASS_ALREADY_EXISTS */
+            /** @description Conflict: CLASS_ALREADY_EXISTS, IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4454,11 +4636,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "CLASS_ALREADY_EXISTS";
+                        code?: "CLASS_ALREADY_EXISTS" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
                     };
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4638,7 +4832,10 @@ export interface operations {
     createSubject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4656,7 +4853,18 @@ export interface operations {
                     "application/json": components["schemas"]["SubjectView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Not found (or not visible to the caller): SCHOOL_NOT_FOUND */
@@ -4671,7 +4879,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: SUBJECT_ALREADY_EXISTS */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, SUBJECT_ALREADY_EXISTS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4679,11 +4887,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "SUBJECT_ALREADY_EXISTS";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "SUBJECT_ALREADY_EXISTS";
                     };
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4829,7 +5049,10 @@ export interface operations {
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4847,7 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
-            /** @description Bad request: INVALID_USER_SETUP, MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, INVALID_USER_SETUP, MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4855,7 +5078,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_USER_SETUP" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "INVALID_USER_SETUP" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -4884,7 +5107,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: LOGIN_TAKEN, SNILS_TAKEN */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, LOGIN_TAKEN, SNILS_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4892,11 +5115,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "LOGIN_TAKEN" | "SNILS_TAKEN";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "LOGIN_TAKEN" | "SNILS_TAKEN";
                     };
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -7243,6 +7478,52 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listMessageFeed: {
+        parameters: {
+            query?: {
+                /** @description nextCursor предыдущего ответа; без него — с самого начала */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes of MessageFeedItem after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPageMeta"] & {
+                        items: components["schemas"]["MessageFeedItem"][];
+                    };
+                };
+            };
+            /** @description Bad request: INVALID_CURSOR, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listConversations: {
         parameters: {
             query?: {
@@ -7272,7 +7553,10 @@ export interface operations {
     createGroupConversation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7290,7 +7574,18 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDetailView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             /** @description Not found (or not visible to the caller): CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND */
             404: {
@@ -7304,7 +7599,31 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -7559,7 +7878,10 @@ export interface operations {
     sendMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7579,7 +7901,18 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             /** @description Not found (or not visible to the caller): CONVERSATION_NOT_FOUND, NOT_FOUND */
             404: {
@@ -7593,7 +7926,31 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -7601,7 +7958,10 @@ export interface operations {
     sendMessageWithFiles: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7624,7 +7984,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7632,7 +7992,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -7646,6 +8006,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         code?: "CONVERSATION_NOT_FOUND" | "FILE_NOT_FOUND" | "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
                     };
                 };
             };
@@ -7670,6 +8042,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         code?: "FILE_TYPE_NOT_ALLOWED";
+                    };
+                };
+            };
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -7787,7 +8171,10 @@ export interface operations {
     createAnnouncement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7805,7 +8192,7 @@ export interface operations {
                     "application/json": components["schemas"]["SentAnnouncementView"];
                 };
             };
-            /** @description Bad request: ANNOUNCEMENT_NO_RECIPIENTS, MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad request: ANNOUNCEMENT_NO_RECIPIENTS, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7813,7 +8200,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "ANNOUNCEMENT_NO_RECIPIENTS" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                        code?: "ANNOUNCEMENT_NO_RECIPIENTS" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -7842,7 +8229,31 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -8138,6 +8549,52 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listNotificationFeed: {
+        parameters: {
+            query?: {
+                /** @description nextCursor предыдущего ответа; без него — с самого начала */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes of NotificationFeedItem after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPageMeta"] & {
+                        items: components["schemas"]["NotificationFeedItem"][];
+                    };
+                };
+            };
+            /** @description Bad request: INVALID_CURSOR, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8752,7 +9209,10 @@ export interface operations {
     createLesson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8770,7 +9230,18 @@ export interface operations {
                     "application/json": components["schemas"]["LessonView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Not found (or not visible to the caller): CLASS_NOT_FOUND */
@@ -8785,7 +9256,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: LESSON_CLASH */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, LESSON_CLASH */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8793,12 +9264,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "LESSON_CLASH";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "LESSON_CLASH";
                     };
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Unprocessable: INVALID_LESSON */
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, INVALID_LESSON */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8806,7 +9277,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_LESSON";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_LESSON";
                     };
                 };
             };
@@ -8817,7 +9288,10 @@ export interface operations {
     createLessonsFromPattern: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8835,7 +9309,18 @@ export interface operations {
                     "application/json": components["schemas"]["TermPatternResult"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Not found (or not visible to the caller): CLASS_NOT_FOUND */
@@ -8850,7 +9335,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: LESSON_CLASH */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, LESSON_CLASH */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8858,12 +9343,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "LESSON_CLASH";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "LESSON_CLASH";
                     };
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Unprocessable: INVALID_LESSON */
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, INVALID_LESSON */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8871,7 +9356,71 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_LESSON";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_LESSON";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listLessonFeed: {
+        parameters: {
+            query?: {
+                /** @description nextCursor предыдущего ответа; без него — с самого начала */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
+                since?: string;
+                limit?: number;
+                /** @description Уроки класса (или studentId, или teacherId) */
+                classId?: string;
+                /** @description Уроки класса, где сейчас учится ученик */
+                studentId?: string;
+                /** @description Уроки учителя, в том числе те, где он замещает */
+                teacherId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes of LessonFeedItem after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPageMeta"] & {
+                        items: components["schemas"]["LessonFeedItem"][];
+                    };
+                };
+            };
+            /** @description Bad request: FEED_TARGET_REQUIRED, INVALID_CURSOR, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "FEED_TARGET_REQUIRED" | "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not found (or not visible to the caller): CLASS_NOT_FOUND, STUDENT_HAS_NO_CLASS, STUDENT_NOT_FOUND, TEACHER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "CLASS_NOT_FOUND" | "STUDENT_HAS_NO_CLASS" | "STUDENT_NOT_FOUND" | "TEACHER_NOT_FOUND";
                     };
                 };
             };
@@ -9405,7 +9954,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Для офлайн-повторов: повтор с тем же ключом и телом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true); тот же ключ с другим телом — 422 IDEMPOTENCY_KEY_REUSED */
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9451,7 +10000,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: LESSON_CANCELLED */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, LESSON_CANCELLED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9459,7 +10008,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "LESSON_CANCELLED";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "LESSON_CANCELLED";
                     };
                 };
             };
@@ -9484,7 +10033,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Для офлайн-повторов: повтор с тем же ключом и телом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true); тот же ключ с другим телом — 422 IDEMPOTENCY_KEY_REUSED */
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9530,7 +10079,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: LESSON_CANCELLED */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, LESSON_CANCELLED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9538,7 +10087,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "LESSON_CANCELLED";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "LESSON_CANCELLED";
                     };
                 };
             };
@@ -10307,7 +10856,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Для офлайн-повторов: повтор с тем же ключом и телом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true); тот же ключ с другим телом — 422 IDEMPOTENCY_KEY_REUSED */
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10353,7 +10902,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: LESSON_CANCELLED */
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS, LESSON_CANCELLED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10361,7 +10910,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "LESSON_CANCELLED";
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "LESSON_CANCELLED";
                     };
                 };
             };
@@ -10489,7 +11038,10 @@ export interface operations {
     createHomework: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10507,7 +11059,18 @@ export interface operations {
                     "application/json": components["schemas"]["HomeworkView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Not found (or not visible to the caller): CLASS_NOT_FOUND, HOMEWORK_NOT_FOUND, LESSON_NOT_FOUND */
@@ -10522,8 +11085,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Unprocessable: INVALID_HOMEWORK */
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, INVALID_HOMEWORK */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10531,7 +11106,69 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_HOMEWORK";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_HOMEWORK";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listHomeworkFeed: {
+        parameters: {
+            query?: {
+                /** @description nextCursor предыдущего ответа; без него — с самого начала */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `cursor`, accepted until API v2
+                 */
+                since?: string;
+                limit?: number;
+                /** @description Задания класса (или studentId) */
+                classId?: string;
+                /** @description Задания класса, где сейчас учится ученик */
+                studentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes of HomeworkFeedItem after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPageMeta"] & {
+                        items: components["schemas"]["HomeworkFeedItem"][];
+                    };
+                };
+            };
+            /** @description Bad request: FEED_TARGET_REQUIRED, INVALID_CURSOR, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "FEED_TARGET_REQUIRED" | "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Not found (or not visible to the caller): CLASS_NOT_FOUND, STUDENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "CLASS_NOT_FOUND" | "STUDENT_NOT_FOUND";
                     };
                 };
             };
@@ -10695,7 +11332,10 @@ export interface operations {
     attachHomeworkFiles: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10718,7 +11358,7 @@ export interface operations {
                     "application/json": components["schemas"]["HomeworkView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10726,7 +11366,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -10741,6 +11381,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         code?: "FILE_NOT_FOUND" | "HOMEWORK_NOT_FOUND" | "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
                     };
                 };
             };
@@ -10765,6 +11417,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         code?: "FILE_TYPE_NOT_ALLOWED";
+                    };
+                };
+            };
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -10854,7 +11518,10 @@ export interface operations {
     submitHomework: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10877,7 +11544,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, MALFORMED_REQUEST, MALFORMED_UPLOAD, SUBMISSION_EMPTY, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, SUBMISSION_EMPTY, TOO_MANY_FILES, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10885,7 +11552,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "SUBMISSION_EMPTY" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "SUBMISSION_EMPTY" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -10903,7 +11570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: HOMEWORK_ALREADY_SUBMITTED */
+            /** @description Conflict: HOMEWORK_ALREADY_SUBMITTED, IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10911,7 +11578,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "HOMEWORK_ALREADY_SUBMITTED";
+                        code?: "HOMEWORK_ALREADY_SUBMITTED" | "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
                     };
                 };
             };
@@ -10936,6 +11603,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         code?: "FILE_TYPE_NOT_ALLOWED";
+                    };
+                };
+            };
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -11149,7 +11828,10 @@ export interface operations {
     addHomeworkComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; хранится 14 дней. Ошибки: 400 IDEMPOTENCY_KEY_INVALID, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_KEY_IN_PROGRESS, 409 IDEMPOTENCY_ANSWER_LOST */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11169,7 +11851,18 @@ export interface operations {
                     "application/json": components["schemas"]["CommentView"];
                 };
             };
-            400: components["responses"]["InvalidBody"];
+            /** @description Bad request: IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             /** @description Not found (or not visible to the caller): HOMEWORK_NOT_FOUND, NOT_FOUND, STUDENT_NOT_FOUND */
             404: {
@@ -11183,8 +11876,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflict: IDEMPOTENCY_ANSWER_LOST, IDEMPOTENCY_KEY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_ANSWER_LOST" | "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
-            /** @description Unprocessable: INVALID_HOMEWORK */
+            /** @description Unprocessable: IDEMPOTENCY_KEY_REUSED, INVALID_HOMEWORK */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11192,7 +11897,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "INVALID_HOMEWORK";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_HOMEWORK";
                     };
                 };
             };

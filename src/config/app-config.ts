@@ -1,6 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -29,13 +30,19 @@ export interface AppConfig {
   /** 32-byte key for AES-256-GCM encryption of personal data at rest. */
   dataEncryptionKey: Buffer;
   passwordHashRounds: number;
-  loginRateLimitPerMinute: number;
+  // --- Rate limits and load bounds: see "Rate limits configuration" below ---
+  rateLimits: RateLimitConfig;
   /** Platform admins (who belong to no region) must sign in with a second factor (docs/security.md). */
   mfaRequiredForPlatformAdmins: boolean;
   bootstrapAdminLogin?: string;
   bootstrapAdminPassword?: string;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Express `trust proxy`: false (the socket address is the client), the number of proxy hops in front of
+   * the app, or the addresses/subnets of the proxies. Never "trust everyone": the left-most
+   * X-Forwarded-For entry is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
   /** Origins (scheme://host[:port]) allowed to call the API from a browser (CORS_ORIGINS, default FRONTEND_URL's). */
   corsOrigins: string[];
   /** Warnings produced while loading (printed by the logger once it exists). */
@@ -51,6 +58,28 @@ export interface AppConfig {
   diary: DiaryConfig;
   // --- Notifications, push and portal sync block: see "Notifications configuration" below ---
   notify: NotifyConfig;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limits and load bounds (types): docs/security.md "Rate limits"
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Route classes of the per-IP rate limit; each class is one bucket per client address and minute.
+ * signIn: a diary password is checked (login, ESIA link); esia: the ESIA browser flow (each start signs
+ * with GOST and stores a state); token: refresh, logout, ticket exchange; public: any other public route.
+ */
+export const RATE_LIMIT_CLASSES = ['signIn', 'esia', 'token', 'public'] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
+export interface RateLimitConfig {
+  /** Requests per client address per minute, by route class. */
+  perMinute: Record<RateLimitClass, number>;
+  /** Most ESIA sign-ins started and not yet returned (OAuth states in Redis) across all instances. */
+  esiaPendingStatesMax: number;
+  /** GOST signing processes (openssl) one process runs at once; more requests wait up to esiaSignerQueueMs. */
+  esiaSignerConcurrency: number;
+  esiaSignerQueueMs: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,6 +567,42 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   // ------------------------------------------- end of notifications configuration -------------
 
+  // -------------------------------------------------------------------------------------------
+  // Rate limits configuration (*_RATE_LIMIT_PER_MINUTE, ESIA_PENDING_STATES_MAX, ESIA_SIGNER_*, TRUST_PROXY).
+  // -------------------------------------------------------------------------------------------
+  const rateLimits: RateLimitConfig = {
+    perMinute: {
+      signIn: int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+      esia: int('ESIA_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+      token: int('TOKEN_RATE_LIMIT_PER_MINUTE', 300, 1, 100_000),
+      public: int('PUBLIC_RATE_LIMIT_PER_MINUTE', 300, 1, 100_000),
+    },
+    esiaPendingStatesMax: int('ESIA_PENDING_STATES_MAX', 20_000, 1, 1_000_000),
+    esiaSignerConcurrency: int('ESIA_SIGNER_CONCURRENCY', 2 * availableParallelism(), 1, 256),
+    esiaSignerQueueMs: int('ESIA_SIGNER_QUEUE_MS', 2_000, 1, 60_000),
+  };
+  let trustProxy: AppConfig['trustProxy'] = false;
+  const rawTrust = str('TRUST_PROXY');
+  if (rawTrust === undefined || ['false', '0', 'no'].includes(rawTrust.toLowerCase())) trustProxy = false;
+  else if (['true', 'yes'].includes(rawTrust.toLowerCase())) {
+    trustProxy = 1;
+    warnings.push('TRUST_PROXY=true is taken as one proxy hop; set the number of proxies in front of the app or their addresses (e.g. 10.0.0.0/8)');
+  } else if (/^\d+$/.test(rawTrust)) {
+    trustProxy = int('TRUST_PROXY', 1, 1, 10);
+  } else {
+    trustProxy = rawTrust.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const entry of trustProxy) {
+      const [addr, bits, ...rest] = entry.split('/');
+      const version = isIP(addr);
+      const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+      const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+      if (!named && (version === 0 || !prefixOk || rest.length > 0)) {
+        problems.push(`TRUST_PROXY: "${entry}" is not a hop count, an IP address, a subnet (addr/bits) or loopback|linklocal|uniquelocal`);
+      }
+    }
+  }
+  // ------------------------------------------- end of rate limits configuration ---------------
+
   const config: AppConfig = {
     nodeEnv,
     appRole: oneOf<AppRole>('APP_ROLE', ['api', 'worker', 'all'], 'all'),
@@ -556,12 +621,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTtlDays: int('REFRESH_TTL_DAYS', 30, 1, 365),
     dataEncryptionKey,
     passwordHashRounds: int('PASSWORD_HASH_ROUNDS', 11, 4, 15),
-    loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100000),
+    rateLimits,
     mfaRequiredForPlatformAdmins: bool('MFA_REQUIRED_FOR_PLATFORM_ADMINS', false),
     bootstrapAdminLogin,
     bootstrapAdminPassword,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'silent' : 'info'),
-    trustProxy: bool('TRUST_PROXY', false),
+    trustProxy,
     corsOrigins: (str('CORS_ORIGINS') ?? (frontendUrl ? new URL(frontendUrl).origin : ''))
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../common/decorators/public.decorator';
+import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DIARY_CLIENT_JS } from './diary-client.generated';
@@ -17,6 +18,7 @@ export const WEB_PATHS = { index: '/', script: '/web/app.js', client: '/web/diar
 /** The reference web client (not part of the API: excluded from OpenAPI, public by design). */
 @ApiExcludeController()
 @Public()
+@NoRateLimit('three constant files served from memory: cheaper than the Redis round trip of a limit')
 @Controller()
 export class WebController {
   private readonly script: string;

@@ -35,6 +35,9 @@ const env = {
   LOG_LEVEL: 'warn',
   REDIS_PREFIX: 'bench',
   LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+  PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+  ESIA_RATE_LIMIT_PER_MINUTE: '100000',
   DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '8',
   // HTTP processes of the api role (node:cluster); each has its own read cache and a pool of DB_POOL_SIZE
   API_PROCESSES: process.env.API_PROCESSES ?? '1',

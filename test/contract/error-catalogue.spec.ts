@@ -18,6 +18,9 @@ const DOCUMENTED_FILES = [
   'src/modules/schools/schools.errors.ts',
   'src/modules/settings/settings.errors.ts',
   'src/modules/teaching/teaching.errors.ts',
+  'src/modules/auth/auth.errors.ts',
+  'src/modules/users/users.errors.ts',
+  'src/modules/notifications/notifications.errors.ts',
 ];
 
 /**

@@ -1,8 +1,7 @@
-import { RequestMethod } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from '../../src/common/decorators/public.decorator';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { walkRoutes } from '../utils/routes';
 
 /**
  * Deny by default: every route needs a token unless it is marked @Public(). This walks every
@@ -39,27 +38,12 @@ interface Route {
 }
 
 function collectRoutes(t: TestApp): Route[] {
-  const discovery = t.app.get(DiscoveryService);
-  const scanner = t.app.get(MetadataScanner);
   const reflector = t.app.get(Reflector);
-  const routes: Route[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const { instance, metatype } = wrapper;
-    if (!instance || !metatype) continue;
-    const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
-    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-      const handler = (instance as Record<string, unknown>)[name] as object;
-      const sub = Reflect.getMetadata(PATH_METADATA, handler);
-      if (sub === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const raw = `/${[base, String(sub)].filter((s) => s && s !== '/').join('/')}`.replace(/\/+/g, '/');
-      const unprefixed = raw.startsWith('/health/') || raw.startsWith('/esia-emulator') || raw === '/' || raw.startsWith('/web/');
-      const path = unprefixed ? raw : `/api/v1${raw}`;
-      const isPublic = !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, metatype]);
-      routes.push({ method, path, isPublic });
-    }
-  }
-  return routes;
+  return walkRoutes(t).map(({ method, path, handler, controller }) => ({
+    method,
+    path,
+    isPublic: !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller as never]),
+  }));
 }
 
 describe('deny by default', () => {

@@ -1,23 +1,13 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '../../src/common/auth/role';
-import { bearer, login, makeClass, makeDiaryWorld, makeLesson, makeUser } from '../factories';
+import { bearer, filesUnder, login, makeClass, makeDiaryWorld, makeLesson, makeUser } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 type World = Awaited<ReturnType<typeof makeDiaryWorld>>;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 describe('diary: homework', () => {
   let t: TestApp;

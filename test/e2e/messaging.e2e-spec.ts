@@ -363,7 +363,7 @@ describe('messaging: contacts and conversations', () => {
     const ops = Object.entries(doc.body.paths as Record<string, Record<string, { tags?: string[]; summary?: string; responses?: object }>>)
       .filter(([path]) => path.startsWith('/api/v1/messaging'))
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
-    expect(ops.length).toBe(22);
+    expect(ops.length).toBe(23);
     for (const { route, op } of ops) {
       expect({ route, tags: op.tags, summary: !!op.summary, responses: Object.keys(op.responses ?? {}).length > 0 }).toEqual({
         route,

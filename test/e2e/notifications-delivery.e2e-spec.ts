@@ -32,7 +32,7 @@ describe('nothing lost: a grade saved while Redis is down is delivered when it i
     const teacher = { userId: fam.teacher.id, sessionId: 'test', roles: [Role.Teacher], schoolId: fam.schoolId, regionId: fam.teacher.regionId };
 
     await stopRedis(redis);
-    const { result: grade } = await t.app.get(GradesService).createGrade(teacher, {
+    const grade = await t.app.get(GradesService).createGrade(teacher, {
       classId: fam.classId, subjectId: fam.subjectId, date: yesterday(), studentId: fam.student.id, value: 4, workType: 'answer',
     });
     const [saved] = await t.db.query('SELECT id FROM grades WHERE id = $1', [grade.id]);

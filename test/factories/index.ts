@@ -1,5 +1,7 @@
 import * as bcrypt from 'bcrypt';
 import { randomBytes, randomInt } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/auth/role';
 import { formatSnils, snilsControl } from '../../src/common/validation/snils';
@@ -366,4 +368,15 @@ export class Authenticator {
       if (!near.has(code)) return code;
     }
   }
+}
+
+/** Every file below a directory (the file storage of a test app), recursively; none when it does not exist. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(p)));
+    else out.push(p);
+  }
+  return out;
 }

@@ -56,6 +56,11 @@ export const TEST_ENV: Record<string, string> = {
   PASSWORD_HASH_ROUNDS: '4',
   DB_POOL_SIZE: '4',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  // every test signs in many times from 127.0.0.1: limits out of the way (test/e2e/rate-limits sets strict ones)
+  LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  ESIA_RATE_LIMIT_PER_MINUTE: '100000',
+  TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+  PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
 };
 
 /**

@@ -53,8 +53,8 @@ export interface ErrorAnalysis {
   problems: string[];
 }
 
-/** The global guards (src/app.module.ts registers them) whose codes every guarded route can answer with. */
-const GLOBAL_ENTRY_POINTS = { authenticated: 'AccessTokenGuard.canActivate', roles: 'RolesGuard.canActivate' } as const;
+/** The global guards (src/modules/auth/auth.module.ts registers them) whose codes every guarded route can answer with. */
+const GLOBAL_GUARDS = { authenticated: 'AccessTokenGuard', roles: 'RolesGuard' } as const;
 
 const ROOT = resolve(__dirname, '..', '..');
 const HTTP_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Head', 'Options', 'Sse']);
@@ -295,6 +295,8 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
         const sym = symbolOf(c.expression);
         for (const d of sym?.declarations ?? []) {
           if (ts.isMethodSignature(d) || ts.isPropertySignature(d)) {
+            // `super.canActivate()` of a library base class (AuthGuard) is that class, not every CanActivate of ours
+            if (ts.isPropertyAccessExpression(c.expression) && c.expression.expression.kind === ts.SyntaxKind.SuperKeyword) continue;
             const member = checker.getSymbolAtLocation(d.name) ?? sym;
             for (const impl of (member && implementations.get(member)) ?? []) add(impl);
           } else add(d);
@@ -312,11 +314,63 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
       ts.isFunctionExpression(n) || ts.isGetAccessorDeclaration(n);
   }
 
-  function reachableCodes(start: ts.Node): Set<string> {
+  // ---------------------------------------------------------------- passport
+  // A guard built on `AuthGuard('<name>')` reaches, through passport, the `validate` of the strategy built on
+  // `PassportStrategy(Strategy, '<name>')`: an edge the call graph cannot see.
+  const strategyValidate = new Map<string, ts.Node>();
+  const guardStrategy = new Map<ts.ClassDeclaration, string>();
+  for (const file of sources) {
+    file.forEachChild(function visit(node) {
+      if (ts.isClassDeclaration(node)) {
+        for (const t of (node.heritageClauses ?? []).flatMap((c) => [...c.types])) {
+          if (!ts.isCallExpression(t.expression)) continue;
+          const callee = t.expression.expression.getText();
+          const [first, second] = t.expression.arguments;
+          if (callee === 'PassportStrategy') {
+            const validate = node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText() === 'validate');
+            const name = stringValues(second, node)[0];
+            if (validate && name) strategyValidate.set(name, validate);
+            else problems.push(`${rel(file.fileName)}: a passport strategy without a name or a validate method`);
+          } else if (callee === 'AuthGuard') {
+            const name = stringValues(first, node)[0];
+            if (name) guardStrategy.set(node, name);
+            else problems.push(`${rel(file.fileName)}: AuthGuard() without a strategy name`);
+          }
+        }
+      }
+      node.forEachChild(visit);
+    });
+  }
+  for (const [guard, name] of guardStrategy) {
+    if (!strategyValidate.has(name)) problems.push(`${guard.name?.text ?? 'a guard'}: no PassportStrategy named '${name}'`);
+  }
+
+  /** Where a guard's codes come from: its own methods, and the strategy's validate for a passport guard. */
+  function guardEntryPoints(guard: ts.ClassDeclaration): ts.Node[] {
+    const own = guard.members.filter((m) => ts.isMethodDeclaration(m) && ['canActivate', 'handleRequest'].includes(m.name.getText()));
+    const name = guardStrategy.get(guard);
+    const validate = name === undefined ? undefined : strategyValidate.get(name);
+    return validate ? [...own, validate] : own;
+  }
+
+  /** The guards of `@UseGuards(A, B)` on a route or its controller. */
+  function routeGuards(n: ts.Node): ts.ClassDeclaration[] {
+    const out: ts.ClassDeclaration[] = [];
+    for (const d of ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : []) {
+      if (!ts.isCallExpression(d.expression) || d.expression.expression.getText() !== 'UseGuards') continue;
+      for (const a of d.expression.arguments) {
+        const decl = symbolOf(a)?.valueDeclaration;
+        if (decl && ts.isClassDeclaration(decl) && isOurs(decl)) out.push(decl);
+      }
+    }
+    return out;
+  }
+
+  function reachableCodes(...starts: ts.Node[]): Set<string> {
     const seen = new Set<ts.Node>();
     const found = new Set<ts.Node>();
     const codes = new Set<string>();
-    const stack = [start];
+    const stack = [...starts];
     while (stack.length > 0) {
       const fn = stack.pop()!;
       if (seen.has(fn)) continue;
@@ -353,7 +407,7 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
           if (!ts.isMethodDeclaration(m) || !ts.isIdentifier(m.name)) continue;
           const decorators = decoratorNames(m);
           if (!decorators.some((d) => HTTP_DECORATORS.has(d))) continue;
-          const codes = reachableCodes(m);
+          const codes = reachableCodes(m, ...[...routeGuards(node), ...routeGuards(m)].flatMap(guardEntryPoints));
           routes.push({
             handler: `${node.name.text}.${m.name.text}`,
             codes: [...codes].sort(),
@@ -366,18 +420,16 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
   }
 
   const globals = { authenticated: [] as string[], roles: [] as string[] };
-  for (const [kind, entry] of Object.entries(GLOBAL_ENTRY_POINTS) as Array<[keyof typeof globals, string]>) {
-    const [cls, method] = entry.split('.');
-    let found: ts.Node | undefined;
+  for (const [kind, name] of Object.entries(GLOBAL_GUARDS) as Array<[keyof typeof globals, string]>) {
+    let found: ts.ClassDeclaration | undefined;
     for (const file of sources) {
       file.forEachChild((node) => {
-        if (ts.isClassDeclaration(node) && node.name?.text === cls) {
-          found = node.members.find((m) => ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === method);
-        }
+        if (ts.isClassDeclaration(node) && node.name?.text === name) found = node;
       });
     }
-    if (!found) problems.push(`global entry point ${entry} not found`);
-    else globals[kind] = [...reachableCodes(found)].sort();
+    const starts = found ? guardEntryPoints(found) : [];
+    if (starts.length === 0) problems.push(`global guard ${name} not found, or without canActivate`);
+    else globals[kind] = [...reachableCodes(...starts)].sort();
   }
 
   // ---------------------------------------------------------------- catalogue

@@ -19,6 +19,7 @@ import type { Response } from 'express';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/decorators/public.decorator';
+import { NoRateLimit, RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { withTimeout } from '../../common/with-timeout';
 import { REDIS } from '../redis/redis.module';
 
@@ -33,6 +34,7 @@ export class HealthController {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
+  @NoRateLimit('no I/O at all; the orchestrator probes it and must never get a 429')
   @Get('live')
   @HttpCode(200)
   @ApiOperation({ summary: 'The process is running' })
@@ -41,6 +43,8 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  // one query and one PING per call: the generous public limit stops floods, a probe every few seconds never gets near it
+  @RateLimit('public')
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL and Redis answer (503 otherwise)' })
   @ApiOkResponse({ schema: READINESS_SCHEMA })

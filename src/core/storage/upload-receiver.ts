@@ -9,6 +9,7 @@ import { AppError, validationFailed } from '../../common/errors/app-error';
 import { textProblem } from '../../common/validation/text';
 import { badText } from '../http/input-guard';
 import { flattenValidationErrors } from '../http/validation';
+import { noteReceivedUpload } from './received-uploads';
 import { StorageErrors } from './storage.errors';
 import { FILE_STORAGE, FileStorage } from './storage.types';
 
@@ -191,6 +192,7 @@ export class UploadReceiver {
         const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true });
         if (errors.length) throw validationFailed(flattenValidationErrors(errors));
       }
+      noteReceivedUpload(req, { fields: raw, files });
       return { fields, files };
     } catch (e) {
       await this.discard(files);

@@ -7,6 +7,7 @@ import { AppError } from '../../common/errors/app-error';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { SessionCheck } from './session-check';
+import { AccessTokenStrategy } from './strategies/access-token.strategy';
 import { AccessClaims, principalFromClaims } from './token.service';
 
 const CLAIMS: AccessClaims = { sub: 'u1', sid: 's1', roles: [Role.Parent], sch: null, reg: 'r1' };
@@ -16,6 +17,8 @@ class Handlers {
   closed(): void {}
 }
 Reflect.defineMetadata(IS_PUBLIC, true, Handlers.prototype.open);
+
+const built: AccessTokenStrategy[] = [];
 
 function setup(revoked = false, current?: Partial<Principal>) {
   const verify = jest.fn((token: string): AccessClaims => {
@@ -27,13 +30,16 @@ function setup(revoked = false, current?: Partial<Principal>) {
     if (revoked) throw new AppError('SESSION_REVOKED', 'Сеанс завершён, войдите снова', 401);
     return { ...principalFromClaims(c), ...current };
   });
-  const guard = new AccessTokenGuard(new Reflector(), { verify } as unknown as AccessTokenVerifier, { principalFor } as unknown as SessionCheck);
+  // The strategy registers itself with passport, where the guard finds it by name.
+  const strategy = new AccessTokenStrategy({ verify } as unknown as AccessTokenVerifier, { principalFor } as unknown as SessionCheck);
+  built.push(strategy);
+  const guard = new AccessTokenGuard(new Reflector());
   const run = async (authorization: string | undefined, handler: 'open' | 'closed' = 'closed') => {
     const req: { headers: Record<string, string | undefined>; user?: Principal } = { headers: { authorization } };
     const ctx = {
       getHandler: () => Handlers.prototype[handler],
       getClass: () => Handlers,
-      switchToHttp: () => ({ getRequest: () => req }),
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({}) }),
     } as unknown as ExecutionContext;
     try {
       return { ok: await guard.canActivate(ctx), user: req.user };
@@ -45,6 +51,8 @@ function setup(revoked = false, current?: Partial<Principal>) {
 }
 
 describe('AccessTokenGuard', () => {
+  afterEach(() => built.splice(0).forEach((s) => s.onModuleDestroy()));
+
   it('lets @Public() routes through without looking at the header', async () => {
     const { run, verify } = setup();
     expect(await run(undefined, 'open')).toEqual({ ok: true, user: undefined });

@@ -1,36 +1,32 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
 import { Principal } from '../../common/auth/principal';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
 import { CommonErrors } from '../../common/errors/app-error';
-import { AccessTokenVerifier } from './access-token.verifier';
-import { SessionCheck } from './session-check';
-
-/** `Bearer <token>`, scheme in any case (RFC 7235). */
-const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
+import { ACCESS_TOKEN_STRATEGY } from './strategies/access-token.strategy';
 
 /**
- * Global guard: every route needs a valid access token unless marked @Public(). Signature and expiry, then
- * SessionCheck: one Redis round trip (revoked session, access changes since the token was issued); the database
- * only when the account changed or Redis is down. Sets `request.user` for @CurrentUser and RolesGuard, with the
- * current roles and placement when they changed after the token was issued.
+ * Global guard: every route needs a valid access token unless marked @Public(). Runs the `access-token`
+ * passport strategy (strategies/access-token.strategy.ts), which sets `request.user` for @CurrentUser and
+ * RolesGuard. Its refusals (UNAUTHORIZED, TOKEN_EXPIRED, SESSION_REVOKED) go out as they are: passport's own
+ * bare 401 never does.
  */
 @Injectable()
-export class AccessTokenGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly verifier: AccessTokenVerifier,
-    private readonly sessions: SessionCheck,
-  ) {}
+export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: Principal }>();
-    const header = req.headers.authorization;
-    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) throw CommonErrors.unauthorized();
-    req.user = await this.sessions.principalFor(this.verifier.verify(token));
-    return true;
+    return super.canActivate(context) as Promise<boolean>;
+  }
+
+  override handleRequest<T = Principal>(err: unknown, user: T | false): T {
+    if (err) throw err;
+    if (!user) throw CommonErrors.unauthorized();
+    return user;
   }
 }

@@ -1,16 +1,19 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { pageCursor } from '../../common/pagination/cursor';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { Client, RequestClient } from '../../common/decorators/client-info.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
-import { AuthService } from './auth.service';
+import { AuthService, PasswordChecked } from './auth.service';
+import { CheckedPassword, LocalAuthGuard } from './strategies/local-auth.guard';
 import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, PasswordLoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
 import { CSV_EXPORT_LIMIT, LoginAttemptView, LoginHistoryService, loginHistoryCsv } from './login-history.service';
+import { SignInRateLimit } from './sign-in-rate-limit';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -18,6 +21,8 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @SignInRateLimit()
+  @UseGuards(LocalAuthGuard)
   @Post('login')
   @HttpCode(200)
   @ApiOperation({
@@ -27,12 +32,14 @@ export class AuthController {
       '403 PASSWORD_LOGIN_CLOSED (the region\'s ESIA transition period is over: use "Войти через Госуслуги"). ' +
       'During the transition period `esiaLinkSuggested` is true for a user without a Госуслуги link.',
   })
+  @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: PasswordLoginResultView })
-  login(@Body() dto: LoginDto, @Client() client: RequestClient): Promise<PasswordLoginResultView> {
-    return this.auth.login(dto.login, dto.password, client);
+  login(@CheckedPassword() checked: PasswordChecked, @Client() client: RequestClient): Promise<PasswordLoginResultView> {
+    return this.auth.login(checked, client);
   }
 
   @Public()
+  @RateLimit('token')
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({
@@ -40,7 +47,7 @@ export class AuthController {
     description:
       'The new access token carries the current roles and school. 401 INVALID_REFRESH_TOKEN (unknown, ended or expired session), ' +
       '401 REFRESH_TOKEN_REUSED, 401 SESSION_REVOKED (every session of the user was ended: a new password, see docs/security.md), ' +
-      '403 ACCOUNT_DISABLED (the account is blocked).',
+      '403 ACCOUNT_DISABLED (the account is blocked), 429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
   })
   @ApiOkResponse({ type: TokenPairView })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairView> {
@@ -48,9 +55,10 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimit('token')
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the session of this refresh token' })
+  @ApiOperation({ summary: 'End the session of this refresh token', description: '429 TOO_MANY_REQUESTS (per-address limit, Retry-After).' })
   logout(@Body() dto: RefreshDto): Promise<void> {
     return this.auth.logout(dto.refreshToken);
   }

@@ -13,6 +13,7 @@ export enum AuthErrorCode {
 }
 
 export const AuthErrors = {
+  /** Wrong login or password (or no such login: the two read the same). Counts towards the account lockout; a user linked to Госуслуги may sign in there instead. */
   invalidCredentials: () => new AppError(AuthErrorCode.InvalidCredentials, 'Неверный логин или пароль', 401),
   /** Deliberately the same whether or not the password was right. */
   accountLocked: (lockedUntil: Date) =>
@@ -22,11 +23,16 @@ export const AuthErrors = {
       423,
       { lockedUntil: lockedUntil.toISOString() },
     ),
+  /** The account is blocked by an admin (or its refresh was tried after the block): only the school admin can unblock it. */
   accountDisabled: () => new AppError(AuthErrorCode.AccountDisabled, 'Учётная запись отключена. Обратитесь к администратору школы', 403),
+  /** The refresh token is unknown, malformed, expired, or its session has ended (sign-out, block, password change): sign in again. */
   invalidRefreshToken: () => new AppError(AuthErrorCode.InvalidRefreshToken, 'Сеанс завершён, войдите снова', 401),
+  /** A refresh token that was already swapped was used again — a sign of a stolen token, so the whole session is ended: sign in again. */
   refreshTokenReused: () =>
     new AppError(AuthErrorCode.RefreshTokenReused, 'Сеанс завершён из соображений безопасности, войдите снова', 401),
+  /** The access token's session was ended (sign-out, sign-out everywhere, block, password change or reset, second-factor reset, Госуслуги unlink): sign in again; refreshing will not help. */
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
+  /** Too many sign-in attempts from this address in the current minute (password, second factor, Госуслуги linking): wait `Retry-After` seconds. */
   tooManyAttempts: (retryAfterSec: number) =>
     new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),
   /** A password change without the current password, from a session not opened through Госуслуги in the last few minutes. */

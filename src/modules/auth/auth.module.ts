@@ -17,7 +17,6 @@ import { AuthService } from './auth.service';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { Session } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
-import { LoginRateLimiter } from './login-rate-limiter';
 import { MePasswordController } from './me-password.controller';
 import { MePasswordService } from './me-password.service';
 import { MfaAudit } from './mfa/entities/mfa-audit.entity';
@@ -30,6 +29,8 @@ import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
 import { MfaSignInService } from './mfa/mfa-sign-in.service';
 import { SessionCheck } from './session-check';
+import { AccessTokenStrategy } from './strategies/access-token.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
 import { SessionStateRepository } from './session-state.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
@@ -61,7 +62,6 @@ import { TokenService } from './token.service';
     SessionStateRepository,
     TokenService,
     LoginHistoryService,
-    LoginRateLimiter,
     MePasswordService,
     SecurityAlertsService,
     // two-factor sign-in (docs/security.md "Two-factor sign-in and alerts")
@@ -71,6 +71,8 @@ import { TokenService } from './token.service';
     MfaGate,
     MfaSignInService,
     { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
+    AccessTokenStrategy,
+    LocalStrategy,
     // Order matters: authenticate first, then check roles.
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

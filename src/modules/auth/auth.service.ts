@@ -10,7 +10,6 @@ import { AuthErrors } from './auth.errors';
 import { LoginResultView, PasswordLoginResultView, TokenPairView } from './dto/auth.dto';
 import { AuthMethod } from './entities/session.entity';
 import { LoginHistoryService } from './login-history.service';
-import { LoginRateLimiter } from './login-rate-limiter';
 import { MfaGate } from './mfa/mfa-gate';
 import { ClientInfo, SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
@@ -19,6 +18,9 @@ export type CredentialCheck =
   | { ok: true; userId: string }
   | { ok: false; reason: 'unknown_login' | 'invalid_password' | 'locked' | 'disabled'; userId: string | null; lockedUntil?: Date };
 
+/** A diary password that passed (LocalStrategy): the first step of a password sign-in. */
+export type PasswordChecked = Extract<CredentialCheck, { ok: true }>;
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -26,7 +28,6 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,
-    private readonly rateLimiter: LoginRateLimiter,
     private readonly settings: SettingsService,
     private readonly esiaLinks: EsiaLinksService,
     private readonly mfaGate: MfaGate,
@@ -34,18 +35,26 @@ export class AuthService {
   ) {}
 
   /**
-   * Password sign-in under the region's policy (settings module): after the transition period it is
-   * refused with PASSWORD_LOGIN_CLOSED (unless the staff exception applies); during it, a user
-   * without an ESIA link gets `esiaLinkSuggested: true`. The policy is applied only after the
-   * password was checked, so the answer tells nothing about an account to someone without it. An
-   * account with a second factor (or one the region requires) answers MFA_REQUIRED / MFA_ENROLMENT_REQUIRED
-   * instead of tokens (mfa/mfa-gate.ts); the failure count restarts only once the sign-in is complete.
+   * The first step of a password sign-in (strategies/local.strategy.ts; the per-IP rate limit ran before it,
+   * as a guard): the password under the lockout rules. The failure count is left as it is: a second factor may still follow.
    */
-  async login(login: string, password: string, client: ClientInfo): Promise<PasswordLoginResultView> {
-    await this.throttle(client);
+  async checkPassword(login: string, password: string, client: ClientInfo): Promise<PasswordChecked> {
     const check = await this.checkCredentials(login, password, client, 'password', false);
     if (!check.ok) throw this.refusal(check);
-    const user = await this.users.findLoginCandidateById(check.userId);
+    return check;
+  }
+
+  /**
+   * Password sign-in, once the password was checked (checkPassword), under the region's policy (settings
+   * module): after the transition period it is refused with PASSWORD_LOGIN_CLOSED (unless the staff
+   * exception applies); during it, a user without an ESIA link gets `esiaLinkSuggested: true`. The policy is
+   * applied only after the password was checked, so the answer tells nothing about an account to someone
+   * without it. An account with a second factor (or one the region requires) answers MFA_REQUIRED /
+   * MFA_ENROLMENT_REQUIRED instead of tokens (mfa/mfa-gate.ts); the failure count restarts only once the
+   * sign-in is complete.
+   */
+  async login(checked: PasswordChecked, client: ClientInfo): Promise<PasswordLoginResultView> {
+    const user = await this.users.findLoginCandidateById(checked.userId);
     if (!user) throw AuthErrors.invalidCredentials();
     const region = await this.settings.signInContext(user);
     await this.ensurePasswordOpen(user, region.options, client);
@@ -72,11 +81,6 @@ export class AuthService {
     if (options.password) return;
     await this.history.record({ userId: user.id, schoolId: user.schoolId, method: 'password', outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED', client });
     throw SettingsErrors.passwordLoginClosed();
-  }
-
-  /** The per-IP sign-in rate limit (also used when a diary password is typed during ESIA linking). */
-  throttle(client: ClientInfo): Promise<void> {
-    return this.rateLimiter.hit(client.ip ?? 'unknown');
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { randomInt } from 'node:crypto';
 
 import { Public } from '../../common/decorators/public.decorator';
+import { NoRateLimit } from '../../common/decorators/rate-limit.decorator';
 import { validationFailed } from '../../common/errors/app-error';
 import { AddEmulatorPersonDto, RegisterEmulatorClientDto, SetTokenSigningDto } from './dto/admin.dto';
 import { EmulatorPerson } from './emulator-person';
@@ -25,6 +26,7 @@ const expiredPage = () => errorPage({ code: 'EMULATOR', description: 'Запро
 /** ESIA's OAuth endpoints, login and consent pages, logout (docs/esia.md "Endpoints"). */
 @ApiExcludeController()
 @Public()
+@NoRateLimit('development/test only (never loaded in production); our own ESIA client calls it')
 @Controller(EMULATOR_BASE_PATH.slice(1))
 export class EsiaEmulatorOAuthController {
   constructor(private readonly emulator: EsiaEmulatorService) {}
@@ -93,6 +95,7 @@ const COLLECTIONS = new Set<CollectionKind>(['ctts', 'docs', 'kids', 'addrs', 'v
 /** ESIA's person REST API (docs/esia.md "Person data"). */
 @ApiExcludeController()
 @Public()
+@NoRateLimit('development/test only (never loaded in production); our own ESIA client calls it')
 @Controller(`${EMULATOR_BASE_PATH.slice(1)}/rs/prns`)
 export class EsiaEmulatorRestController {
   constructor(private readonly emulator: EsiaEmulatorService) {}
@@ -155,6 +158,7 @@ export class EsiaEmulatorRestController {
 /** Test helpers (not ESIA): add persons and client systems. Exists only while the emulator runs (never in production). */
 @ApiExcludeController()
 @Public()
+@NoRateLimit('development/test only (never loaded in production); our own ESIA client calls it')
 @Controller(`${EMULATOR_BASE_PATH.slice(1)}/admin`)
 export class EsiaEmulatorAdminController {
   constructor(private readonly emulator: EsiaEmulatorService) {}

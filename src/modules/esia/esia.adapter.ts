@@ -9,6 +9,7 @@ import {
   buildV3TokenSigningString,
   EsiaSigner,
   formatEsiaTimestamp,
+  SignerBusyError,
   signClientSecret,
   verifyGostSignature,
 } from './crypto';
@@ -299,6 +300,7 @@ export class EsiaIdentityProvider implements IdentityProvider {
     try {
       return await Promise.all([signClientSecret(this.signer, signingString), this.signer.certificateHashHex()]);
     } catch (e) {
+      if (e instanceof SignerBusyError) throw EsiaErrors.busy('signer_busy', e.retryAfterSec);
       this.logger.error({ step: 'sign', err: e instanceof Error ? e.message : String(e) }, 'ESIA request signing failed');
       throw EsiaErrors.unavailable('signer');
     }

@@ -31,6 +31,13 @@ export const EsiaErrors = {
       ['timeout', 'network', 'not_configured', 'signer', 'token_check'].includes(reason) ? 503 : 502,
       esiaCode ? { reason, esiaCode } : { reason },
     ),
+  /**
+   * 503 with Retry-After: the diary is saturated, ESIA itself is fine (docs/security.md "Rate limits"). `details.reason`
+   * `signer_busy`: every GOST signing slot is taken and the wait for one ran out; `pending_states_full`:
+   * ESIA_PENDING_STATES_MAX sign-ins through Госуслуги are started and not yet back.
+   */
+  busy: (reason: 'signer_busy' | 'pending_states_full', retryAfterSec: number): AppError =>
+    new AppError(EsiaErrorCode.Unavailable, ESIA_UNAVAILABLE_MESSAGE, 503, { reason }, retryAfterSec),
 };
 
 /** `ESIA-0xxxxx` at the start of (or anywhere in) an error description; docs/esia.md "Error codes": parse only the code. */

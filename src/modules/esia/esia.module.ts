@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { AppConfig, EsiaConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
-import { CryptoProCspSigner, ESIA_SIGNER, EsiaSigner, OpenSslGostSigner } from './crypto';
+import { ConcurrencyLimitedSigner, CryptoProCspSigner, ESIA_SIGNER, EsiaSigner, OpenSslGostSigner } from './crypto';
 import { EsiaIdentityProvider, NotConfiguredIdentityProvider } from './esia.adapter';
 import { ensureEsiaTestKeys } from './esia-test-keys';
 import { IDENTITY_PROVIDER, IdentityProvider } from './identity-provider';
@@ -31,7 +31,9 @@ export function createEsiaSigner(esia: EsiaConfig): EsiaSigner {
       useFactory: async (config: AppConfig): Promise<EsiaSigner | null> => {
         if (!config.esia) return null;
         if (config.esia.testKeysDir) await ensureEsiaTestKeys(config.esia.testKeysDir);
-        return createEsiaSigner(config.esia);
+        // a burst of sign-ins must not start a signing process each (docs/security.md "Rate limits")
+        const { esiaSignerConcurrency: maxConcurrent, esiaSignerQueueMs: queueTimeoutMs } = config.rateLimits;
+        return new ConcurrencyLimitedSigner(createEsiaSigner(config.esia), { maxConcurrent, queueTimeoutMs });
       },
     },
     {

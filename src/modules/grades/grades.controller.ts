@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { ADMIN_ROLES, Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
 import {
   AttendanceFeedView, AttendanceListView, BatchGradesDto, CreateGradeDto, CreatePeriodDto, DeleteGradeQueryDto, FeedQueryDto, GradeChangePage,
@@ -15,16 +16,6 @@ import {
 } from './dto/grades.dto';
 import { GradesService } from './grades.service';
 import { GradeImportService } from './import/grade-import.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Для офлайн-повторов: повтор с тем же ключом и телом вернёт первый ответ и ничего не создаст (заголовок ответа Idempotent-Replayed: true); тот же ключ с другим телом — 422 IDEMPOTENCY_KEY_REUSED',
-};
-
-const replayed = (res: Response, r: { replayed: boolean }): void => {
-  if (r.replayed) res.setHeader('Idempotent-Replayed', 'true');
-};
 
 @ApiTags('grades')
 @ApiBearerAuth()
@@ -38,27 +29,19 @@ export class GradesController {
   @Post()
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Enter a grade for a lesson (or class + subject + date): the teacher of that class and subject, or the substitute of that lesson' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiCreatedResponse({ type: GradeView })
-  async create(
-    @CurrentUser() p: Principal, @Body() dto: CreateGradeDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response,
-  ): Promise<GradeView> {
-    const r = await this.grades.createGrade(p, dto, key);
-    replayed(res, r);
-    return r.result;
+  create(@CurrentUser() p: Principal, @Body() dto: CreateGradeDto): Promise<GradeView> {
+    return this.grades.createGrade(p, dto);
   }
 
   @Post('batch')
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Grades for many students of one lesson in one request (all or nothing)' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiCreatedResponse({ type: GradeListView })
-  async batch(
-    @CurrentUser() p: Principal, @Body() dto: BatchGradesDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response,
-  ): Promise<GradeListView> {
-    const r = await this.grades.createBatch(p, dto, key);
-    replayed(res, r);
-    return r.result;
+  batch(@CurrentUser() p: Principal, @Body() dto: BatchGradesDto): Promise<GradeListView> {
+    return this.grades.createBatch(p, dto);
   }
 
   @Patch(':id')
@@ -183,14 +166,10 @@ export class AttendanceController {
   @Post()
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Mark attendance for a lesson: absent, late, excused (present clears a mark); emits attendance.marked' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @Idempotent()
   @ApiCreatedResponse({ type: AttendanceListView })
-  async mark(
-    @CurrentUser() p: Principal, @Body() dto: MarkAttendanceDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response,
-  ): Promise<AttendanceListView> {
-    const r = await this.grades.markAttendance(p, dto, key);
-    replayed(res, r);
-    return r.result;
+  mark(@CurrentUser() p: Principal, @Body() dto: MarkAttendanceDto): Promise<AttendanceListView> {
+    return this.grades.markAttendance(p, dto);
   }
 
   @Get('changes')

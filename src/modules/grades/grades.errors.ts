@@ -12,9 +12,6 @@ export enum GradesErrorCode {
   DateInFuture = 'DATE_IN_FUTURE',
   TargetRequired = 'GRADE_TARGET_REQUIRED',
   DuplicateStudent = 'DUPLICATE_STUDENT',
-  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
-  IdempotencyKeyInvalid = 'IDEMPOTENCY_KEY_INVALID',
-  InvalidCursor = 'INVALID_CURSOR',
   InvalidRange = 'INVALID_DATE_RANGE',
   InvalidSettings = 'INVALID_GRADING_SETTINGS',
   PeriodExists = 'PERIOD_ALREADY_EXISTS',
@@ -55,17 +52,6 @@ export const GradesErrors = {
     new AppError(GradesErrorCode.TargetRequired, 'Укажите урок (lessonId) или класс, предмет и дату (classId, subjectId, date)', 400),
   /** The same student appears twice in one batch of grades, attendance or period marks (`details.studentId`); nothing was written. */
   duplicateStudent: (studentId: string) => new AppError(GradesErrorCode.DuplicateStudent, 'Ученик указан в запросе дважды', 400, { studentId }),
-  /**
-   * The caller already used this Idempotency-Key for this kind of write with a different body, so the stored answer
-   * is not theirs to replay: send a new write with a new key.
-   */
-  idempotencyKeyReused: () =>
-    new AppError(GradesErrorCode.IdempotencyKeyReused, 'Этот ключ Idempotency-Key уже использован для другого запроса', 422),
-  /** The Idempotency-Key header is not 8 to 100 characters of Latin letters, digits and `- _ . :`. */
-  idempotencyKeyInvalid: () =>
-    new AppError(GradesErrorCode.IdempotencyKeyInvalid, 'Idempotency-Key: от 8 до 100 символов (латиница, цифры, - _ . :)', 400),
-  /** The feed's `since` is not a cursor this API gave out (`nextCursor` of an earlier page); start again without `since`. */
-  invalidCursor: () => new AppError(GradesErrorCode.InvalidCursor, 'Неверный курсор since', 400),
   /**
    * `from` and `to` must come together, in order and at most a year apart (or give `periodId` instead); a new period
    * must not end before it starts.

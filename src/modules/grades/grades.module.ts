@@ -7,22 +7,20 @@ import { AttendanceMark } from './entities/attendance-mark.entity';
 import { GradeChange } from './entities/grade-change.entity';
 import { Grade } from './entities/grade.entity';
 import { GradingSettings } from './entities/grading-settings.entity';
-import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { PeriodMark } from './entities/period-mark.entity';
 import { AttendanceController, GradesController } from './grades.controller';
 import { GradesRepository } from './grades.repository';
 import { GradesService } from './grades.service';
-import { IdempotencyService } from './idempotency.service';
 import { GradeImportService } from './import/grade-import.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Grade, GradeChange, AttendanceMark, AcademicPeriod, PeriodMark, GradingSettings, IdempotencyKey]),
+    TypeOrmModule.forFeature([Grade, GradeChange, AttendanceMark, AcademicPeriod, PeriodMark, GradingSettings]),
     EventsModule,
     TimetableModule,
   ],
   controllers: [GradesController, AttendanceController],
-  providers: [GradesService, GradesRepository, IdempotencyService, GradeImportService],
-  exports: [GradesService, IdempotencyService],
+  providers: [GradesService, GradesRepository, GradeImportService],
+  exports: [GradesService],
 })
 export class GradesModule {}

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { CommonErrors } from '../../common/errors/app-error';
 import { mapConstraint } from '../../common/errors/db-constraint';
+import { readFeedPage } from '../../core/feeds/feed-cursor';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { NewEvent } from '../events/event-types';
 import { OutboxService } from '../events/outbox.service';
@@ -23,9 +24,6 @@ import { GradeScale } from './entities/grade.entity';
 import { SchoolGrading, toApiValue, toStoredValue } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { AttendanceRow, ChangeRow, GradeRow, GradesRepository, NewGrade, PeriodRow } from './grades.repository';
-import { IdempotencyService } from './idempotency.service';
-
-const ZERO_CURSOR = { xid: '0', id: '00000000-0000-0000-0000-000000000000' };
 
 export interface GradeTarget {
   schoolId: string;
@@ -42,32 +40,27 @@ export class GradesService {
     private readonly repo: GradesRepository,
     private readonly schedule: ScheduleService,
     private readonly outbox: OutboxService,
-    private readonly idempotency: IdempotencyService,
     private readonly cache: ReadCache,
   ) {}
 
   // ---- entry ------------------------------------------------------------------------------------
 
-  async createGrade(p: Principal, dto: CreateGradeDto, key?: string): Promise<{ result: GradeView; replayed: boolean }> {
-    const replay = await this.idempotency.findReplay<GradeView>(p.userId, 'grades.create', key, dto);
-    if (replay) return replay;
+  async createGrade(p: Principal, dto: CreateGradeDto): Promise<GradeView> {
     const target = await this.resolveTarget(p, dto);
     const grading = await this.repo.findGrading(target.schoolId);
     const row = await this.prepareGrades(p, target, grading, [dto]);
-    return this.idempotency.run(p.userId, 'grades.create', key, dto, async (tx) => {
+    return this.repo.transaction(async (tx) => {
       const [saved] = await this.insertWithEvents(tx, p.userId, row);
       return toGradeView(saved);
     });
   }
 
   /** Grades for several students of one lesson in one request, all or nothing. */
-  async createBatch(p: Principal, dto: BatchGradesDto, key?: string): Promise<{ result: GradeListView; replayed: boolean }> {
-    const replay = await this.idempotency.findReplay<GradeListView>(p.userId, 'grades.batch', key, dto);
-    if (replay) return replay;
+  async createBatch(p: Principal, dto: BatchGradesDto): Promise<GradeListView> {
     const target = await this.resolveTarget(p, { lessonId: dto.lessonId });
     const grading = await this.repo.findGrading(target.schoolId);
     const rows = await this.prepareGrades(p, target, grading, dto.grades);
-    return this.idempotency.run(p.userId, 'grades.batch', key, dto, async (tx) => ({
+    return this.repo.transaction(async (tx) => ({
       items: (await this.insertWithEvents(tx, p.userId, rows)).map(toGradeView),
     }));
   }
@@ -198,7 +191,7 @@ export class GradesService {
     return this.feed(p, q, (after, limit) => this.repo.findAttendanceFeed(p, q, after, limit), toAttendanceView);
   }
 
-  /** One page of a `?since=` feed: the cursor of the last row, or the same cursor when nothing is new. */
+  /** One page of a `?since=` feed (core/feeds: the same cursor semantics as every feed of changes). */
   private async feed<R extends { cx?: string; id: string }, V>(
     p: Principal,
     q: FeedQueryDto,
@@ -206,11 +199,7 @@ export class GradesService {
     view: (row: R) => V,
   ): Promise<{ items: V[]; nextCursor: string; hasMore: boolean }> {
     await this.checkFeedAccess(p, q);
-    const after = parseCursor(pageCursor(q));
-    const rows = await find(after, q.limit + 1);
-    const items = rows.slice(0, q.limit);
-    const last = items[items.length - 1];
-    return { items: items.map(view), nextCursor: last ? `${last.cx}.${last.id}` : formatCursor(after), hasMore: rows.length > q.limit };
+    return readFeedPage(pageCursor(q), q.limit, [async (after, limit) => (await find(after, limit)).map((r) => ({ ...r, cx: r.cx ?? '0' }))], (rows) => rows.map(view));
   }
 
   private async checkFeedAccess(p: Principal, q: FeedQueryDto): Promise<void> {
@@ -221,16 +210,14 @@ export class GradesService {
 
   // ---- attendance ---------------------------------------------------------------------------------
 
-  async markAttendance(p: Principal, dto: MarkAttendanceDto, key?: string): Promise<{ result: AttendanceListView; replayed: boolean }> {
-    const replay = await this.idempotency.findReplay<AttendanceListView>(p.userId, 'attendance.mark', key, dto);
-    if (replay) return replay;
+  async markAttendance(p: Principal, dto: MarkAttendanceDto): Promise<AttendanceListView> {
     const target = await this.resolveTarget(p, { lessonId: dto.lessonId });
     const ids = dto.marks.map((m) => m.studentId);
     if (new Set(ids).size !== ids.length) throw GradesErrors.duplicateStudent(ids.find((id, i) => ids.indexOf(id) !== i)!);
     const enrolled = await this.repo.findEnrolled(target.classId, ids);
     const missing = ids.filter((id) => !enrolled.has(id));
     if (missing.length) throw UsersErrors.studentNotFound(missing);
-    return this.idempotency.run(p.userId, 'attendance.mark', key, dto, async (tx) => {
+    return this.repo.transaction(async (tx) => {
       const lesson = { id: target.lessonId!, classId: target.classId, subjectId: target.subjectId, schoolId: target.schoolId, date: target.date };
       const written = await this.repo.upsertAttendance(tx, lesson, dto.marks.map((m) => ({ studentId: m.studentId, status: m.status, reason: m.reason || null })), p.userId);
       const events: NewEvent[] = written
@@ -523,15 +510,4 @@ function toPeriodView(r: PeriodRow): PeriodView {
 
 function toSettingsView(schoolId: string, g: SchoolGrading): GradingSettingsView {
   return { schoolId, scale: g.scale, workTypes: g.workTypes, roundingThreshold: g.roundingThreshold };
-}
-
-function parseCursor(since: string | undefined): { xid: string; id: string } {
-  if (!since) return ZERO_CURSOR;
-  const [xid, id] = since.split('.');
-  if (!/^\d+$/.test(xid) || BigInt(xid) > 9223372036854775807n) throw GradesErrors.invalidCursor();
-  return { xid, id };
-}
-
-function formatCursor(c: { xid: string; id: string }): string {
-  return `${c.xid}.${c.id}`;
 }

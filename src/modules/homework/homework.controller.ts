@@ -5,11 +5,15 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiFeedPage } from '../../common/pagination/api-page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { FeedPage } from '../../core/feeds/feed-cursor';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import {
   CommentPage, CommentsQueryDto, CommentView, CreateCommentDto, CreateHomeworkDto, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionsQueryDto, SubmissionView, UpdateHomeworkDto,
 } from './dto/homework.dto';
+import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
 import { HomeworkService } from './homework.service';
 
 const FILES_BODY = {
@@ -28,6 +32,7 @@ export class HomeworkController {
   @Post()
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Set homework for a class and subject (optionally at a lesson); emits homework.created' })
+  @Idempotent()
   @ApiCreatedResponse({ type: HomeworkView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateHomeworkDto): Promise<HomeworkView> {
     return this.homework.create(p, dto);
@@ -38,6 +43,17 @@ export class HomeworkController {
   @ApiOkResponse({ type: HomeworkPage })
   list(@CurrentUser() p: Principal, @Query() q: ListHomeworkQueryDto): Promise<HomeworkPage> {
     return this.homework.list(p, q);
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    summary: "Feed of a class's homework set, changed or deleted since a cursor (offline sync); a student's class by studentId",
+    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted homework comes as `{ id, deleted: true }`; ' +
+      'adding or removing an attachment is a change of its homework. Exactly one of classId, studentId.',
+  })
+  @ApiFeedPage(HomeworkFeedItem)
+  listHomeworkFeed(@CurrentUser() p: Principal, @Query() q: HomeworkFeedQueryDto): Promise<FeedPage<HomeworkFeedItem>> {
+    return this.homework.feed(p, q);
   }
 
   @Get('files/:fileId')
@@ -81,6 +97,7 @@ export class HomeworkController {
   @Post(':id/attachments')
   @Roles(Role.Teacher)
   @ApiOperation({ summary: 'Attach files (multipart field "files"; allowed types and size from configuration; 415 FILE_TYPE_NOT_ALLOWED, 413 FILE_TOO_LARGE)' })
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILES_BODY)
   @ApiCreatedResponse({ type: HomeworkView })
@@ -99,6 +116,7 @@ export class HomeworkController {
   @Post(':id/submissions')
   @Roles(Role.Student)
   @ApiOperation({ summary: 'Submit an answer (multipart: text, files); 409 HOMEWORK_ALREADY_SUBMITTED unless the work was returned' })
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILES_BODY)
   @ApiCreatedResponse({ type: SubmissionView })
@@ -144,6 +162,7 @@ export class HomeworkController {
 
   @Post(':id/comments')
   @ApiOperation({ summary: "Comment in a student's thread (the student, their parents, the teacher)" })
+  @Idempotent()
   @ApiCreatedResponse({ type: CommentView })
   comment(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: CreateCommentDto): Promise<CommentView> {
     return this.homework.addComment(p, id, dto);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
+import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
@@ -125,6 +126,17 @@ export class HomeworkRepository extends SqlRepository {
     return { rows, total: rows.length ? Number(rows[0].total) : 0 };
   }
 
+  /** Homework of a class created or changed after the feed cursor (attachments included), oldest change first, by the read rule. */
+  async findChanges(p: Principal, classId: string, after: FeedPosition, limit: number): Promise<Array<HomeworkRow & { cx: string }>> {
+    const cond = homeworkReadableSql(p, 'h');
+    return this.run(
+      `SELECT ${HW_COLUMNS}, h.change_xid::text AS cx FROM homework h
+        WHERE h.class_id = :fClass AND ${afterCursorSql('h.change_xid', 'h.id::text')} AND ${cond.sql}
+        ORDER BY ${feedOrderSql('h.change_xid', 'h.id::text')} LIMIT :fLimit`,
+      { fClass: classId, fLimit: limit, ...cursorParams(after), ...cond.params },
+    );
+  }
+
   async insertFiles(tx: EntityManager, owner: { homeworkId?: string; submissionId?: string }, files: ReceivedFile[], by: string): Promise<void> {
     if (files.length === 0) return;
     await tx.query(
@@ -247,8 +259,8 @@ export class HomeworkRepository extends SqlRepository {
 
   // ---- comments ----------------------------------------------------------------------------------
 
-  async insertComment(homeworkId: string, studentId: string, authorId: string, body: string): Promise<string> {
-    const [row] = await this.db.query('INSERT INTO homework_comments (homework_id, student_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id', [homeworkId, studentId, authorId, body]);
+  async insertComment(tx: EntityManager, homeworkId: string, studentId: string, authorId: string, body: string): Promise<string> {
+    const [row] = await tx.query('INSERT INTO homework_comments (homework_id, student_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id', [homeworkId, studentId, authorId, body]);
     return row.id;
   }
 

@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
+import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { loggable } from '../../core/logging/loggable';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import { hasRole, Principal } from '../../common/auth/principal';
+import { pageCursor } from '../../common/pagination/cursor';
 import { Role } from '../../common/auth/role';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -21,6 +24,7 @@ import {
   CommentPage, CommentView, CreateCommentDto, CreateHomeworkDto, FileView, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
   ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto, UpdateHomeworkDto,
 } from './dto/homework.dto';
+import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
 import { HomeworkErrors } from './homework.errors';
 import { FileRow, HomeworkRepository, HomeworkRow, SubmissionRow } from './homework.repository';
 
@@ -37,6 +41,7 @@ export class HomeworkService {
     private readonly uploads: UploadReceiver,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tombstones: TombstoneReader,
   ) {}
 
   private uploadSpec(area: string): UploadSpec {
@@ -175,6 +180,32 @@ export class HomeworkService {
     return { items: rows.map((h) => toView(h, files)), total, limit: q.limit, offset: q.offset };
   }
 
+  /**
+   * Homework of a class (or of a student's current class) set, changed or deleted since the cursor: the same rule as
+   * the class's homework list (whoever may read the class), deletions as tombstones.
+   */
+  async feed(p: Principal, q: HomeworkFeedQueryDto): Promise<FeedPage<HomeworkFeedItem>> {
+    let classId = q.classId;
+    if (oneFeedTarget(q, ['classId', 'studentId']) === 'studentId') {
+      const cls = await this.schedule.studentClass(p, q.studentId!);
+      if (!cls) throw UsersErrors.studentNotFound();
+      classId = cls;
+    }
+    if (!(await this.schedule.readableClass(p, classId!))) throw SchoolsErrors.classNotFound();
+    return readFeedPage<{ cx: string; id: string; row?: HomeworkRow }, HomeworkFeedItem>(
+      pageCursor(q),
+      q.limit,
+      [
+        async (after, limit) => (await this.repo.findChanges(p, classId!, after, limit)).map((row) => ({ cx: row.cx, id: row.id, row })),
+        (after, limit) => this.tombstones.after('homework', classId!, after, limit),
+      ],
+      async (rows) => {
+        const files = await this.repo.filesOf('homework', rows.flatMap((r) => (r.row ? [r.id] : [])));
+        return rows.map((r) => (r.row ? { ...toView(r.row, files), deleted: false } : { id: r.id, deleted: true }));
+      },
+    );
+  }
+
   async submission(p: Principal, id: string, studentId: string): Promise<SubmissionView> {
     const h = await this.repo.findReadable(p, id);
     if (!h || !(await this.repo.canReadStudentWork(p, id, studentId)) || !(await this.repo.isCurrentStudentOf(h.class_id, studentId))) {
@@ -247,7 +278,8 @@ export class HomeworkService {
     if (!(await this.repo.canReadStudentWork(p, id, studentId)) || !(await this.repo.isCurrentStudentOf(h.class_id, studentId))) {
       throw UsersErrors.studentNotFound();
     }
-    const commentId = await this.repo.insertComment(id, studentId, p.userId, dto.body);
+    // in a transaction (not autocommit), so that under an Idempotency-Key its commit is fenced like every create's
+    const commentId = await this.repo.transaction((tx) => this.repo.insertComment(tx, id, studentId, p.userId, dto.body));
     const page = await this.repo.findComments(id, studentId, 200, 0);
     const c = page.rows.find((r) => r.id === commentId)!;
     return toCommentView(c);

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
+import { EsiaErrors } from '../esia/esia.errors';
 import { EsiaAccountLevel } from '../esia/identity-provider';
 import { EsiaLinkMethod } from './entities/esia-link.entity';
 
@@ -42,6 +45,31 @@ export interface SignInTicket {
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The set of pending OAuth states (member: state, score: expiry in ms), kept beside the state keys. */
+const PENDING_STATES_KEY = 'esia:states';
+/**
+ * Stores a state unless ESIA_PENDING_STATES_MAX are pending, in one step: drops expired members,
+ * counts, then SET + ZADD. Returns 0 when stored, else the milliseconds until the oldest pending
+ * state expires. Uses Redis's clock, so every instance sees the same expiries.
+ */
+const CREATE_STATE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) - now)
+end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ttl)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 0
+`;
+type RedisWithCreateState = Redis & {
+  diaryEsiaCreateState(pendingKey: string, stateKey: string, ttlMs: number, max: number, value: string, state: string): Promise<number>;
+};
 const newSecret = (): string => randomBytes(32).toString('base64url');
 
 /**
@@ -52,14 +80,32 @@ const newSecret = (): string => randomBytes(32).toString('base64url');
  */
 @Injectable()
 export class EsiaFlowStore {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    if (!('diaryEsiaCreateState' in redis)) redis.defineCommand('diaryEsiaCreateState', { numberOfKeys: 2, lua: CREATE_STATE_SCRIPT });
+  }
 
-  /** A new OAuth state (UUID v4) and the browser secret to put into the httpOnly cookie. */
+  /**
+   * A new OAuth state (UUID v4) and the browser secret to put into the httpOnly cookie. At most
+   * ESIA_PENDING_STATES_MAX states are pending at once (all instances together): beyond that 503
+   * ESIA_UNAVAILABLE with Retry-After, so a flood of sign-in starts cannot grow Redis without bound.
+   */
   async createState(purpose: FlowPurpose): Promise<{ state: string; browserSecret: string }> {
     const state = randomUUID();
     const browserSecret = newSecret();
-    await this.redis.set(`esia:state:${state}`, JSON.stringify({ browser: sha256(browserSecret), purpose }), 'EX', ESIA_FLOW_TTL.state);
+    const value = JSON.stringify({ browser: sha256(browserSecret), purpose });
+    const fullForMs = await (this.redis as RedisWithCreateState).diaryEsiaCreateState(
+      PENDING_STATES_KEY, `esia:state:${state}`, ESIA_FLOW_TTL.state * 1000, this.config.rateLimits.esiaPendingStatesMax, value, state,
+    );
+    if (fullForMs > 0) throw EsiaErrors.busy('pending_states_full', Math.min(60, Math.ceil(fullForMs / 1000)));
     return { state, browserSecret };
+  }
+
+  /** Drops a state that will never be used (the redirect to ESIA could not be built). */
+  async dropState(state: string): Promise<void> {
+    await this.redis.multi().del(`esia:state:${state}`).zrem(PENDING_STATES_KEY, state).exec();
   }
 
   /**
@@ -68,7 +114,7 @@ export class EsiaFlowStore {
    */
   async takeState(state: unknown, browserSecret: string | undefined): Promise<FlowPurpose | null> {
     if (typeof state !== 'string' || !/^[0-9a-f-]{36}$/.test(state)) return null;
-    const raw = await this.redis.getdel(`esia:state:${state}`);
+    const [[, raw]] = (await this.redis.multi().getdel(`esia:state:${state}`).zrem(PENDING_STATES_KEY, state).exec()) as [[Error | null, string | null]];
     if (!raw || !browserSecret) return null;
     const stored = JSON.parse(raw) as { browser: string; purpose: FlowPurpose };
     const a = Buffer.from(stored.browser, 'hex');

@@ -70,7 +70,12 @@ export class EsiaSignInService {
       purpose = { kind: 'link', ...taken };
     }
     const { state, browserSecret } = await this.store.createState(purpose);
-    return { url: await this.idp.authorizationUrl({ state }), browserSecret };
+    try {
+      return { url: await this.idp.authorizationUrl({ state }), browserSecret };
+    } catch (e) {
+      await this.store.dropState(state).catch(() => undefined); // frees its place among the pending states
+      throw e;
+    }
   }
 
   /** GET /auth/esia/callback: decides, and never throws — a refusal becomes `{ error: CODE }` (and a history row). */
@@ -118,7 +123,6 @@ export class EsiaSignInService {
    * towards the lockout and keeps the ticket for another try (up to 5); anything else ends it.
    */
   async linkWithPassword(linkTicket: string, login: string, password: string, client: ClientInfo): Promise<EsiaSignInView> {
-    await this.auth.throttle(client);
     const taken = await this.store.takeLinkTicket(linkTicket);
     if (!taken) {
       await this.recordFailure(null, LinkingErrors.stateInvalid().code, client);

@@ -6,12 +6,14 @@ import { Role } from '../../common/auth/role';
 import { Client, RequestClient } from '../../common/decorators/client-info.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { AppError, CommonErrorCode } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { SignInRateLimit } from '../auth/sign-in-rate-limit';
 import { unavailableDependency } from '../../core/health/dependency-outages';
 import {
   AdminEsiaLinkPageView, AdminEsiaLinkView, EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, ListEsiaLinksQueryDto, MyEsiaLinkView,
@@ -46,13 +48,16 @@ export class EsiaAuthController {
   ) {}
 
   @Public()
+  @RateLimit('esia')
   @Get('login')
   @ApiOperation({
     summary: '"Войти через Госуслуги": 302 to the ESIA login page',
     description:
       'Creates a one-time OAuth state (Redis, 10 minutes) bound to this browser by an httpOnly SameSite=Lax cookie. ' +
       'With `intent` (from POST /auth/esia/link-start) the flow links the Госуслуги account to the signed-in user ("Привязать"). ' +
-      'If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE.',
+      'If ESIA cannot be reached, or the intent is unknown, 302 to FRONTEND_URL?error=CODE. ' +
+      'Overload answers directly, with Retry-After: 429 TOO_MANY_REQUESTS (per-address limit), ' +
+      '503 ESIA_UNAVAILABLE (too many sign-ins pending, or the request signer is busy).',
   })
   @ApiQuery({ name: 'intent', required: false, description: 'Link intent from POST /auth/esia/link-start' })
   @ApiFoundResponse({ description: 'Location: the ESIA authorization URL (or FRONTEND_URL?error=CODE)' })
@@ -68,19 +73,22 @@ export class EsiaAuthController {
       });
       this.redirect(res, url);
     } catch (e) {
+      // "come back in N seconds" (pending states full, signer busy) is an HTTP answer with Retry-After, like the 429
+      if (e instanceof AppError && e.retryAfterSec !== undefined) throw e;
       const code = e instanceof AppError ? e.code : unavailableDependency(e) ? CommonErrorCode.ServiceUnavailable : CommonErrorCode.InternalError;
       this.redirect(res, this.frontend({ error: code }));
     }
   }
 
   @Public()
+  @RateLimit('esia')
   @Get('callback')
   @ApiOperation({
     summary: 'ESIA redirect_uri: decides and sends the browser to FRONTEND_URL with one of ?ticket=, ?linkTicket= or ?error=CODE',
     description:
       '`ticket`: signed in — POST it to /auth/esia/exchange. `linkTicket`: the diary login and password are needed — POST /auth/esia/link. ' +
       '`error`: ESIA_CONSENT_DENIED, FIO_MISMATCH, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_SCOPE_MISSING, ESIA_ALREADY_LINKED, ESIA_DISABLED, ESIA_STATE_INVALID, ESIA_UNAVAILABLE, ACCOUNT_DISABLED. ' +
-      'No tokens and no personal data ever go into the URL.',
+      'No tokens and no personal data ever go into the URL. 429 TOO_MANY_REQUESTS (per-address limit, shared with /auth/esia/login; Retry-After).',
   })
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: false })
@@ -94,22 +102,28 @@ export class EsiaAuthController {
   }
 
   @Public()
+  @RateLimit('token')
   @Post('exchange')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Swap the sign-in ticket from the callback for the token pair', description: '400 ESIA_STATE_INVALID for an unknown, used or expired ticket' })
+  @ApiOperation({
+    summary: 'Swap the sign-in ticket from the callback for the token pair',
+    description: '400 ESIA_STATE_INVALID for an unknown, used or expired ticket, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After)',
+  })
   @ApiOkResponse({ type: EsiaSignInView })
   exchange(@Body() dto: EsiaExchangeDto, @Client() client: RequestClient): Promise<EsiaSignInView> {
     return this.esia.exchange(dto.ticket, client);
   }
 
   @Public()
+  @SignInRateLimit()
   @Post('link')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Link the Госуслуги account with the diary login and password, and sign in',
     description:
       'A wrong password counts towards the lockout (401 INVALID_CREDENTIALS, 423 ACCOUNT_LOCKED) and the link ticket stays valid for another try (5 at most). ' +
-      '403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired).',
+      '403 FIO_MISMATCH, 403 ESIA_ACCOUNT_LEVEL_TOO_LOW, 403 ESIA_SCOPE_MISSING, 409 ESIA_ALREADY_LINKED, 403 ESIA_DISABLED, 400 ESIA_STATE_INVALID (ticket unknown, used or expired), ' +
+      '429 TOO_MANY_LOGIN_ATTEMPTS (the per-address sign-in limit, shared with POST /auth/login; Retry-After).',
   })
   @ApiOkResponse({ type: EsiaSignInView })
   link(@Body() dto: EsiaLinkDto, @Client() client: RequestClient): Promise<EsiaSignInView> {

@@ -2,13 +2,13 @@ import { Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import { LoginHistoryService } from '../auth/login-history.service';
 import { SessionsService } from '../auth/sessions.service';
-import { IdempotencyService } from '../grades/idempotency.service';
+import { IdempotencyStore } from '../../core/idempotency/idempotency.store';
 import { JOBS, QUEUES } from '../../core/queue/queue.constants';
 
 /** Ended sessions are kept 30 days for investigation; the login history one year. */
 export const SESSION_RETENTION_DAYS = 30;
 export const LOGIN_HISTORY_RETENTION_DAYS = 365;
-/** Idempotency keys: long enough for a phone that was offline over a school week, then gone (they hold grades). */
+/** Idempotency keys: long enough for a phone that was offline over a school week, then gone (their answers hold grades, messages, names). */
 export const IDEMPOTENCY_KEY_RETENTION_DAYS = 14;
 
 @Processor(QUEUES.maintenance)
@@ -18,7 +18,7 @@ export class MaintenanceProcessor {
   constructor(
     private readonly sessions: SessionsService,
     private readonly history: LoginHistoryService,
-    private readonly idempotency: IdempotencyService,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   @Process(JOBS.purgeExpiredSessions.name)

@@ -6,12 +6,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { validationFailed } from '../../common/errors/app-error';
 import { Page, page, PageQueryDto } from '../../common/pagination/page';
+import { afterCursorSql, FeedPage, FeedPosition, feedOrderSql, readFeedPage } from '../../core/feeds/feed-cursor';
+import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { FILE_STORAGE, FileStorage } from '../../core/storage/storage.types';
 import { ReceivedFile, UploadReceiver } from '../../core/storage/upload-receiver';
 import {
   ATTACHMENT_SPEC, AttachmentView, ConversationDetailView, ConversationView, CreateGroupConversationDto, ListContactsQueryDto, MarkReadDto, MessageHistoryQueryDto,
   MessageHistoryView, MessageView, PersonView, ReadStateView, SendMessageDto, SendMessageFieldsDto, UnreadView,
 } from './dto/messaging.dto';
+import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import { ConversationKind } from './entities/conversation.entity';
 import { MAX_GROUP_MEMBERS, MessagingErrors } from './messaging.errors';
 import { MessagingOutbox } from './messaging-outbox';
@@ -103,6 +106,7 @@ export class ConversationsService {
     private readonly outbox: MessagingOutbox,
     private readonly uploads: UploadReceiver,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly tombstones: TombstoneReader,
   ) {}
 
   // ---- contacts --------------------------------------------------------------------------------
@@ -256,6 +260,52 @@ export class ConversationsService {
     const files = await this.attachmentsOf(pageRows.map((r) => String(r.id)));
     const items = pageRows.map((r) => toMessage(r, files.get(String(r.id))));
     return { items, nextCursor: more ? items[items.length - 1].id : null };
+  }
+
+  /**
+   * Changes in the caller's conversations since the cursor: new messages of the conversations they are a member of (the
+   * rule of the history), their own memberships (joined, read mark moved) and the memberships that ended (tombstones).
+   */
+  async feed(p: Principal, q: MessageFeedQueryDto): Promise<FeedPage<MessageFeedItem>> {
+    const cursor = (after: FeedPosition) => [after.xid, after.id];
+    type Row = { cx: string; id: string; kind: 'message' | 'conversation'; deleted?: boolean; message?: MessageRow; last_read_message_id?: string | null };
+    return readFeedPage<Row, MessageFeedItem>(
+      pageCursor(q),
+      q.limit,
+      [
+        async (after, limit) =>
+          (
+            (await this.db.query(
+              `SELECT m.id::text AS id, m.conversation_id, m.sender_id, m.body, m.created_at, m.change_xid::text AS cx FROM messages m
+                WHERE m.conversation_id IN (SELECT cm.conversation_id FROM conversation_members cm WHERE cm.user_id = $1)
+                  AND ${afterCursorSql('m.change_xid', 'm.id::text', { xid: '$2', id: '$3' })}
+                ORDER BY ${feedOrderSql('m.change_xid', 'm.id::text')} LIMIT $4`,
+              [p.userId, ...cursor(after), limit],
+            )) as Array<MessageRow & { cx: string }>
+          ).map((m) => ({ cx: m.cx, id: String(m.id), kind: 'message' as const, message: m })),
+        async (after, limit) =>
+          (
+            (await this.db.query(
+              `SELECT cm.conversation_id::text AS id, cm.last_read_message_id::text AS last_read_message_id, cm.change_xid::text AS cx
+                 FROM conversation_members cm
+                WHERE cm.user_id = $1 AND ${afterCursorSql('cm.change_xid', 'cm.conversation_id::text', { xid: '$2', id: '$3' })}
+                ORDER BY ${feedOrderSql('cm.change_xid', 'cm.conversation_id::text')} LIMIT $4`,
+              [p.userId, ...cursor(after), limit],
+            )) as Array<{ id: string; last_read_message_id: string | null; cx: string }>
+          ).map((m) => ({ ...m, kind: 'conversation' as const })),
+        async (after, limit) => (await this.tombstones.after('conversation', p.userId, after, limit)).map((t) => ({ ...t, kind: 'conversation' as const })),
+      ],
+      async (rows) => {
+        const files = await this.attachmentsOf(rows.flatMap((r) => (r.message ? [r.id] : [])));
+        return rows.map((r): MessageFeedItem =>
+          r.message
+            ? { kind: 'message', id: r.id, conversationId: r.message.conversation_id, deleted: false, message: toMessage(r.message, files.get(r.id)) }
+            : r.deleted
+              ? { kind: 'conversation', id: r.id, conversationId: r.id, deleted: true }
+              : { kind: 'conversation', id: r.id, conversationId: r.id, deleted: false, lastReadMessageId: r.last_read_message_id ?? null },
+        );
+      },
+    );
   }
 
   async send(p: Principal, id: string, dto: SendMessageDto): Promise<MessageView> {

@@ -7,10 +7,14 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { ApiFeedPage } from '../../common/pagination/api-page';
 import { Page, PageQueryDto } from '../../common/pagination/page';
+import { FeedPage } from '../../core/feeds/feed-cursor';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { AnnouncementsService } from './announcements.service';
 import { ConversationsService } from './conversations.service';
+import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import {
   AnnouncementStatsView, CreateAnnouncementDto, InboxAnnouncementView, InboxPageView, ListInboxQueryDto, ListRecipientsQueryDto,
   RecipientPageView, RecipientView, RemindResultView, SentAnnouncementView, SentPageView,
@@ -41,6 +45,17 @@ export class MessagingController {
     return this.conversations.unread(p);
   }
 
+  @Get('changes')
+  @ApiOperation({
+    summary: 'Feed of changes in my conversations since a cursor (offline sync): new messages, my memberships (joined, read further, ended)',
+    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`. A conversation I left or was removed from comes as ' +
+      '`{ kind: conversation, id, deleted: true }`: drop it and its messages.',
+  })
+  @ApiFeedPage(MessageFeedItem)
+  listMessageFeed(@CurrentUser() p: Principal, @Query() q: MessageFeedQueryDto): Promise<FeedPage<MessageFeedItem>> {
+    return this.conversations.feed(p, q);
+  }
+
   @Get('conversations')
   @ApiOperation({ summary: 'My conversations, most recently active first, with unread counts' })
   @ApiOkResponse({ type: ConversationPageView })
@@ -58,6 +73,7 @@ export class MessagingController {
 
   @Post('conversations')
   @ApiOperation({ summary: 'Create a group conversation with my contacts' })
+  @Idempotent()
   @ApiCreatedResponse({ type: ConversationDetailView })
   createGroup(@CurrentUser() p: Principal, @Body() dto: CreateGroupConversationDto): Promise<ConversationDetailView> {
     return this.conversations.createGroup(p, dto);
@@ -95,6 +111,7 @@ export class MessagingController {
 
   @Post('conversations/:id/messages')
   @ApiOperation({ summary: 'Send a text message' })
+  @Idempotent()
   @ApiCreatedResponse({ type: MessageView })
   send(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SendMessageDto): Promise<MessageView> {
     return this.conversations.send(p, id, dto);
@@ -105,6 +122,7 @@ export class MessagingController {
     summary: `Send a message with files (multipart/form-data: optional text \`body\`, up to ${ATTACHMENT_SPEC.maxFiles} \`files\` of ${ATTACHMENT_SPEC.maxBytes / 1024 / 1024} MB)`,
     description: `Allowed types: ${Object.keys(ATTACHMENT_SPEC.allowed).map((e) => `.${e}`).join(', ')}`,
   })
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -155,6 +173,7 @@ export class AnnouncementsController {
   @Post()
   @Roles(Role.SchoolAdmin, Role.ClassTeacher)
   @ApiOperation({ summary: 'Send an announcement: school admin to the school, a class or a role; class teacher to their class' })
+  @Idempotent()
   @ApiCreatedResponse({ type: SentAnnouncementView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateAnnouncementDto): Promise<SentAnnouncementView> {
     return this.announcements.create(p, dto);

@@ -3,7 +3,10 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentRes
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ApiFeedPage } from '../../common/pagination/api-page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { FeedPage } from '../../core/feeds/feed-cursor';
+import { NotificationFeedItem, NotificationFeedQueryDto } from './dto/notification-feed.dto';
 import {
   ConfirmDeviceDto, DeviceConfirmationView, DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView, RegisterMobileDto,
   RegisterWebPushDto, UnreadCountView, UnregisterWebPushDto, UpdatePreferencesDto, VapidKeyView,
@@ -46,6 +49,16 @@ export class NotificationsController {
   @ApiOkResponse({ type: NotificationPage })
   list(@CurrentUser() p: Principal, @Query() q: NotificationListQueryDto): Promise<NotificationPage> {
     return this.notifications.list(p, q);
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    summary: 'Feed of my notifications that arrived or were read since a cursor (offline sync, read state across devices)',
+    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted notification comes as `{ id, deleted: true }`.',
+  })
+  @ApiFeedPage(NotificationFeedItem)
+  listNotificationFeed(@CurrentUser() p: Principal, @Query() q: NotificationFeedQueryDto): Promise<FeedPage<NotificationFeedItem>> {
+    return this.notifications.feed(p, q);
   }
 
   @Get('unread-count')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { afterCursorSql, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
 import { epochMicrosSql, RowStamp } from '../../core/queue/job-ids';
 
 export interface NotificationRow {
@@ -302,6 +303,16 @@ export class NotificationsRepository {
 
   async listAfter(userId: string, afterId: string, limit: number): Promise<NotificationRow[]> {
     return this.db.query(`SELECT ${N_COLS} FROM notifications WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [userId, afterId, limit]);
+  }
+
+  /** The user's notifications created or changed (read) after the feed cursor, oldest change first. */
+  async findChanges(userId: string, after: FeedPosition, limit: number): Promise<Array<NotificationRow & { cx: string }>> {
+    return this.db.query(
+      `SELECT ${N_COLS}, change_xid::text AS cx FROM notifications
+        WHERE user_id = $1 AND ${afterCursorSql('change_xid', 'id::text', { xid: '$2', id: '$3' })}
+        ORDER BY ${feedOrderSql('change_xid', 'id::text')} LIMIT $4`,
+      [userId, after.xid, after.id, limit],
+    );
   }
 
   async unreadCount(userId: string): Promise<number> {

@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
+import { pageCursor } from '../../common/pagination/cursor';
 import { isBigIntString } from '../../common/validation/numbers';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { FeedPage, readFeedPage } from '../../core/feeds/feed-cursor';
+import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { JobKeys, RowStamp } from '../../core/queue/job-ids';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
 import { OutboxService, StoredEvent } from '../events/outbox.service';
@@ -10,6 +13,7 @@ import {
   DeviceConfirmationView, DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView,
   RegisterMobileDto, RegisterWebPushDto, UpdatePreferencesDto,
 } from './dto/notifications.dto';
+import { NotificationFeedItem, NotificationFeedQueryDto } from './dto/notification-feed.dto';
 import { CLAIM_TTL_SEC, DeviceClaims } from './device-claims';
 import { Channel, CHANNELS, DEFAULT_CHANNEL, NOTIFICATION_KINDS, SECURITY_KIND } from './notification-kinds';
 import { renderDigest, renderEvent } from './notification-texts';
@@ -143,6 +147,7 @@ export class NotificationsService {
     private readonly claims: DeviceClaims,
     @Inject(MOBILE_PUSH_PROVIDER) private readonly mobile: MobilePushProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tombstones: TombstoneReader,
   ) {}
 
   // ---- the user's list ------------------------------------------------------------------------
@@ -151,6 +156,19 @@ export class NotificationsService {
     const rows = await this.repo.list(p.userId, q.unread === true, q.cursor ?? null, q.limit + 1);
     const items = rows.slice(0, q.limit).map(toView);
     return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
+  }
+
+  /** My notifications that arrived or were read since the cursor (on any device), deletions as tombstones. */
+  feed(p: Principal, q: NotificationFeedQueryDto): Promise<FeedPage<NotificationFeedItem>> {
+    return readFeedPage<{ cx: string; id: string; row?: NotificationRow }, NotificationFeedItem>(
+      pageCursor(q),
+      q.limit,
+      [
+        async (after, limit) => (await this.repo.findChanges(p.userId, after, limit)).map((row) => ({ cx: row.cx, id: String(row.id), row })),
+        (after, limit) => this.tombstones.after('notification', p.userId, after, limit),
+      ],
+      (rows) => rows.map((r) => (r.row ? { ...toView(r.row), deleted: false } : { id: r.id, deleted: true })),
+    );
   }
 
   async unreadCount(p: Principal): Promise<number> {

@@ -3,14 +3,18 @@ import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../../common/auth/principal';
 import { ADMIN_ROLES } from '../../common/auth/role';
+import { ApiFeedPage } from '../../common/pagination/api-page';
+import { FeedPage } from '../../core/feeds/feed-cursor';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
 import {
   CancelLessonDto, ChangesQueryDto, CursorPageQueryDto, CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonView, ReminderSettingDto, ReminderSettingView,
   TermPatternResult, UpdateLessonDto, WeekQueryDto, WeekView,
 } from './dto/schedule.dto';
+import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { ScheduleService } from './schedule.service';
 
 @ApiTags('schedule')
@@ -22,6 +26,7 @@ export class ScheduleController {
   @Post('lessons')
   @Roles(...ADMIN_ROLES)
   @ApiOperation({ summary: 'Add a lesson (school admin). 409 LESSON_CLASH names the lessons it collides with (class, teacher or room)' })
+  @Idempotent()
   @ApiCreatedResponse({ type: LessonView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateLessonDto): Promise<LessonView> {
     return this.schedule.createLesson(p, dto);
@@ -30,9 +35,21 @@ export class ScheduleController {
   @Post('lessons/term-pattern')
   @Roles(...ADMIN_ROLES)
   @ApiOperation({ summary: "Create a term's lessons from a weekly pattern (school admin); all or nothing, 409 LESSON_CLASH on any clash" })
+  @Idempotent()
   @ApiCreatedResponse({ type: TermPatternResult })
   createPattern(@CurrentUser() p: Principal, @Body() dto: CreateTermPatternDto): Promise<TermPatternResult> {
     return this.schedule.createTermPattern(p, dto);
+  }
+
+  @Get('lessons/changes')
+  @ApiOperation({
+    summary: "Feed of lessons created or changed since a cursor, for a class, a student's class or a teacher (offline sync of the timetable)",
+    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a lesson that left the feed comes as `{ id, deleted: true }`. ' +
+      'Exactly one of classId, studentId, teacherId.',
+  })
+  @ApiFeedPage(LessonFeedItem)
+  listLessonFeed(@CurrentUser() p: Principal, @Query() q: LessonFeedQueryDto): Promise<FeedPage<LessonFeedItem>> {
+    return this.schedule.lessonFeed(p, q);
   }
 
   @Get('lessons/:id')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
+import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
 import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
@@ -96,6 +97,21 @@ export class ScheduleRepository extends SqlRepository {
     super(db);
   }
 
+
+  /**
+   * Lessons of a class, or of a teacher (own and covered), changed after the feed cursor, oldest change first; each
+   * also checked with the lesson read rule.
+   */
+  async findLessonFeed(p: Principal, scope: { classId: string } | { teacherId: string }, after: FeedPosition, limit: number): Promise<Array<LessonRow & { cx: string }>> {
+    const readable = lessonReadableSql(p, 'l');
+    const by = 'classId' in scope ? 'l.class_id = :fScope' : '(l.teacher_id = :fScope OR l.substitute_teacher_id = :fScope)';
+    return this.run(
+      `SELECT ${LESSON_COLUMNS}, l.change_xid::text AS cx FROM lessons l ${LESSON_JOINS}
+        WHERE ${by} AND ${afterCursorSql('l.change_xid', 'l.id::text')} AND ${readable.sql}
+        ORDER BY ${feedOrderSql('l.change_xid', 'l.id::text')} LIMIT :fLimit`,
+      { fScope: 'classId' in scope ? scope.classId : scope.teacherId, fLimit: limit, ...cursorParams(after), ...readable.params },
+    );
+  }
 
   /** Serializes timetable writes of one school, so two clash checks cannot both pass. */
   async lockSchoolTimetable(tx: EntityManager, schoolId: string): Promise<void> {

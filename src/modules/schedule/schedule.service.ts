@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
+import { pageCursor } from '../../common/pagination/cursor';
+import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
+import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { CommonErrors } from '../../common/errors/app-error';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { OutboxService } from '../events/outbox.service';
@@ -11,6 +14,7 @@ import { UsersErrors } from '../users/users.errors';
 import {
   CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonChangeView, LessonView, TermPatternResult, UpdateLessonDto, WeekLessonView, WeekView,
 } from './dto/schedule.dto';
+import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { LessonChangeKind } from './entities/lesson-change.entity';
 import { ClashDetail, ScheduleErrors } from './schedule.errors';
 import { LessonCandidate, LessonFacts, LessonRow, NewLessonRow, ScheduleRepository, WeekLessonRow } from './schedule.repository';
@@ -26,6 +30,7 @@ export class ScheduleService {
     private readonly repo: ScheduleRepository,
     private readonly outbox: OutboxService,
     private readonly cache: ReadCache,
+    private readonly tombstones: TombstoneReader,
   ) {}
 
   // ---- timetable administration ----------------------------------------------------------------
@@ -183,6 +188,46 @@ export class ScheduleService {
   async classChanges(p: Principal, classId: string, cursor: string | null, limit: number): Promise<LessonChangePage> {
     if (!(await this.repo.isClassReadable(p, classId))) throw SchoolsErrors.classNotFound();
     return toChangePage(await this.repo.findChanges({ classId }, cursor, limit), limit);
+  }
+
+  // ---- feed of changes ------------------------------------------------------------------------
+
+  /**
+   * Lessons created or changed since the cursor, for a class, a student's current class or a teacher (own lessons and
+   * those they cover), with tombstones for lessons that left it. Whoever may read the class (or the teacher's week) may
+   * read its feed; every lesson is also checked with the lesson read rule.
+   */
+  async lessonFeed(p: Principal, q: LessonFeedQueryDto): Promise<FeedPage<LessonFeedItem>> {
+    const target = oneFeedTarget(q, ['classId', 'studentId', 'teacherId']);
+    let scope: { classId: string } | { teacherId: string };
+    if (target === 'teacherId') {
+      if (!(await this.repo.findTeacherContext(p, q.teacherId!))) throw ScheduleErrors.teacherNotFound();
+      scope = { teacherId: q.teacherId! };
+    } else if (target === 'studentId') {
+      const ctx = await this.repo.findStudentContext(p, q.studentId!);
+      if (!ctx) throw UsersErrors.studentNotFound();
+      if (!ctx.class_id) throw ScheduleErrors.studentHasNoClass();
+      scope = { classId: ctx.class_id };
+    } else {
+      if (!(await this.repo.isClassReadable(p, q.classId!))) throw SchoolsErrors.classNotFound();
+      scope = { classId: q.classId! };
+    }
+    const scopeId = 'classId' in scope ? scope.classId : scope.teacherId;
+    return readFeedPage<{ cx: string; id: string; row?: LessonRow }, LessonFeedItem>(
+      pageCursor(q),
+      q.limit,
+      [
+        async (after, limit) => (await this.repo.findLessonFeed(p, scope, after, limit)).map((row) => ({ cx: row.cx, id: row.id, row })),
+        (after, limit) => this.tombstones.after('lesson', scopeId, after, limit),
+      ],
+      (rows) => rows.map((r) => (r.row ? { ...toLessonView(r.row), deleted: false } : { id: r.id, deleted: true })),
+    );
+  }
+
+  /** The current class of a student the caller may see: undefined when the student is not visible, null when not enrolled. */
+  async studentClass(p: Principal, studentId: string): Promise<string | null | undefined> {
+    const ctx = await this.repo.findStudentContext(p, studentId);
+    return ctx ? ctx.class_id : undefined;
   }
 
   // ---- week views -----------------------------------------------------------------------------

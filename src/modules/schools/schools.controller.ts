@@ -7,6 +7,7 @@ import { Roles } from '../../common/decorators/roles.decorator';
 import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page, PageQueryDto } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import {
   ClassView, CreateClassDto, CreateRegionDto, CreateSchoolDto, CreateSubjectDto, ListBySchoolQueryDto, ListClassesQueryDto,
   ListSchoolsQueryDto, RegionView, SchoolView, SubjectView, UpdateClassDto, UpdateRegionDto, UpdateSchoolDto, UpdateSubjectDto,
@@ -82,6 +83,7 @@ export class SchoolsController {
   @Post('classes')
   @ApiCreatedResponse({ type: ClassView })
   @ApiOperation({ summary: 'Add a class to a school year (school admin)' })
+  @Idempotent()
   createClass(@CurrentUser() p: Principal, @Body() dto: CreateClassDto): Promise<ClassView> {
     return this.schools.createClass(p, dto);
   }
@@ -117,6 +119,7 @@ export class SchoolsController {
   @Post('subjects')
   @ApiCreatedResponse({ type: SubjectView })
   @ApiOperation({ summary: 'Add a subject to a school' })
+  @Idempotent()
   createSubject(@CurrentUser() p: Principal, @Body() dto: CreateSubjectDto): Promise<SubjectView> {
     return this.schools.createSubject(p, dto);
   }

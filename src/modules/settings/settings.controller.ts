@@ -4,6 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { Page, PageQueryDto } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
@@ -57,8 +58,12 @@ export class EsiaRegionsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Public()
+  @RateLimit('public')
   @Get('regions')
-  @ApiOperation({ summary: 'Regions where sign-in through Госуслуги works now (public: the login page needs it)' })
+  @ApiOperation({
+    summary: 'Regions where sign-in through Госуслуги works now (public: the login page needs it)',
+    description: '429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
+  })
   @ApiOkResponse({ type: EsiaRegionPageView })
   regions(@Query() q: PageQueryDto): Promise<Page<EsiaRegionView>> {
     return this.settings.esiaRegions(q);

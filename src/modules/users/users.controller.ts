@@ -7,6 +7,7 @@ import { Roles } from '../../common/decorators/roles.decorator';
 import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { CreateUserDto, LinkChildDto, ListUsersQueryDto, MeView, SetPasswordDto, StudentProfileView, UpdateUserDto, UserView } from './dto/users.dto';
 import { UsersService } from './users.service';
 
@@ -19,6 +20,7 @@ export class AdminUsersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a user (student with class, parent with children, staff)' })
+  @Idempotent()
   @ApiCreatedResponse({ type: UserView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(p, dto);

@@ -246,6 +246,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Госуслуги сейчас недоступны, попробуйте позже",
     "module": "esia"
   },
+  "FEED_TARGET_REQUIRED": {
+    "statuses": [
+      400
+    ],
+    "message": "Укажите ровно один параметр из: …",
+    "module": "core/feeds"
+  },
   "FIELD_TOO_LARGE": {
     "statuses": [
       413
@@ -337,19 +344,33 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Ученик ещё не отправил ответ",
     "module": "homework"
   },
+  "IDEMPOTENCY_ANSWER_LOST": {
+    "statuses": [
+      409
+    ],
+    "message": "Запрос с этим ключом уже выполнен, но ответ на него не сохранился: обновите данные",
+    "module": "core/idempotency"
+  },
+  "IDEMPOTENCY_KEY_IN_PROGRESS": {
+    "statuses": [
+      409
+    ],
+    "message": "Запрос с этим ключом Idempotency-Key ещё выполняется, повторите его чуть позже",
+    "module": "core/idempotency"
+  },
   "IDEMPOTENCY_KEY_INVALID": {
     "statuses": [
       400
     ],
     "message": "Idempotency-Key: от 8 до 100 символов (латиница, цифры, - _ . :)",
-    "module": "grades"
+    "module": "core/idempotency"
   },
   "IDEMPOTENCY_KEY_REUSED": {
     "statuses": [
       422
     ],
     "message": "Этот ключ Idempotency-Key уже использован для другого запроса",
-    "module": "grades"
+    "module": "core/idempotency"
   },
   "IMPORT_BAD_HEADER": {
     "statuses": [
@@ -390,8 +411,8 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "statuses": [
       400
     ],
-    "message": "Неверный курсор since",
-    "module": "grades"
+    "message": "Неверный курсор ленты изменений",
+    "module": "core/feeds"
   },
   "INVALID_DATE_RANGE": {
     "statuses": [
@@ -960,6 +981,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "AdminUsersController.create": {
     "codes": [
       "CHILD_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_USER_SETUP",
       "LOGIN_TAKEN",
       "REGION_NOT_FOUND",
@@ -1034,6 +1059,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "ANNOUNCEMENT_AUDIENCE_NOT_ALLOWED",
       "ANNOUNCEMENT_NO_RECIPIENTS",
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MESSAGING_NO_SCHOOL",
       "VALIDATION_FAILED"
     ],
@@ -1106,7 +1135,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DATE_IN_FUTURE",
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1327,7 +1358,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
       "GRADE_VALUE_NOT_IN_SCALE",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1344,7 +1377,9 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "DUPLICATE_STUDENT",
       "GRADE_TARGET_REQUIRED",
       "GRADE_VALUE_NOT_IN_SCALE",
+      "IDEMPOTENCY_ANSWER_LOST",
       "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
       "IDEMPOTENCY_KEY_REUSED",
       "LESSON_CANCELLED",
       "LESSON_NOT_FOUND",
@@ -1508,6 +1543,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1520,6 +1559,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "HomeworkController.comment": {
     "codes": [
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_HOMEWORK",
       "NOT_FOUND",
       "STUDENT_NOT_FOUND"
@@ -1539,6 +1582,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "CLASS_NOT_FOUND",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_HOMEWORK",
       "LESSON_NOT_FOUND"
     ],
@@ -1588,6 +1635,16 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "HomeworkController.listHomeworkFeed": {
+    "codes": [
+      "CLASS_NOT_FOUND",
+      "FEED_TARGET_REQUIRED",
+      "INVALID_CURSOR",
+      "STUDENT_NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "HomeworkController.remove": {
     "codes": [
       "FILE_NOT_FOUND",
@@ -1632,6 +1689,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_TYPE_NOT_ALLOWED",
       "HOMEWORK_ALREADY_SUBMITTED",
       "HOMEWORK_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "SUBMISSION_EMPTY",
@@ -1691,7 +1752,11 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.createGroup": {
     "codes": [
       "CONTACT_NOT_FOUND",
-      "CONVERSATION_NOT_FOUND"
+      "CONVERSATION_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -1727,6 +1792,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "MessagingController.listMessageFeed": {
+    "codes": [
+      "INVALID_CURSOR"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "MessagingController.markRead": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
@@ -1758,6 +1830,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.send": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "NOT_FOUND"
     ],
     "isPublic": false,
@@ -1771,6 +1847,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
       "FILE_TYPE_NOT_ALLOWED",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
@@ -1916,6 +1996,13 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "isPublic": false,
     "hasRoles": false
   },
+  "NotificationsController.listNotificationFeed": {
+    "codes": [
+      "INVALID_CURSOR"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
   "NotificationsController.preferences": {
     "codes": [],
     "isPublic": false,
@@ -2047,6 +2134,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.create": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_LESSON",
       "LESSON_CLASH"
     ],
@@ -2056,6 +2147,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "ScheduleController.createPattern": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "INVALID_LESSON",
       "LESSON_CLASH"
     ],
@@ -2074,6 +2169,18 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "LESSON_NOT_FOUND",
       "NOT_FOUND"
+    ],
+    "isPublic": false,
+    "hasRoles": false
+  },
+  "ScheduleController.listLessonFeed": {
+    "codes": [
+      "CLASS_NOT_FOUND",
+      "FEED_TARGET_REQUIRED",
+      "INVALID_CURSOR",
+      "STUDENT_HAS_NO_CLASS",
+      "STUDENT_NOT_FOUND",
+      "TEACHER_NOT_FOUND"
     ],
     "isPublic": false,
     "hasRoles": false
@@ -2132,6 +2239,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "SchoolsController.createClass": {
     "codes": [
       "CLASS_ALREADY_EXISTS",
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "SCHOOL_NOT_FOUND"
     ],
     "isPublic": false,
@@ -2155,6 +2266,10 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "SchoolsController.createSubject": {
     "codes": [
+      "IDEMPOTENCY_ANSWER_LOST",
+      "IDEMPOTENCY_KEY_INVALID",
+      "IDEMPOTENCY_KEY_IN_PROGRESS",
+      "IDEMPOTENCY_KEY_REUSED",
       "SCHOOL_NOT_FOUND",
       "SUBJECT_ALREADY_EXISTS"
     ],

@@ -31,7 +31,6 @@ export class MfaSignInService {
 
   /** POST /auth/login/mfa. */
   async withCode(dto: MfaLoginDto, client: ClientInfo): Promise<PasswordLoginResultView> {
-    await this.auth.throttle(client);
     const { user, attemptsLeft } = await this.take(dto.challenge, 'verify', client);
     const proof = dto.code !== undefined ? { code: dto.code } : { recoveryCode: dto.recoveryCode };
     const result = await this.mfa.verifyForSignIn(user.id, proof);
@@ -51,7 +50,6 @@ export class MfaSignInService {
 
   /** POST /auth/login/mfa/enrol: the secret and QR code for an enrolment challenge (spends no attempt). */
   async startEnrolment(challenge: string, client: ClientInfo): Promise<TotpEnrolmentView> {
-    await this.auth.throttle(client);
     const c = await this.challenges.peek(challenge);
     if (!c || c.purpose !== 'enrol') throw MfaErrors.challengeInvalid();
     const user = await this.activeUser(challenge, c.userId, client);
@@ -60,7 +58,6 @@ export class MfaSignInService {
 
   /** POST /auth/login/mfa/enrol/confirm: the first code puts the factor in force and signs in. */
   async confirmEnrolment(challenge: string, code: string, client: ClientInfo): Promise<MfaEnrolledLoginView> {
-    await this.auth.throttle(client);
     const { user, attemptsLeft } = await this.take(challenge, 'enrol', client);
     const recoveryCodes = await this.mfa.confirmEnrolment(user.id, code);
     if (!recoveryCodes) {

@@ -8,6 +8,7 @@ import { Public } from '../../../common/decorators/public.decorator';
 import { Roles } from '../../../common/decorators/roles.decorator';
 import { ParseId } from '../../../common/pipes/parse-id.pipe';
 import { PasswordLoginResultView } from '../dto/auth.dto';
+import { SignInRateLimit } from '../sign-in-rate-limit';
 import {
   MfaAuditPageView, MfaAuditQueryDto, MfaChallengeDto, MfaEnrolConfirmDto, MfaEnrolledLoginView, MfaLoginDto, MfaReauthDto, MfaStatusView,
   RecoveryCodesView, TotpCodeDto, TotpEnrolmentView,
@@ -27,6 +28,7 @@ export class MfaSignInController {
   constructor(private readonly signIn: MfaSignInService) {}
 
   @Public()
+  @SignInRateLimit()
   @Post()
   @HttpCode(200)
   @ApiOperation({
@@ -44,6 +46,7 @@ export class MfaSignInController {
   }
 
   @Public()
+  @SignInRateLimit()
   @Post('enrol')
   @HttpCode(200)
   @ApiOperation({
@@ -58,6 +61,7 @@ export class MfaSignInController {
   }
 
   @Public()
+  @SignInRateLimit()
   @Post('enrol/confirm')
   @HttpCode(200)
   @ApiOperation({

@@ -1,4 +1,5 @@
 export * from './certificate';
+export * from './concurrency-limited-signer';
 export * from './encoding';
 export * from './esia-signing-strings';
 export * from './gost-verify';

@@ -8,6 +8,7 @@ import { User } from '../../users/entities/user.entity';
 @Entity('homework')
 @Index('ix_homework_class_due', ['classId', 'dueDate'])
 @Index('ix_homework_lesson_id', ['lessonId'], { where: 'lesson_id IS NOT NULL' })
+@Index('ix_homework_class_change', ['classId', 'changeXid', 'id'])
 export class Homework {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -62,4 +63,8 @@ export class Homework {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Transaction id of the last write (default on insert, trigger `trg_homework_change_xid` on update): the `?cursor=` feed's position. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
+  changeXid!: string;
 }

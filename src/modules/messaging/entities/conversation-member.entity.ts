@@ -4,6 +4,7 @@ import { Conversation } from './conversation.entity';
 
 /** A member of a conversation and how far they have read (the id of the last message read). */
 @Entity('conversation_members')
+@Index('ix_conversation_members_user_change', ['userId', 'changeXid'])
 export class ConversationMember {
   @PrimaryColumn({ type: 'uuid' })
   conversationId!: string;
@@ -25,4 +26,8 @@ export class ConversationMember {
 
   @CreateDateColumn({ type: 'timestamptz' })
   joinedAt!: Date;
+
+  /** Transaction id of the last write (default on insert, trigger `trg_conversation_members_change_xid` on update): the `?cursor=` feed's position. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
+  changeXid!: string;
 }

@@ -11,6 +11,7 @@ export const MESSAGE_MAX_LENGTH = 4000;
 @Entity('messages')
 @Check('ck_messages_body_length', `char_length("body") <= ${MESSAGE_MAX_LENGTH}`)
 @Index('ix_messages_conversation_id', ['conversationId', 'id'])
+@Index('ix_messages_conversation_change', ['conversationId', 'changeXid', 'id'])
 export class Message {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id!: string;
@@ -36,4 +37,8 @@ export class Message {
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Transaction id of the last write (default on insert, trigger `trg_messages_change_xid` on update): the `?cursor=` feed's position. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
+  changeXid!: string;
 }

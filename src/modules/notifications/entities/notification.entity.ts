@@ -13,6 +13,7 @@ import { User } from '../../users/entities/user.entity';
 @Index('uq_notifications_digest_user', ['userId', 'digestDate'], { unique: true, where: 'digest_date IS NOT NULL' })
 @Index('ix_notifications_user_id', ['userId', 'id'])
 @Index('ix_notifications_user_unread', ['userId', 'id'], { where: 'read_at IS NULL' })
+@Index('ix_notifications_user_change', ['userId', 'changeXid', 'id'])
 export class Notification {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id!: string;
@@ -48,4 +49,8 @@ export class Notification {
 
   @Column({ type: 'timestamptz', nullable: true })
   readAt!: Date | null;
+
+  /** Transaction id of the last write (default on insert, trigger `trg_notifications_change_xid` on update): the `?cursor=` feed's position. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
+  changeXid!: string;
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/
 import { ApiExcludeController } from '@nestjs/swagger';
 import Redis from 'ioredis';
 import { Public } from '../../../common/decorators/public.decorator';
+import { NoRateLimit } from '../../../common/decorators/rate-limit.decorator';
 import { AppError, CommonErrorCode } from '../../../common/errors/app-error';
 import { REDIS } from '../../../core/redis/redis.module';
 
@@ -14,6 +15,7 @@ const KEEP_SECONDS = 7 * 86_400;
  */
 @ApiExcludeController()
 @Public()
+@NoRateLimit('development/test only (never loaded in production); our own portal sync calls it')
 @Controller('esia-emulator/portal')
 export class PortalReceiverController {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -19,6 +19,9 @@ export type LessonStatus = 'scheduled' | 'cancelled';
 @Index('ix_lessons_substitute_date', ['substituteTeacherId', 'date'], { where: 'substitute_teacher_id IS NOT NULL' })
 @Index('ix_lessons_school_date', ['schoolId', 'date'])
 @Index('ix_lessons_starts_at_scheduled', ['startsAt'], { where: `status = 'scheduled'` })
+@Index('ix_lessons_class_change', ['classId', 'changeXid', 'id'])
+@Index('ix_lessons_teacher_change', ['teacherId', 'changeXid', 'id'])
+@Index('ix_lessons_substitute_change', ['substituteTeacherId', 'changeXid', 'id'], { where: '"substitute_teacher_id" IS NOT NULL' })
 export class Lesson {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -99,4 +102,8 @@ export class Lesson {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Transaction id of the last write (default on insert, trigger `trg_lessons_change_xid` on update): the `?cursor=` feed's position. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false, default: () => 'diary_current_xid()' })
+  changeXid!: string;
 }
