@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { CryptoModule } from './core/crypto/crypto.module';
 import { DatabaseModule } from './core/database/database.module';
+import { DependencyOutagesModule } from './core/health/dependency-outages';
 import { FeedsModule } from './core/feeds/feeds.module';
 import { HealthModule } from './core/health/health.module';
 import { IdempotencyModule } from './core/idempotency/idempotency.module';
@@ -41,6 +42,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule,
+        DependencyOutagesModule,
         DatabaseModule,
         RedisModule,
         QueueModule,

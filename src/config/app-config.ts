@@ -16,6 +16,8 @@ export interface AppConfig {
   databaseUrl: string;
   dbPoolSize: number;
   dbStatementTimeoutMs: number;
+  /** How long to wait for a new PostgreSQL connection, or for a free one from the pool; then 503. */
+  dbConnectTimeoutMs: number;
   /** Memory for the in-process cache of assembled week views and journals (0 turns it off). */
   readCacheMb: number;
   runMigrationsOnStart: boolean;
@@ -609,6 +611,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/school_diary', ['postgres:', 'postgresql:']),
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 120000),
     readCacheMb: int('READ_CACHE_MB', 128, 0, 4096),
     runMigrationsOnStart: bool('RUN_MIGRATIONS_ON_START', true),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),

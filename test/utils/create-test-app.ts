@@ -30,6 +30,8 @@ export interface TestAppOptions {
   database?: string;
   /** Use this Redis key prefix instead of a fresh one; close() leaves its keys to the caller. */
   redisPrefix?: string;
+  /** Reach the test database through another port (a TCP proxy the test can cut). */
+  databasePort?: number;
 }
 
 /** A TCP port that was free a moment ago (for `{ listen: true }` apps). */
@@ -68,7 +70,9 @@ export const TEST_ENV: Record<string, string> = {
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dbName = options.database ?? (await createTestDatabase());
   const prefix = options.redisPrefix ?? `test-${randomBytes(5).toString('hex')}`;
-  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: databaseUrl(dbName), REDIS_PREFIX: prefix, ...env });
+  const dbUrl = new URL(databaseUrl(dbName));
+  if (options.databasePort) dbUrl.port = String(options.databasePort);
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: prefix, ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
   const contract = observeErrorContract(app);

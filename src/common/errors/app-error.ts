@@ -42,8 +42,11 @@ export const CommonErrors = {
   /** A body, query or path value failed validation (wrong type, out of range, a NUL byte, null where a value is required); `details` lists every bad field. */
   validationFailed: (details?: FieldError[], message = 'Данные запроса не прошли проверку'): AppError =>
     new AppError(CommonErrorCode.ValidationFailed, message, 400, details),
-  /** The request itself could not be read: broken JSON, too deep nesting, an unsupported method or content type. */
-  malformedRequest: (message = 'Некорректный запрос'): AppError => new AppError(CommonErrorCode.MalformedRequest, message, 400),
+  /**
+   * The request itself could not be read: broken JSON, too deep nesting or too many elements (`details`:
+   * `{ field, limit: depth | arrayLength | keys | nodes, max }`), an unsupported method or content type.
+   */
+  malformedRequest: (message = 'Некорректный запрос', details?: unknown): AppError => new AppError(CommonErrorCode.MalformedRequest, message, 400, details),
   /** No access token, or one that is not ours (bad signature, wrong algorithm, malformed). */
   unauthorized: (): AppError => new AppError(CommonErrorCode.Unauthorized, 'Требуется вход в систему', 401),
   /** The access token's signature holds but it has expired: refresh it with the refresh token. */

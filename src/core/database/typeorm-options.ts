@@ -13,7 +13,11 @@ export const ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/modules/**/entitie
 /** Tables of the infrastructure (core/queue's `installation`). */
 export const CORE_ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/core/**/entities/*.entity.js') : join(ROOT, 'src/core/**/entities/*.entity.ts');
 
-export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+/**
+ * @param onPoolError where errors of idle pooled connections go (the server went away): the HTTP app
+ *   counts them into its outage log (core/health/dependency-outages.ts); TypeORM's default logs each.
+ */
+export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceOptions> = {}, onPoolError?: (e: Error) => void): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.databaseUrl,
@@ -31,8 +35,12 @@ export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceO
       // statement_timeout bounds any query, so a runaway query cannot hold a connection forever.
       options: `-c statement_timeout=${config.dbStatementTimeoutMs} -c timezone=UTC`,
       application_name: `diary-${config.appRole}`,
-      connectionTimeoutMillis: 5000,
+      // a new connection, and a wait for a free one from the pool, give up after this (then 503)
+      connectionTimeoutMillis: config.dbConnectTimeoutMs,
+      // statement_timeout needs a reachable server: this ends a query whose answer never comes
+      query_timeout: config.dbStatementTimeoutMs + 5000,
     },
+    ...(onPoolError ? { poolErrorHandler: onPoolError } : {}),
     logger: new TypeOrmLogger(),
     logging: ['migration', 'warn'],
     maxQueryExecutionTime: 1000,

@@ -58,3 +58,34 @@ describe('AllExceptionsFilter: Retry-After', () => {
     expect(reply(new AppError('CONFLICT', 'Уже есть', 409)).headers).not.toHaveProperty('retry-after');
   });
 });
+
+describe('AllExceptionsFilter: bad input and outages', () => {
+  it('answers input the database refused (encoding, range, length, NOT NULL, limits) with 400 VALIDATION_FAILED, the safety net behind validation', () => {
+    for (const code of ['22021', '22003', '22001', '22P05', '22008', '23502', '54000']) {
+      expect(reply(pgError(code))).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    }
+  });
+
+  it('answers a database or Redis that is down with 503 SERVICE_UNAVAILABLE and Retry-After, without an errorId or a stack', () => {
+    const down = [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' }),
+      new Error('timeout exceeded when trying to connect'),
+      pgError('57P01'),
+      pgError('53300'),
+      pgError('08006'),
+      Object.assign(new Error('Reached the max retries per request limit (which is 2). Refer to "maxRetriesPerRequest" option for details.'), { name: 'MaxRetriesPerRequestError' }),
+    ];
+    for (const e of down) {
+      const { status, body, headers } = reply(e);
+      expect(status).toBe(503);
+      expect(headers['retry-after']).toBe('5');
+      expect(body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.any(String), requestId: 'req-1' });
+    }
+  });
+
+  it('answers an error Nest wrapped from Express middleware (a body-parser verify failure) with the original AppError', async () => {
+    const { HttpException } = await import('@nestjs/common');
+    const original = new AppError('VALIDATION_FAILED', 'Текст не в UTF-8', 400, [{ field: 'body', code: 'wellFormedUnicode', message: '…' }]);
+    expect(reply(new HttpException('x', 400, { cause: original }))).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'body' }] } });
+  });
+});

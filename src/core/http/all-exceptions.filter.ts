@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+import { Dependency, DependencyOutages, unavailableDependency } from '../health/dependency-outages';
 import { loggable } from '../logging/loggable';
 
 export interface ErrorBody {
   statusCode: number;
   /** Not part of the body: becomes the `Retry-After` header. */
   retryAfterSec?: number;
+  /** Not part of the body: the dependency that is down (its outage is logged once, not per request). */
+  dependency?: Dependency;
   code: string;
   message: string;
   details?: unknown;
@@ -31,12 +34,30 @@ const HTTP_DEFAULTS: Record<number, { code: string; message: string }> = {
 const DEFAULT_RETRY_AFTER_SEC: Record<number, number> = { 429: 60, 503: 5 };
 
 /**
+ * SQLSTATEs of input the database refused: class 22 (data exception: 22021 bad encoding, 22003
+ * number out of range, 22001 string too long, 22P05 untranslatable character, 22007/22008 bad or
+ * out-of-range date, 22P02 bad text representation, …), 23502 NOT NULL, 23514 CHECK, 54000/54001
+ * program limits. Requests are validated before they reach a query (core/http/input-guard.ts, the
+ * DTOs); this is the safety net for what slipped through, logged as a validation gap.
+ */
+const INPUT_SQLSTATE = /^(22...|23502|23514|5400[01])$/;
+
+const UNAVAILABLE: Record<Dependency, string> = {
+  database: 'Сервис временно недоступен: нет связи с базой данных. Повторите попытку через несколько секунд',
+  redis: 'Сервис временно недоступен. Повторите попытку через несколько секунд',
+};
+
+/**
  * One error body for every failure. Known errors keep their code; database constraint
- * violations become 4xx; anything else is a 500 with an errorId that is also logged.
+ * violations and refused input become 4xx; a dependency that is down becomes 503 with Retry-After
+ * (logged once per outage by DependencyOutages); anything else is a 500 with an errorId that is
+ * also logged.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(private readonly outages?: DependencyOutages) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -44,18 +65,23 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { id?: string }>();
     const body = this.toBody(exception);
     body.requestId = req?.id !== undefined ? String(req.id) : undefined;
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && !body.dependency) {
       body.errorId = randomUUID();
       this.logger.error({ errorId: body.errorId, requestId: body.requestId, err: loggable(exception) }, 'Unhandled error');
     }
     if (res.headersSent) return;
-    const { retryAfterSec, ...payload } = body;
+    const { retryAfterSec, dependency: _dependency, ...payload } = body;
     const retryAfter = retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[body.statusCode];
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     res.status(body.statusCode).json(payload);
   }
 
   private toBody(exception: unknown): ErrorBody {
+    // Nest wraps errors of Express middleware that carry an HTTP status (body-parser's, and ours thrown
+    // from its `verify`) into an HttpException: answer for the original
+    const cause = exception instanceof HttpException ? (exception.cause as { type?: string } | undefined) : undefined;
+    if (cause instanceof AppError) return this.toBody(cause);
+    if (cause?.type === 'entity.parse.failed') return { statusCode: 400, code: CommonErrorCode.MalformedRequest, message: 'Тело запроса не является корректным JSON' };
     if (exception instanceof AppError) {
       return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.details, retryAfterSec: exception.retryAfterSec };
     }
@@ -71,21 +97,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
           return { statusCode: 409, code: CommonErrorCode.Conflict, message: 'Такая запись уже существует', details: { constraint: pg.constraint } };
         case '23503':
           return { statusCode: 409, code: CommonErrorCode.Conflict, message: 'Запись связана с другими данными', details: { constraint: pg.constraint } };
-        case '22P02':
-        case '22007':
-        case '22008':
-          return { statusCode: 400, code: CommonErrorCode.ValidationFailed, message: 'Недопустимое значение в запросе' };
         case '40P01': // deadlock detected
         case '40001': // serialization failure
           // the transaction was rolled back whole: nothing half-written, the same request can simply be sent again
           return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Данные как раз меняются, повторите запрос', details: { retry: true } };
         case '57014':
-          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже' };
+          this.outages?.report('database', exception);
+          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже', dependency: 'database' };
+      }
+      if (pg?.code && INPUT_SQLSTATE.test(pg.code)) {
+        this.logger.warn({ err: loggable(exception) }, 'Input refused by the database: a validation gap');
+        return { statusCode: 400, code: CommonErrorCode.ValidationFailed, message: 'Недопустимое значение в запросе' };
       }
     }
-    const typed = exception as { type?: string; status?: number } | undefined;
+    const dependency = unavailableDependency(exception);
+    if (dependency) {
+      this.outages?.report(dependency, exception);
+      return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: UNAVAILABLE[dependency], dependency };
+    }
+    const typed = exception as { type?: string; status?: number; expose?: boolean } | undefined;
     if (typed?.type === 'entity.parse.failed') return { statusCode: 400, code: CommonErrorCode.MalformedRequest, message: 'Тело запроса не является корректным JSON' };
     if (typed?.type === 'entity.too.large') return { statusCode: 413, ...HTTP_DEFAULTS[413] };
+    // other errors of the body parsers and the router (bad Content-Encoding or charset, aborted body, undecodable path …)
+    if (typed?.expose && typeof typed.status === 'number' && typed.status >= 400 && typed.status < 500) {
+      return { statusCode: typed.status, ...(HTTP_DEFAULTS[typed.status] ?? HTTP_DEFAULTS[400]) };
+    }
     return { statusCode: 500, code: CommonErrorCode.InternalError, message: 'Внутренняя ошибка сервера. Мы уже разбираемся' };
   }
 }

@@ -1,11 +1,16 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressBodyParserOptionsFor } from '@nestjs/platform-express/interfaces/nest-express-body-parser.interface';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DependencyOutages } from '../health/dependency-outages';
+import { assignRequestId } from '../logging/logging.module';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { compressionMiddleware, corsMiddleware } from './cors-and-compression';
+import { BODY_LIMITS, bodyGuard, urlGuard, verifyUtf8 } from './input-guard';
 import { buildOpenApiDocument } from './openapi/document';
 import { createValidationPipe } from './validation';
 
@@ -19,9 +24,19 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.enableShutdownHooks();
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    assignRequestId(req, res);
+    next();
+  });
   app.use(corsMiddleware(config));
   app.use(compressionMiddleware());
-  app.useBodyParser('json', { limit: '1mb' });
+  // Bad input is refused before any route sees it (limits in input-guard.ts, docs/security.md):
+  // the URL's text, then the body's bytes (UTF-8), then the parsed body's depth, width and strings.
+  app.use(urlGuard);
+  // `verify` is left out of Nest's option types (it is where rawBody hooks in) but passed on to body-parser
+  app.useBodyParser('json', { limit: BODY_LIMITS.maxBytes, verify: verifyUtf8 } as NestExpressBodyParserOptionsFor<'json'>);
+  app.useBodyParser('urlencoded', { limit: BODY_LIMITS.maxBytes, extended: true, verify: verifyUtf8 } as NestExpressBodyParserOptionsFor<'urlencoded'>);
+  app.use(bodyGuard);
 
   const strict = helmet();
   // Swagger UI needs inline styles and scripts; everything else gets the strict policy.
@@ -42,7 +57,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(DependencyOutages, { strict: false })));
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });

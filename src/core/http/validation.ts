@@ -6,6 +6,7 @@ import { PASSWORD_RULE_RU } from '../../common/validation/password';
 const MESSAGES: Record<string, string> = {
   whitelistValidation: 'Поле не предусмотрено',
   isDefined: 'Поле обязательно',
+  isNotNull: 'Значение не может быть null: не передавайте поле, если его не нужно менять',
   isNotEmpty: 'Поле не может быть пустым',
   isString: 'Ожидается строка',
   isInt: 'Ожидается целое число',

@@ -8,6 +8,8 @@ export enum StorageErrorCode {
   FileRequired = 'FILE_REQUIRED',
   FileNotFound = 'FILE_NOT_FOUND',
   MalformedUpload = 'MALFORMED_UPLOAD',
+  FieldTooLarge = 'FIELD_TOO_LARGE',
+  TooManyParts = 'TOO_MANY_PARTS',
 }
 
 export const StorageErrors = {
@@ -33,11 +35,16 @@ export const StorageErrors = {
    * teacher. Also when the row is there but the stored file is gone.
    */
   fileNotFound: () => new AppError(StorageErrorCode.FileNotFound, 'Файл не найден', 404),
-  /** The body is not multipart/form-data, or is cut short or broken, or has too many or too large text fields. */
+  /** The body is not multipart/form-data, or is cut short or broken (a part without a name, a wrong boundary, a nested field name). */
   malformedUpload: () => new AppError(StorageErrorCode.MalformedUpload, 'Не удалось прочитать загружаемые данные (ожидается multipart/form-data)', 400),
   /** Files came in another form field than the route reads, or more of them than it takes there; the message names the field and the limit. */
   unexpectedFileField: (field: string, maxFiles: number) =>
     new AppError(StorageErrorCode.MalformedUpload, `Файлы принимаются только в поле «${field}» (не более ${maxFiles})`, 400),
+  /** A text field of an upload form is longer than the form allows (64 KB). */
+  fieldTooLarge: (maxBytes: number) =>
+    new AppError(StorageErrorCode.FieldTooLarge, `Слишком длинное текстовое поле: допускается не более ${formatBytes(maxBytes)}`, 413, { maxBytes }),
+  /** An upload form has more parts (text fields and files) than it allows. */
+  tooManyParts: (max: number) => new AppError(StorageErrorCode.TooManyParts, `Слишком много частей в запросе: не более ${max}`, 400, { max }),
 };
 
 export function formatBytes(n: number): string {

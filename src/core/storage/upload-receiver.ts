@@ -6,6 +6,8 @@ import multer from 'multer';
 import { extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { AppError, validationFailed } from '../../common/errors/app-error';
+import { textProblem } from '../../common/validation/text';
+import { badText } from '../http/input-guard';
 import { flattenValidationErrors } from '../http/validation';
 import { noteReceivedUpload } from './received-uploads';
 import { StorageErrors } from './storage.errors';
@@ -89,6 +91,17 @@ class SignatureCheck extends Transform {
   }
 }
 
+/** Multipart limits besides the spec's file count and size (docs/security.md). */
+export const FORM_LIMITS = { fields: 20, fieldSize: 64 * 1024, fieldNameSize: 100 } as const;
+
+/**
+ * A text of the form (field value or file name) must be well-formed: no NUL, no lone surrogate, and no
+ * U+FFFD, which is what busboy makes of bytes that are not UTF-8 (so a literal U+FFFD is refused too).
+ */
+function formTextProblem(s: string): ReturnType<typeof textProblem> {
+  return textProblem(s) ?? (s.includes('\ufffd') ? 'wellFormedUnicode' : null);
+}
+
 /** Keeps letters, digits and a few safe characters; the name is never used as a path. */
 export function cleanFileName(name: string): string {
   const base = name.replace(/^.*[\\/]/, '').normalize('NFC');
@@ -117,6 +130,11 @@ export class UploadReceiver {
     const written: ReceivedFile[] = [];
     const engine = {
       _handleFile(_req: Request, file: MulterFile, cb: (err: unknown, info?: Partial<ReceivedFile>) => void): void {
+        const nameProblem = formTextProblem(file.originalname);
+        if (nameProblem) {
+          file.stream.resume();
+          return cb(badText(`${file.fieldname}.filename`, nameProblem));
+        }
         const ext = extname(file.originalname).slice(1).toLowerCase();
         const types = spec.allowed[ext];
         const mime = (file.mimetype || '').toLowerCase();
@@ -146,7 +164,8 @@ export class UploadReceiver {
       storage: engine,
       // Browsers send UTF-8 file names ("задание.pdf"); busboy's default would read them as latin1.
       defParamCharset: 'utf8',
-      limits: { files: spec.maxFiles, fileSize: spec.maxBytes, fields: 20, fieldSize: 64 * 1024, parts: spec.maxFiles + 20 },
+      // fieldNestingDepth 0: no `a[b]` names, the forms are flat (a nested name is MALFORMED_UPLOAD)
+      limits: { ...FORM_LIMITS, files: spec.maxFiles, fileSize: spec.maxBytes, parts: spec.maxFiles + FORM_LIMITS.fields, fieldNestingDepth: 0 },
     }).array(spec.field, spec.maxFiles);
 
     try {
@@ -161,6 +180,12 @@ export class UploadReceiver {
     try {
       if (spec.required && files.length === 0) throw StorageErrors.fileRequired();
       const raw = { ...((req.body as Record<string, unknown>) ?? {}) };
+      for (const [name, value] of Object.entries(raw)) {
+        for (const v of Array.isArray(value) ? value : [value]) {
+          const problem = typeof v === 'string' ? formTextProblem(v) : null;
+          if (problem) throw badText(name, problem);
+        }
+      }
       let fields = raw as T;
       if (fieldsDto) {
         fields = plainToInstance(fieldsDto, raw);
@@ -181,22 +206,27 @@ export class UploadReceiver {
   }
 }
 
+/**
+ * Everything multer and busboy can fail with is the client's bytes (a part without a name, a truncated
+ * body, a wrong boundary, too many parts, …): a 4xx with a code. Only failures of our own storage
+ * (a file system error, with an errno) stay as they are, for the 500 or 503 they deserve.
+ */
 function mapUploadError(e: unknown, spec: UploadSpec): unknown {
   if (e instanceof AppError) return e;
-  const code = (e as { code?: string } | undefined)?.code;
-  switch (code) {
+  const err = e as { code?: string; errno?: number; syscall?: string; name?: string } | undefined;
+  switch (err?.code) {
     case 'LIMIT_FILE_SIZE':
       return StorageErrors.fileTooLarge(spec.maxBytes);
     case 'LIMIT_FILE_COUNT':
       return StorageErrors.tooManyFiles(spec.maxFiles);
     case 'LIMIT_UNEXPECTED_FILE':
       return StorageErrors.unexpectedFileField(spec.field, spec.maxFiles);
-    case 'LIMIT_PART_COUNT':
-    case 'LIMIT_FIELD_KEY':
     case 'LIMIT_FIELD_VALUE':
+      return StorageErrors.fieldTooLarge(FORM_LIMITS.fieldSize);
+    case 'LIMIT_PART_COUNT':
     case 'LIMIT_FIELD_COUNT':
-      return StorageErrors.malformedUpload();
+      return StorageErrors.tooManyParts(spec.maxFiles + FORM_LIMITS.fields);
   }
-  if (e instanceof Error && /Unexpected end of form|Malformed part header|Multipart: Boundary not found/i.test(e.message)) return StorageErrors.malformedUpload();
-  return e;
+  if (err && typeof err.errno === 'number' && typeof err.syscall === 'string') return e; // our disk, not their bytes
+  return StorageErrors.malformedUpload();
 }

@@ -14,6 +14,7 @@ import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SignInRateLimit } from '../auth/sign-in-rate-limit';
+import { unavailableDependency } from '../../core/health/dependency-outages';
 import {
   AdminEsiaLinkPageView, AdminEsiaLinkView, EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, ListEsiaLinksQueryDto, MyEsiaLinkView,
 } from './dto/linking.dto';
@@ -74,7 +75,8 @@ export class EsiaAuthController {
     } catch (e) {
       // "come back in N seconds" (pending states full, signer busy) is an HTTP answer with Retry-After, like the 429
       if (e instanceof AppError && e.retryAfterSec !== undefined) throw e;
-      this.redirect(res, this.frontend({ error: e instanceof AppError ? e.code : CommonErrorCode.InternalError }));
+      const code = e instanceof AppError ? e.code : unavailableDependency(e) ? CommonErrorCode.ServiceUnavailable : CommonErrorCode.InternalError;
+      this.redirect(res, this.frontend({ error: code }));
     }
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { pageCursor } from '../../common/pagination/cursor';
+import { isBigIntString } from '../../common/validation/numbers';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { FeedPage, readFeedPage } from '../../core/feeds/feed-cursor';
@@ -175,7 +176,7 @@ export class NotificationsService {
   }
 
   async markRead(p: Principal, id: string): Promise<NotificationView> {
-    if (!/^[1-9]\d{0,18}$/.test(id)) throw NotificationsErrors.notificationNotFound();
+    if (!isBigIntString(id)) throw NotificationsErrors.notificationNotFound();
     const row = await this.repo.markRead(p.userId, id);
     if (!row) throw NotificationsErrors.notificationNotFound();
     return toView(row);
@@ -311,7 +312,7 @@ export class NotificationsService {
 
   /** Notifications after the one the client saw last (SSE Last-Event-ID), oldest first, at most 100. */
   async missedSince(p: Principal, lastId: string | undefined): Promise<NotificationView[]> {
-    if (!lastId || !/^[1-9]\d{0,18}$/.test(lastId)) return [];
+    if (!lastId || !isBigIntString(lastId)) return [];
     return (await this.repo.listAfter(p.userId, lastId, 100)).map(toView);
   }
 

@@ -253,6 +253,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "Укажите ровно один параметр из: …",
     "module": "core/feeds"
   },
+  "FIELD_TOO_LARGE": {
+    "statuses": [
+      413
+    ],
+    "message": "Слишком длинное текстовое поле: допускается не более …",
+    "module": "core/storage"
+  },
   "FILE_NOT_FOUND": {
     "statuses": [
       404
@@ -877,6 +884,13 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
     "message": "В группе может быть не больше … участников",
     "module": "messaging"
   },
+  "TOO_MANY_PARTS": {
+    "statuses": [
+      400
+    ],
+    "message": "Слишком много частей в запросе: не более …",
+    "module": "core/storage"
+  },
   "TOO_MANY_REQUESTS": {
     "statuses": [
       429
@@ -1405,6 +1419,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "GradesController.import": {
     "codes": [
       "CLASS_NOT_FOUND",
+      "FIELD_TOO_LARGE",
       "FILE_NOT_FOUND",
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
@@ -1414,6 +1429,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "IMPORT_TOO_MANY_ROWS",
       "MALFORMED_UPLOAD",
       "TOO_MANY_FILES",
+      "TOO_MANY_PARTS",
       "VALIDATION_FAILED"
     ],
     "isPublic": false,
@@ -1521,6 +1537,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.attach": {
     "codes": [
+      "FIELD_TOO_LARGE",
       "FILE_NOT_FOUND",
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
@@ -1533,6 +1550,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
+      "TOO_MANY_PARTS",
       "VALIDATION_FAILED"
     ],
     "isPublic": false,
@@ -1664,6 +1682,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "HomeworkController.submit": {
     "codes": [
+      "FIELD_TOO_LARGE",
       "FILE_NOT_FOUND",
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
@@ -1679,6 +1698,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "SUBMISSION_EMPTY",
       "SUBMISSION_NOT_FOUND",
       "TOO_MANY_FILES",
+      "TOO_MANY_PARTS",
       "VALIDATION_FAILED"
     ],
     "isPublic": false,
@@ -1822,6 +1842,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   "MessagingController.sendWithFiles": {
     "codes": [
       "CONVERSATION_NOT_FOUND",
+      "FIELD_TOO_LARGE",
       "FILE_NOT_FOUND",
       "FILE_REQUIRED",
       "FILE_TOO_LARGE",
@@ -1833,6 +1854,7 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
       "MALFORMED_UPLOAD",
       "NOT_FOUND",
       "TOO_MANY_FILES",
+      "TOO_MANY_PARTS",
       "VALIDATION_FAILED"
     ],
     "isPublic": false,

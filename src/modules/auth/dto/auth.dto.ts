@@ -1,8 +1,8 @@
 import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MeView } from '../../users/dto/users.dto';
+import { LimitParam } from '../../../common/pagination/page';
 
 export class LoginDto {
   @ApiProperty({ example: 'teacher.demo' })
@@ -47,12 +47,7 @@ export class PasswordLoginResultView extends LoginResultView {
 
 /** `limit` and the keyset `cursor` of the newest-first audit lists (login history, second-factor audit). */
 export class CursorQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @LimitParam(200, 50)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page; without it, the newest first' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '../../../common/validation/optional';
 import { IsDiaryPassword, PASSWORD_MIN_LENGTH, PASSWORD_RULE_RU } from '../../../common/validation/password';
 import { ESIA_PASSWORD_WINDOW_MINUTES } from '../me-password.service';
 
@@ -9,7 +10,7 @@ export class ChangeOwnPasswordDto {
       `Текущий пароль. Можно не указывать только в течение ${ESIA_PASSWORD_WINDOW_MINUTES} минут после входа через Госуслуги ` +
       '(забытый пароль); иначе CURRENT_PASSWORD_REQUIRED',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

@@ -6,6 +6,9 @@ import {
   registerDecorator, ValidateIf, ValidateNested, ValidationOptions,
 } from 'class-validator';
 import { IsSchoolDate } from '../../schedule/dto/schedule.dto';
+import { LimitParam, OffsetParam } from '../../../common/pagination/page';
+import { QueryInt } from '../../../common/validation/numbers';
+import { OptionalNotNull } from '../../../common/validation/optional';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -27,7 +30,8 @@ export const VALUE_SCHEMA = { oneOf: VALUE_ONE_OF, example: 5 } as ApiPropertyOp
 /** The same, or null (OpenAPI 3.0 has no null type: each alternative admits null, hence anyOf). */
 export const NULLABLE_VALUE_SCHEMA = { anyOf: VALUE_ONE_OF.map((s) => ({ ...s, nullable: true })), example: 5 } as ApiPropertyOptions;
 export const WORK_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,29}$/;
-export const CURSOR_PATTERN = /^\d{1,20}\.[0-9a-f-]{36}$/;
+/** `<transaction id>.<row uuid>`; the id is also checked against the bigint range by the service. */
+export const CURSOR_PATTERN = /^\d{1,19}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class GradeItemDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() studentId!: string;
@@ -37,10 +41,10 @@ export class GradeItemDto {
 }
 
 export class CreateGradeDto extends GradeItemDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Урок; иначе classId + subjectId + date' }) @IsOptional() @IsUUID() lessonId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() classId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() subjectId?: string;
-  @ApiPropertyOptional({ example: '2026-11-23' }) @IsOptional() @IsSchoolDate() date?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Урок; иначе classId + subjectId + date' }) @OptionalNotNull() @IsUUID() lessonId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() classId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() subjectId?: string;
+  @ApiPropertyOptional({ example: '2026-11-23' }) @OptionalNotNull() @IsSchoolDate() date?: string;
 }
 
 export class BatchGradesDto {
@@ -51,8 +55,8 @@ export class BatchGradesDto {
 }
 
 export class UpdateGradeDto {
-  @ApiPropertyOptional(VALUE_SCHEMA) @IsOptional() @IsGradeValue() value?: number | string;
-  @ApiPropertyOptional({ example: 'control' }) @IsOptional() @Matches(WORK_TYPE_PATTERN) workType?: string;
+  @ApiPropertyOptional(VALUE_SCHEMA) @OptionalNotNull() @IsGradeValue() value?: number | string;
+  @ApiPropertyOptional({ example: 'control' }) @OptionalNotNull() @Matches(WORK_TYPE_PATTERN) workType?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, v) => v !== null) @Transform(trim) @IsString() @MaxLength(500) comment?: string | null;
   @ApiPropertyOptional({ description: 'Причина исправления (видна в истории)' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) reason?: string;
 }
@@ -81,7 +85,7 @@ export class FeedQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() subjectId?: string;
   @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа; без него — с начала' }) @IsOptional() @Matches(CURSOR_PATTERN) cursor?: string;
   @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS }) @IsOptional() @Matches(CURSOR_PATTERN) since?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 200;
+  @LimitParam(500, 200) limit: number = 200;
 }
 
 export class RangeQueryDto {
@@ -98,7 +102,7 @@ export class JournalQueryDto extends RangeQueryDto {
 export class HistoryQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() studentId!: string;
   @ApiPropertyOptional({ description: 'Курсор: id последнего полученного исправления' }) @IsOptional() @Matches(/^\d{1,18}$/) cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 50;
+  @LimitParam(200, 50) limit: number = 50;
 }
 
 export class WhatIfMarkDto {
@@ -140,7 +144,7 @@ export class GradingSettingsDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => WorkTypeDto)
   workTypes!: WorkTypeDto[];
   @ApiPropertyOptional({ example: 0.5, description: 'Доля, с которой средний балл округляется вверх (0.5: 4,5 → 5)' })
-  @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.01) @Max(0.99) roundingThreshold?: number;
+  @OptionalNotNull() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.01) @Max(0.99) roundingThreshold?: number;
 }
 
 export class SchoolQueryDto {
@@ -157,9 +161,9 @@ export class CreatePeriodDto {
 }
 
 export class ListPeriodsQueryDto extends SchoolQueryDto {
-  @ApiPropertyOptional({ example: 2026 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) academicYear?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
-  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @ApiPropertyOptional({ example: 2026, type: 'integer', minimum: 2000, maximum: 2100 }) @IsOptional() @QueryInt(2000, 2100) academicYear?: number;
+  @LimitParam(100, 50) limit: number = 50;
+  @OffsetParam() offset: number = 0;
 }
 
 export class ImportQueryDto {

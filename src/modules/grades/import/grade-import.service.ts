@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { Principal } from '../../../common/auth/principal';
 import { AppError } from '../../../common/errors/app-error';
+import { TEXT_MESSAGES, textProblem } from '../../../common/validation/text';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { FILE_STORAGE, FileStorage } from '../../../core/storage/storage.types';
@@ -240,6 +241,8 @@ function checkRow(ctx: ImportContext, header: Record<string, number>, row: Sourc
 
   const comment = cell('comment');
   if (comment.length > 500) return { field: 'comment', error: 'Комментарий длиннее 500 символов' };
+  const problem = textProblem(comment);
+  if (problem) return { field: 'comment', error: TEXT_MESSAGES[problem] };
 
   return {
     grade: {

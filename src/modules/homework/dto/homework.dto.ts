@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsGradeValue, NULLABLE_VALUE_SCHEMA, VALUE_SCHEMA } from '../../grades/dto/grades.dto';
 import { IsSchoolDate } from '../../schedule/dto/schedule.dto';
+import { LimitParam, OffsetParam } from '../../../common/pagination/page';
+import { OptionalNotNull } from '../../../common/validation/optional';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -15,8 +17,8 @@ export class CreateHomeworkDto {
 }
 
 export class UpdateHomeworkDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000) text?: string;
-  @ApiPropertyOptional({ example: '2026-11-26' }) @IsOptional() @IsSchoolDate() dueDate?: string;
+  @ApiPropertyOptional() @OptionalNotNull() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000) text?: string;
+  @ApiPropertyOptional({ example: '2026-11-26' }) @OptionalNotNull() @IsSchoolDate() dueDate?: string;
 }
 
 export class ListHomeworkQueryDto {
@@ -24,8 +26,8 @@ export class ListHomeworkQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() subjectId?: string;
   @ApiPropertyOptional({ example: '2026-11-23', description: 'Срок сдачи не раньше' }) @IsOptional() @IsSchoolDate() from?: string;
   @ApiPropertyOptional({ example: '2026-11-29', description: 'Срок сдачи не позже' }) @IsOptional() @IsSchoolDate() to?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
-  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @LimitParam(100, 50) limit: number = 50;
+  @OffsetParam() offset: number = 0;
 }
 
 /** Text fields of the multipart submission form. */
@@ -44,19 +46,19 @@ export class GradeSubmissionDto {
 
 export class CreateCommentDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Чья работа обсуждается; ученику и родителю с одним ребёнком можно не указывать' })
-  @IsOptional() @IsUUID() studentId?: string;
+  @OptionalNotNull() @IsUUID() studentId?: string;
   @ApiProperty({ maxLength: 2000 }) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000) body!: string;
 }
 
 export class CommentsQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() studentId!: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 100;
-  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @LimitParam(200, 100) limit: number = 100;
+  @OffsetParam() offset: number = 0;
 }
 
 export class SubmissionsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 100;
-  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @LimitParam(200, 100) limit: number = 100;
+  @OffsetParam() offset: number = 0;
 }
 
 // ---- views ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { Role } from '../../../common/auth/role';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX, AnnouncementAudience } from '../entities/announcement.entity';
 import { PersonView, SCHOOL_ROLES } from './messaging.dto';
+import { OptionalNotNull } from '../../../common/validation/optional';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -41,7 +42,7 @@ export class CreateAnnouncementDto {
   body!: string;
 
   @ApiPropertyOptional({ default: false, description: 'Просить получателей подтвердить участие' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   requiresConfirmation?: boolean;
 }

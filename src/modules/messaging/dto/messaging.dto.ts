@@ -1,18 +1,18 @@
 import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength,
 } from 'class-validator';
 import { Role } from '../../../common/auth/role';
-import { PageQueryDto } from '../../../common/pagination/page';
+import { LimitParam, PageQueryDto } from '../../../common/pagination/page';
+import { IsBigIntString } from '../../../common/validation/numbers';
+import { OptionalNotNull } from '../../../common/validation/optional';
 import { ConversationKind } from '../entities/conversation.entity';
 import { MESSAGE_MAX_LENGTH } from '../entities/message.entity';
 import { MAX_GROUP_MEMBERS } from '../messaging.errors';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-/** Message ids are bigint identities, sent as decimal strings. */
-export const MESSAGE_ID_PATTERN = /^[1-9]\d{0,17}$/;
 
 export const SCHOOL_ROLES = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin] as const;
 
@@ -94,27 +94,22 @@ export class SendMessageDto {
 export class MessageHistoryQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа (id сообщения): вернутся более старые сообщения', example: '1042' })
   @IsOptional()
-  @Matches(MESSAGE_ID_PATTERN)
+  @IsBigIntString()
   cursor?: string;
 
   @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS })
   @IsOptional()
-  @Matches(MESSAGE_ID_PATTERN)
+  @IsBigIntString()
   before?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @LimitParam(100, 50)
   limit: number = 50;
 }
 
 export class MarkReadDto {
   @ApiPropertyOptional({ description: 'Прочитано до этого сообщения включительно; по умолчанию до последнего', example: '1042' })
-  @IsOptional()
-  @Matches(MESSAGE_ID_PATTERN)
+  @OptionalNotNull()
+  @IsBigIntString()
   upToMessageId?: string;
 }
 

@@ -1,17 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { CHANNELS, Channel, NOTIFICATION_KINDS, STORED_KINDS } from '../notification-kinds';
+import { LimitParam } from '../../../common/pagination/page';
+import { IsBigIntString } from '../../../common/validation/numbers';
+import { OptionalNotNull } from '../../../common/validation/optional';
 
 const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class NotificationListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 30 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @LimitParam(100, 30)
   limit: number = 30;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (newest first)' })
-  @IsOptional() @IsString() @Matches(/^[1-9]\d{0,18}$/, { message: 'cursor must be a cursor returned by this route' })
+  @IsOptional() @IsString() @IsBigIntString()
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Only unread notifications' })
@@ -41,7 +43,7 @@ export class UnreadCountView {
 
 export class MarkAllReadDto {
   @ApiPropertyOptional({ description: 'Mark read only up to this id (the newest the client has shown)' })
-  @IsOptional() @IsString() @Matches(/^[1-9]\d{0,18}$/)
+  @OptionalNotNull() @IsString() @IsBigIntString()
   upToId?: string;
 }
 
@@ -50,22 +52,22 @@ export class MarkAllReadResult {
 }
 
 export class ChannelsDto {
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) grade?: Channel;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) attendance?: Channel;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) homework?: Channel;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) schedule?: Channel;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) reminder?: Channel;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) message?: Channel;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) announcement?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) grade?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) attendance?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) homework?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) schedule?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) reminder?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) message?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @OptionalNotNull() @IsIn(CHANNELS) announcement?: Channel;
 }
 
 export class UpdatePreferencesDto {
   @ApiPropertyOptional({ type: ChannelsDto, description: 'Channel per kind: in_app (list only), push (list and push), off. Kinds not given stay as they are' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => ChannelsDto)
+  @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => ChannelsDto)
   channels?: ChannelsDto;
 
   @ApiPropertyOptional({ description: 'Replace pushes by one daily digest (in-app notifications still appear at once)' })
-  @IsOptional() @IsBoolean()
+  @OptionalNotNull() @IsBoolean()
   dailyDigest?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { LimitParam } from '../../../common/pagination/page';
+import { IsBigIntString } from '../../../common/validation/numbers';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
@@ -9,12 +10,11 @@ export class PortalDeliveryQueryDto {
   @IsOptional() @IsIn(DELIVERY_STATUSES)
   status?: (typeof DELIVERY_STATUSES)[number];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @LimitParam(200, 50)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (newest first)' })
-  @IsOptional() @IsString() @Matches(/^[1-9]\d{0,18}$/, { message: 'cursor must be a cursor returned by this route' })
+  @IsOptional() @IsString() @IsBigIntString()
   cursor?: string;
 }
 

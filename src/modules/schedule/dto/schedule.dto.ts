@@ -4,6 +4,8 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
   registerDecorator, ValidateIf, ValidateNested, ValidationOptions,
 } from 'class-validator';
+import { LimitParam } from '../../../common/pagination/page';
+import { OptionalNotNull } from '../../../common/validation/optional';
 
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
@@ -57,13 +59,13 @@ export class CreateTermPatternDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(80) @ValidateNested({ each: true }) @Type(() => PatternItemDto)
   items!: PatternItemDto[];
   @ApiPropertyOptional({ type: [String], example: ['2026-11-04'], description: 'Праздники и каникулы: в эти дни уроков нет' })
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsSchoolDate({ each: true }) skipDates?: string[];
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(200) @IsSchoolDate({ each: true }) skipDates?: string[];
 }
 
 export class UpdateLessonDto {
-  @ApiPropertyOptional({ example: '2026-11-24', description: 'Перенос на другой день' }) @IsOptional() @IsSchoolDate() date?: string;
-  @ApiPropertyOptional({ example: '10:30' }) @IsOptional() @Matches(TIME_PATTERN) startTime?: string;
-  @ApiPropertyOptional({ example: '11:15' }) @IsOptional() @Matches(TIME_PATTERN) endTime?: string;
+  @ApiPropertyOptional({ example: '2026-11-24', description: 'Перенос на другой день' }) @OptionalNotNull() @IsSchoolDate() date?: string;
+  @ApiPropertyOptional({ example: '10:30' }) @OptionalNotNull() @Matches(TIME_PATTERN) startTime?: string;
+  @ApiPropertyOptional({ example: '11:15' }) @OptionalNotNull() @Matches(TIME_PATTERN) endTime?: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Смена кабинета; null — без кабинета' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(50) room?: string | null;
   @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'Замена учителя; null — вернуть учителя по расписанию' })
@@ -84,7 +86,7 @@ export class WeekQueryDto {
 export class CursorPageQueryDto {
   @ApiPropertyOptional({ description: 'Курсор: id последнего полученного изменения (новые идут раньше)' })
   @IsOptional() @Matches(/^\d{1,18}$/) cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 50;
+  @LimitParam(200, 50) limit: number = 50;
 }
 
 export class ChangesQueryDto extends CursorPageQueryDto {

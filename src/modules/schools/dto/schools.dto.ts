@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
+import { OptionalNotNull } from '../../../common/validation/optional';
+import { QueryInt } from '../../../common/validation/numbers';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
 
@@ -29,12 +31,13 @@ export class CreateRegionDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'Europe/Moscow', enum: RUSSIAN_TIME_ZONES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(RUSSIAN_TIME_ZONES)
   timezone?: string;
 }
 
-export class UpdateRegionDto extends PartialType(CreateRegionDto) {}
+/** Every field may be left out, none may be null (the columns are NOT NULL). */
+export class UpdateRegionDto extends PartialType(CreateRegionDto, { skipNullProperties: false }) {}
 
 export class CreateSchoolDto {
   @ApiProperty({ format: 'uuid' })
@@ -63,24 +66,24 @@ export class CreateSchoolDto {
 
 export class UpdateSchoolDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
   name?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null удаляет краткое название' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
-  shortName?: string;
+  shortName?: string | null;
 
-  @ApiPropertyOptional({ enum: RUSSIAN_TIME_ZONES })
+  @ApiPropertyOptional({ enum: RUSSIAN_TIME_ZONES, nullable: true, type: String, description: 'null — часовой пояс региона' })
   @IsOptional()
   @IsIn(RUSSIAN_TIME_ZONES)
-  timezone?: string;
+  timezone?: string | null;
 }
 
 export class CreateClassDto {
@@ -103,7 +106,7 @@ export class CreateClassDto {
 
 export class UpdateClassDto {
   @ApiPropertyOptional({ example: '7Б' })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s+/g, '').toUpperCase() : value))
   @IsString()
   @Matches(/^(1[01]|[1-9])[-]?[А-ЯЁA-Z0-9]{0,3}$/)
@@ -132,19 +135,19 @@ export class CreateSubjectDto {
 
 export class UpdateSubjectDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null удаляет краткое название' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(50)
-  shortName?: string;
+  shortName?: string | null;
 }
 
 export class ListSchoolsQueryDto extends PageQueryDto {
@@ -162,10 +165,9 @@ export class ListBySchoolQueryDto extends PageQueryDto {
 }
 
 export class ListClassesQueryDto extends ListBySchoolQueryDto {
-  @ApiPropertyOptional({ example: 2026 })
+  @ApiPropertyOptional({ example: 2026, type: 'integer', minimum: 2000, maximum: 2100 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
+  @QueryInt(2000, 2100)
   academicYear?: number;
 }
 

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsISO8601, IsOptional, Matches, ValidateIf } from 'class-validator';
 import { CONNECTION_TEST_PROBLEMS, CONNECTION_TEST_STEPS } from '../../esia/identity-provider';
 
-/** ISO 8601 date-time with an explicit offset (Z or ±hh:mm): a moment, not a local time. */
-const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** ISO 8601 date-time with an explicit offset (Z or ±hh:mm): a moment, not a local time, in the years 2000–2100. */
+const MOMENT = /^(20\d\d|2100)-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class PutAuthSettingsDto {
   @ApiProperty({ description: 'Вход через Госуслуги включён для региона' })

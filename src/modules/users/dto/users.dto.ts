@@ -9,6 +9,7 @@ import { PageQueryDto } from '../../../common/pagination/page';
 import { IsDiaryPassword, PASSWORD_MIN_LENGTH, PASSWORD_RULE_RU } from '../../../common/validation/password';
 import { IsSnils } from '../../../common/validation/snils';
 import { UserStatus } from '../entities/user.entity';
+import { OptionalNotNull } from '../../../common/validation/optional';
 
 const trimName = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
 const lower = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -102,7 +103,7 @@ export class CreateUserDto {
   classId?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Дети родителя (ученики)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
@@ -112,7 +113,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trimName)
   @IsString()
   @IsNotEmpty()
@@ -121,7 +122,7 @@ export class UpdateUserDto {
   lastName?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trimName)
   @IsString()
   @IsNotEmpty()
@@ -139,7 +140,7 @@ export class UpdateUserDto {
   middleName?: string | null;
 
   @ApiPropertyOptional({ format: 'date' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBirthDate()
   birthDate?: string;
 
@@ -150,7 +151,7 @@ export class UpdateUserDto {
   snils?: string | null;
 
   @ApiPropertyOptional({ enum: ALL_ROLES, isArray: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -158,7 +159,7 @@ export class UpdateUserDto {
   roles?: Role[];
 
   @ApiPropertyOptional({ enum: UserStatus })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(Object.values(UserStatus))
   status?: UserStatus;
 
