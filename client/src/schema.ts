@@ -2288,9 +2288,13 @@ export interface components {
         };
         UpdateSchoolDto: {
             name?: string;
-            shortName?: string;
-            /** @enum {string} */
-            timezone?: "Europe/Kaliningrad" | "Europe/Moscow" | "Europe/Simferopol" | "Europe/Kirov" | "Europe/Volgograd" | "Europe/Astrakhan" | "Europe/Saratov" | "Europe/Ulyanovsk" | "Europe/Samara" | "Asia/Yekaterinburg" | "Asia/Omsk" | "Asia/Novosibirsk" | "Asia/Barnaul" | "Asia/Tomsk" | "Asia/Novokuznetsk" | "Asia/Krasnoyarsk" | "Asia/Irkutsk" | "Asia/Chita" | "Asia/Yakutsk" | "Asia/Khandyga" | "Asia/Vladivostok" | "Asia/Ust-Nera" | "Asia/Magadan" | "Asia/Sakhalin" | "Asia/Srednekolymsk" | "Asia/Kamchatka" | "Asia/Anadyr";
+            /** @description null удаляет краткое название */
+            shortName?: string | null;
+            /**
+             * @description null — часовой пояс региона
+             * @enum {string|null}
+             */
+            timezone?: "Europe/Kaliningrad" | "Europe/Moscow" | "Europe/Simferopol" | "Europe/Kirov" | "Europe/Volgograd" | "Europe/Astrakhan" | "Europe/Saratov" | "Europe/Ulyanovsk" | "Europe/Samara" | "Asia/Yekaterinburg" | "Asia/Omsk" | "Asia/Novosibirsk" | "Asia/Barnaul" | "Asia/Tomsk" | "Asia/Novokuznetsk" | "Asia/Krasnoyarsk" | "Asia/Irkutsk" | "Asia/Chita" | "Asia/Yakutsk" | "Asia/Khandyga" | "Asia/Vladivostok" | "Asia/Ust-Nera" | "Asia/Magadan" | "Asia/Sakhalin" | "Asia/Srednekolymsk" | "Asia/Kamchatka" | "Asia/Anadyr" | null;
         };
         CreateClassDto: {
             /** Format: uuid */
@@ -2336,7 +2340,8 @@ export interface components {
         };
         UpdateSubjectDto: {
             name?: string;
-            shortName?: string;
+            /** @description null удаляет краткое название */
+            shortName?: string | null;
         };
         CreateUserDto: {
             /**
@@ -7984,7 +7989,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, TOO_MANY_PARTS, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7992,7 +7997,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "TOO_MANY_PARTS" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -8021,7 +8026,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Payload too large: FILE_TOO_LARGE, PAYLOAD_TOO_LARGE */
+            /** @description Payload too large: FIELD_TOO_LARGE, FILE_TOO_LARGE, PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8029,7 +8034,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_TOO_LARGE" | "PAYLOAD_TOO_LARGE";
+                        code?: "FIELD_TOO_LARGE" | "FILE_TOO_LARGE" | "PAYLOAD_TOO_LARGE";
                     };
                 };
             };
@@ -10761,7 +10766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResultView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, IMPORT_BAD_HEADER, IMPORT_FILE_UNREADABLE, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IMPORT_BAD_HEADER, IMPORT_FILE_UNREADABLE, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, TOO_MANY_PARTS, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10769,7 +10774,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "IMPORT_BAD_HEADER" | "IMPORT_FILE_UNREADABLE" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IMPORT_BAD_HEADER" | "IMPORT_FILE_UNREADABLE" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "TOO_MANY_PARTS" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -10787,7 +10792,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Payload too large: FILE_TOO_LARGE, IMPORT_TOO_MANY_ROWS, PAYLOAD_TOO_LARGE */
+            /** @description Payload too large: FIELD_TOO_LARGE, FILE_TOO_LARGE, IMPORT_TOO_MANY_ROWS, PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10795,7 +10800,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" | "PAYLOAD_TOO_LARGE";
+                        code?: "FIELD_TOO_LARGE" | "FILE_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" | "PAYLOAD_TOO_LARGE";
                     };
                 };
             };
@@ -11358,7 +11363,7 @@ export interface operations {
                     "application/json": components["schemas"]["HomeworkView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, TOO_MANY_FILES, TOO_MANY_PARTS, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11366,7 +11371,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "TOO_MANY_FILES" | "TOO_MANY_PARTS" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -11396,7 +11401,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Payload too large: FILE_TOO_LARGE, PAYLOAD_TOO_LARGE */
+            /** @description Payload too large: FIELD_TOO_LARGE, FILE_TOO_LARGE, PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -11404,7 +11409,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_TOO_LARGE" | "PAYLOAD_TOO_LARGE";
+                        code?: "FIELD_TOO_LARGE" | "FILE_TOO_LARGE" | "PAYLOAD_TOO_LARGE";
                     };
                 };
             };
@@ -11544,7 +11549,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionView"];
                 };
             };
-            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, SUBMISSION_EMPTY, TOO_MANY_FILES, VALIDATION_FAILED */
+            /** @description Bad request: FILE_REQUIRED, IDEMPOTENCY_KEY_INVALID, MALFORMED_REQUEST, MALFORMED_UPLOAD, SUBMISSION_EMPTY, TOO_MANY_FILES, TOO_MANY_PARTS, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11552,7 +11557,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "SUBMISSION_EMPTY" | "TOO_MANY_FILES" | "VALIDATION_FAILED";
+                        code?: "FILE_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "MALFORMED_REQUEST" | "MALFORMED_UPLOAD" | "SUBMISSION_EMPTY" | "TOO_MANY_FILES" | "TOO_MANY_PARTS" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -11582,7 +11587,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Payload too large: FILE_TOO_LARGE, PAYLOAD_TOO_LARGE */
+            /** @description Payload too large: FIELD_TOO_LARGE, FILE_TOO_LARGE, PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -11590,7 +11595,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        code?: "FILE_TOO_LARGE" | "PAYLOAD_TOO_LARGE";
+                        code?: "FIELD_TOO_LARGE" | "FILE_TOO_LARGE" | "PAYLOAD_TOO_LARGE";
                     };
                 };
             };
