@@ -4114,6 +4114,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4153,6 +4154,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             /** @description PostgreSQL or Redis does not answer: the same body, status "fail" */
@@ -4205,6 +4207,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5445,6 +5448,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             /** @description Not found (or not visible to the caller): USER_NOT_FOUND */
             404: {
@@ -6342,6 +6346,7 @@ export interface operations {
                     "application/json": components["schemas"]["MfaStatusView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6426,6 +6431,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpEnrolmentView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             /** @description Not allowed: MFA_NOT_AVAILABLE */
             403: {
@@ -6849,6 +6855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionTestView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
@@ -7258,6 +7265,7 @@ export interface operations {
                     "application/json": components["schemas"]["EsiaLinkStartView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             /** @description Not allowed: ESIA_DISABLED */
             403: {
@@ -7329,6 +7337,7 @@ export interface operations {
                     "application/json": components["schemas"]["MyEsiaLinkView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -7349,6 +7358,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             /** @description Not found (or not visible to the caller): ESIA_LINK_NOT_FOUND */
             404: {
@@ -7478,6 +7488,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8622,6 +8633,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCountView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8709,6 +8721,7 @@ export interface operations {
                     "application/json": components["schemas"]["PreferencesView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8759,6 +8772,7 @@ export interface operations {
                     "application/json": components["schemas"]["VapidKeyView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8781,6 +8795,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceView"][];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9922,6 +9937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReminderSettingView"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

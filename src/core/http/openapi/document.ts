@@ -5,8 +5,11 @@ import { ERROR_CATALOGUE, GLOBAL_ERRORS, ROUTE_ERRORS } from './error-catalogue.
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-/** Codes any operation can answer with, whatever it does: the exception filter's own. */
-const ALWAYS = ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'];
+/**
+ * Codes any operation can answer with, whatever it does: the exception filter's own, and the raw-URL check
+ * (core/http/input-guard.ts), which refuses a NUL or invalid UTF-8 in any path or query string before routing.
+ */
+const ALWAYS = ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'VALIDATION_FAILED'];
 /** …when it takes parameters or a body (ValidationPipe, ParseId, the body checks). */
 const WITH_INPUT = ['VALIDATION_FAILED'];
 /** …when it takes a body (unreadable JSON, too deep, too large). */
