@@ -45,7 +45,7 @@ export async function signInOrThrow(login: string, password: string): Promise<Sc
     tokens = r;
     return r.user;
   } catch (e) {
-    if (isDiaryApiError<ErrorCode<'/api/v1/auth/login', 'post'>>(e) && e.code === 'ACCOUNT_LOCKED') throw new Error('Подождите 15 минут');
+    if (isDiaryApiError<ErrorCode<'/api/v1/auth/login', 'post'>>(e) && e.code === 'ACCOUNT_LOCKED') throw new Error('Подождите 15 минут', { cause: e });
     throw e;
   }
 }

@@ -435,7 +435,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       problems.push(`ESIA_TOKEN_ALGORITHMS must list some of ${ESIA_TOKEN_ALGORITHMS.join(', ')} (got "${str('ESIA_TOKEN_ALGORITHMS') ?? ''}")`);
     }
     const scopes = (str('ESIA_SCOPES') ?? ESIA_DEFAULT_SCOPES).split(/\s+/).join(' ');
-    if (!/^[A-Za-z0-9_.:?=\/ -]+$/.test(scopes)) problems.push('ESIA_SCOPES must be space-separated ESIA scope names');
+    if (!/^[A-Za-z0-9_.:?=/ -]+$/.test(scopes)) problems.push('ESIA_SCOPES must be space-separated ESIA scope names');
     for (const needed of ['openid', 'fullname', 'snils', 'id_doc']) {
       if (!scopes.split(' ').includes(needed)) warnings.push(`ESIA_SCOPES has no "${needed}": sign-in cannot match diary users or tell a standard account from a simplified one (docs/esia.md "Scopes")`);
     }
@@ -498,7 +498,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (rawTypes === undefined) Object.assign(uploadAllowedTypes, DEFAULT_UPLOAD_TYPES);
   else {
     for (const item of rawTypes.split(',').map((x) => x.trim()).filter(Boolean)) {
-      const m = /^([a-z0-9]{1,10}):([a-z0-9.+\/-]+(?:\|[a-z0-9.+\/-]+)*)$/.exec(item.toLowerCase());
+      const m = /^([a-z0-9]{1,10}):([a-z0-9.+/-]+(?:\|[a-z0-9.+/-]+)*)$/.exec(item.toLowerCase());
       if (!m) problems.push(`UPLOAD_ALLOWED_TYPES: "${item}" is not "ext:type[|type]"`);
       else uploadAllowedTypes[m[1]] = m[2].split('|');
     }
@@ -581,7 +581,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     esiaSignerConcurrency: int('ESIA_SIGNER_CONCURRENCY', 2 * availableParallelism(), 1, 256),
     esiaSignerQueueMs: int('ESIA_SIGNER_QUEUE_MS', 2_000, 1, 60_000),
   };
-  let trustProxy: AppConfig['trustProxy'] = false;
+  let trustProxy: AppConfig['trustProxy'];
   const rawTrust = str('TRUST_PROXY');
   if (rawTrust === undefined || ['false', '0', 'no'].includes(rawTrust.toLowerCase())) trustProxy = false;
   else if (['true', 'yes'].includes(rawTrust.toLowerCase())) {

@@ -13,12 +13,11 @@ describe('diary: grade import (CSV, XLSX)', () => {
   let t: TestApp;
   let w: World;
   let dir: string;
-  let notTaught: { id: string; name: string };
   beforeAll(async () => {
     t = await createTestApp();
     w = await makeDiaryWorld(t, { students: 3 });
     await t.db.query(`UPDATE subjects SET name = 'Алгебра' WHERE id = $1`, [w.subject.id]);
-    notTaught = await makeSubject(t.db, { schoolId: w.school.id, name: 'Физика' });
+    await makeSubject(t.db, { schoolId: w.school.id, name: 'Физика' });
     await t.db.query(`UPDATE users SET last_name = 'Петров', first_name = 'Пётр', middle_name = 'Ильич' WHERE id = $1`, [w.students[1].id]);
     dir = await mkdtemp(join(tmpdir(), 'diary-import-'));
   });
@@ -78,7 +77,7 @@ describe('diary: grade import (CSV, XLSX)', () => {
   });
 
   it('reads XLSX (streamed) with English headers and real date cells', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const ExcelJS = require('exceljs');
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Оценки');

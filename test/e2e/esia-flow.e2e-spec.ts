@@ -9,7 +9,7 @@ import { AppError } from '../../src/common/errors/app-error';
 import { IDENTITY_PROVIDER, IdentityProvider } from '../../src/modules/esia';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
 describe('ESIA sign-in through the emulator (e2e)', () => {

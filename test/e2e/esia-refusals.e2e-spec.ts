@@ -3,7 +3,6 @@
  * (GOST), and how the client maps ESIA errors, timeouts and unreachable hosts to ESIA_UNAVAILABLE.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 
 import { AppError } from '../../src/common/errors/app-error';
@@ -22,7 +21,7 @@ import { createTestTempDir, generateGostTestKeyPair, generateRsaTestKeyPair, rem
 import { EsiaIdentityProvider } from '../../src/modules/esia/esia.adapter';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
 describe('ESIA emulator refusals and client error mapping (e2e)', () => {

@@ -49,7 +49,7 @@ describe('nothing lost: a grade saved while Redis is down is delivered when it i
     expect(note.title).toBe('Новая оценка');
     const [after] = await t.db.query('SELECT published_at FROM domain_events WHERE id = $1', [event.id]);
     expect(after.published_at).not.toBeNull();
-    // eslint-disable-next-line no-console
+     
     console.log(`[measure] Redis restarted → notification written: ${Date.now() - restartedAt} ms`);
   });
 });

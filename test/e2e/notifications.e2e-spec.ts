@@ -48,9 +48,9 @@ async function openStream(baseUrl: string, token: string, o: { viaQuery?: boolea
             let isEvent = false;
             for (const line of block.split('\n')) {
               if (line.startsWith(':')) comments++;
-              else if (line.startsWith('id: ')) (e.id = line.slice(4)), (isEvent = true);
-              else if (line.startsWith('event: ')) (e.event = line.slice(7)), (isEvent = true);
-              else if (line.startsWith('data: ')) (e.data += line.slice(6)), (isEvent = true);
+              else if (line.startsWith('id: ')) [e.id, isEvent] = [line.slice(4), true];
+              else if (line.startsWith('event: ')) [e.event, isEvent] = [line.slice(7), true];
+              else if (line.startsWith('data: ')) [e.data, isEvent] = [e.data + line.slice(6), true];
             }
             if (isEvent && e.event) events.push(e);
           }
@@ -124,7 +124,7 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     expect(JSON.parse(live.data)).toMatchObject({ id: parentN.id, kind: 'grade', body: 'Иван: Математика, оценка 5' });
     await waitFor(async () => stream.comments() > 2, 'heartbeats');
     stream.close();
-    // eslint-disable-next-line no-console
+     
     console.log(`[measure] grade saved → notification visible in the list: ${visibleAfterMs} ms; → on the SSE stream: ${live.at - g.savedAt} ms`);
   });
 
@@ -431,7 +431,7 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       await waitFor(async () => sink.requests.length - before >= N, `${N} pushes`, 120_000, 50);
       const ms = Date.now() - queuedAt;
       const [{ sent }] = await t.db.query(`SELECT count(*)::int AS sent FROM push_deliveries WHERE notification_id = $1 AND status = 'sent'`, [n.id]);
-      // eslint-disable-next-line no-console
+       
       console.log(`[measure] push queue: ${N} Web Push deliveries (encrypt + VAPID + HTTP to a local endpoint) in ${ms} ms ≈ ${Math.round((N / ms) * 1000)}/s; rows marked sent: ${sent}`);
       await waitFor(async () => (await t.db.query(`SELECT count(*)::int AS n FROM push_deliveries WHERE notification_id = $1 AND status = 'sent'`, [n.id]))[0].n === N, 'all marked sent');
       await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);

@@ -60,7 +60,7 @@ describe('portal sync: a portal that is down gets the event after it returns', (
     expect(done.attempts).toBe(2);
     expect(sink.requests).toHaveLength(1);
     const waited = sink.requests[0].at - firstAt;
-    // eslint-disable-next-line no-console
+     
     console.log(`[measure] portal first retry came ${waited} ms after the failed attempt (configured ${FIRST_RETRY_MS} ms)`);
     expect(waited).toBeGreaterThanOrEqual(FIRST_RETRY_MS - 5);
     const req = sink.requests[0];

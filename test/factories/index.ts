@@ -178,7 +178,7 @@ export async function linkEsiaAccount(db: DataSource, userId: string, oid = Stri
 
 /** Keys of a browser push subscription (a real P-256 key pair and auth secret, as PushSubscription.toJSON() gives). */
 export function webPushKeys(): { p256dh: string; auth: string } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { createECDH, randomBytes: rb } = require('node:crypto') as typeof import('node:crypto');
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
@@ -301,7 +301,7 @@ export async function makeDiaryWorld(t: TestApp, o: { students?: number } = {}) 
 
 /** Counts SQL statements sent by every pg client of this process while `fn` runs. */
 export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { Client } = require('pg') as { Client: { prototype: { query: (...a: unknown[]) => unknown } } };
   const original = Client.prototype.query;
   let queries = 0;
@@ -321,7 +321,7 @@ export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T
 
 /** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) written out by hand, so tests do not lean on the app's library. */
 export function totpAt(secretBase32: string, step: number): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { createHmac } = require('node:crypto') as typeof import('node:crypto');
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';

@@ -239,12 +239,6 @@ export function withField(doc: OpenApiDoc, schema: Schema, ids: Record<string, s
 export const deepObject = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 export const deepArray = (levels: number): string => '['.repeat(levels) + ']'.repeat(levels);
 
-function nested(levels: number): unknown {
-  let v: unknown = 1;
-  for (let i = 0; i < levels; i++) v = { a: v };
-  return v;
-}
-
 /** Whether a parameter or field takes numbers (by schema, or by a valid value made of digits: ids, cursors, years). */
 export function numeric(schema: Schema, valid: unknown): boolean {
   return ['integer', 'number'].includes(schema.type ?? '') || !!schema.oneOf?.some((s) => ['integer', 'number'].includes(s.type ?? ''))

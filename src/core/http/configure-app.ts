@@ -1,4 +1,4 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestExpressBodyParserOptionsFor } from '@nestjs/platform-express/interfaces/nest-express-body-parser.interface';
 import { SwaggerModule } from '@nestjs/swagger';

@@ -23,7 +23,7 @@ export const legacyBodyHash = (body: unknown): string => `legacy:${createHash('s
 const sha256Of = async (stream: Readable): Promise<{ size: number; sha256: string }> => {
   const hash = createHash('sha256');
   let size = 0;
-  await pipeline(stream, async function* (source: AsyncIterable<Buffer>) {
+  await pipeline(stream, async function (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
       size += chunk.length;
       hash.update(chunk);

@@ -232,7 +232,7 @@ export class HomeworkService {
     const status = await this.repo.peekSubmissionStatus(id, p.userId);
     if (status && status !== 'returned') throw HomeworkErrors.alreadySubmitted();
     const { fields, files } = await this.uploads.receive(req, res, this.uploadSpec('submissions'), SubmitFieldsDto);
-    let replaced: string[] = [];
+    let replaced: string[];
     try {
       const text = fields.text?.trim() || null;
       if (!text && files.length === 0) throw HomeworkErrors.emptySubmission();

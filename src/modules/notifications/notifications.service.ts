@@ -299,7 +299,7 @@ export class NotificationsService {
   }
 
   async unregisterWebPush(p: Principal, endpoint: string): Promise<void> {
-    let address = endpoint;
+    let address: string;
     try {
       address = new URL(endpoint).toString();
     } catch {

@@ -42,7 +42,7 @@ export function runProcess<E extends Error>(bin: string, args: readonly string[]
 
   return new Promise<ProcessResult>((resolve, reject) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined; // eslint-disable-line prefer-const -- set below, read by finish()
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;

@@ -129,6 +129,7 @@ export async function assertGostEngineAvailable(options: OpenSslCommonOptions = 
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(
       `OpenSSL GOST engine is not usable (${reason}). Install Debian packages openssl and libengine-gost-openssl (.ci/install-system-deps.sh).`,
+      { cause: err },
     );
   }
   if (actual !== STREEBOG256_EMPTY_HEX) {

@@ -227,7 +227,7 @@ function checkRow(ctx: ImportContext, header: Record<string, number>, row: Sourc
   if (!studentId) return { field: 'student', error: 'Ученик не найден в классе (укажите логин или ФИО)' };
 
   const raw = normalizeName(cell('grade'));
-  let value: number | null = null;
+  let value: number | null;
   if (ctx.grading.scale === 'five_point') value = /^[1-5]$/.test(raw) ? Number(raw) : null;
   else value = PASS.has(raw) ? 1 : FAIL.has(raw) ? 0 : null;
   if (value === null) {

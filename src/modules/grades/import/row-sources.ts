@@ -20,7 +20,7 @@ export async function* csvRows(source: Readable): AsyncGenerator<SourceRow> {
 
 /** XLSX rows of the first worksheet, streamed with exceljs' WorkbookReader (the workbook is never loaded whole). */
 export async function* xlsxRows(source: Readable): AsyncGenerator<SourceRow> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const ExcelJS = require('exceljs') as { stream: { xlsx: { WorkbookReader: new (s: Readable, o: object) => AsyncIterable<AsyncIterable<XlsxRow>> } } };
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
   for await (const sheet of reader) {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches,
   MaxLength, registerDecorator, ValidateIf,
 } from 'class-validator';
 import { ALL_ROLES, Role } from '../../../common/auth/role';
