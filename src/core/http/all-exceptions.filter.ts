@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { AppError, CommonErrorCode } from '../../common/errors/app-error';
+import { AppError, CommonErrorCode, CommonErrors } from '../../common/errors/app-error';
 import { Dependency, DependencyOutages, unavailableDependency } from '../health/dependency-outages';
 import { loggable } from '../logging/loggable';
 
@@ -19,16 +19,28 @@ export interface ErrorBody {
   errorId?: string;
 }
 
-const HTTP_DEFAULTS: Record<number, { code: string; message: string }> = {
-  400: { code: CommonErrorCode.MalformedRequest, message: 'Некорректный запрос' },
-  401: { code: CommonErrorCode.Unauthorized, message: 'Требуется вход в систему' },
-  403: { code: CommonErrorCode.Forbidden, message: 'Недостаточно прав для этого действия' },
-  404: { code: CommonErrorCode.RouteNotFound, message: 'Такого адреса нет' },
-  405: { code: CommonErrorCode.MalformedRequest, message: 'Метод не поддерживается' },
-  413: { code: CommonErrorCode.PayloadTooLarge, message: 'Слишком большой запрос' },
-  415: { code: CommonErrorCode.MalformedRequest, message: 'Неподдерживаемый формат данных' },
-  429: { code: CommonErrorCode.TooManyRequests, message: 'Слишком много запросов, попробуйте позже' },
+/** The common error an HTTP status of Nest, the router or a body parser stands for. */
+const HTTP_DEFAULTS: Record<number, () => AppError> = {
+  400: () => CommonErrors.malformedRequest(),
+  401: () => CommonErrors.unauthorized(),
+  403: () => CommonErrors.forbidden(),
+  404: () => CommonErrors.routeNotFound(),
+  405: () => CommonErrors.malformedRequest('Метод не поддерживается'),
+  413: () => CommonErrors.payloadTooLarge(),
+  415: () => CommonErrors.malformedRequest('Неподдерживаемый формат данных'),
+  429: () => CommonErrors.tooManyRequests(),
 };
+
+const NOT_JSON = 'Тело запроса не является корректным JSON';
+
+/** The answer for an AppError (optionally under another HTTP status). */
+const bodyOf = (e: AppError, statusCode = e.statusCode): ErrorBody => ({
+  statusCode,
+  code: e.code,
+  message: e.message,
+  details: e.details,
+  retryAfterSec: e.retryAfterSec,
+});
 
 /** `Retry-After` for answers that did not say how long: every 429 and 503 tells the client when to come back. */
 const DEFAULT_RETRY_AFTER_SEC: Record<number, number> = { 429: 60, 503: 5 };
@@ -81,22 +93,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // from its `verify`) into an HttpException: answer for the original
     const cause = exception instanceof HttpException ? (exception.cause as { type?: string } | undefined) : undefined;
     if (cause instanceof AppError) return this.toBody(cause);
-    if (cause?.type === 'entity.parse.failed') return { statusCode: 400, code: CommonErrorCode.MalformedRequest, message: 'Тело запроса не является корректным JSON' };
-    if (exception instanceof AppError) {
-      return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.details, retryAfterSec: exception.retryAfterSec };
-    }
+    if (cause?.type === 'entity.parse.failed') return bodyOf(CommonErrors.malformedRequest(NOT_JSON));
+    if (exception instanceof AppError) return bodyOf(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const d = HTTP_DEFAULTS[status] ?? { code: status >= 500 ? CommonErrorCode.InternalError : CommonErrorCode.MalformedRequest, message: 'Ошибка запроса' };
-      return { statusCode: status, code: d.code, message: d.message };
+      const known = HTTP_DEFAULTS[status];
+      if (known) return bodyOf(known(), status);
+      return { statusCode: status, code: status >= 500 ? CommonErrorCode.InternalError : CommonErrorCode.MalformedRequest, message: 'Ошибка запроса' };
     }
     if (exception instanceof QueryFailedError) {
       const pg = exception.driverError as { code?: string; constraint?: string } | undefined;
       switch (pg?.code) {
         case '23505':
-          return { statusCode: 409, code: CommonErrorCode.Conflict, message: 'Такая запись уже существует', details: { constraint: pg.constraint } };
+          return bodyOf(CommonErrors.conflict('Такая запись уже существует', { constraint: pg.constraint }));
         case '23503':
-          return { statusCode: 409, code: CommonErrorCode.Conflict, message: 'Запись связана с другими данными', details: { constraint: pg.constraint } };
+          return bodyOf(CommonErrors.conflict('Запись связана с другими данными', { constraint: pg.constraint }));
         case '40P01': // deadlock detected
         case '40001': // serialization failure
           // the transaction was rolled back whole: nothing half-written, the same request can simply be sent again
@@ -107,7 +118,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       if (pg?.code && INPUT_SQLSTATE.test(pg.code)) {
         this.logger.warn({ err: loggable(exception) }, 'Input refused by the database: a validation gap');
-        return { statusCode: 400, code: CommonErrorCode.ValidationFailed, message: 'Недопустимое значение в запросе' };
+        return bodyOf(CommonErrors.validationFailed(undefined, 'Недопустимое значение в запросе'));
       }
     }
     const dependency = unavailableDependency(exception);
@@ -116,12 +127,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: UNAVAILABLE[dependency], dependency };
     }
     const typed = exception as { type?: string; status?: number; expose?: boolean } | undefined;
-    if (typed?.type === 'entity.parse.failed') return { statusCode: 400, code: CommonErrorCode.MalformedRequest, message: 'Тело запроса не является корректным JSON' };
-    if (typed?.type === 'entity.too.large') return { statusCode: 413, ...HTTP_DEFAULTS[413] };
+    if (typed?.type === 'entity.parse.failed') return bodyOf(CommonErrors.malformedRequest(NOT_JSON));
+    if (typed?.type === 'entity.too.large') return bodyOf(CommonErrors.payloadTooLarge());
     // other errors of the body parsers and the router (bad Content-Encoding or charset, aborted body, undecodable path …)
     if (typed?.expose && typeof typed.status === 'number' && typed.status >= 400 && typed.status < 500) {
-      return { statusCode: typed.status, ...(HTTP_DEFAULTS[typed.status] ?? HTTP_DEFAULTS[400]) };
+      return bodyOf((HTTP_DEFAULTS[typed.status] ?? HTTP_DEFAULTS[400])(), typed.status);
     }
-    return { statusCode: 500, code: CommonErrorCode.InternalError, message: 'Внутренняя ошибка сервера. Мы уже разбираемся' };
+    return bodyOf(CommonErrors.internalError());
   }
 }
