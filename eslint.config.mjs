@@ -1,10 +1,24 @@
 // ESLint (typescript-eslint's recommended rules) for the service, its tests, tools and the client; `npm run lint`,
-// part of `npm test`. Formatting (Prettier) is not set up yet.
+// part of `npm test`. Formatting is Prettier's (`.prettierrc.json`, `npm run format`); eslint-config-prettier turns off the
+// rules that would fight it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'client/src/schema.ts', 'src/web/diary-client.generated.ts', 'src/core/http/openapi/error-catalogue.generated.ts', 'test/bench/results/**', 'coverage/**', 'client/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tools/**',
+      'client/src/schema.ts',
+      'src/web/diary-client.generated.ts',
+      'src/core/http/openapi/error-catalogue.generated.ts',
+      'test/bench/results/**',
+      'coverage/**',
+      'client/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,11 +34,21 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+      },
     },
   },
   // Input checks match NUL and other control characters on purpose.
   { files: ['src/core/http/input-guard.ts', 'src/modules/esia/crypto/test-keys.ts'], rules: { 'no-control-regex': 'off' } },
   // Tests read arbitrary JSON answers.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  prettier,
 );
