@@ -48,7 +48,10 @@ async function worker() {
       ).catch((e) => {
         throw new Error(`Redis: ${(redisError || e).message}`);
       }),
-      deadline(pg.connect().then(() => pg.query('SELECT 1')), 'PostgreSQL').catch((e) => {
+      deadline(
+        pg.connect().then(() => pg.query('SELECT 1')),
+        'PostgreSQL',
+      ).catch((e) => {
         throw new Error(`PostgreSQL: ${e.message}`);
       }),
     ]);

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Account changes reach open sessions on their next request (docs/security.md, "Sessions and access changes").
@@ -13,13 +13,13 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * so the database is the single writer of both and every writer of those columns is covered.
  */
 export class AuthorisationVersion1795700000100 implements MigrationInterface {
-    name = 'AuthorisationVersion1795700000100'
+  name = 'AuthorisationVersion1795700000100';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "users" ADD "auth_version" integer NOT NULL DEFAULT '0'`);
-        await queryRunner.query(`ALTER TABLE "users" ADD "session_epoch" integer NOT NULL DEFAULT '0'`);
-        await queryRunner.query(`ALTER TABLE "sessions" ADD "epoch" integer NOT NULL DEFAULT '0'`);
-        await queryRunner.query(`CREATE FUNCTION "users_authorisation_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "users" ADD "auth_version" integer NOT NULL DEFAULT '0'`);
+    await queryRunner.query(`ALTER TABLE "users" ADD "session_epoch" integer NOT NULL DEFAULT '0'`);
+    await queryRunner.query(`ALTER TABLE "sessions" ADD "epoch" integer NOT NULL DEFAULT '0'`);
+    await queryRunner.query(`CREATE FUNCTION "users_authorisation_version"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.auth_version := OLD.auth_version;
   IF NEW.session_epoch < OLD.session_epoch THEN
@@ -38,15 +38,16 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$`);
-        await queryRunner.query(`CREATE TRIGGER "trg_users_authorisation_version" BEFORE UPDATE OF "roles", "status", "school_id", "region_id", "password_hash", "session_epoch", "auth_version" ON "users" FOR EACH ROW EXECUTE FUNCTION "users_authorisation_version"()`);
-    }
+    await queryRunner.query(
+      `CREATE TRIGGER "trg_users_authorisation_version" BEFORE UPDATE OF "roles", "status", "school_id", "region_id", "password_hash", "session_epoch", "auth_version" ON "users" FOR EACH ROW EXECUTE FUNCTION "users_authorisation_version"()`,
+    );
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP TRIGGER "trg_users_authorisation_version" ON "users"`);
-        await queryRunner.query(`DROP FUNCTION "users_authorisation_version"()`);
-        await queryRunner.query(`ALTER TABLE "sessions" DROP COLUMN "epoch"`);
-        await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "session_epoch"`);
-        await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "auth_version"`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER "trg_users_authorisation_version" ON "users"`);
+    await queryRunner.query(`DROP FUNCTION "users_authorisation_version"()`);
+    await queryRunner.query(`ALTER TABLE "sessions" DROP COLUMN "epoch"`);
+    await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "session_epoch"`);
+    await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "auth_version"`);
+  }
 }

@@ -34,7 +34,14 @@ export class HandlerCheck implements OnApplicationBootstrap {
 
 /** Processors and scheduled jobs: loaded only when APP_ROLE is worker or all. */
 @Module({
-  imports: [ScheduleModule.forRoot(), MaintenanceModule, ScheduleJobsModule, OutboxRelayModule, NotificationsJobsModule, PortalSyncJobsModule],
+  imports: [
+    ScheduleModule.forRoot(),
+    MaintenanceModule,
+    ScheduleJobsModule,
+    OutboxRelayModule,
+    NotificationsJobsModule,
+    PortalSyncJobsModule,
+  ],
   providers: [HandlerCheck, { provide: WORKER_QUEUES, useValue: Object.values(QUEUES) }],
 })
 export class WorkerModule {}

@@ -45,14 +45,17 @@ export async function signInOrThrow(login: string, password: string): Promise<Sc
     tokens = r;
     return r.user;
   } catch (e) {
-    if (isDiaryApiError<ErrorCode<'/api/v1/auth/login', 'post'>>(e) && e.code === 'ACCOUNT_LOCKED') throw new Error('Подождите 15 минут', { cause: e });
+    if (isDiaryApiError<ErrorCode<'/api/v1/auth/login', 'post'>>(e) && e.code === 'ACCOUNT_LOCKED')
+      throw new Error('Подождите 15 минут', { cause: e });
     throw e;
   }
 }
 
 // ---- a student's week ---------------------------------------------------------------------------------
 export async function printWeek(studentId: string, week = 'current'): Promise<void> {
-  const { data, error } = await diary.GET('/api/v1/schedule/students/{studentId}/week', { params: { path: { studentId }, query: { week } } });
+  const { data, error } = await diary.GET('/api/v1/schedule/students/{studentId}/week', {
+    params: { path: { studentId }, query: { week } },
+  });
   if (error) throw new Error(error.code === 'STUDENT_NOT_FOUND' ? 'Нет такого ученика' : error.message);
   for (const day of data.days) {
     for (const lesson of day.lessons) {
@@ -66,7 +69,7 @@ export async function printWeek(studentId: string, week = 'current'): Promise<vo
 /** Offset pages `{ items, total, limit, offset }`: ask for the next offset until `total` is reached. */
 export async function allUsers(schoolId: string): Promise<Schema<'UserView'>[]> {
   const users: Schema<'UserView'>[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await unwrap(diary.GET('/api/v1/admin/users', { params: { query: { schoolId, limit: 100, offset } } }));
     users.push(...page.items);
     offset += page.items.length;

@@ -175,7 +175,11 @@ async function checked(response: Response): Promise<Response> {
     code: UNEXPECTED_RESPONSE,
     message: 'Сервис временно недоступен. Попробуйте ещё раз немного позже.',
   };
-  return new Response(JSON.stringify(body), { status: response.status, statusText: response.statusText, headers: { 'Content-Type': 'application/json' } });
+  return new Response(JSON.stringify(body), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: { 'Content-Type': 'application/json' },
+  });
 }
 
 async function codeOf(response: Response): Promise<string | undefined> {
@@ -189,7 +193,12 @@ async function codeOf(response: Response): Promise<string | undefined> {
 }
 
 function isErrorBody(body: unknown): body is ErrorBody {
-  return typeof body === 'object' && body !== null && typeof (body as ErrorBody).code === 'string' && typeof (body as ErrorBody).message === 'string';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as ErrorBody).code === 'string' &&
+    typeof (body as ErrorBody).message === 'string'
+  );
 }
 
 function errorBody<C extends string>(error: unknown, response: Response): ErrorBody & { code: C } {

@@ -53,8 +53,21 @@ describe('loadConfig', () => {
     expect(d.perMinute).toEqual({ signIn: 60, esia: 60, token: 300, public: 300 });
     expect(d.esiaPendingStatesMax).toBe(20_000);
     expect(d.esiaSignerConcurrency).toBeGreaterThanOrEqual(2);
-    const c = loadConfig({ LOGIN_RATE_LIMIT_PER_MINUTE: '5', ESIA_RATE_LIMIT_PER_MINUTE: '6', TOKEN_RATE_LIMIT_PER_MINUTE: '7', PUBLIC_RATE_LIMIT_PER_MINUTE: '8', ESIA_PENDING_STATES_MAX: '9', ESIA_SIGNER_CONCURRENCY: '3', ESIA_SIGNER_QUEUE_MS: '500' }).rateLimits;
-    expect(c).toEqual({ perMinute: { signIn: 5, esia: 6, token: 7, public: 8 }, esiaPendingStatesMax: 9, esiaSignerConcurrency: 3, esiaSignerQueueMs: 500 });
+    const c = loadConfig({
+      LOGIN_RATE_LIMIT_PER_MINUTE: '5',
+      ESIA_RATE_LIMIT_PER_MINUTE: '6',
+      TOKEN_RATE_LIMIT_PER_MINUTE: '7',
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '8',
+      ESIA_PENDING_STATES_MAX: '9',
+      ESIA_SIGNER_CONCURRENCY: '3',
+      ESIA_SIGNER_QUEUE_MS: '500',
+    }).rateLimits;
+    expect(c).toEqual({
+      perMinute: { signIn: 5, esia: 6, token: 7, public: 8 },
+      esiaPendingStatesMax: 9,
+      esiaSignerConcurrency: 3,
+      esiaSignerQueueMs: 500,
+    });
     expect(() => loadConfig({ ESIA_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/ESIA_RATE_LIMIT_PER_MINUTE/);
   });
 });

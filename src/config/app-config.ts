@@ -131,15 +131,23 @@ export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
  * Reads and checks a service-account key file (FCM_SERVICE_ACCOUNT_FILE). Problems go to `problems`,
  * naming fields, never their values.
  */
-function loadFcmServiceAccount(path: string, endpointOverride: string | undefined, production: boolean, problems: string[]): FcmConfig | null {
+function loadFcmServiceAccount(
+  path: string,
+  endpointOverride: string | undefined,
+  production: boolean,
+  problems: string[],
+): FcmConfig | null {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    problems.push(`FCM_SERVICE_ACCOUNT_FILE: cannot read a JSON key file at ${path} (${(e as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+    problems.push(
+      `FCM_SERVICE_ACCOUNT_FILE: cannot read a JSON key file at ${path} (${(e as NodeJS.ErrnoException).code ?? 'invalid JSON'})`,
+    );
     return null;
   }
-  const field = (k: string): string | null => (typeof json[k] === 'string' && (json[k] as string).trim() !== '' ? (json[k] as string) : null);
+  const field = (k: string): string | null =>
+    typeof json[k] === 'string' && (json[k] as string).trim() !== '' ? (json[k] as string) : null;
   const missing = ['project_id', 'client_email', 'private_key'].filter((k) => field(k) === null);
   if (json.type !== 'service_account') missing.unshift('type: "service_account"');
   if (missing.length) {
@@ -160,7 +168,14 @@ function loadFcmServiceAccount(path: string, endpointOverride: string | undefine
   const projectId = field('project_id')!;
   const endpoint = endpointOverride ?? `https://fcm.googleapis.com/v1/projects/${encodeURIComponent(projectId)}/messages:send`;
   if (!https('FCM_SERVICE_ACCOUNT_FILE token_uri', tokenUri) || !https('FCM_ENDPOINT', endpoint)) return null;
-  return { projectId, clientEmail: field('client_email')!, privateKey: field('private_key')!, privateKeyId: field('private_key_id'), tokenUri, endpoint };
+  return {
+    projectId,
+    clientEmail: field('client_email')!,
+    privateKey: field('private_key')!,
+    privateKeyId: field('private_key_id'),
+    tokenUri,
+    endpoint,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,8 +312,10 @@ export function esiaIssuerFor(baseUrl: string): string | null {
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-      problems.map((p) => `  - ${p}`).join('\n'));
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
     this.name = 'ConfigValidationError';
   }
 }
@@ -376,7 +393,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } else {
     const key = /^[0-9a-fA-F]{64}$/.test(rawKey) ? Buffer.from(rawKey, 'hex') : Buffer.from(rawKey, 'base64');
     if (key.length !== 32) problems.push('DATA_ENCRYPTION_KEY must decode to exactly 32 bytes (base64 or 64 hex characters)');
-    else if (production && key.equals(DEV_DATA_ENCRYPTION_KEY)) problems.push('DATA_ENCRYPTION_KEY must not be the development key in production');
+    else if (production && key.equals(DEV_DATA_ENCRYPTION_KEY))
+      problems.push('DATA_ENCRYPTION_KEY must not be the development key in production');
     else dataEncryptionKey = key;
   }
 
@@ -390,7 +408,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const redisPrefix = str('REDIS_PREFIX') ?? 'diary';
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX may contain only letters, digits and _.:- (1–64 characters)');
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix))
+    problems.push('REDIS_PREFIX may contain only letters, digits and _.:- (1–64 characters)');
 
   // -------------------------------------------------------------------------------------------
   // ESIA configuration (ESIA_*, FRONTEND_URL). Emulator on (default outside production): every
@@ -426,24 +445,41 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (esiaOn) {
     const keyPath = esiaFile('ESIA_KEY_PATH');
     const certPath = esiaFile('ESIA_CERT_PATH');
-    if (esiaSignerKind === 'openssl' && (keyPath === undefined) !== (certPath === undefined)) problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
-    const trusted = (str('ESIA_TRUSTED_CERTS') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    if (esiaSignerKind === 'openssl' && (keyPath === undefined) !== (certPath === undefined))
+      problems.push('ESIA_KEY_PATH and ESIA_CERT_PATH must be set together');
+    const trusted = (str('ESIA_TRUSTED_CERTS') ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     for (const p of trusted) if (!existsSync(p)) problems.push(`ESIA_TRUSTED_CERTS: file or directory not found (${p})`);
-    const tokenAlgorithms = (str('ESIA_TOKEN_ALGORITHMS') ?? ESIA_TOKEN_ALGORITHMS.join(',')).split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const tokenAlgorithms = (str('ESIA_TOKEN_ALGORITHMS') ?? ESIA_TOKEN_ALGORITHMS.join(','))
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
     const badAlgorithm = tokenAlgorithms.find((a) => !(ESIA_TOKEN_ALGORITHMS as readonly string[]).includes(a));
     if (badAlgorithm !== undefined || tokenAlgorithms.length === 0) {
-      problems.push(`ESIA_TOKEN_ALGORITHMS must list some of ${ESIA_TOKEN_ALGORITHMS.join(', ')} (got "${str('ESIA_TOKEN_ALGORITHMS') ?? ''}")`);
+      problems.push(
+        `ESIA_TOKEN_ALGORITHMS must list some of ${ESIA_TOKEN_ALGORITHMS.join(', ')} (got "${str('ESIA_TOKEN_ALGORITHMS') ?? ''}")`,
+      );
     }
     const scopes = (str('ESIA_SCOPES') ?? ESIA_DEFAULT_SCOPES).split(/\s+/).join(' ');
     if (!/^[A-Za-z0-9_.:?=/ -]+$/.test(scopes)) problems.push('ESIA_SCOPES must be space-separated ESIA scope names');
     for (const needed of ['openid', 'fullname', 'snils', 'id_doc']) {
-      if (!scopes.split(' ').includes(needed)) warnings.push(`ESIA_SCOPES has no "${needed}": sign-in cannot match diary users or tell a standard account from a simplified one (docs/esia.md "Scopes")`);
+      if (!scopes.split(' ').includes(needed))
+        warnings.push(
+          `ESIA_SCOPES has no "${needed}": sign-in cannot match diary users or tell a standard account from a simplified one (docs/esia.md "Scopes")`,
+        );
     }
-    const baseUrl = url('ESIA_BASE_URL', `${localBase}/${ESIA_EMULATOR_PATH}`, production ? ['https:'] : ['http:', 'https:']).replace(/\/+$/, '');
+    const baseUrl = url('ESIA_BASE_URL', `${localBase}/${ESIA_EMULATOR_PATH}`, production ? ['https:'] : ['http:', 'https:']).replace(
+      /\/+$/,
+      '',
+    );
     const knownIssuer = esiaIssuerFor(baseUrl);
     const issuer = str('ESIA_ISSUER') ?? knownIssuer ?? ESIA_DEFAULT_ISSUER;
     if (!emulatorOn && str('ESIA_ISSUER') === undefined && knownIssuer === null) {
-      warnings.push(`ESIA_BASE_URL ${baseUrl} is neither production nor the test stand: tokens are expected from issuer ${issuer} (set ESIA_ISSUER)`);
+      warnings.push(
+        `ESIA_BASE_URL ${baseUrl} is neither production nor the test stand: tokens are expected from issuer ${issuer} (set ESIA_ISSUER)`,
+      );
     }
     let signer: EsiaSignerConfig = { kind: 'openssl' };
     if (esiaSignerKind === 'cryptopro') {
@@ -469,8 +505,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       certPath: certPath ?? (dir ? join(dir, ESIA_TEST_KEY_FILES.clientCert) : ''),
       signer,
       trustedCertPaths:
-        trusted.length > 0 ? trusted : dir ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert), join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert)] : [],
-      tokenAlgorithms: badAlgorithm === undefined && tokenAlgorithms.length > 0 ? (tokenAlgorithms as EsiaTokenAlgorithm[]) : [...ESIA_TOKEN_ALGORITHMS],
+        trusted.length > 0
+          ? trusted
+          : dir
+            ? [join(dir, ESIA_TEST_KEY_FILES.emulatorCert), join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert)]
+            : [],
+      tokenAlgorithms:
+        badAlgorithm === undefined && tokenAlgorithms.length > 0 ? (tokenAlgorithms as EsiaTokenAlgorithm[]) : [...ESIA_TOKEN_ALGORITHMS],
       issuer,
       timeoutMs: int('ESIA_TIMEOUT_MS', 10000, 100, 120000),
       testKeysDir: dir,
@@ -478,10 +519,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (dir) {
       const overrideKey = esiaFile('ESIA_EMULATOR_TOKEN_KEY_PATH');
       const overrideCert = esiaFile('ESIA_EMULATOR_TOKEN_CERT_PATH');
-      if ((overrideKey === undefined) !== (overrideCert === undefined)) problems.push('ESIA_EMULATOR_TOKEN_KEY_PATH and ESIA_EMULATOR_TOKEN_CERT_PATH must be set together');
+      if ((overrideKey === undefined) !== (overrideCert === undefined))
+        problems.push('ESIA_EMULATOR_TOKEN_KEY_PATH and ESIA_EMULATOR_TOKEN_CERT_PATH must be set together');
       const tokenKeys: EsiaEmulatorConfig['tokenKeys'] = {
         RS256: { keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorKey), certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorCert) },
-        GOST3410_2012_256: { keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostKey), certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert) },
+        GOST3410_2012_256: {
+          keyPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostKey),
+          certPath: join(dir, ESIA_TEST_KEY_FILES.emulatorGostCert),
+        },
       };
       if (overrideKey && overrideCert) tokenKeys[emulatorTokenAlgorithm] = { keyPath: overrideKey, certPath: overrideCert };
       esiaEmulator = { tokenAlgorithm: emulatorTokenAlgorithm, tokenKeys, testKeysDir: dir };
@@ -497,7 +542,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const rawTypes = str('UPLOAD_ALLOWED_TYPES');
   if (rawTypes === undefined) Object.assign(uploadAllowedTypes, DEFAULT_UPLOAD_TYPES);
   else {
-    for (const item of rawTypes.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const item of rawTypes
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const m = /^([a-z0-9]{1,10}):([a-z0-9.+/-]+(?:\|[a-z0-9.+/-]+)*)$/.exec(item.toLowerCase());
       if (!m) problems.push(`UPLOAD_ALLOWED_TYPES: "${item}" is not "ext:type[|type]"`);
       else uploadAllowedTypes[m[1]] = m[2].split('|');
@@ -525,18 +573,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const vapidPrivate = str('VAPID_PRIVATE_KEY');
   const vapidSubject = str('VAPID_SUBJECT') ?? 'mailto:support@diary.invalid';
   if (!/^(mailto:|https:)/.test(vapidSubject)) problems.push('VAPID_SUBJECT must be a mailto: or https: URL');
-  if ((vapidPublic === undefined) !== (vapidPrivate === undefined)) problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
+  if ((vapidPublic === undefined) !== (vapidPrivate === undefined))
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
   else if (vapidPublic !== undefined && vapidPrivate !== undefined) {
-    if (!/^[A-Za-z0-9_-]{80,100}$/.test(vapidPublic)) problems.push('VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (65 bytes)');
-    if (!/^[A-Za-z0-9_-]{40,50}$/.test(vapidPrivate)) problems.push('VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key (32 bytes)');
+    if (!/^[A-Za-z0-9_-]{80,100}$/.test(vapidPublic))
+      problems.push('VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (65 bytes)');
+    if (!/^[A-Za-z0-9_-]{40,50}$/.test(vapidPrivate))
+      problems.push('VAPID_PRIVATE_KEY must be a URL-safe base64 P-256 private key (32 bytes)');
     vapid = { publicKey: vapidPublic, privateKey: vapidPrivate, subject: vapidSubject };
   } else if (production) {
     warnings.push('VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY are not set: Web Push is off');
   } else {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
-    vapid = { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url'), subject: vapidSubject };
-    if (nodeEnv !== 'test') warnings.push('VAPID keys are not set: generated a pair for this process; browser subscriptions will not survive a restart');
+    vapid = {
+      publicKey: ecdh.getPublicKey().toString('base64url'),
+      privateKey: ecdh.getPrivateKey().toString('base64url'),
+      subject: vapidSubject,
+    };
+    if (nodeEnv !== 'test')
+      warnings.push('VAPID keys are not set: generated a pair for this process; browser subscriptions will not survive a restart');
   }
   const optionalUrl = (name: string, def: string | null): string | null => {
     if (str(name) === undefined && def === null) return null;
@@ -546,9 +602,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // provider). FCM_AUTH_TOKEN (a fixed OAuth token: it expired within the hour) is no longer read.
   const fcmFile = str('FCM_SERVICE_ACCOUNT_FILE');
   if (str('FCM_AUTH_TOKEN') !== undefined) {
-    warnings.push('FCM_AUTH_TOKEN is no longer read (a fixed OAuth token expires within the hour): set FCM_SERVICE_ACCOUNT_FILE to a service-account key file');
+    warnings.push(
+      'FCM_AUTH_TOKEN is no longer read (a fixed OAuth token expires within the hour): set FCM_SERVICE_ACCOUNT_FILE to a service-account key file',
+    );
   }
-  if (fcmFile === undefined && str('FCM_ENDPOINT') !== undefined) problems.push('FCM_ENDPOINT needs FCM_SERVICE_ACCOUNT_FILE (mobile push signs its requests with a service account)');
+  if (fcmFile === undefined && str('FCM_ENDPOINT') !== undefined)
+    problems.push('FCM_ENDPOINT needs FCM_SERVICE_ACCOUNT_FILE (mobile push signs its requests with a service account)');
   const fcm = fcmFile === undefined ? null : loadFcmServiceAccount(resolve(fcmFile), str('FCM_ENDPOINT'), production, problems);
   const notify: NotifyConfig = {
     outboxPollMs: int('OUTBOX_POLL_MS', 250, 10, 60_000),
@@ -558,7 +617,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pushAttempts: int('PUSH_ATTEMPTS', 6, 1, 50),
     pushBackoffMs: int('PUSH_BACKOFF_MS', 5_000, 10, 3_600_000),
     httpTimeoutMs: int('NOTIFY_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),
-    portalSyncUrl: optionalUrl('PORTAL_SYNC_URL', nodeEnv === 'development' && emulatorOn ? `${localBase}/${ESIA_EMULATOR_PATH}/portal/events` : null),
+    portalSyncUrl: optionalUrl(
+      'PORTAL_SYNC_URL',
+      nodeEnv === 'development' && emulatorOn ? `${localBase}/${ESIA_EMULATOR_PATH}/portal/events` : null,
+    ),
     portalSyncToken: str('PORTAL_SYNC_TOKEN') ?? null,
     portalFirstRetryMs: int('PORTAL_SYNC_FIRST_RETRY_MS', 30_000, 10, 86_400_000),
     portalMaxRetryDelayMs: int('PORTAL_SYNC_MAX_RETRY_DELAY_MS', 6 * 3_600_000, 10, 7 * 86_400_000),
@@ -586,11 +648,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (rawTrust === undefined || ['false', '0', 'no'].includes(rawTrust.toLowerCase())) trustProxy = false;
   else if (['true', 'yes'].includes(rawTrust.toLowerCase())) {
     trustProxy = 1;
-    warnings.push('TRUST_PROXY=true is taken as one proxy hop; set the number of proxies in front of the app or their addresses (e.g. 10.0.0.0/8)');
+    warnings.push(
+      'TRUST_PROXY=true is taken as one proxy hop; set the number of proxies in front of the app or their addresses (e.g. 10.0.0.0/8)',
+    );
   } else if (/^\d+$/.test(rawTrust)) {
     trustProxy = int('TRUST_PROXY', 1, 1, 10);
   } else {
-    trustProxy = rawTrust.split(',').map((x) => x.trim()).filter(Boolean);
+    trustProxy = rawTrust
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     for (const entry of trustProxy) {
       const [addr, bits, ...rest] = entry.split('/');
       const version = isIP(addr);

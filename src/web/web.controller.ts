@@ -25,7 +25,10 @@ export class WebController {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // "Войти через Госуслуги" starts on the host of ESIA's redirect_uri (the callback reads the cookie there)
-    this.script = webClientScript(config.esia ? new URL('login', config.esia.redirectUri).toString() : '/api/v1/auth/esia/login', WEB_PATHS.client);
+    this.script = webClientScript(
+      config.esia ? new URL('login', config.esia.redirectUri).toString() : '/api/v1/auth/esia/login',
+      WEB_PATHS.client,
+    );
   }
 
   @Get()

@@ -47,7 +47,10 @@ const env = {
 function start(role: 'api' | 'worker'): ChildProcess {
   // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API process under the same load.
   const nodeArgs = role === 'api' ? (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], { env: { ...env, APP_ROLE: role }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], {
+    env: { ...env, APP_ROLE: role },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   child.on('exit', (code) => {
     if (code && code !== 0 && !stopping) process.stderr.write(`${role} exited with ${code}\n`);
   });
@@ -124,7 +127,10 @@ async function drain(db: Client, redis: Redis, limitSec = 180): Promise<number> 
     let queued = 0;
     for (const q of ['notifications', 'push', 'portal-sync', 'schedule', 'maintenance']) {
       // delayed: jobs waiting for a retry are work the worker still has to do
-      queued += (await redis.llen(`bench:bull:${q}:wait`)) + (await redis.llen(`bench:bull:${q}:active`)) + (await redis.zcard(`bench:bull:${q}:delayed`));
+      queued +=
+        (await redis.llen(`bench:bull:${q}:wait`)) +
+        (await redis.llen(`bench:bull:${q}:active`)) +
+        (await redis.zcard(`bench:bull:${q}:delayed`));
     }
     if (n + queued === 0 || Date.now() - started > limitSec * 1000) return Math.round((Date.now() - started) / 100) / 10;
     await new Promise((r) => setTimeout(r, 500));
@@ -155,16 +161,36 @@ async function main(): Promise<void> {
     for (const s of SCENARIOS.filter((x) => only.length === 0 || only.includes(x.name))) {
       const prepared = await s.prepare(ctx);
       if (typeof prepared === 'string') {
-        rows.push({ scenario: s.name, title: s.title, requestsPerSec: 0, p50: 0, p97_5: 0, p99: 0, errors: 0, non2xx: 0, requests: 0, skipped: prepared });
+        rows.push({
+          scenario: s.name,
+          title: s.title,
+          requestsPerSec: 0,
+          p50: 0,
+          p97_5: 0,
+          p99: 0,
+          errors: 0,
+          non2xx: 0,
+          requests: 0,
+          skipped: prepared,
+        });
         continue;
       }
       process.stderr.write(`running ${s.name} (${warmup}s warm-up + ${duration}s)…\n`);
-      const r = await load({ url: baseUrl, method: prepared.method, requests: prepared.requests, connections: prepared.connections ?? connections, duration, warmup });
+      const r = await load({
+        url: baseUrl,
+        method: prepared.method,
+        requests: prepared.requests,
+        connections: prepared.connections ?? connections,
+        duration,
+        warmup,
+      });
       rows.push({
         scenario: s.name,
         title: s.title,
         requestsPerSec: Math.round(r.requests.average),
-        ...(prepared.unitsPerRequest ? { unitsPerSec: Math.round(r.requests.average * prepared.unitsPerRequest), unit: prepared.unit } : {}),
+        ...(prepared.unitsPerRequest
+          ? { unitsPerSec: Math.round(r.requests.average * prepared.unitsPerRequest), unit: prepared.unit }
+          : {}),
         p50: r.latency.p50,
         p97_5: r.latency.p97_5,
         p99: r.latency.p99,
@@ -192,7 +218,9 @@ async function main(): Promise<void> {
     const file = join(ROOT, 'test/bench/results', `${result.date.slice(0, 10)}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     printTable(rows);
-    process.stdout.write(`\n${result.machine.cores} cores, ${result.machine.memoryGiB} GiB; database ${result.database.sizeMiB} MiB; written to ${file}\n`);
+    process.stdout.write(
+      `\n${result.machine.cores} cores, ${result.machine.memoryGiB} GiB; database ${result.database.sizeMiB} MiB; written to ${file}\n`,
+    );
   } finally {
     stopping = true;
     api.kill('SIGTERM');
@@ -207,7 +235,18 @@ function printTable(rows: Row[]): void {
   const lines = rows.map((r) =>
     r.skipped
       ? [r.scenario, '—', '—', '—', '—', '—', '—', '—', `skipped: ${r.skipped}`, '']
-      : [r.scenario, r.requestsPerSec, r.unitsPerSec ? `${r.unitsPerSec} ${r.unit}` : '', r.p50, r.p97_5, r.p99, r.errors, r.non2xx, r.ratioToBaseline ?? '', r.workerDrainSec ?? ''].map(String),
+      : [
+          r.scenario,
+          r.requestsPerSec,
+          r.unitsPerSec ? `${r.unitsPerSec} ${r.unit}` : '',
+          r.p50,
+          r.p97_5,
+          r.p99,
+          r.errors,
+          r.non2xx,
+          r.ratioToBaseline ?? '',
+          r.workerDrainSec ?? '',
+        ].map(String),
   );
   const all = [head, ...lines.map((l) => l.map(String))];
   const widths = head.map((_, i) => Math.max(...all.map((l) => l[i].length)));

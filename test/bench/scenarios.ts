@@ -60,17 +60,25 @@ export const SCENARIOS: Scenario[] = [
     name: 'week',
     title: "GET /api/v1/schedule/students/:id/week — a student's week with homework, grades, attendance",
     async prepare(ctx) {
-      return { method: 'GET', requests: ctx.tokens.student.map((t) => ({ path: `/api/v1/schedule/students/${t.userId}/week?week=${BENCH_WEEK}`, token: t.token })) };
+      return {
+        method: 'GET',
+        requests: ctx.tokens.student.map((t) => ({
+          path: `/api/v1/schedule/students/${t.userId}/week?week=${BENCH_WEEK}`,
+          token: t.token,
+        })),
+      };
     },
   },
   {
     name: 'week-uncached',
-    title: "The same week view, each request for another week of the half-year (17 weeks × 2,000 students): the read cache cannot help",
+    title: 'The same week view, each request for another week of the half-year (17 weeks × 2,000 students): the read cache cannot help',
     async prepare(ctx) {
       const weeks = Array.from({ length: 17 }, (_, i) => `2026-W${36 + i}`);
       return {
         method: 'GET',
-        requests: weeks.flatMap((w) => ctx.tokens.student.map((t) => ({ path: `/api/v1/schedule/students/${t.userId}/week?week=${w}`, token: t.token }))),
+        requests: weeks.flatMap((w) =>
+          ctx.tokens.student.map((t) => ({ path: `/api/v1/schedule/students/${t.userId}/week?week=${w}`, token: t.token })),
+        ),
       };
     },
   },
@@ -116,7 +124,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'notifications',
-    title: 'GET /api/v1/notifications?limit=20 — a parent\'s notification list',
+    title: "GET /api/v1/notifications?limit=20 — a parent's notification list",
     async prepare(ctx) {
       return { method: 'GET', requests: ctx.tokens.parent.map((t) => ({ path: '/api/v1/notifications?limit=20', token: t.token })) };
     },
@@ -139,7 +147,10 @@ export const SCENARIOS: Scenario[] = [
       const requests = rows.map((r: { id: string; teacher_id: string; students: string[] }, i: number) => ({
         path: '/api/v1/grades/batch',
         token: token.get(r.teacher_id)!,
-        body: { lessonId: r.id, grades: r.students.slice(0, 25).map((s, k) => ({ studentId: s, value: 2 + ((i + k) % 4), workType: 'answer' })) },
+        body: {
+          lessonId: r.id,
+          grades: r.students.slice(0, 25).map((s, k) => ({ studentId: s, value: 2 + ((i + k) % 4), workType: 'answer' })),
+        },
       }));
       return { method: 'POST', requests, unitsPerRequest: 25, unit: 'grades' };
     },
@@ -150,8 +161,11 @@ export const SCENARIOS: Scenario[] = [
     async prepare(ctx) {
       const { rows } = await ctx.db.query("SELECT login FROM users TABLESAMPLE SYSTEM (5) WHERE 'student' = ANY(roles) LIMIT 2000");
       if (rows.length === 0) return 'no users in the benchmark database';
-      return { method: 'POST', connections: 8, requests: rows.map((r) => ({ path: '/api/v1/auth/login', body: { login: r.login, password: ctx.password } })) };
+      return {
+        method: 'POST',
+        connections: 8,
+        requests: rows.map((r) => ({ path: '/api/v1/auth/login', body: { login: r.login, password: ctx.password } })),
+      };
     },
   },
 ];
-

@@ -15,10 +15,40 @@ import { seedDiary } from './seed-diary';
 
 export const STUDENTS_PER_CLASS = 25;
 export const CLASSES_PER_SCHOOL = 20;
-export const SUBJECTS = ['Математика', 'Русский язык', 'Литература', 'История', 'Обществознание', 'География', 'Биология', 'Физика', 'Химия', 'Английский язык', 'Информатика', 'Физкультура'];
+export const SUBJECTS = [
+  'Математика',
+  'Русский язык',
+  'Литература',
+  'История',
+  'Обществознание',
+  'География',
+  'Биология',
+  'Физика',
+  'Химия',
+  'Английский язык',
+  'Информатика',
+  'Физкультура',
+];
 const TEACHERS_PER_SCHOOL = 30;
 
-const LAST = ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев', 'Петров', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов', 'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров'];
+const LAST = [
+  'Иванов',
+  'Смирнов',
+  'Кузнецов',
+  'Попов',
+  'Васильев',
+  'Петров',
+  'Соколов',
+  'Михайлов',
+  'Новиков',
+  'Фёдоров',
+  'Морозов',
+  'Волков',
+  'Алексеев',
+  'Лебедев',
+  'Семёнов',
+  'Егоров',
+];
 const FIRST_M = ['Александр', 'Максим', 'Иван', 'Артём', 'Дмитрий', 'Никита', 'Михаил', 'Даниил', 'Егор', 'Андрей'];
 const FIRST_F = ['Анна', 'Мария', 'Елена', 'Дарья', 'Алиса', 'Полина', 'Виктория', 'Екатерина', 'София', 'Ксения'];
 const MIDDLE_M = ['Александрович', 'Сергеевич', 'Дмитриевич', 'Андреевич', 'Игоревич'];
@@ -41,7 +71,13 @@ function person(female: boolean): [string, string, string] {
 
 export interface Region {
   regionId: string;
-  schools: Array<{ id: string; classes: Array<{ id: string; grade: number; students: string[] }>; subjects: string[]; teachers: string[]; admin: string }>;
+  schools: Array<{
+    id: string;
+    classes: Array<{ id: string; grade: number; students: string[] }>;
+    subjects: string[];
+    teachers: string[];
+    admin: string;
+  }>;
 }
 
 async function recreate(): Promise<void> {
@@ -76,7 +112,13 @@ async function main(): Promise<void> {
     const region: Region = { regionId, schools: [] };
     let studentNo = 0;
     for (let s = 0; s < nSchools; s++) {
-      const school = { id: randomUUID(), classes: [] as Region['schools'][number]['classes'], subjects: SUBJECTS.map(() => randomUUID()), teachers: [] as string[], admin: randomUUID() };
+      const school = {
+        id: randomUUID(),
+        classes: [] as Region['schools'][number]['classes'],
+        subjects: SUBJECTS.map(() => randomUUID()),
+        teachers: [] as string[],
+        admin: randomUUID(),
+      };
       for (let c = 0; c < CLASSES_PER_SCHOOL && studentNo < students; c++) {
         const cls = { id: randomUUID(), grade: 1 + (c % 11), students: [] as string[] };
         for (let k = 0; k < STUDENTS_PER_CLASS && studentNo < students; k++, studentNo++) cls.students.push(randomUUID());
@@ -86,14 +128,43 @@ async function main(): Promise<void> {
       region.schools.push(school);
     }
 
-    await step('schools', () => copyRows(db, 'schools', ['id', 'region_id', 'name'], region.schools.map((s, i) => [s.id, regionId, `Школа № ${i + 1}`])));
-    await step('classes', () =>
-      copyRows(db, 'classes', ['id', 'school_id', 'name', 'grade', 'academic_year'], region.schools.flatMap((s) =>
-        s.classes.map((c, i) => [c.id, s.id, `${c.grade}${'АБВГ'[Math.floor(i / 11)]}`, c.grade, 2026]))),
+    await step('schools', () =>
+      copyRows(
+        db,
+        'schools',
+        ['id', 'region_id', 'name'],
+        region.schools.map((s, i) => [s.id, regionId, `Школа № ${i + 1}`]),
+      ),
     );
-    await step('subjects', () => copyRows(db, 'subjects', ['id', 'school_id', 'name'], region.schools.flatMap((s) => s.subjects.map((id, i) => [id, s.id, SUBJECTS[i]]))));
+    await step('classes', () =>
+      copyRows(
+        db,
+        'classes',
+        ['id', 'school_id', 'name', 'grade', 'academic_year'],
+        region.schools.flatMap((s) => s.classes.map((c, i) => [c.id, s.id, `${c.grade}${'АБВГ'[Math.floor(i / 11)]}`, c.grade, 2026])),
+      ),
+    );
+    await step('subjects', () =>
+      copyRows(
+        db,
+        'subjects',
+        ['id', 'school_id', 'name'],
+        region.schools.flatMap((s) => s.subjects.map((id, i) => [id, s.id, SUBJECTS[i]])),
+      ),
+    );
 
-    const cols = ['id', 'login', 'password_hash', 'roles', 'last_name', 'first_name', 'middle_name', 'birth_date', 'school_id', 'region_id'];
+    const cols = [
+      'id',
+      'login',
+      'password_hash',
+      'roles',
+      'last_name',
+      'first_name',
+      'middle_name',
+      'birth_date',
+      'school_id',
+      'region_id',
+    ];
     const parentOf = new Map<string, string>();
     await step('users', () =>
       withoutIndexes(db, 'users', async () => {
@@ -101,11 +172,21 @@ async function main(): Promise<void> {
         function* users(): Generator<unknown[]> {
           for (const [si, s] of region.schools.entries()) {
             yield [s.admin, `admin.${si}`, hash, ['school_admin'], ...person(true), '1975-01-01', s.id, regionId];
-            for (const [ti, t] of s.teachers.entries()) yield [t, `teacher.${si}.${ti}`, hash, ['teacher'], ...person(rnd() < 0.8), '1980-06-15', s.id, regionId];
+            for (const [ti, t] of s.teachers.entries())
+              yield [t, `teacher.${si}.${ti}`, hash, ['teacher'], ...person(rnd() < 0.8), '1980-06-15', s.id, regionId];
             for (const c of s.classes) {
               for (const st of c.students) {
                 const n2 = n++;
-                yield [st, `student.${n2}`, hash, ['student'], ...person(rnd() < 0.5), `${2026 - 6 - c.grade}-0${1 + (n2 % 9)}-1${n2 % 9}`, s.id, regionId];
+                yield [
+                  st,
+                  `student.${n2}`,
+                  hash,
+                  ['student'],
+                  ...person(rnd() < 0.5),
+                  `${2026 - 6 - c.grade}-0${1 + (n2 % 9)}-1${n2 % 9}`,
+                  s.id,
+                  regionId,
+                ];
                 // Every fourth family has a second child: the next student of the school shares this parent.
                 const sibling = n2 % 4 === 1 && parentOf.has(`prev:${s.id}`);
                 const parent = sibling ? parentOf.get(`prev:${s.id}`)! : randomUUID();
@@ -120,14 +201,30 @@ async function main(): Promise<void> {
       }),
     );
     await step('enrolments', () =>
-      copyRows(db, 'enrolments', ['student_id', 'class_id'], region.schools.flatMap((s) => s.classes.flatMap((c) => c.students.map((st) => [st, c.id])))),
+      copyRows(
+        db,
+        'enrolments',
+        ['student_id', 'class_id'],
+        region.schools.flatMap((s) => s.classes.flatMap((c) => c.students.map((st) => [st, c.id]))),
+      ),
     );
     await step('parent_children', () =>
-      copyRows(db, 'parent_children', ['parent_id', 'child_id'], region.schools.flatMap((s) => s.classes.flatMap((c) => c.students.map((st) => [parentOf.get(st), st])))),
+      copyRows(
+        db,
+        'parent_children',
+        ['parent_id', 'child_id'],
+        region.schools.flatMap((s) => s.classes.flatMap((c) => c.students.map((st) => [parentOf.get(st), st]))),
+      ),
     );
     await step('teacher_assignments', () =>
-      copyRows(db, 'teacher_assignments', ['teacher_id', 'class_id', 'subject_id'], region.schools.flatMap((s) =>
-        s.classes.flatMap((c, ci) => s.subjects.map((sub, si) => [s.teachers[(ci * 3 + si) % s.teachers.length], c.id, sub])))),
+      copyRows(
+        db,
+        'teacher_assignments',
+        ['teacher_id', 'class_id', 'subject_id'],
+        region.schools.flatMap((s) =>
+          s.classes.flatMap((c, ci) => s.subjects.map((sub, si) => [s.teachers[(ci * 3 + si) % s.teachers.length], c.id, sub])),
+        ),
+      ),
     );
 
     await seedDiary(db, region, step);
@@ -136,7 +233,9 @@ async function main(): Promise<void> {
     await db.query('VACUUM (ANALYZE)');
     timings.push(['vacuum analyze', 0, Date.now() - t0]);
     const { rows } = await db.query('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
-    process.stdout.write(`\n| table | rows | seconds |\n|---|---|---|\n${timings.map(([t, n, ms]) => `| ${t} | ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(1)} |`).join('\n')}\n`);
+    process.stdout.write(
+      `\n| table | rows | seconds |\n|---|---|---|\n${timings.map(([t, n, ms]) => `| ${t} | ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(1)} |`).join('\n')}\n`,
+    );
     process.stdout.write(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s; database ${rows[0].size}\n`);
   } finally {
     await db.end();

@@ -40,7 +40,10 @@ document.body.dataset.ready = 'yes';
 /** A separate frontend on its own port: a page, its script, and the client bundle. */
 async function startFrontend(port: number): Promise<Server> {
   const files: Record<string, [string, string]> = {
-    '/': ['text/html; charset=utf-8', '<!DOCTYPE html><html><head><meta charset="utf-8"><script type="module" src="/page.js"></script></head><body></body></html>'],
+    '/': [
+      'text/html; charset=utf-8',
+      '<!DOCTYPE html><html><head><meta charset="utf-8"><script type="module" src="/page.js"></script></head><body></body></html>',
+    ],
     '/page.js': ['text/javascript; charset=utf-8', PAGE_JS],
     '/diary-client.js': ['text/javascript; charset=utf-8', DIARY_CLIENT_JS],
   };
@@ -90,12 +93,19 @@ describe('the API from another origin in chromium (CORS_ORIGINS)', () => {
 
   const run = (page: Page, user: MadeUser): Promise<Outcome> =>
     page.evaluate(
-      ([api, login, password]) => (globalThis as unknown as { signInAndReadMe(a: string, l: string, p: string): Promise<Outcome> }).signInAndReadMe(api, login, password),
+      ([api, login, password]) =>
+        (globalThis as unknown as { signInAndReadMe(a: string, l: string, p: string): Promise<Outcome> }).signInAndReadMe(
+          api,
+          login,
+          password,
+        ),
       [t.baseUrl!, user.login, user.password] as const,
     );
 
   const attemptsOf = async (userId: string): Promise<string[]> =>
-    (await t.db.query('SELECT outcome FROM login_attempts WHERE user_id = $1 ORDER BY id', [userId])).map((r: { outcome: string }) => r.outcome);
+    (await t.db.query('SELECT outcome FROM login_attempts WHERE user_id = $1 ORDER BY id', [userId])).map(
+      (r: { outcome: string }) => r.outcome,
+    );
 
   it('an origin in CORS_ORIGINS signs in and reads /me, with typed error codes and exposed headers readable', async () => {
     const user = await makeUser(t.db, { schoolId: (await makeSchool(t.db)).id });

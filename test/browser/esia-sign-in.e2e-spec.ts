@@ -27,9 +27,22 @@ describe('reference web client in chromium: Войти через Госуслу
     await setAuthSettings(t.db, region.id, { esiaEnabled: true });
     const school = await makeSchool(t.db, { regionId: region.id });
     // the diary counterpart of the emulator's confirmed adult 1000000001 (SNILS stored encrypted, as the app does)
-    const parent = await makeUser(t.db, { roles: [Role.Parent], schoolId: school.id, lastName: 'Тестов', firstName: 'Пётр', middleName: 'Иванович', birthDate: '1985-03-14' });
+    const parent = await makeUser(t.db, {
+      roles: [Role.Parent],
+      schoolId: school.id,
+      lastName: 'Тестов',
+      firstName: 'Пётр',
+      middleName: 'Иванович',
+      birthDate: '1985-03-14',
+    });
     await setSnils(t, parent.id, '112-233-445 95');
-    teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: school.id, lastName: 'Учителева', firstName: 'Ольга', middleName: 'Павловна' });
+    teacher = await makeUser(t.db, {
+      roles: [Role.Teacher],
+      schoolId: school.id,
+      lastName: 'Учителева',
+      firstName: 'Ольга',
+      middleName: 'Павловна',
+    });
   });
 
   afterAll(async () => {

@@ -13,7 +13,10 @@ const ROOT = join(__dirname, '..', '..');
 describe('typed client (client/)', () => {
   it('is current: client/src/schema.ts and src/web/diary-client.generated.ts are what `npm run client:generate` makes now', () => {
     // in a child process: openapi-typescript's dependencies are ES modules that jest's module system does not load
-    const check = spawnSync(process.execPath, ['-r', './test/utils/ts-register.js', 'tools/client/generate.ts', '--check'], { cwd: ROOT, encoding: 'utf8' });
+    const check = spawnSync(process.execPath, ['-r', './test/utils/ts-register.js', 'tools/client/generate.ts', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
   });
 

@@ -9,7 +9,8 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 jest.setTimeout(120_000);
 
 /** The claims of an access token (the tests read what a token says, the app never trusts them unsigned). */
-const claimsOf = (token: string): { roles: string[]; sch: string | null; av: number } => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+const claimsOf = (token: string): { roles: string[]; sch: string | null; av: number } =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 
 /**
  * docs/security.md "Sessions and access changes": blocking, a password reset, an ESIA link revoke and a deleted
@@ -22,7 +23,8 @@ describe('account changes take effect on the next request', () => {
   let otherSchoolId: string;
   let adminToken: string;
 
-  const patchUser = (id: string, body: object, token = adminToken) => t.http.patch(`/api/v1/admin/users/${id}`).set(bearer(token)).send(body);
+  const patchUser = (id: string, body: object, token = adminToken) =>
+    t.http.patch(`/api/v1/admin/users/${id}`).set(bearer(token)).send(body);
   const refresh = (refreshToken: string) => t.http.post('/api/v1/auth/refresh').send({ refreshToken });
   const me = (token: string) => t.http.get('/api/v1/me').set(bearer(token));
   const expectRevoked = async (res: { status: number; body: { code: string } }, code = 'SESSION_REVOKED') => {
@@ -46,12 +48,22 @@ describe('account changes take effect on the next request', () => {
 
     await patchUser(demoted.id, { roles: [Role.Teacher] }).expect(200);
 
-    const create = await t.http.post('/api/v1/admin/users').set(bearer(tokens.accessToken)).send({
-      login: `new.admin.${Date.now()}`, password: 'Start-2026!', lastName: 'Новый', firstName: 'Админ', birthDate: '1990-01-01',
-      roles: [Role.SchoolAdmin], schoolId,
-    });
+    const create = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(tokens.accessToken))
+      .send({
+        login: `new.admin.${Date.now()}`,
+        password: 'Start-2026!',
+        lastName: 'Новый',
+        firstName: 'Админ',
+        birthDate: '1990-01-01',
+        roles: [Role.SchoolAdmin],
+        schoolId,
+      });
     expect({ status: create.status, code: create.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
-    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM users WHERE 'school_admin' = ANY(roles) AND school_id = $1`, [schoolId]);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM users WHERE 'school_admin' = ANY(roles) AND school_id = $1`, [
+      schoolId,
+    ]);
     expect(n).toBe(1); // only the admin who demoted
     // re-scoped, not ended: the session goes on as a teacher
     await me(tokens.accessToken).expect(200);
@@ -99,7 +111,11 @@ describe('account changes take effect on the next request', () => {
     const s = await login(t, u);
     for (const password of ['short1', 'onlyletters', '1234567890', u.login]) {
       const res = await t.http.put(`/api/v1/admin/users/${u.id}/password`).set(bearer(adminToken)).send({ password });
-      expect({ status: res.status, code: res.body.code, field: res.body.details?.[0]?.field }).toEqual({ status: 400, code: 'VALIDATION_FAILED', field: 'password' });
+      expect({ status: res.status, code: res.body.code, field: res.body.details?.[0]?.field }).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: 'password',
+      });
     }
     await me(s.accessToken).expect(200);
   });
@@ -123,11 +139,17 @@ describe('account changes take effect on the next request', () => {
     const movingAdmin = await makeUser(t.db, { schoolId, roles: [Role.SchoolAdmin] });
     const newcomer = await makeUser(t.db, { schoolId: otherSchoolId, roles: [Role.Student], lastName: 'Переведённая' });
     const tokens = await login(t, movingAdmin);
-    const listed = async () => ((await t.http.get('/api/v1/admin/users?limit=200').set(bearer(tokens.accessToken)).expect(200)).body.items as MadeUser[]).map((u) => u.id);
+    const listed = async () =>
+      ((await t.http.get('/api/v1/admin/users?limit=200').set(bearer(tokens.accessToken)).expect(200)).body.items as MadeUser[]).map(
+        (u) => u.id,
+      );
     expect(await listed()).not.toContain(newcomer.id);
 
     const [before] = await t.db.query('SELECT auth_version FROM users WHERE id = $1', [movingAdmin.id]);
-    await t.db.query('UPDATE users SET school_id = $2, region_id = (SELECT region_id FROM schools WHERE id = $2) WHERE id = $1', [movingAdmin.id, otherSchoolId]);
+    await t.db.query('UPDATE users SET school_id = $2, region_id = (SELECT region_id FROM schools WHERE id = $2) WHERE id = $1', [
+      movingAdmin.id,
+      otherSchoolId,
+    ]);
     await t.app.get(AccessChangePublisher).publish([movingAdmin.id]);
 
     const [after] = await t.db.query('SELECT auth_version FROM users WHERE id = $1', [movingAdmin.id]);
@@ -175,10 +197,16 @@ describe('account changes take effect on the next request', () => {
     const u = await makeUser(t.db, { schoolId });
     await t.db.query('UPDATE users SET auth_version = 100, session_epoch = 0 WHERE id = $1', [u.id]);
     await t.db.query(`UPDATE users SET last_name = 'Другая' WHERE id = $1`, [u.id]);
-    expect((await t.db.query('SELECT auth_version, session_epoch FROM users WHERE id = $1', [u.id]))[0]).toEqual({ auth_version: 0, session_epoch: 0 });
+    expect((await t.db.query('SELECT auth_version, session_epoch FROM users WHERE id = $1', [u.id]))[0]).toEqual({
+      auth_version: 0,
+      session_epoch: 0,
+    });
     await t.db.query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [u.id]);
     await t.db.query(`UPDATE users SET session_epoch = 0, status = 'active' WHERE id = $1`, [u.id]);
-    expect((await t.db.query('SELECT auth_version, session_epoch FROM users WHERE id = $1', [u.id]))[0]).toEqual({ auth_version: 2, session_epoch: 1 });
+    expect((await t.db.query('SELECT auth_version, session_epoch FROM users WHERE id = $1', [u.id]))[0]).toEqual({
+      auth_version: 2,
+      session_epoch: 1,
+    });
   });
 
   it('the normal path reads no database; a stale token costs one query per process until refreshed', async () => {

@@ -72,7 +72,9 @@ describe('deny by default', () => {
     const failures: string[] = [];
     for (const r of collectRoutes(t).filter((x) => !x.isPublic)) {
       const path = r.path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
-      const res = await (t.http as unknown as Record<string, (p: string) => Promise<{ status: number; body: { code?: string } }>>)[r.method.toLowerCase()](path);
+      const res = await (t.http as unknown as Record<string, (p: string) => Promise<{ status: number; body: { code?: string } }>>)[
+        r.method.toLowerCase()
+      ](path);
       if (res.status !== 401 || res.body.code !== 'UNAUTHORIZED') failures.push(`${r.method} ${r.path} → ${res.status}`);
     }
     expect(failures).toEqual([]);

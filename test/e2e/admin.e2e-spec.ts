@@ -26,12 +26,20 @@ describe('school structure administration', () => {
   afterAll(() => t.close());
 
   it('lets a platform admin create, list and edit regions', async () => {
-    const created = await t.http.post('/api/v1/admin/regions').set(bearer(platform)).send({ code: '66', name: 'Свердловская область', timezone: 'Asia/Yekaterinburg' }).expect(201);
+    const created = await t.http
+      .post('/api/v1/admin/regions')
+      .set(bearer(platform))
+      .send({ code: '66', name: 'Свердловская область', timezone: 'Asia/Yekaterinburg' })
+      .expect(201);
     expect(created.body).toEqual({ id: expect.any(String), code: '66', name: 'Свердловская область', timezone: 'Asia/Yekaterinburg' });
     const dup = await t.http.post('/api/v1/admin/regions').set(bearer(platform)).send({ code: '66', name: 'Другая' });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('REGION_CODE_TAKEN');
-    const patched = await t.http.patch(`/api/v1/admin/regions/${created.body.id}`).set(bearer(platform)).send({ name: 'Свердловская обл.' }).expect(200);
+    const patched = await t.http
+      .patch(`/api/v1/admin/regions/${created.body.id}`)
+      .set(bearer(platform))
+      .send({ name: 'Свердловская обл.' })
+      .expect(200);
     expect(patched.body.name).toBe('Свердловская обл.');
     const list = await t.http.get('/api/v1/admin/regions?limit=100').set(bearer(platform)).expect(200);
     expect(list.body.items.map((r: { id: string }) => r.id)).toContain(created.body.id);
@@ -41,9 +49,16 @@ describe('school structure administration', () => {
   });
 
   it('lets a region admin create schools only in their own region', async () => {
-    const ok = await t.http.post('/api/v1/admin/schools').set(bearer(regionAdminA)).send({ regionId: regionA.id, name: 'Лицей № 7' }).expect(201);
+    const ok = await t.http
+      .post('/api/v1/admin/schools')
+      .set(bearer(regionAdminA))
+      .send({ regionId: regionA.id, name: 'Лицей № 7' })
+      .expect(201);
     expect(ok.body).toMatchObject({ regionId: regionA.id, name: 'Лицей № 7', timezone: 'Europe/Moscow' });
-    const other = await t.http.post('/api/v1/admin/schools').set(bearer(regionAdminA)).send({ regionId: (await makeRegion(t.db)).id, name: 'Чужая школа' });
+    const other = await t.http
+      .post('/api/v1/admin/schools')
+      .set(bearer(regionAdminA))
+      .send({ regionId: (await makeRegion(t.db)).id, name: 'Чужая школа' });
     expect(other.status).toBe(404);
     expect((await t.http.post('/api/v1/admin/schools').set(bearer(adminA)).send({ regionId: regionA.id, name: 'X' })).status).toBe(403);
     const list = await t.http.get('/api/v1/admin/schools').set(bearer(regionAdminA)).expect(200);
@@ -53,7 +68,11 @@ describe('school structure administration', () => {
   });
 
   it('scopes classes: a school admin of A manages A and gets 404 for B', async () => {
-    const cls = await t.http.post('/api/v1/admin/classes').set(bearer(adminA)).send({ schoolId: schoolA.id, name: '7а', academicYear: 2026 }).expect(201);
+    const cls = await t.http
+      .post('/api/v1/admin/classes')
+      .set(bearer(adminA))
+      .send({ schoolId: schoolA.id, name: '7а', academicYear: 2026 })
+      .expect(201);
     expect(cls.body).toEqual({ id: expect.any(String), schoolId: schoolA.id, name: '7А', grade: 7, academicYear: 2026 });
     const classB = await makeClass(t.db, { schoolId: schoolB.id, name: '5Б' });
 
@@ -62,7 +81,10 @@ describe('school structure administration', () => {
     expect(foreignGet.body.code).toBe('CLASS_NOT_FOUND');
     expect((await t.http.patch(`/api/v1/admin/classes/${classB.id}`).set(bearer(adminA)).send({ name: '5В' })).status).toBe(404);
     expect((await t.http.delete(`/api/v1/admin/classes/${classB.id}`).set(bearer(adminA))).status).toBe(404);
-    expect((await t.http.post('/api/v1/admin/classes').set(bearer(adminA)).send({ schoolId: schoolB.id, name: '6А', academicYear: 2026 })).status).toBe(404);
+    expect(
+      (await t.http.post('/api/v1/admin/classes').set(bearer(adminA)).send({ schoolId: schoolB.id, name: '6А', academicYear: 2026 }))
+        .status,
+    ).toBe(404);
     expect((await t.http.get(`/api/v1/admin/classes/${classB.id}`).set(bearer(adminB))).status).toBe(200);
 
     const listA = await t.http.get('/api/v1/admin/classes').set(bearer(adminA)).expect(200);
@@ -70,7 +92,10 @@ describe('school structure administration', () => {
     const spy = await t.http.get(`/api/v1/admin/classes?schoolId=${schoolB.id}`).set(bearer(adminA)).expect(200);
     expect(spy.body.items).toEqual([]);
 
-    const dup = await t.http.post('/api/v1/admin/classes').set(bearer(adminA)).send({ schoolId: schoolA.id, name: '7А', academicYear: 2026 });
+    const dup = await t.http
+      .post('/api/v1/admin/classes')
+      .set(bearer(adminA))
+      .send({ schoolId: schoolA.id, name: '7А', academicYear: 2026 });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('CLASS_ALREADY_EXISTS');
     const renamed = await t.http.patch(`/api/v1/admin/classes/${cls.body.id}`).set(bearer(adminA)).send({ name: '8А' }).expect(200);
@@ -84,16 +109,30 @@ describe('school structure administration', () => {
   });
 
   it('manages subjects and teacher assignments', async () => {
-    const sub = await t.http.post('/api/v1/admin/subjects').set(bearer(adminA)).send({ schoolId: schoolA.id, name: '  Алгебра  ' }).expect(201);
+    const sub = await t.http
+      .post('/api/v1/admin/subjects')
+      .set(bearer(adminA))
+      .send({ schoolId: schoolA.id, name: '  Алгебра  ' })
+      .expect(201);
     expect(sub.body.name).toBe('Алгебра');
     const cls = await makeClass(t.db, { schoolId: schoolA.id });
     const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolA.id });
-    const assigned = await t.http.post('/api/v1/admin/teacher-assignments').set(bearer(adminA)).send({ teacherId: teacher.id, classId: cls.id, subjectId: sub.body.id }).expect(201);
+    const assigned = await t.http
+      .post('/api/v1/admin/teacher-assignments')
+      .set(bearer(adminA))
+      .send({ teacherId: teacher.id, classId: cls.id, subjectId: sub.body.id })
+      .expect(201);
     expect(assigned.body).toMatchObject({ teacherId: teacher.id, className: cls.name, subjectName: 'Алгебра' });
-    const again = await t.http.post('/api/v1/admin/teacher-assignments').set(bearer(adminA)).send({ teacherId: teacher.id, classId: cls.id, subjectId: sub.body.id });
+    const again = await t.http
+      .post('/api/v1/admin/teacher-assignments')
+      .set(bearer(adminA))
+      .send({ teacherId: teacher.id, classId: cls.id, subjectId: sub.body.id });
     expect(again.body.code).toBe('ASSIGNMENT_ALREADY_EXISTS');
     const student = await makeUser(t.db, { roles: [Role.Student], schoolId: schoolA.id });
-    const notTeacher = await t.http.post('/api/v1/admin/teacher-assignments').set(bearer(adminA)).send({ teacherId: student.id, classId: cls.id, subjectId: sub.body.id });
+    const notTeacher = await t.http
+      .post('/api/v1/admin/teacher-assignments')
+      .set(bearer(adminA))
+      .send({ teacherId: student.id, classId: cls.id, subjectId: sub.body.id });
     expect(notTeacher.status).toBe(400);
     expect(notTeacher.body.code).toBe('NOT_A_TEACHER_OF_SCHOOL');
     // Deleting a subject removes its teacher assignments with it.
@@ -155,28 +194,51 @@ describe('user administration', () => {
   it('creates a student in a class with an encrypted SNILS and a parent linked to them', async () => {
     const body = student({ snils: '112-233-445 95' });
     const res = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(body).expect(201);
-    expect(res.body).toMatchObject({ login: body.login.toLowerCase(), classId: cls.id, hasSnils: true, roles: ['student'], schoolId: school.id });
+    expect(res.body).toMatchObject({
+      login: body.login.toLowerCase(),
+      classId: cls.id,
+      hasSnils: true,
+      roles: ['student'],
+      schoolId: school.id,
+    });
     expect(JSON.stringify(res.body)).not.toContain('11223344595');
     const [row] = await t.db.query('SELECT snils_encrypted, snils_hash FROM users WHERE id = $1', [res.body.id]);
     expect(row.snils_encrypted.toString('latin1')).not.toContain('11223344595');
     expect(row.snils_hash).toMatch(/^[0-9a-f]{64}$/);
 
-    const parent = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send({ ...student(), roles: ['parent'], classId: undefined, birthDate: '1985-06-01', childIds: [res.body.id] }).expect(201);
+    const parent = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send({ ...student(), roles: ['parent'], classId: undefined, birthDate: '1985-06-01', childIds: [res.body.id] })
+      .expect(201);
     expect(parent.body.childIds).toEqual([res.body.id]);
     const { accessToken } = await login(t, { login: parent.body.login, password: 'Start-2026!' });
     const me = await t.http.get('/api/v1/me').set(bearer(accessToken)).expect(200);
-    expect(me.body.children).toEqual([expect.objectContaining({ id: res.body.id, firstName: 'Анна', class: expect.objectContaining({ id: cls.id, name: '3В' }) })]);
+    expect(me.body.children).toEqual([
+      expect.objectContaining({ id: res.body.id, firstName: 'Анна', class: expect.objectContaining({ id: cls.id, name: '3В' }) }),
+    ]);
 
-    const sameSnils = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(student({ snils: '11223344595' }));
+    const sameSnils = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send(student({ snils: '11223344595' }));
     expect(sameSnils.status).toBe(409);
     expect(sameSnils.body.code).toBe('SNILS_TAKEN');
   });
 
   it('reports a bad SNILS checksum, an unknown field and a missing field, and writes nothing', async () => {
     const before = await t.db.query('SELECT count(*)::int AS n FROM users');
-    const res = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send({ ...student({ snils: '112-233-445 96', nickname: 'x' }), lastName: undefined });
+    const res = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send({ ...student({ snils: '112-233-445 96', nickname: 'x' }), lastName: undefined });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Данные запроса не прошли проверку', requestId: expect.any(String) });
+    expect(res.body).toMatchObject({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'Данные запроса не прошли проверку',
+      requestId: expect.any(String),
+    });
     const byField = Object.fromEntries(res.body.details.map((d: { field: string; code: string; message: string }) => [d.field, d]));
     expect(byField.snils).toMatchObject({ code: 'isSnils', message: expect.stringContaining('СНИЛС') });
     expect(byField.nickname).toMatchObject({ code: 'whitelistValidation', message: 'Поле не предусмотрено' });
@@ -187,27 +249,48 @@ describe('user administration', () => {
 
   it('leaves nothing half-written when a later step fails (unknown child)', async () => {
     const login = `parent.${Math.random().toString(36).slice(2, 8)}`;
-    const res = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send({ ...student(), login, roles: ['parent'], classId: undefined, childIds: ['00000000-0000-4000-8000-000000000000'] });
+    const res = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send({ ...student(), login, roles: ['parent'], classId: undefined, childIds: ['00000000-0000-4000-8000-000000000000'] });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('CHILD_NOT_FOUND');
     expect(await t.db.query('SELECT id FROM users WHERE login = $1', [login])).toEqual([]);
   });
 
   it('refuses roles above the caller and students without a school', async () => {
-    const res = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(student({ roles: ['platform_admin'], schoolId: undefined, classId: undefined }));
+    const res = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send(student({ roles: ['platform_admin'], schoolId: undefined, classId: undefined }));
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('ROLE_NOT_ALLOWED');
-    const noSchool = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(student({ schoolId: undefined, classId: undefined }));
+    const noSchool = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send(student({ schoolId: undefined, classId: undefined }));
     expect(noSchool.status).toBe(400);
     expect(noSchool.body.code).toBe('INVALID_USER_SETUP');
-    const taken = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(student({ login: 'dup.login' }));
+    const taken = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send(student({ login: 'dup.login' }));
     expect(taken.status).toBe(201);
-    const again = await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(student({ login: 'DUP.login' }));
+    const again = await t.http
+      .post('/api/v1/admin/users')
+      .set(bearer(admin))
+      .send(student({ login: 'DUP.login' }));
     expect(again.body.code).toBe('LOGIN_TAKEN');
   });
 
   it('moves a student to another class and searches users', async () => {
-    const created = (await t.http.post('/api/v1/admin/users').set(bearer(admin)).send(student({ lastName: 'Уникальнова' })).expect(201)).body;
+    const created = (
+      await t.http
+        .post('/api/v1/admin/users')
+        .set(bearer(admin))
+        .send(student({ lastName: 'Уникальнова' }))
+        .expect(201)
+    ).body;
     const other = await makeClass(t.db, { schoolId: school.id, name: '4В' });
     const moved = await t.http.patch(`/api/v1/admin/users/${created.id}`).set(bearer(admin)).send({ classId: other.id }).expect(200);
     expect(moved.body.classId).toBe(other.id);

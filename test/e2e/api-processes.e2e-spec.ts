@@ -12,10 +12,20 @@ function call(port: number, method: string, path: string, body?: unknown, token?
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, agent: false, headers: { ...(data ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: { ...(data ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
       (res) => {
         let text = '';
-        res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+        res
+          .setEncoding('utf8')
+          .on('data', (c) => (text += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
       },
     );
     req.on('error', reject);
@@ -25,7 +35,11 @@ function call(port: number, method: string, path: string, body?: unknown, token?
 
 const childrenOf = (pid: number): number[] => {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number).sort();
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .sort();
   } catch {
     return []; // pgrep exits 1 when there are none
   }
@@ -47,9 +61,16 @@ describe('API_PROCESSES: several HTTP processes on one port', () => {
       env: {
         ...process.env,
         // no JWT_SECRET: outside production a secret is generated, and every process must use the same one
-        NODE_ENV: 'development', APP_ROLE: 'api', API_PROCESSES: '2', PORT: String(port),
-        DATABASE_URL: t.config.databaseUrl, REDIS_PREFIX: `${t.config.redisPrefix}-cluster`, DATA_ENCRYPTION_KEY: '0f'.repeat(32),
-        PASSWORD_HASH_ROUNDS: '4', LOG_LEVEL: 'silent', DB_POOL_SIZE: '2',
+        NODE_ENV: 'development',
+        APP_ROLE: 'api',
+        API_PROCESSES: '2',
+        PORT: String(port),
+        DATABASE_URL: t.config.databaseUrl,
+        REDIS_PREFIX: `${t.config.redisPrefix}-cluster`,
+        DATA_ENCRYPTION_KEY: '0f'.repeat(32),
+        PASSWORD_HASH_ROUNDS: '4',
+        LOG_LEVEL: 'silent',
+        DB_POOL_SIZE: '2',
       },
     });
     primary.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -69,7 +90,9 @@ describe('API_PROCESSES: several HTTP processes on one port', () => {
     const signIn = await call(port, 'POST', '/api/v1/auth/login', { login: user.login, password: user.password });
     expect(signIn.status).toBe(200);
     // each call on a new connection, spread over both processes: all accept a token signed by one of them
-    const statuses = await Promise.all(Array.from({ length: 12 }, () => call(port, 'GET', '/api/v1/me', undefined, signIn.body.accessToken).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () => call(port, 'GET', '/api/v1/me', undefined, signIn.body.accessToken).then((r) => r.status)),
+    );
     expect(statuses).toEqual(Array(12).fill(200));
   });
 
@@ -84,6 +107,15 @@ describe('API_PROCESSES: several HTTP processes on one port', () => {
     const exited = new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)));
     primary.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(replaced.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } })).toEqual([]);
+    expect(
+      replaced.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    ).toEqual([]);
   }, 120_000);
 });

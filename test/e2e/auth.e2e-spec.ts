@@ -19,7 +19,10 @@ describe('diary password sign-in', () => {
     t.db.query('SELECT method, outcome, reason, ip, user_agent FROM login_attempts WHERE user_id = $1 ORDER BY id', [userId]);
 
   it('signs in with the right password and returns tokens and the user', async () => {
-    const res = await t.http.post('/api/v1/auth/login').set('User-Agent', 'jest-phone').send({ login: student.login.toUpperCase(), password: student.password });
+    const res = await t.http
+      .post('/api/v1/auth/login')
+      .set('User-Agent', 'jest-phone')
+      .send({ login: student.login.toUpperCase(), password: student.password });
     expect(res.status).toBe(200);
     expect(res.body.accessToken).toEqual(expect.any(String));
     expect(res.body.refreshToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
@@ -73,7 +76,15 @@ describe('diary password sign-in', () => {
     expect(right.body.message).toBe(wrong.body.message);
 
     const reasons = (await attempts(u.id)).map((r: { reason: string }) => r.reason);
-    expect(reasons).toEqual(['invalid_password', 'invalid_password', 'invalid_password', 'invalid_password', 'invalid_password_locked', 'locked', 'locked']);
+    expect(reasons).toEqual([
+      'invalid_password',
+      'invalid_password',
+      'invalid_password',
+      'invalid_password',
+      'invalid_password_locked',
+      'locked',
+      'locked',
+    ]);
 
     const adminTokens = await login(t, admin);
     const unlocked = await t.http.post(`/api/v1/admin/users/${u.id}/unlock`).set(bearer(adminTokens.accessToken)).expect(200);
@@ -142,7 +153,17 @@ describe('diary password sign-in', () => {
     expect((await t.http.get('/api/v1/admin/regions').set(bearer(forged))).status).toBe(401);
 
     const jwt = require('jsonwebtoken') as typeof import('jsonwebtoken');
-    const expired = jwt.sign({ sub: student.id, sid: tokens.refreshToken.split('.')[0], roles: ['student'], sch: null, reg: null, exp: Math.floor(Date.now() / 1000) - 10 }, t.config.jwtSecret);
+    const expired = jwt.sign(
+      {
+        sub: student.id,
+        sid: tokens.refreshToken.split('.')[0],
+        roles: ['student'],
+        sch: null,
+        reg: null,
+        exp: Math.floor(Date.now() / 1000) - 10,
+      },
+      t.config.jwtSecret,
+    );
     const res = await t.http.get('/api/v1/me').set(bearer(expired));
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('TOKEN_EXPIRED');
@@ -175,12 +196,16 @@ describe('login history', () => {
     const school = await makeSchool(t.db);
     user = await makeUser(t.db, { schoolId: school.id, roles: [Role.Parent] });
     other = await makeUser(t.db, { schoolId: school.id });
-    await t.http.post('/api/v1/auth/login').set('User-Agent', '=HYPERLINK("x")').send({ login: user.login, password: 'wrong-one!' }).expect(401);
+    await t.http
+      .post('/api/v1/auth/login')
+      .set('User-Agent', '=HYPERLINK("x")')
+      .send({ login: user.login, password: 'wrong-one!' })
+      .expect(401);
     await login(t, other);
   });
   afterAll(() => t.close());
 
-  it('lists own attempts newest first with keyset pages, never other users\'', async () => {
+  it("lists own attempts newest first with keyset pages, never other users'", async () => {
     for (let i = 0; i < 3; i++) await login(t, user);
     const { accessToken } = await login(t, user);
     const p1 = await t.http.get('/api/v1/me/login-history?limit=2').set(bearer(accessToken)).expect(200);
@@ -204,7 +229,10 @@ describe('login history', () => {
     const res = await t.http.get('/api/v1/me/login-history?format=csv').set(bearer(accessToken)).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toContain('login-history.csv');
-    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('Дата и время (UTC);IP-адрес;Устройство;Способ входа;Результат;Причина');
     const failure = lines.find((l) => l.includes('Отказ'))!;
     expect(failure.split(';')[2]).toBe(`"'=HYPERLINK(""x"")"`);

@@ -46,9 +46,18 @@ describe('bad input: the answers', () => {
     const nul = await json('POST', '/api/v1/auth/login', JSON.stringify({ login: 'a\u0000b', password: 'x' }));
     expect(nul.status).toBe(400);
     expect(parsed(nul)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'login', code: 'noNulBytes' }] });
-    const lone = await json('POST', '/api/v1/homework', JSON.stringify({ classId: w.cls.id, subjectId: w.subject.id, text: 'x\ud800', dueDate: '2026-12-30' }), w.tokens.teacher);
+    const lone = await json(
+      'POST',
+      '/api/v1/homework',
+      JSON.stringify({ classId: w.cls.id, subjectId: w.subject.id, text: 'x\ud800', dueDate: '2026-12-30' }),
+      w.tokens.teacher,
+    );
     expect(parsed(lone)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'text', code: 'wellFormedUnicode' }] });
-    const bytes = await json('POST', '/api/v1/auth/login', Buffer.concat([Buffer.from('{"login":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","password":"x"}')]));
+    const bytes = await json(
+      'POST',
+      '/api/v1/auth/login',
+      Buffer.concat([Buffer.from('{"login":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","password":"x"}')]),
+    );
     expect(parsed(bytes)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'body', code: 'wellFormedUnicode' }] });
     const query = await rawRequest(port, 'GET', '/api/v1/admin/users?q=%D0%98%00', bearer(w.tokens.admin));
     expect(parsed(query)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'q', code: 'noNulBytes' }] });
@@ -57,13 +66,19 @@ describe('bad input: the answers', () => {
   });
 
   it('treats null in a PATCH as a value to refuse, not as "leave it", where the column cannot be empty', async () => {
-    for (const [path, field] of [[`/api/v1/admin/classes/${w.cls.id}`, 'name'], [`/api/v1/admin/schools/${w.school.id}`, 'name'], [`/api/v1/admin/users/${w.students[0].id}`, 'lastName']]) {
+    for (const [path, field] of [
+      [`/api/v1/admin/classes/${w.cls.id}`, 'name'],
+      [`/api/v1/admin/schools/${w.school.id}`, 'name'],
+      [`/api/v1/admin/users/${w.students[0].id}`, 'lastName'],
+    ]) {
       const r = await json('PATCH', path, JSON.stringify({ [field]: null }), w.tokens.admin);
       expect([path, r.status]).toEqual([path, 400]);
       expect(parsed(r).details).toContainEqual(expect.objectContaining({ field, code: 'isNotNull' }));
     }
     const [{ region_id: regionId }] = await t.db.query('SELECT region_id FROM schools WHERE id = $1', [w.school.id]);
-    expect(parsed(await json('PATCH', `/api/v1/admin/regions/${regionId}`, JSON.stringify({ timezone: null }), platform)).details).toContainEqual(expect.objectContaining({ field: 'timezone', code: 'isNotNull' }));
+    expect(
+      parsed(await json('PATCH', `/api/v1/admin/regions/${regionId}`, JSON.stringify({ timezone: null }), platform)).details,
+    ).toContainEqual(expect.objectContaining({ field: 'timezone', code: 'isNotNull' }));
     // a field that may really be cleared still takes null
     const cleared = await json('PATCH', `/api/v1/admin/users/${w.students[0].id}`, JSON.stringify({ middleName: null }), w.tokens.admin);
     expect(cleared.status).toBe(200);
@@ -82,7 +97,14 @@ describe('bad input: the answers', () => {
   });
 
   it('answers broken multipart with a code and leaves nothing on disk or in the database', async () => {
-    const hw = parsed(await json('POST', '/api/v1/homework', JSON.stringify({ classId: w.cls.id, subjectId: w.subject.id, text: 'Задание', dueDate: '2026-12-30' }), w.tokens.teacher));
+    const hw = parsed(
+      await json(
+        'POST',
+        '/api/v1/homework',
+        JSON.stringify({ classId: w.cls.id, subjectId: w.subject.id, text: 'Задание', dueDate: '2026-12-30' }),
+        w.tokens.teacher,
+      ),
+    );
     const b = 'b0undary';
     const send = (body: Buffer, type = `multipart/form-data; boundary=${b}`) =>
       rawRequest(port, 'POST', `/api/v1/homework/${hw.id}/attachments`, { 'content-type': type, ...bearer(w.tokens.teacher) }, body);

@@ -1,5 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { createDiaryClient, DiaryApiError, type ErrorCode, isDiaryApiError, type TokenPair, unwrap, UNEXPECTED_RESPONSE } from '../../client/src/index';
+import {
+  createDiaryClient,
+  DiaryApiError,
+  type ErrorCode,
+  isDiaryApiError,
+  type TokenPair,
+  unwrap,
+  UNEXPECTED_RESPONSE,
+} from '../../client/src/index';
 import { Role } from '../../src/common/auth/role';
 import { makeClass, makeLesson, makeSchool, makeSubject, makeUser, MadeUser } from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
@@ -47,7 +55,9 @@ describe('typed client (@school-diary/client) against the running app', () => {
   }
 
   async function signIn(user: MadeUser): Promise<TokenPair> {
-    return unwrap(createDiaryClient({ baseUrl: t.baseUrl }).POST('/api/v1/auth/login', { body: { login: user.login, password: user.password } }));
+    return unwrap(
+      createDiaryClient({ baseUrl: t.baseUrl }).POST('/api/v1/auth/login', { body: { login: user.login, password: user.password } }),
+    );
   }
 
   beforeAll(async () => {
@@ -57,8 +67,22 @@ describe('typed client (@school-diary/client) against the running app', () => {
     const subject = await makeSubject(t.db, { schoolId: school.id, name: 'Математика' });
     admin = await makeUser(t.db, { roles: [Role.SchoolAdmin], schoolId: school.id, lastName: 'Директорова' });
     const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: school.id });
-    student = await makeUser(t.db, { roles: [Role.Student], schoolId: school.id, classId: cls.id, lastName: 'Ученикова', firstName: 'Анна' });
-    await makeLesson(t.db, { schoolId: school.id, classId: cls.id, subjectId: subject.id, teacherId: teacher.id, date: '2026-11-24', startTime: '08:30', endTime: '09:15' });
+    student = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: school.id,
+      classId: cls.id,
+      lastName: 'Ученикова',
+      firstName: 'Анна',
+    });
+    await makeLesson(t.db, {
+      schoolId: school.id,
+      classId: cls.id,
+      subjectId: subject.id,
+      teacherId: teacher.id,
+      date: '2026-11-24',
+      startTime: '08:30',
+      endTime: '09:15',
+    });
   });
   afterAll(() => t.close());
   beforeEach(() => {
@@ -83,7 +107,9 @@ describe('typed client (@school-diary/client) against the running app', () => {
 
   it("reads a student's week and a cursor page of notifications", async () => {
     const { diary } = signedInClient({ ...(await signIn(student)) });
-    const week = await unwrap(diary.GET('/api/v1/schedule/students/{studentId}/week', { params: { path: { studentId: student.id }, query: { week: '2026-W48' } } }));
+    const week = await unwrap(
+      diary.GET('/api/v1/schedule/students/{studentId}/week', { params: { path: { studentId: student.id }, query: { week: '2026-W48' } } }),
+    );
     expect(week).toMatchObject({ week: '2026-W48', from: '2026-11-23', to: '2026-11-29' });
     expect(week.days).toHaveLength(7);
     expect(week.days[1].lessons.map((l) => [l.subject.name, l.startTime, l.status])).toEqual([['Математика', '08:30', 'scheduled']]);
@@ -102,7 +128,9 @@ describe('typed client (@school-diary/client) against the running app', () => {
     expect(code).toBe('INVALID_CREDENTIALS');
     expect(error).toMatchObject({ statusCode: 401, message: 'Неверный логин или пароль', requestId: expect.any(String) });
 
-    const thrown = await unwrap(diary.POST('/api/v1/auth/login', { body: { login: admin.login, password: 'wrong-password' } })).catch((e: unknown) => e);
+    const thrown = await unwrap(diary.POST('/api/v1/auth/login', { body: { login: admin.login, password: 'wrong-password' } })).catch(
+      (e: unknown) => e,
+    );
     expect(isDiaryApiError<ErrorCode<'/api/v1/auth/login', 'post'>>(thrown)).toBe(true);
     expect(thrown).toBeInstanceOf(DiaryApiError);
     expect(thrown).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 401, message: 'Неверный логин или пароль' });
@@ -125,7 +153,9 @@ describe('typed client (@school-diary/client) against the running app', () => {
     expect(tokens.refreshToken).not.toBe(pair.refreshToken);
     // the stored pair works, and the old refresh token is spent
     expect((await unwrap(diary.GET('/api/v1/me'))).id).toBe(student.id);
-    const reuse = await createDiaryClient({ baseUrl: t.baseUrl }).POST('/api/v1/auth/refresh', { body: { refreshToken: pair.refreshToken } });
+    const reuse = await createDiaryClient({ baseUrl: t.baseUrl }).POST('/api/v1/auth/refresh', {
+      body: { refreshToken: pair.refreshToken },
+    });
     expect(reuse.error?.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
@@ -139,8 +169,9 @@ describe('typed client (@school-diary/client) against the running app', () => {
     expect(tokens).toEqual({ accessToken: null, refreshToken: null });
   });
 
-  it('turns an error answer that is not the API\'s (a proxy page) into UNEXPECTED_RESPONSE', async () => {
-    const proxy = async (): Promise<Response> => new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } });
+  it("turns an error answer that is not the API's (a proxy page) into UNEXPECTED_RESPONSE", async () => {
+    const proxy = async (): Promise<Response> =>
+      new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } });
     const diary = createDiaryClient({ baseUrl: t.baseUrl, fetch: proxy });
     const { error, response } = await diary.GET('/api/v1/me');
     expect(response.status).toBe(502);

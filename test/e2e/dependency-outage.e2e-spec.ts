@@ -36,12 +36,19 @@ describe('dependencies down → 503, not 500', () => {
     await proxy.start();
     redisPort = await freePort();
     redis = await startRedis(redisPort);
-    t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${redisPort}`, DB_CONNECT_TIMEOUT_MS: '500', DB_POOL_SIZE: '2' }, { databasePort: proxy.port });
+    t = await createTestApp(
+      { REDIS_URL: `redis://127.0.0.1:${redisPort}`, DB_CONNECT_TIMEOUT_MS: '500', DB_POOL_SIZE: '2' },
+      { databasePort: proxy.port },
+    );
     const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: (await makeSchool(t.db)).id });
     token = (await login(t, teacher)).accessToken;
     for (const level of ['error', 'warn', 'log'] as const) {
       jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
-        lines.push({ level, context: (this as unknown as { context?: string }).context, message: String(typeof args[0] === 'string' ? args[0] : args[1]) });
+        lines.push({
+          level,
+          context: (this as unknown as { context?: string }).context,
+          message: String(typeof args[0] === 'string' ? args[0] : args[1]),
+        });
       });
     }
   });
@@ -62,22 +69,27 @@ describe('dependencies down → 503, not 500', () => {
     expect(res.body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.any(String), requestId: expect.any(String) });
   }
 
-  it.each(['refuse', 'blackhole'] as const)('PostgreSQL %s: data routes answer 503 with Retry-After, one log line per outage, 200 again after restore', async (how) => {
-    await me().expect(200);
-    lines.length = 0;
+  it.each(['refuse', 'blackhole'] as const)(
+    'PostgreSQL %s: data routes answer 503 with Retry-After, one log line per outage, 200 again after restore',
+    async (how) => {
+      await me().expect(200);
+      lines.length = 0;
 
-    await proxy.cut(how);
-    for (let i = 0; i < 5; i++) expectUnavailable(await me());
-    expect(of('Dependencies', 'error')).toHaveLength(1);
-    expect(of('Dependencies', 'error')[0].message).toMatch(/PostgreSQL is unavailable/);
-    expect(of('Errors')).toEqual([]); // no "Unhandled error" with a stack per request
+      await proxy.cut(how);
+      for (let i = 0; i < 5; i++) expectUnavailable(await me());
+      expect(of('Dependencies', 'error')).toHaveLength(1);
+      expect(of('Dependencies', 'error')[0].message).toMatch(/PostgreSQL is unavailable/);
+      expect(of('Errors')).toEqual([]); // no "Unhandled error" with a stack per request
 
-    await proxy.restore();
-    await waitFor(async () => (await me()).status === 200, 'the data route to answer 200 again');
-    await waitFor(async () => of('Dependencies', 'log').length > 0, 'the recovery line');
-    expect(of('Dependencies', 'log')).toEqual([expect.objectContaining({ message: expect.stringMatching(/PostgreSQL is available again/) })]);
-    expect(of('Dependencies', 'error')).toHaveLength(1);
-  });
+      await proxy.restore();
+      await waitFor(async () => (await me()).status === 200, 'the data route to answer 200 again');
+      await waitFor(async () => of('Dependencies', 'log').length > 0, 'the recovery line');
+      expect(of('Dependencies', 'log')).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/PostgreSQL is available again/) }),
+      ]);
+      expect(of('Dependencies', 'error')).toHaveLength(1);
+    },
+  );
 
   it('Redis down: a route that needs it answers 503 with Retry-After, and works again once Redis is back', async () => {
     const exchange = () => t.http.post('/api/v1/auth/esia/exchange').send({ ticket: 'A'.repeat(43) });

@@ -45,7 +45,10 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
     // As ESIA ships them in esia.zip: binary DER .cer files, one RSA and one GOST.
     const { readFile } = await import('node:fs/promises');
     await writeFile(join(trustedDir, 'RSA_TESIA.cer'), certificateToDer(await readFile(join(keysDir, ESIA_TEST_KEY_FILES.emulatorCert))));
-    await writeFile(join(trustedDir, 'TESIA GOST 2012.cer'), certificateToDer(await readFile(join(keysDir, ESIA_TEST_KEY_FILES.emulatorGostCert))));
+    await writeFile(
+      join(trustedDir, 'TESIA GOST 2012.cer'),
+      certificateToDer(await readFile(join(keysDir, ESIA_TEST_KEY_FILES.emulatorGostCert))),
+    );
 
     const port = await freePort();
     t = await createTestApp(
@@ -81,7 +84,13 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
     const lastName = `Гостев${randomUUID().slice(0, 4)}`;
     const user = await makeUser(t.db, { schoolId, lastName, firstName: 'Пётр', birthDate: o.birthDate ?? '1985-05-05' });
     await setSnils(t, user.id, snils);
-    const oid = await addEsiaPerson(t, { lastName, firstName: 'Пётр', birthDate: o.birthDate ?? '1985-05-05', snils, level: o.level ?? 'standard' });
+    const oid = await addEsiaPerson(t, {
+      lastName,
+      firstName: 'Пётр',
+      birthDate: o.birthDate ?? '1985-05-05',
+      snils,
+      level: o.level ?? 'standard',
+    });
     return { user, oid };
   }
 
@@ -93,10 +102,19 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
   }
 
   const refusedAs = async (p: Promise<unknown>, reason: string) =>
-    expect(await p.then(() => null, (e: unknown) => e)).toMatchObject({ code: 'ESIA_UNAVAILABLE', details: { reason } });
+    expect(
+      await p.then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    ).toMatchObject({ code: 'ESIA_UNAVAILABLE', details: { reason } });
 
   const setTokenSigning = async (body: Record<string, string>) => {
-    const res = await fetch(`${base}/esia-emulator/admin/token-signing`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/esia-emulator/admin/token-signing`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
   };
 
@@ -105,7 +123,8 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
   const header = (token: string) => decodeJwt(token)!.header;
 
   /** A provider like the app's, with other settings, keeping its refusals in the app's Redis. */
-  const provider = (o: Partial<EsiaConfig>, s: EsiaSigner = signer) => new EsiaIdentityProvider({ ...esia, ...o }, s, { refusals: new RedisTokenRefusalLog(t.app.get(REDIS)) });
+  const provider = (o: Partial<EsiaConfig>, s: EsiaSigner = signer) =>
+    new EsiaIdentityProvider({ ...esia, ...o }, s, { refusals: new RedisTokenRefusalLog(t.app.get(REDIS)) });
 
   // ---- GOST and RS256 tokens -------------------------------------------------------------------
 
@@ -113,7 +132,10 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
     const { user, oid } = await matchedPair();
     const q = await browser.esiaLogin(oid);
     expect(q.get('error')).toBeNull();
-    const signedIn = await t.http.post('/api/v1/auth/esia/exchange').send({ ticket: q.get('ticket') }).expect(200);
+    const signedIn = await t.http
+      .post('/api/v1/auth/esia/exchange')
+      .send({ ticket: q.get('ticket') })
+      .expect(200);
     expect(signedIn.body.user.id).toBe(user.id);
 
     const { tokens, person } = await signIn(t.app.get<IdentityProvider>(IDENTITY_PROVIDER), '1000000001');
@@ -124,7 +146,10 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
 
     const report = await testConnection();
     expect(report).toMatchObject({ ok: true, failedStep: null });
-    expect(step(report, 'trusted_certificates')).toMatchObject({ ok: true, detail: expect.stringMatching(/RS256: 1, действующих 1.*GOST3410_2012_256: 1, действующих 1/) });
+    expect(step(report, 'trusted_certificates')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/RS256: 1, действующих 1.*GOST3410_2012_256: 1, действующих 1/),
+    });
   });
 
   it('RS256 tokens (the tech-portal setting switched) pass with the DER directory and with a PEM file', async () => {
@@ -151,7 +176,11 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
       expect(Object.fromEntries(await browser.esiaLogin(first.oid))).toEqual({ error: 'ESIA_UNAVAILABLE' });
       const report = await testConnection();
       expect(report.ok).toBe(false);
-      expect(step(report, 'recent_tokens')).toMatchObject({ ok: false, problem: 'bad_signature', detail: expect.stringContaining('GOST3410_2012_256') });
+      expect(step(report, 'recent_tokens')).toMatchObject({
+        ok: false,
+        problem: 'bad_signature',
+        detail: expect.stringContaining('GOST3410_2012_256'),
+      });
 
       await writeFile(newCer, certificateToDer(rotated.certPem));
       expect((await browser.esiaLogin(first.oid)).get('ticket')).toEqual(expect.any(String));
@@ -207,8 +236,19 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
   it('the CryptoPro signer (csptest stand-in, byte-reversed output) signs requests the emulator accepts', async () => {
     await mkdir(join(dir, 'cprocsp'), { mode: 0o700 });
     const csptest = await writeCsptestStandIn(join(dir, 'cprocsp'), esia.keyPath);
-    const csp = new CryptoProCspSigner({ csptestPath: csptest.path, container: '\\\\.\\HDIMAGE\\diary-test', pin: 'test-pin', certPath: esia.certPath });
-    const viaCsp = new EsiaIdentityProvider({ ...esia, signer: { kind: 'cryptopro', csptestPath: csptest.path, container: 'x', pin: null, keyType: 'exchange', timeoutMs: 15000 } }, csp);
+    const csp = new CryptoProCspSigner({
+      csptestPath: csptest.path,
+      container: '\\\\.\\HDIMAGE\\diary-test',
+      pin: 'test-pin',
+      certPath: esia.certPath,
+    });
+    const viaCsp = new EsiaIdentityProvider(
+      {
+        ...esia,
+        signer: { kind: 'cryptopro', csptestPath: csptest.path, container: 'x', pin: null, keyType: 'exchange', timeoutMs: 15000 },
+      },
+      csp,
+    );
     const { person } = await signIn(viaCsp, '1000000002');
     expect(person).toMatchObject({ oid: '1000000002', level: 'standard' });
     expect((await csptest.calls()).length).toBeGreaterThanOrEqual(2); // /v2/ac and /v3/te were both signed by "csptest"
@@ -225,7 +265,12 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
       const res = await fetch(`${base}/esia-emulator/admin/clients`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ clientId: esia.clientId, certificatePems: [await readFile(esia.certPath, 'utf8')], redirectUris: [esia.redirectUri], grantedScopes }),
+        body: JSON.stringify({
+          clientId: esia.clientId,
+          certificatePems: [await readFile(esia.certPath, 'utf8')],
+          redirectUris: [esia.redirectUri],
+          grantedScopes,
+        }),
       });
       expect(res.status).toBe(201);
     };
@@ -233,14 +278,19 @@ describe('ESIA connection: GOST tokens, shipped certificates, rotation, diagnost
     try {
       const adult = await matchedPair({ level: 'standard' });
       expect(Object.fromEntries(await browser.esiaLogin(adult.oid))).toEqual({ error: 'ESIA_SCOPE_MISSING' });
-      const [attempt] = await t.db.query("SELECT reason FROM login_attempts WHERE user_id = $1 AND method = 'esia' ORDER BY id DESC LIMIT 1", [adult.user.id]);
+      const [attempt] = await t.db.query(
+        "SELECT reason FROM login_attempts WHERE user_id = $1 AND method = 'esia' ORDER BY id DESC LIMIT 1",
+        [adult.user.id],
+      );
       expect(attempt.reason).toBe('ESIA_SCOPE_MISSING');
 
       const idp = t.app.get<IdentityProvider>(IDENTITY_PROVIDER);
       const { tokens, person } = await signIn(idp, adult.oid);
       expect(tokens.scopes).not.toContain('id_doc');
       expect(person).toMatchObject({ level: 'simplified', levelUndetermined: 'documents_not_granted' });
-      const docs = await fetch(`${base}/esia-emulator/rs/prns/${adult.oid}/docs`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } });
+      const docs = await fetch(`${base}/esia-emulator/rs/prns/${adult.oid}/docs`, {
+        headers: { Authorization: `Bearer ${tokens.accessToken}` },
+      });
       expect(docs.status).toBe(403);
 
       const child = await matchedPair({ birthDate: '2016-03-03', level: 'simplified' });

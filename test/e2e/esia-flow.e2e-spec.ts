@@ -9,7 +9,6 @@ import { AppError } from '../../src/common/errors/app-error';
 import { IDENTITY_PROVIDER, IdentityProvider } from '../../src/modules/esia';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 
- 
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
 describe('ESIA sign-in through the emulator (e2e)', () => {
@@ -40,7 +39,11 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     expect(html).toContain(`data-oid="${oid}"`);
     const req = loginUrl.searchParams.get('req')!;
 
-    const chosen = await fetch(`${base}/esia-emulator/login`, { method: 'POST', body: new URLSearchParams({ req, oid }), redirect: 'manual' });
+    const chosen = await fetch(`${base}/esia-emulator/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ req, oid }),
+      redirect: 'manual',
+    });
     expect(chosen.status).toBe(302);
     const consentUrl = new URL(chosen.headers.get('location')!, base);
     const consent = await (await fetch(consentUrl)).text();
@@ -48,7 +51,11 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     expect(consent).toContain('Предоставить');
     expect(consent).toContain('Отказать');
 
-    const decided = await fetch(`${base}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision }), redirect: 'manual' });
+    const decided = await fetch(`${base}/esia-emulator/consent`, {
+      method: 'POST',
+      body: new URLSearchParams({ req, decision }),
+      redirect: 'manual',
+    });
     expect(decided.status).toBe(302);
     return new URL(decided.headers.get('location')!);
   }
@@ -67,7 +74,14 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     const url = new URL(await idp.authorizationUrl({ state, accessType: 'offline' }));
     expect(`${url.origin}${url.pathname}`).toBe(`${base}/esia-emulator/aas/oauth2/v2/ac`);
     const q = Object.fromEntries(url.searchParams);
-    expect(q).toMatchObject({ client_id: 'DIARYE2E', redirect_uri: redirectUri, scope: 'openid fullname birthdate snils id_doc', response_type: 'code', state, access_type: 'offline' });
+    expect(q).toMatchObject({
+      client_id: 'DIARYE2E',
+      redirect_uri: redirectUri,
+      scope: 'openid fullname birthdate snils id_doc',
+      response_type: 'code',
+      state,
+      access_type: 'offline',
+    });
     expect(q.client_certificate_hash).toMatch(/^[0-9A-F]{64}$/);
     expect(q.client_secret).toMatch(/^[A-Za-z0-9_-]{86}$/);
     expect(q.timestamp).toMatch(/^\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}:\d{2} \+0000$/);
@@ -114,9 +128,22 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     const { oid } = (await res.json()) as { oid: string };
     expect(oid).toMatch(/^\d+$/);
     const { person } = await signIn(oid);
-    expect(person).toEqual({ oid, lastName: 'Ёлкина', firstName: 'Дарья', middleName: null, birthDate: '2009-04-01', snils: '18765432919', trusted: false, level: 'standard' });
+    expect(person).toEqual({
+      oid,
+      lastName: 'Ёлкина',
+      firstName: 'Дарья',
+      middleName: null,
+      birthDate: '2009-04-01',
+      snils: '18765432919',
+      trusted: false,
+      level: 'standard',
+    });
 
-    const bad = await fetch(`${base}/esia-emulator/admin/persons`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lastName: 'X', firstName: 'Y', snils: '111-111-111 11' }) });
+    const bad = await fetch(`${base}/esia-emulator/admin/persons`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ lastName: 'X', firstName: 'Y', snils: '111-111-111 11' }),
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -141,10 +168,18 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     const state = randomUUID();
     const parentCallback = await browserLogin(await idp.authorizationUrl({ state }), '1000000005');
     const { accessToken } = await idp.exchangeCode(parentCallback.searchParams.get('code')!);
-    const get = (path: string, token = accessToken) => fetch(`${base}/esia-emulator/rs/prns/${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+    const get = (path: string, token = accessToken) =>
+      fetch(`${base}/esia-emulator/rs/prns/${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
 
     const root = await json(get('1000000005'));
-    expect(root).toMatchObject({ stateFacts: ['EntityRoot'], lastName: 'Тестова', birthDate: '07.07.1987', snils: '156-783-409 04', trusted: true, rIdDoc: 40005 });
+    expect(root).toMatchObject({
+      stateFacts: ['EntityRoot'],
+      lastName: 'Тестова',
+      birthDate: '07.07.1987',
+      snils: '156-783-409 04',
+      trusted: true,
+      rIdDoc: 40005,
+    });
     expect(root.eTag).toMatch(/^[0-9A-F]{40}$/);
 
     const docs = await json(get('1000000005/docs'));
@@ -177,14 +212,22 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
     });
     expect(reg.status).toBe(201);
     const wide = new EsiaIdentityProvider(
-      { ...t.config.esia!, clientId: 'PARENTAPP', redirectUri: otherRedirect, scopes: 'openid fullname kid_fullname kid_birthdate mobile email' },
+      {
+        ...t.config.esia!,
+        clientId: 'PARENTAPP',
+        redirectUri: otherRedirect,
+        scopes: 'openid fullname kid_fullname kid_birthdate mobile email',
+      },
       t.app.get(ESIA_SIGNER),
     );
     const callback = await browserLogin(await wide.authorizationUrl({ state: randomUUID() }), '1000000005');
     const { accessToken } = await wide.exchangeCode(callback.searchParams.get('code')!);
     const get = (path: string) => fetch(`${base}/esia-emulator/rs/prns/${path}`, { headers: { Authorization: `Bearer ${accessToken}` } });
     const kids = await json(get('1000000005/kids?embed=(elements)'));
-    expect(kids).toMatchObject({ size: 1, elements: [{ id: 1000000004, lastName: 'Тестова', firstName: 'Мария', birthDate: '10.05.2016' }] });
+    expect(kids).toMatchObject({
+      size: 1,
+      elements: [{ id: 1000000004, lastName: 'Тестова', firstName: 'Мария', birthDate: '10.05.2016' }],
+    });
     expect(kids.elements[0].snils).toBeUndefined();
     const ctts = await json(get('1000000005/ctts?embed=(elements)'));
     expect(ctts.elements).toEqual([expect.objectContaining({ type: 'MBT', vrfStu: 'VERIFIED', value: '+7(900)0000005' })]);
@@ -213,7 +256,9 @@ describe('ESIA sign-in through the emulator (e2e)', () => {
       ['token_endpoint', true],
       ['recent_tokens', true],
     ]);
-    expect(report.steps.find((s) => s.step === 'trusted_certificates')?.detail).toMatch(/RS256: 1, действующих 1.*GOST3410_2012_256: 1, действующих 1/);
+    expect(report.steps.find((s) => s.step === 'trusted_certificates')?.detail).toMatch(
+      /RS256: 1, действующих 1.*GOST3410_2012_256: 1, действующих 1/,
+    );
     expect(report.ok).toBe(true);
   });
 

@@ -6,7 +6,18 @@
 import { Role } from '../../src/common/auth/role';
 import { DIARY_USER_WITH_DIFFERENT_FIO } from '../../src/modules/esia-emulator/fixtures';
 import { ESIA_REFUSAL_MESSAGES } from '../../src/modules/linking/linking.errors';
-import { addEsiaPerson, bearer, login, MadeUser, makeRegion, makeSchool, makeUser, newSnils, setAuthSettings, setSnils } from '../factories';
+import {
+  addEsiaPerson,
+  bearer,
+  login,
+  MadeUser,
+  makeRegion,
+  makeSchool,
+  makeUser,
+  newSnils,
+  setAuthSettings,
+  setSnils,
+} from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 import { esiaBrowser } from '../utils/esia-browser';
 
@@ -30,8 +41,16 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     const [on, off, closedStaff, closed] = await Promise.all([makeRegion(t.db), makeRegion(t.db), makeRegion(t.db), makeRegion(t.db)]);
     await setAuthSettings(t.db, on.id, { esiaEnabled: true, transitionStartsAt: new Date('2026-01-01T00:00:00Z') });
     await setAuthSettings(t.db, off.id, { esiaEnabled: false });
-    await setAuthSettings(t.db, closedStaff.id, { transitionStartsAt: new Date('2025-01-01T00:00:00Z'), transitionEndsAt: new Date('2025-06-01T00:00:00Z'), staffPasswordLogin: true });
-    await setAuthSettings(t.db, closed.id, { transitionStartsAt: new Date('2025-01-01T00:00:00Z'), transitionEndsAt: new Date('2025-06-01T00:00:00Z'), staffPasswordLogin: false });
+    await setAuthSettings(t.db, closedStaff.id, {
+      transitionStartsAt: new Date('2025-01-01T00:00:00Z'),
+      transitionEndsAt: new Date('2025-06-01T00:00:00Z'),
+      staffPasswordLogin: true,
+    });
+    await setAuthSettings(t.db, closed.id, {
+      transitionStartsAt: new Date('2025-01-01T00:00:00Z'),
+      transitionEndsAt: new Date('2025-06-01T00:00:00Z'),
+      staffPasswordLogin: false,
+    });
     schoolOn = (await makeSchool(t.db, { regionId: on.id })).id;
     schoolOff = (await makeSchool(t.db, { regionId: off.id })).id;
     schoolClosedStaff = (await makeSchool(t.db, { regionId: closedStaff.id })).id;
@@ -51,7 +70,8 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   const exchange = (ticket: string | null) => t.http.post('/api/v1/auth/esia/exchange').send({ ticket });
   const linkWithPassword = (linkTicket: string | null, user: { login: string; password: string }) =>
     t.http.post('/api/v1/auth/esia/link').send({ linkTicket, login: user.login, password: user.password });
-  const links = (userId: string) => t.db.query('SELECT oid, method, revoked_at, revoked_reason FROM esia_links WHERE user_id = $1 ORDER BY linked_at', [userId]);
+  const links = (userId: string) =>
+    t.db.query('SELECT oid, method, revoked_at, revoked_reason FROM esia_links WHERE user_id = $1 ORDER BY linked_at', [userId]);
   const esiaAttempts = (userId: string | null) =>
     userId
       ? t.db.query("SELECT outcome, reason FROM login_attempts WHERE user_id = $1 AND method = 'esia' ORDER BY id", [userId])
@@ -67,15 +87,35 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   it('SNILS + FIO match exactly one user: links automatically (snils_fio) and signs in; the next login is "already linked"', async () => {
     const snils = newSnils();
     // ESIA spells it with ё and other case; the diary without ё — FIO still matches.
-    const oid = await addEsiaPerson(t, { lastName: 'Семёнова', firstName: 'Алёна', middleName: 'Петровна', birthDate: '1988-02-03', snils, level: 'standard' });
-    const user = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolOn, lastName: 'СЕМЕНОВА', firstName: 'Алена', middleName: ' Петровна ', birthDate: '1988-01-01' });
+    const oid = await addEsiaPerson(t, {
+      lastName: 'Семёнова',
+      firstName: 'Алёна',
+      middleName: 'Петровна',
+      birthDate: '1988-02-03',
+      snils,
+      level: 'standard',
+    });
+    const user = await makeUser(t.db, {
+      roles: [Role.Parent],
+      schoolId: schoolOn,
+      lastName: 'СЕМЕНОВА',
+      firstName: 'Алена',
+      middleName: ' Петровна ',
+      birthDate: '1988-01-01',
+    });
     await setSnils(t, user.id, snils);
 
     const first = await esiaLogin(oid);
     const ticket = first.get('ticket')!;
     expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const signedIn = await exchange(ticket).set('User-Agent', 'jest-browser').expect(200);
-    expect(signedIn.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, linkedNow: true, user: { id: user.id, lastName: 'СЕМЕНОВА' } });
+    expect(signedIn.body).toMatchObject({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+      linkedNow: true,
+      user: { id: user.id, lastName: 'СЕМЕНОВА' },
+    });
     await t.http.get('/api/v1/me').set(bearer(signedIn.body.accessToken)).expect(200);
     expect(await links(user.id)).toEqual([{ oid, method: 'snils_fio', revoked_at: null, revoked_reason: null }]);
     const [session] = await t.db.query('SELECT method FROM sessions WHERE user_id = $1', [user.id]);
@@ -88,12 +128,28 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
       { outcome: 'success', reason: 'esia_snils_fio' },
       { outcome: 'success', reason: 'esia_already_linked' },
     ]);
-    expect((await t.http.get('/api/v1/me/esia-link').set(bearer(second.body.accessToken)).expect(200)).body).toMatchObject({ linked: true, method: 'snils_fio' });
+    expect((await t.http.get('/api/v1/me/esia-link').set(bearer(second.body.accessToken)).expect(200)).body).toMatchObject({
+      linked: true,
+      method: 'snils_fio',
+    });
   });
 
   it('no SNILS in the diary (child under 14, simplified account): linkTicket → diary login and password → linked (password) and signed in; a wrong password counts towards the lockout', async () => {
-    const oid = await addEsiaPerson(t, { lastName: 'Орлова', firstName: 'Ксения', middleName: 'Игоревна', birthDate: '2016-09-01', level: 'simplified' });
-    const child = await makeUser(t.db, { roles: [Role.Student], schoolId: schoolOn, lastName: 'Орлова', firstName: 'Ксения', middleName: 'Игоревна', birthDate: '2016-09-01' });
+    const oid = await addEsiaPerson(t, {
+      lastName: 'Орлова',
+      firstName: 'Ксения',
+      middleName: 'Игоревна',
+      birthDate: '2016-09-01',
+      level: 'simplified',
+    });
+    const child = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: schoolOn,
+      lastName: 'Орлова',
+      firstName: 'Ксения',
+      middleName: 'Игоревна',
+      birthDate: '2016-09-01',
+    });
 
     const q = await esiaLogin(oid);
     const linkTicket = q.get('linkTicket');
@@ -122,8 +178,21 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   });
 
   it('transition period: password login suggests linking; "Привязать" links the ESIA account to the signed-in user (session); "Пропустить" leaves no link', async () => {
-    const oid = await addEsiaPerson(t, { lastName: 'Волков', firstName: 'Денис', middleName: 'Андреевич', birthDate: '1979-05-05', snils: newSnils(), level: 'confirmed' });
-    const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolOn, lastName: 'Волков', firstName: 'Денис', middleName: 'Андреевич' });
+    const oid = await addEsiaPerson(t, {
+      lastName: 'Волков',
+      firstName: 'Денис',
+      middleName: 'Андреевич',
+      birthDate: '1979-05-05',
+      snils: newSnils(),
+      level: 'confirmed',
+    });
+    const teacher = await makeUser(t.db, {
+      roles: [Role.Teacher],
+      schoolId: schoolOn,
+      lastName: 'Волков',
+      firstName: 'Денис',
+      middleName: 'Андреевич',
+    });
 
     const skipped = await t.http.post('/api/v1/auth/login').send({ login: teacher.login, password: teacher.password }).expect(200);
     expect(skipped.body.esiaLinkSuggested).toBe(true);
@@ -150,7 +219,10 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(res.body.esiaLinkSuggested).toBe(false);
     expect(Object.keys(res.body).sort()).toEqual(['accessToken', 'esiaLinkSuggested', 'expiresIn', 'refreshToken', 'user']);
     const platform = await makeUser(t.db, { roles: [Role.PlatformAdmin] });
-    expect((await t.http.post('/api/v1/auth/login').send({ login: platform.login, password: platform.password }).expect(200)).body.esiaLinkSuggested).toBe(false);
+    expect(
+      (await t.http.post('/api/v1/auth/login').send({ login: platform.login, password: platform.password }).expect(200)).body
+        .esiaLinkSuggested,
+    ).toBe(false);
   });
 
   // ---- refusals ---------------------------------------------------------------------------------
@@ -164,7 +236,14 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
 
   it('FIO_MISMATCH: SNILS found but the diary FIO differs (maiden name, emulator fixture 1000000006)', async () => {
     const d = DIARY_USER_WITH_DIFFERENT_FIO;
-    const user = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolOn, lastName: d.lastName, firstName: d.firstName, middleName: d.middleName, birthDate: d.birthDate });
+    const user = await makeUser(t.db, {
+      roles: [Role.Teacher],
+      schoolId: schoolOn,
+      lastName: d.lastName,
+      firstName: d.firstName,
+      middleName: d.middleName,
+      birthDate: d.birthDate,
+    });
     await setSnils(t, user.id, d.snils);
     await expectRefusal(await esiaLogin(d.esiaOid), 'FIO_MISMATCH');
     expect(await links(user.id)).toEqual([]);
@@ -172,7 +251,14 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   });
 
   it("FIO_MISMATCH: a parent's Госуслуги account used with the child's diary login and password", async () => {
-    const child = await makeUser(t.db, { roles: [Role.Student], schoolId: schoolOn, lastName: 'Тестова', firstName: 'Мария', middleName: 'Петровна', birthDate: '2016-05-10' });
+    const child = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: schoolOn,
+      lastName: 'Тестова',
+      firstName: 'Мария',
+      middleName: 'Петровна',
+      birthDate: '2016-05-10',
+    });
     const q = await esiaLogin('1000000005'); // Тестова Елена Викторовна, the mother; her SNILS is not in the diary
     const res = await linkWithPassword(q.get('linkTicket'), child);
     expect(res.status).toBe(403);
@@ -196,7 +282,13 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
 
     // no birth date from ESIA: the diary profile's decides (an adult: refused at the link form)
     const oid = await addEsiaPerson(t, { lastName: 'Белов', firstName: 'Илья', level: 'simplified' });
-    const adult = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolOn, lastName: 'Белов', firstName: 'Илья', birthDate: '1985-01-01' });
+    const adult = await makeUser(t.db, {
+      roles: [Role.Parent],
+      schoolId: schoolOn,
+      lastName: 'Белов',
+      firstName: 'Илья',
+      birthDate: '1985-01-01',
+    });
     const q = await esiaLogin(oid);
     const res = await linkWithPassword(q.get('linkTicket'), adult);
     expect(res.status).toBe(403);
@@ -206,13 +298,32 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
 
   it('ESIA_ALREADY_LINKED: the Госуслуги account is linked to another diary user; and link-start for a user who already has a link', async () => {
     const snils = newSnils();
-    const oid = await addEsiaPerson(t, { lastName: 'Лебедев', firstName: 'Олег', middleName: 'Юрьевич', birthDate: '1975-03-03', snils, level: 'confirmed' });
-    const owner = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolOn, lastName: 'Лебедев', firstName: 'Олег', middleName: 'Юрьевич' });
+    const oid = await addEsiaPerson(t, {
+      lastName: 'Лебедев',
+      firstName: 'Олег',
+      middleName: 'Юрьевич',
+      birthDate: '1975-03-03',
+      snils,
+      level: 'confirmed',
+    });
+    const owner = await makeUser(t.db, {
+      roles: [Role.Teacher],
+      schoolId: schoolOn,
+      lastName: 'Лебедев',
+      firstName: 'Олег',
+      middleName: 'Юрьевич',
+    });
     await setSnils(t, owner.id, snils);
     expect((await esiaLogin(oid)).get('ticket')).toEqual(expect.any(String));
 
     // a second diary account of the same person tries "Привязать" with the same Госуслуги account
-    const duplicate = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolOn, lastName: 'Лебедев', firstName: 'Олег', middleName: 'Юрьевич' });
+    const duplicate = await makeUser(t.db, {
+      roles: [Role.Parent],
+      schoolId: schoolOn,
+      lastName: 'Лебедев',
+      firstName: 'Олег',
+      middleName: 'Юрьевич',
+    });
     const { accessToken } = await login(t, duplicate);
     const start = await t.http.post('/api/v1/auth/esia/link-start').set(bearer(accessToken)).expect(200);
     await expectRefusal(await esiaLogin(oid, 'allow', start.body.url), 'ESIA_ALREADY_LINKED');
@@ -225,7 +336,7 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(again.body.code).toBe('ESIA_ALREADY_LINKED');
   });
 
-  it('ESIA_DISABLED: the user\'s region has ESIA off (callback and link-start)', async () => {
+  it("ESIA_DISABLED: the user's region has ESIA off (callback and link-start)", async () => {
     const snils = newSnils();
     const oid = await addEsiaPerson(t, { lastName: 'Соколова', firstName: 'Вера', birthDate: '1990-10-10', snils, level: 'standard' });
     const user = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolOff, lastName: 'Соколова', firstName: 'Вера' });
@@ -239,7 +350,13 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(start.body).toMatchObject({ code: 'ESIA_DISABLED', message: ESIA_REFUSAL_MESSAGES.ESIA_DISABLED });
 
     // the link form refuses it as well
-    const noSnils = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolOff, lastName: 'Тестов', firstName: 'Петр', middleName: 'Иванович' });
+    const noSnils = await makeUser(t.db, {
+      roles: [Role.Parent],
+      schoolId: schoolOff,
+      lastName: 'Тестов',
+      firstName: 'Петр',
+      middleName: 'Иванович',
+    });
     const q = await esiaLogin('1000000001'); // Тестов Пётр Иванович; his SNILS is not in the diary
     const res = await linkWithPassword(q.get('linkTicket'), noSnils);
     expect(res.status).toBe(403);
@@ -252,18 +369,25 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(closed.status).toBe(403);
     expect(closed.body).toMatchObject({ code: 'PASSWORD_LOGIN_CLOSED', message: ESIA_REFUSAL_MESSAGES.PASSWORD_LOGIN_CLOSED });
     expect(closed.body.message).toContain('Войти через Госуслуги');
-    const [row] = await t.db.query("SELECT outcome, reason FROM login_attempts WHERE user_id = $1 AND method = 'password' ORDER BY id DESC LIMIT 1", [student.id]);
+    const [row] = await t.db.query(
+      "SELECT outcome, reason FROM login_attempts WHERE user_id = $1 AND method = 'password' ORDER BY id DESC LIMIT 1",
+      [student.id],
+    );
     expect(row).toEqual({ outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED' });
 
     // a wrong password is still just a wrong password (nothing about the account leaks)
-    expect((await t.http.post('/api/v1/auth/login').send({ login: student.login, password: 'nope-nope' })).body.code).toBe('INVALID_CREDENTIALS');
+    expect((await t.http.post('/api/v1/auth/login').send({ login: student.login, password: 'nope-nope' })).body.code).toBe(
+      'INVALID_CREDENTIALS',
+    );
 
     const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolClosedStaff });
     const staff = await t.http.post('/api/v1/auth/login').send({ login: teacher.login, password: teacher.password }).expect(200);
     expect(staff.body.esiaLinkSuggested).toBe(false);
 
     const teacherNoException = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolClosed });
-    expect((await t.http.post('/api/v1/auth/login').send({ login: teacherNoException.login, password: teacherNoException.password })).body.code).toBe('PASSWORD_LOGIN_CLOSED');
+    expect(
+      (await t.http.post('/api/v1/auth/login').send({ login: teacherNoException.login, password: teacherNoException.password })).body.code,
+    ).toBe('PASSWORD_LOGIN_CLOSED');
 
     // ESIA is the way in
     const snils = newSnils();
@@ -287,7 +411,10 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     await expectRefusal(await callback(callbackUrl, cookie), 'ESIA_STATE_INVALID');
     // a state we never issued (or one that expired), with a cookie from another flow
     const other = await startFlow();
-    await expectRefusal(await callback(`${base}/api/v1/auth/esia/callback?code=x&state=6f1c1d8e-3a52-4c7e-9d54-0a7b1c2d3e4f`, other.cookie), 'ESIA_STATE_INVALID');
+    await expectRefusal(
+      await callback(`${base}/api/v1/auth/esia/callback?code=x&state=6f1c1d8e-3a52-4c7e-9d54-0a7b1c2d3e4f`, other.cookie),
+      'ESIA_STATE_INVALID',
+    );
     await expectRefusal(await callback(`${base}/api/v1/auth/esia/callback`, other.cookie), 'ESIA_STATE_INVALID');
     // the cookie of one flow does not fit the state of another
     const a = await startFlow();
@@ -305,7 +432,9 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(reused.status).toBe(400);
     expect(reused.body).toMatchObject({ code: 'ESIA_STATE_INVALID', message: ESIA_REFUSAL_MESSAGES.ESIA_STATE_INVALID });
     expect((await exchange('not a ticket')).status).toBe(400);
-    expect((await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'a', password: 'b' })).body.code).toBe('ESIA_STATE_INVALID');
+    expect((await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'a', password: 'b' })).body.code).toBe(
+      'ESIA_STATE_INVALID',
+    );
     expect((await t.http.post('/api/v1/auth/esia/link').send({})).status).toBe(400);
   });
 
@@ -313,7 +442,10 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     // a real state and cookie, but a code ESIA does not know: the emulator answers 400 ESIA-007011
     const one = await startFlow();
     const state = new URL(one.esiaUrl).searchParams.get('state')!;
-    await expectRefusal(await callback(`${base}/api/v1/auth/esia/callback?code=forged-code&state=${state}`, one.cookie), 'ESIA_UNAVAILABLE');
+    await expectRefusal(
+      await callback(`${base}/api/v1/auth/esia/callback?code=forged-code&state=${state}`, one.cookie),
+      'ESIA_UNAVAILABLE',
+    );
     // ESIA answers the authorization with an error (service unavailable)
     const two = await startFlow();
     const state2 = new URL(two.esiaUrl).searchParams.get('state')!;
@@ -325,7 +457,10 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
 
   // ---- unlink and revoke --------------------------------------------------------------------------
 
-  async function linkedUser(schoolId: string, lastName: string): Promise<{ user: MadeUser; oid: string; esia: { accessToken: string; refreshToken: string } }> {
+  async function linkedUser(
+    schoolId: string,
+    lastName: string,
+  ): Promise<{ user: MadeUser; oid: string; esia: { accessToken: string; refreshToken: string } }> {
     const snils = newSnils();
     const oid = await addEsiaPerson(t, { lastName, firstName: 'Ирина', birthDate: '1980-01-01', snils, level: 'confirmed' });
     const user = await makeUser(t.db, { roles: [Role.Parent], schoolId, lastName, firstName: 'Ирина' });
@@ -342,7 +477,11 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect((await t.http.get('/api/v1/me').set(bearer(esia.accessToken))).status).toBe(401);
     expect((await t.http.post('/api/v1/auth/refresh').send({ refreshToken: esia.refreshToken })).status).toBe(401);
     await t.http.get('/api/v1/me').set(bearer(password.accessToken)).expect(200);
-    expect((await t.http.get('/api/v1/me/esia-link').set(bearer(password.accessToken)).expect(200)).body).toEqual({ linked: false, linkedAt: null, method: null });
+    expect((await t.http.get('/api/v1/me/esia-link').set(bearer(password.accessToken)).expect(200)).body).toEqual({
+      linked: false,
+      linkedAt: null,
+      method: null,
+    });
     const again = await t.http.delete('/api/v1/me/esia-link').set(bearer(password.accessToken));
     expect(again.status).toBe(404);
     expect(again.body.code).toBe('ESIA_LINK_NOT_FOUND');
@@ -362,7 +501,17 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(ids).toEqual(expect.arrayContaining([a.user.id, b.user.id]));
     expect(ids).not.toContain(elsewhere.user.id);
     const itemA = all.body.items.find((i: { userId: string }) => i.userId === a.user.id);
-    expect(itemA).toEqual({ id: expect.any(String), userId: a.user.id, login: a.user.login, lastName: 'Антонова', firstName: 'Ирина', middleName: null, schoolId: schoolOn, linkedAt: expect.any(String), method: 'snils_fio' });
+    expect(itemA).toEqual({
+      id: expect.any(String),
+      userId: a.user.id,
+      login: a.user.login,
+      lastName: 'Антонова',
+      firstName: 'Ирина',
+      middleName: null,
+      schoolId: schoolOn,
+      linkedAt: expect.any(String),
+      method: 'snils_fio',
+    });
 
     const linkOfElsewhere = (await t.db.query('SELECT id FROM esia_links WHERE user_id = $1', [elsewhere.user.id]))[0].id;
     expect((await t.http.delete(`/api/v1/admin/esia-links/${linkOfElsewhere}`).set(bearer(admin.accessToken))).status).toBe(404);
@@ -395,7 +544,10 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     expect(script.headers['content-type']).toMatch(/text\/javascript/);
     expect(script.text).toContain(`var ESIA_LOGIN = "${base}/api/v1/auth/esia/login";`);
     expect(script.text).toContain(JSON.stringify(ESIA_REFUSAL_MESSAGES.FIO_MISMATCH));
-    await t.http.get('/web/app.css').expect(200).expect('content-type', /text\/css/);
+    await t.http
+      .get('/web/app.css')
+      .expect(200)
+      .expect('content-type', /text\/css/);
   });
 
   // ---- nothing of ESIA's personal data is kept ----------------------------------------------------
@@ -403,9 +555,22 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
   it('stores no ESIA name, SNILS or birth date anywhere in the database (runs last)', async () => {
     // Values only ESIA knows from the flows above: ё-spellings and FIO of persons without a diary
     // counterpart, every SNILS the emulator returned, ESIA birth dates that differ from the diary's.
-    const needles = ['Семёнова', 'Алёна', 'Викторовна', 'Козлов', 'Олегович', 'Артём', 'Пётр', '145-678-902 06', '14567890206', '15678340904', '1988-02-03', '03.02.1988'];
+    const needles = [
+      'Семёнова',
+      'Алёна',
+      'Викторовна',
+      'Козлов',
+      'Олегович',
+      'Артём',
+      'Пётр',
+      '145-678-902 06',
+      '14567890206',
+      '15678340904',
+      '1988-02-03',
+      '03.02.1988',
+    ];
     const snilsInUse: Array<{ snils: string }> = [];
-    for (const row of await t.db.query("SELECT id FROM users WHERE snils_hash IS NOT NULL")) {
+    for (const row of await t.db.query('SELECT id FROM users WHERE snils_hash IS NOT NULL')) {
       const { UsersService } = await import('../../src/modules/users/users.service');
       const s = await t.app.get(UsersService).readSnils(row.id);
       if (s) snilsInUse.push({ snils: s });
@@ -426,10 +591,15 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     }
     expect(found).toEqual([]);
     // the search itself works: the diary's own spelling is found
-    const [{ n: control }] = await t.db.query(`SELECT count(*)::int AS n FROM "users" WHERE strpos("last_name"::text, $1) > 0`, ['СЕМЕНОВА']);
+    const [{ n: control }] = await t.db.query(`SELECT count(*)::int AS n FROM "users" WHERE strpos("last_name"::text, $1) > 0`, [
+      'СЕМЕНОВА',
+    ]);
     expect(control).toBe(1);
     // and esia_links holds nothing but ids, times and the method
-    const linkColumns = columns.filter((c) => c.table_name === 'esia_links').map((c) => c.column_name).sort();
+    const linkColumns = columns
+      .filter((c) => c.table_name === 'esia_links')
+      .map((c) => c.column_name)
+      .sort();
     expect(linkColumns).toEqual(['method', 'oid', 'revoked_reason']);
   });
 });

@@ -17,11 +17,16 @@ import {
   OpenSslGostSigner,
   signClientSecret,
 } from '../../src/modules/esia/crypto';
-import { createTestTempDir, generateGostTestKeyPair, generateRsaTestKeyPair, removeTestDir, TestKeyPair } from '../../src/modules/esia/crypto/test-keys';
+import {
+  createTestTempDir,
+  generateGostTestKeyPair,
+  generateRsaTestKeyPair,
+  removeTestDir,
+  TestKeyPair,
+} from '../../src/modules/esia/crypto/test-keys';
 import { EsiaIdentityProvider } from '../../src/modules/esia/esia.adapter';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 
- 
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
 describe('ESIA emulator refusals and client error mapping (e2e)', () => {
@@ -67,7 +72,10 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
 
   /** A correctly signed /v2/ac query; `sign` overrides what is signed, `params` what is sent (undefined = omitted). */
   async function acQuery(o: { sign?: Params; params?: Params; with?: EsiaSigner } = {}): Promise<Params> {
-    const s = { clientId, scope, timestamp: formatEsiaTimestamp(new Date()), state: randomUUID(), redirectUri, ...o.sign } as Record<string, string>;
+    const s = { clientId, scope, timestamp: formatEsiaTimestamp(new Date()), state: randomUUID(), redirectUri, ...o.sign } as Record<
+      string,
+      string
+    >;
     const by = o.with ?? signer;
     return {
       client_id: s.clientId,
@@ -92,14 +100,27 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.get('location')!);
     expect(`${loc.origin}${loc.pathname}`).toBe(redirectUri);
-    return { error: loc.searchParams.get('error'), description: loc.searchParams.get('error_description'), state: loc.searchParams.get('state') };
+    return {
+      error: loc.searchParams.get('error'),
+      description: loc.searchParams.get('error_description'),
+      state: loc.searchParams.get('state'),
+    };
   }
 
   /** A correctly signed /v3/te body for `code`. */
-  async function teBody(code: string, o: { sign?: Params; params?: Params; grant?: 'authorization_code' | 'refresh_token' } = {}): Promise<Params> {
+  async function teBody(
+    code: string,
+    o: { sign?: Params; params?: Params; grant?: 'authorization_code' | 'refresh_token' } = {},
+  ): Promise<Params> {
     const grant = o.grant ?? 'authorization_code';
-    const s = { clientId, scope, timestamp: formatEsiaTimestamp(new Date()), state: randomUUID(), redirectUri, ...o.sign } as Record<string, string>;
-    const signed = buildV3TokenSigningString({ ...(s as unknown as { clientId: string; scope: string; timestamp: string; state: string; redirectUri: string }), code: grant === 'authorization_code' ? code : undefined });
+    const s = { clientId, scope, timestamp: formatEsiaTimestamp(new Date()), state: randomUUID(), redirectUri, ...o.sign } as Record<
+      string,
+      string
+    >;
+    const signed = buildV3TokenSigningString({
+      ...(s as unknown as { clientId: string; scope: string; timestamp: string; state: string; redirectUri: string }),
+      code: grant === 'authorization_code' ? code : undefined,
+    });
     return {
       client_id: s.clientId,
       grant_type: grant,
@@ -115,7 +136,11 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
     };
   }
   const te = (p: Params) =>
-    fetch(`${base}/esia-emulator/aas/oauth2/v3/te`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: qs(p) });
+    fetch(`${base}/esia-emulator/aas/oauth2/v3/te`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: qs(p),
+    });
 
   /** A fresh authorization code for a fixture person (through the login and consent pages). */
   async function freshCode(oid = '1000000001', accessType = 'online'): Promise<string> {
@@ -123,7 +148,11 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
     const loginUrl = new URL(res.headers.get('location')!, base);
     const req = loginUrl.searchParams.get('req')!;
     await fetch(`${base}/esia-emulator/login`, { method: 'POST', body: new URLSearchParams({ req, oid }), redirect: 'manual' });
-    const done = await fetch(`${base}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision: 'allow' }), redirect: 'manual' });
+    const done = await fetch(`${base}/esia-emulator/consent`, {
+      method: 'POST',
+      body: new URLSearchParams({ req, decision: 'allow' }),
+      redirect: 'manual',
+    });
     return new URL(done.headers.get('location')!).searchParams.get('code')!;
   }
 
@@ -211,7 +240,11 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
     });
 
     it('ESIA-007015: timestamp outside ±5 minutes (correctly signed), or malformed', async () => {
-      for (const ts of [formatEsiaTimestamp(new Date(Date.now() - 6 * 60_000)), formatEsiaTimestamp(new Date(Date.now() + 6 * 60_000), 180), '2025-03-14 10:20:30']) {
+      for (const ts of [
+        formatEsiaTimestamp(new Date(Date.now() - 6 * 60_000)),
+        formatEsiaTimestamp(new Date(Date.now() + 6 * 60_000), 180),
+        '2025-03-14 10:20:30',
+      ]) {
         const e = await acRedirectError(await acQuery({ sign: { timestamp: ts } }));
         expect(e.description).toMatch(/^ESIA-007015: /);
       }
@@ -223,10 +256,22 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
     it('a login request is single use: a second consent answer is refused', async () => {
       const res = await ac(await acQuery());
       const req = new URL(res.headers.get('location')!, base).searchParams.get('req')!;
-      await fetch(`${base}/esia-emulator/login`, { method: 'POST', body: new URLSearchParams({ req, oid: '1000000002' }), redirect: 'manual' });
-      const first = await fetch(`${base}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision: 'deny' }), redirect: 'manual' });
+      await fetch(`${base}/esia-emulator/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ req, oid: '1000000002' }),
+        redirect: 'manual',
+      });
+      const first = await fetch(`${base}/esia-emulator/consent`, {
+        method: 'POST',
+        body: new URLSearchParams({ req, decision: 'deny' }),
+        redirect: 'manual',
+      });
       expect(first.status).toBe(302);
-      const second = await fetch(`${base}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision: 'allow' }), redirect: 'manual' });
+      const second = await fetch(`${base}/esia-emulator/consent`, {
+        method: 'POST',
+        body: new URLSearchParams({ req, decision: 'allow' }),
+        redirect: 'manual',
+      });
       expect(second.status).toBe(400);
       expect((await fetch(`${base}/esia-emulator/login?req=nonsense-request-id`)).status).toBe(400);
     });
@@ -260,13 +305,25 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
       expect(ok.status).toBe(200);
       const tokens = await json(ok);
       expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, state: body.state });
-      const [header, payload] = (tokens.access_token as string).split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+      const [header, payload] = (tokens.access_token as string)
+        .split('.')
+        .slice(0, 2)
+        .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
       expect(header).toEqual({ ver: 1, typ: 'JWT', sbt: 'access', alg: 'RS256' });
-      expect(payload).toMatchObject({ 'urn:esia:sbj_id': 1000000001, client_id: clientId, iss: 'http://esia.gosuslugi.ru/', scope: 'openid fullname?oid=1000000001 birthdate?oid=1000000001 snils?oid=1000000001 id_doc?oid=1000000001' });
+      expect(payload).toMatchObject({
+        'urn:esia:sbj_id': 1000000001,
+        client_id: clientId,
+        iss: 'http://esia.gosuslugi.ru/',
+        scope: 'openid fullname?oid=1000000001 birthdate?oid=1000000001 snils?oid=1000000001 id_doc?oid=1000000001',
+      });
       expect(payload.exp - payload.iat).toBe(3600);
       expect(payload.nbf).toBe(payload.iat);
       const id = JSON.parse(Buffer.from((tokens.id_token as string).split('.')[1], 'base64url').toString());
-      expect(id).toMatchObject({ aud: clientId, sub: 1000000001, 'urn:esia:sbj': { 'urn:esia:sbj:oid': 1000000001, 'urn:esia:sbj:is_tru': true } });
+      expect(id).toMatchObject({
+        aud: clientId,
+        sub: 1000000001,
+        'urn:esia:sbj': { 'urn:esia:sbj:oid': 1000000001, 'urn:esia:sbj:is_tru': true },
+      });
 
       const reused = await te(await teBody(code));
       expect(reused.status).toBe(400);
@@ -286,8 +343,13 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
 
     it('ESIA-007023 for an unregistered redirect_uri; ESIA-007009 for an unknown grant', async () => {
       const code = await freshCode();
-      expect((await json(te(await teBody(code, { sign: { redirectUri: 'https://evil.example.test/cb' } })))).error_description).toMatch(/^ESIA-007023: /);
-      expect(await json(te({ ...(await teBody(code)), grant_type: 'password' }))).toMatchObject({ error: 'unsupported_grant_type', error_description: expect.stringMatching(/^ESIA-007009: /) });
+      expect((await json(te(await teBody(code, { sign: { redirectUri: 'https://evil.example.test/cb' } })))).error_description).toMatch(
+        /^ESIA-007023: /,
+      );
+      expect(await json(te({ ...(await teBody(code)), grant_type: 'password' }))).toMatchObject({
+        error: 'unsupported_grant_type',
+        error_description: expect.stringMatching(/^ESIA-007009: /),
+      });
     });
 
     it('a refresh token works once and rotates', async () => {
@@ -304,9 +366,17 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
 
   describe('client error mapping', () => {
     const unavailable = async (p: Promise<unknown>, status: number, details: Record<string, unknown>) => {
-      const e = await p.then(() => null, (err: unknown) => err);
+      const e = await p.then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(e).toBeInstanceOf(AppError);
-      expect(e).toMatchObject({ code: 'ESIA_UNAVAILABLE', statusCode: status, message: 'Госуслуги сейчас недоступны, попробуйте позже', details });
+      expect(e).toMatchObject({
+        code: 'ESIA_UNAVAILABLE',
+        statusCode: status,
+        message: 'Госуслуги сейчас недоступны, попробуйте позже',
+        details,
+      });
     };
 
     it('an ESIA error answer (reused code) → 502 with the ESIA code', async () => {
@@ -370,7 +440,10 @@ describe('ESIA emulator refusals and client error mapping (e2e)', () => {
       expect(r1.steps.find((s) => s.step === 'token_endpoint')).toMatchObject({ ok: false, esiaCode: 'ESIA-007002' });
 
       // OTHERIS (registered above) signing with DIARYREF's certificate: the error comes back by redirect
-      const foreignCert = new EsiaIdentityProvider({ ...t.config.esia!, clientId: 'OTHERIS', redirectUri: 'https://other.example.test/cb' }, signer);
+      const foreignCert = new EsiaIdentityProvider(
+        { ...t.config.esia!, clientId: 'OTHERIS', redirectUri: 'https://other.example.test/cb' },
+        signer,
+      );
       const r2 = await foreignCert.testConnection();
       expect(r2.steps.find((s) => s.step === 'authorization_endpoint')).toMatchObject({ ok: false, esiaCode: 'ESIA-007002' });
 

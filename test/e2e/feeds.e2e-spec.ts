@@ -27,16 +27,30 @@ describe('feeds of changes (?cursor=)', () => {
    */
   async function settled(): Promise<void> {
     const [{ x }] = await t.db.query('SELECT pg_current_xact_id()::text AS x');
-    await waitFor(async () => (await t.db.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > $1::bigint AS ok', [x]))[0].ok, 'older transactions', 60_000, 20);
+    await waitFor(
+      async () => (await t.db.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > $1::bigint AS ok', [x]))[0].ok,
+      'older transactions',
+      60_000,
+      20,
+    );
   }
 
   /** Reads a feed to its end from `cursor` (once our writes have settled): every item, and where to continue. */
-  async function drain(path: string, token: string, cursor?: string, param = 'cursor', settle = true): Promise<{ items: Item[]; cursor: string }> {
+  async function drain(
+    path: string,
+    token: string,
+    cursor?: string,
+    param = 'cursor',
+    settle = true,
+  ): Promise<{ items: Item[]; cursor: string }> {
     if (settle) await settled();
     const items: Item[] = [];
     for (let i = 0; i < 50; i++) {
       const sep = path.includes('?') ? '&' : '?';
-      const res = await t.http.get(`${path}${cursor ? `${sep}${param}=${cursor}` : ''}`).set(bearer(token)).expect(200);
+      const res = await t.http
+        .get(`${path}${cursor ? `${sep}${param}=${cursor}` : ''}`)
+        .set(bearer(token))
+        .expect(200);
       items.push(...res.body.items);
       expect(typeof res.body.nextCursor).toBe('string');
       cursor = res.body.nextCursor as string;
@@ -56,7 +70,13 @@ describe('feeds of changes (?cursor=)', () => {
     const parentUser = await makeUser(t.db, { roles: [Role.Parent], schoolId: w.school.id });
     await linkParent(t.db, parentUser.id, studentUser.id);
     const [teacher, student, parent] = await Promise.all([login(t, teacherUser), login(t, studentUser), login(t, parentUser)]);
-    other = { classId: cls.id, teacher: teacher.accessToken, teacherId: teacherUser.id, student: student.accessToken, parent: parent.accessToken };
+    other = {
+      classId: cls.id,
+      teacher: teacher.accessToken,
+      teacherId: teacherUser.id,
+      student: student.accessToken,
+      parent: parent.accessToken,
+    };
   });
   afterAll(async () => {
     await t.close();
@@ -65,24 +85,53 @@ describe('feeds of changes (?cursor=)', () => {
 
   describe('lessons: GET /schedule/lessons/changes', () => {
     const feed = '/api/v1/schedule/lessons/changes';
-    const lessonBody = (date: string, startTime = '10:00') => ({ classId: w.cls.id, subjectId: w.subject.id, teacherId: w.teacherUser.id, date, startTime, endTime: `${startTime.slice(0, 3)}45` });
+    const lessonBody = (date: string, startTime = '10:00') => ({
+      classId: w.cls.id,
+      subjectId: w.subject.id,
+      teacherId: w.teacherUser.id,
+      date,
+      startTime,
+      endTime: `${startTime.slice(0, 3)}45`,
+    });
 
     it("shows exactly the class's lessons created, changed and deleted after the cursor, to whoever may see the class", async () => {
-      const old = await makeLesson(t.db, { schoolId: w.school.id, classId: w.cls.id, subjectId: w.subject.id, teacherId: w.teacherUser.id, date: '2026-11-02' });
+      const old = await makeLesson(t.db, {
+        schoolId: w.school.id,
+        classId: w.cls.id,
+        subjectId: w.subject.id,
+        teacherId: w.teacherUser.id,
+        date: '2026-11-02',
+      });
       const start = await drain(`${feed}?classId=${w.cls.id}`, w.tokens.admin);
       expect(start.items.map((i) => i.id)).toContain(old.id);
 
-      const created = (await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-03')).expect(201)).body;
-      const moved = (await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-04')).expect(201)).body;
-      const cancelled = (await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-05')).expect(201)).body;
+      const created = (await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-03')).expect(201))
+        .body;
+      const moved = (await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-04')).expect(201))
+        .body;
+      const cancelled = (
+        await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-05')).expect(201)
+      ).body;
       const mid = await drain(`${feed}?classId=${w.cls.id}`, w.tokens.admin, start.cursor);
       expect(mid.items.map((i) => i.id)).toEqual([created.id, moved.id, cancelled.id]);
 
       await t.http.patch(`/api/v1/schedule/lessons/${moved.id}`).set(bearer(w.tokens.admin)).send({ room: '301' }).expect(200);
-      await t.http.post(`/api/v1/schedule/lessons/${cancelled.id}/cancel`).set(bearer(w.tokens.admin)).send({ reason: 'Карантин' }).expect(200);
+      await t.http
+        .post(`/api/v1/schedule/lessons/${cancelled.id}/cancel`)
+        .set(bearer(w.tokens.admin))
+        .send({ reason: 'Карантин' })
+        .expect(200);
       await t.db.query('DELETE FROM lessons WHERE id = $1', [old.id]);
       // someone else's class changes too
-      await makeLesson(t.db, { schoolId: w.school.id, classId: other.classId, subjectId: w.subject.id, teacherId: other.teacherId, date: '2026-11-03', startTime: '15:00', endTime: '15:45' });
+      await makeLesson(t.db, {
+        schoolId: w.school.id,
+        classId: other.classId,
+        subjectId: w.subject.id,
+        teacherId: other.teacherId,
+        date: '2026-11-03',
+        startTime: '15:00',
+        endTime: '15:45',
+      });
 
       for (const token of [w.tokens.admin, w.tokens.teacher, w.tokens.student, w.tokens.parent]) {
         const changes = await drain(`${feed}?classId=${w.cls.id}`, token, mid.cursor);
@@ -98,7 +147,11 @@ describe('feeds of changes (?cursor=)', () => {
       const byStudent = await drain(`${feed}?studentId=${w.students[0].id}`, w.tokens.parent, mid.cursor);
       expect(byStudent.items.map((i) => i.id)).toEqual([moved.id, cancelled.id, old.id]);
       // the old parameter name still works
-      expect((await drain(`${feed}?classId=${w.cls.id}`, w.tokens.student, mid.cursor, 'since')).items.map((i) => i.id)).toEqual([moved.id, cancelled.id, old.id]);
+      expect((await drain(`${feed}?classId=${w.cls.id}`, w.tokens.student, mid.cursor, 'since')).items.map((i) => i.id)).toEqual([
+        moved.id,
+        cancelled.id,
+        old.id,
+      ]);
     });
 
     it("a teacher's feed: own lessons and those covered; a substitute who stops covering a lesson gets its tombstone", async () => {
@@ -107,28 +160,46 @@ describe('feeds of changes (?cursor=)', () => {
       const mine = await drain(`${feed}?teacherId=${w.teacherUser.id}`, w.tokens.teacher);
       const theirs = await drain(`${feed}?teacherId=${subUser.id}`, sub);
       expect(theirs.items).toEqual([]);
-      const lesson = (await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-10', '12:00')).expect(201)).body;
-      await t.http.patch(`/api/v1/schedule/lessons/${lesson.id}`).set(bearer(w.tokens.admin)).send({ substituteTeacherId: subUser.id }).expect(200);
+      const lesson = (
+        await t.http.post('/api/v1/schedule/lessons').set(bearer(w.tokens.admin)).send(lessonBody('2026-11-10', '12:00')).expect(201)
+      ).body;
+      await t.http
+        .patch(`/api/v1/schedule/lessons/${lesson.id}`)
+        .set(bearer(w.tokens.admin))
+        .send({ substituteTeacherId: subUser.id })
+        .expect(200);
       const covering = await drain(`${feed}?teacherId=${subUser.id}`, sub, theirs.cursor);
-      expect(covering.items).toEqual([expect.objectContaining({ id: lesson.id, substituteTeacher: expect.objectContaining({ id: subUser.id }), deleted: false })]);
-      await t.http.patch(`/api/v1/schedule/lessons/${lesson.id}`).set(bearer(w.tokens.admin)).send({ substituteTeacherId: null }).expect(200);
+      expect(covering.items).toEqual([
+        expect.objectContaining({ id: lesson.id, substituteTeacher: expect.objectContaining({ id: subUser.id }), deleted: false }),
+      ]);
+      await t.http
+        .patch(`/api/v1/schedule/lessons/${lesson.id}`)
+        .set(bearer(w.tokens.admin))
+        .send({ substituteTeacherId: null })
+        .expect(200);
       expect((await drain(`${feed}?teacherId=${subUser.id}`, sub, covering.cursor)).items).toEqual([{ id: lesson.id, deleted: true }]);
       // the teacher keeps it: a change, not a deletion
       const own = await drain(`${feed}?teacherId=${w.teacherUser.id}`, w.tokens.teacher, mine.cursor);
       expect(own.items.map((i) => [i.id, i.deleted])).toEqual([[lesson.id, false]]);
       // an admin of the school may read a teacher's feed; another teacher may not
-      expect((await drain(`${feed}?teacherId=${w.teacherUser.id}`, w.tokens.admin, mine.cursor)).items.map((i) => i.id)).toEqual([lesson.id]);
+      expect((await drain(`${feed}?teacherId=${w.teacherUser.id}`, w.tokens.admin, mine.cursor)).items.map((i) => i.id)).toEqual([
+        lesson.id,
+      ]);
     });
 
-    it("refuses what the caller may not see (404), none or two targets (400) and a forged cursor (400)", async () => {
+    it('refuses what the caller may not see (404), none or two targets (400) and a forged cursor (400)', async () => {
       expect((await t.http.get(`${feed}?classId=${w.cls.id}`).set(bearer(other.student))).body.code).toBe('CLASS_NOT_FOUND');
       expect((await t.http.get(`${feed}?classId=${w.cls.id}`).set(bearer(other.teacher))).body.code).toBe('CLASS_NOT_FOUND');
       expect((await t.http.get(`${feed}?studentId=${w.students[0].id}`).set(bearer(other.parent))).body.code).toBe('STUDENT_NOT_FOUND');
       expect((await t.http.get(`${feed}?teacherId=${w.teacherUser.id}`).set(bearer(other.teacher))).body.code).toBe('TEACHER_NOT_FOUND');
       expect((await t.http.get(feed).set(bearer(w.tokens.admin))).body.code).toBe('FEED_TARGET_REQUIRED');
-      expect((await t.http.get(`${feed}?classId=${w.cls.id}&teacherId=${w.teacherUser.id}`).set(bearer(w.tokens.admin))).body.code).toBe('FEED_TARGET_REQUIRED');
+      expect((await t.http.get(`${feed}?classId=${w.cls.id}&teacherId=${w.teacherUser.id}`).set(bearer(w.tokens.admin))).body.code).toBe(
+        'FEED_TARGET_REQUIRED',
+      );
       expect((await t.http.get(`${feed}?classId=${w.cls.id}&cursor=abc`).set(bearer(w.tokens.admin))).status).toBe(400);
-      const huge = await t.http.get(`${feed}?classId=${w.cls.id}&cursor=99999999999999999999.00000000-0000-0000-0000-000000000000`).set(bearer(w.tokens.admin));
+      const huge = await t.http
+        .get(`${feed}?classId=${w.cls.id}&cursor=99999999999999999999.00000000-0000-0000-0000-000000000000`)
+        .set(bearer(w.tokens.admin));
       expect(huge.body.code).toBe('INVALID_CURSOR');
     });
 
@@ -143,7 +214,13 @@ describe('feeds of changes (?cursor=)', () => {
   describe('homework: GET /homework/changes', () => {
     const feed = '/api/v1/homework/changes';
     const setHomework = async (text: string, token = w.tokens.teacher, classId = w.cls.id) =>
-      (await t.http.post('/api/v1/homework').set(bearer(token)).send({ classId, subjectId: w.subject.id, text, dueDate: '2026-12-30' }).expect(201)).body;
+      (
+        await t.http
+          .post('/api/v1/homework')
+          .set(bearer(token))
+          .send({ classId, subjectId: w.subject.id, text, dueDate: '2026-12-30' })
+          .expect(201)
+      ).body;
 
     it("shows exactly the class's homework set, edited, given files and deleted after the cursor, and nothing of other classes", async () => {
       const doomed = await setHomework('Будет удалено');
@@ -152,7 +229,11 @@ describe('feeds of changes (?cursor=)', () => {
       const edited = await setHomework('Упражнение 6');
       const withFile = await setHomework('По файлу');
       await t.http.patch(`/api/v1/homework/${edited.id}`).set(bearer(w.tokens.teacher)).send({ text: 'Упражнение 6 и 7' }).expect(200);
-      await t.http.post(`/api/v1/homework/${withFile.id}/attachments`).set(bearer(w.tokens.teacher)).attach('files', PDF, { filename: 'условие.pdf', contentType: 'application/pdf' }).expect(201);
+      await t.http
+        .post(`/api/v1/homework/${withFile.id}/attachments`)
+        .set(bearer(w.tokens.teacher))
+        .attach('files', PDF, { filename: 'условие.pdf', contentType: 'application/pdf' })
+        .expect(201);
       await t.http.delete(`/api/v1/homework/${doomed.id}`).set(bearer(w.tokens.teacher)).expect(204);
       await setHomework('Чужой класс', other.teacher, other.classId);
 
@@ -173,11 +254,15 @@ describe('feeds of changes (?cursor=)', () => {
       const fileId = (await t.http.get(`/api/v1/homework/${withFile.id}`).set(bearer(w.tokens.teacher)).expect(200)).body.attachments[0].id;
       const before = await drain(`${feed}?classId=${w.cls.id}`, w.tokens.student);
       await t.http.delete(`/api/v1/homework/${withFile.id}/attachments/${fileId}`).set(bearer(w.tokens.teacher)).expect(200);
-      expect((await drain(`${feed}?classId=${w.cls.id}`, w.tokens.student, before.cursor)).items).toEqual([expect.objectContaining({ id: withFile.id, attachments: [] })]);
+      expect((await drain(`${feed}?classId=${w.cls.id}`, w.tokens.student, before.cursor)).items).toEqual([
+        expect.objectContaining({ id: withFile.id, attachments: [] }),
+      ]);
 
       expect((await t.http.get(`${feed}?classId=${w.cls.id}`).set(bearer(other.student))).body.code).toBe('CLASS_NOT_FOUND');
       expect((await t.http.get(`${feed}?studentId=${w.students[0].id}`).set(bearer(other.parent))).body.code).toBe('STUDENT_NOT_FOUND');
-      expect((await t.http.get(`${feed}?classId=${w.cls.id}&studentId=${w.students[0].id}`).set(bearer(w.tokens.parent))).body.code).toBe('FEED_TARGET_REQUIRED');
+      expect((await t.http.get(`${feed}?classId=${w.cls.id}&studentId=${w.students[0].id}`).set(bearer(w.tokens.parent))).body.code).toBe(
+        'FEED_TARGET_REQUIRED',
+      );
     });
 
     it('never skips a change whose transaction commits late: it is held back until the older one settles', async () => {
@@ -210,7 +295,7 @@ describe('feeds of changes (?cursor=)', () => {
     const feed = '/api/v1/messaging/changes';
     const api = '/api/v1/messaging';
 
-    it("shows new messages of my conversations, my memberships and their end — nothing of conversations I am not in", async () => {
+    it('shows new messages of my conversations, my memberships and their end — nothing of conversations I am not in', async () => {
       // a second parent of the class (a contact of the teacher), and a parent who is in no conversation of theirs
       const parent2User = await makeUser(t.db, { roles: [Role.Parent], schoolId: w.school.id });
       await linkParent(t.db, parent2User.id, w.students[1].id);
@@ -219,28 +304,66 @@ describe('feeds of changes (?cursor=)', () => {
       const p2 = await drain(feed, parent2);
       const outsider = await drain(feed, other.parent);
 
-      const group = (await t.http.post(`${api}/conversations`).set(bearer(w.tokens.teacher)).send({ title: 'Родители 7А', memberIds: [w.parentUser.id] }).expect(201)).body;
-      const m1 = (await t.http.post(`${api}/conversations/${group.id}/messages`).set(bearer(w.tokens.teacher)).send({ body: 'Собрание в пятницу' }).expect(201)).body;
+      const group = (
+        await t.http
+          .post(`${api}/conversations`)
+          .set(bearer(w.tokens.teacher))
+          .send({ title: 'Родители 7А', memberIds: [w.parentUser.id] })
+          .expect(201)
+      ).body;
+      const m1 = (
+        await t.http
+          .post(`${api}/conversations/${group.id}/messages`)
+          .set(bearer(w.tokens.teacher))
+          .send({ body: 'Собрание в пятницу' })
+          .expect(201)
+      ).body;
       const afterM1 = await drain(feed, w.tokens.parent, p1.cursor);
       expect(afterM1.items).toEqual([
         { kind: 'conversation', id: group.id, conversationId: group.id, deleted: false, lastReadMessageId: null },
-        { kind: 'message', id: m1.id, conversationId: group.id, deleted: false, message: expect.objectContaining({ id: m1.id, body: 'Собрание в пятницу', senderId: w.teacherUser.id }) },
+        {
+          kind: 'message',
+          id: m1.id,
+          conversationId: group.id,
+          deleted: false,
+          message: expect.objectContaining({ id: m1.id, body: 'Собрание в пятницу', senderId: w.teacherUser.id }),
+        },
       ]);
 
       // reading moves my read mark (seen on my other devices); others' marks are not mine
       await t.http.post(`${api}/conversations/${group.id}/read`).set(bearer(w.tokens.parent)).send({}).expect(200);
       const read = await drain(feed, w.tokens.parent, afterM1.cursor);
-      expect(read.items).toEqual([{ kind: 'conversation', id: group.id, conversationId: group.id, deleted: false, lastReadMessageId: m1.id }]);
+      expect(read.items).toEqual([
+        { kind: 'conversation', id: group.id, conversationId: group.id, deleted: false, lastReadMessageId: m1.id },
+      ]);
 
       // someone added later sees the conversation (older history: load it) and the messages after their cursor
-      await t.http.post(`${api}/conversations/${group.id}/members`).set(bearer(w.tokens.teacher)).send({ userIds: [parent2User.id] }).expect(200);
-      const m2 = (await t.http.post(`${api}/conversations/${group.id}/messages`).set(bearer(w.tokens.teacher)).send({ body: 'Не забудьте сменку' }).expect(201)).body;
+      await t.http
+        .post(`${api}/conversations/${group.id}/members`)
+        .set(bearer(w.tokens.teacher))
+        .send({ userIds: [parent2User.id] })
+        .expect(200);
+      const m2 = (
+        await t.http
+          .post(`${api}/conversations/${group.id}/messages`)
+          .set(bearer(w.tokens.teacher))
+          .send({ body: 'Не забудьте сменку' })
+          .expect(201)
+      ).body;
       const joined = await drain(feed, parent2, p2.cursor);
-      expect(joined.items.map((i) => [i.kind, i.id, i.deleted])).toEqual([['message', m1.id, false], ['conversation', group.id, false], ['message', m2.id, false]]);
+      expect(joined.items.map((i) => [i.kind, i.id, i.deleted])).toEqual([
+        ['message', m1.id, false],
+        ['conversation', group.id, false],
+        ['message', m2.id, false],
+      ]);
 
       // removed: a tombstone for the conversation, and nothing of it any more (its messages are no longer mine to see)
       await t.http.delete(`${api}/conversations/${group.id}/members/${w.parentUser.id}`).set(bearer(w.tokens.teacher)).expect(204);
-      await t.http.post(`${api}/conversations/${group.id}/messages`).set(bearer(w.tokens.teacher)).send({ body: 'Уже без вас' }).expect(201);
+      await t.http
+        .post(`${api}/conversations/${group.id}/messages`)
+        .set(bearer(w.tokens.teacher))
+        .send({ body: 'Уже без вас' })
+        .expect(201);
       const removed = await drain(feed, w.tokens.parent, read.cursor);
       expect(removed.items).toEqual([{ kind: 'conversation', id: group.id, conversationId: group.id, deleted: true }]);
       // parent2's feed goes on
@@ -254,10 +377,12 @@ describe('feeds of changes (?cursor=)', () => {
     const feed = '/api/v1/notifications/changes';
     let day = 0;
     const notify = async (userId: string, title: string): Promise<string> =>
-      (await t.db.query(
-        `INSERT INTO notifications (user_id, kind, title, body, digest_date) VALUES ($1, 'digest', $2, 'Математика: 5', DATE '2026-01-01' + $3::int) RETURNING id::text AS id`,
-        [userId, title, ++day],
-      ))[0].id;
+      (
+        await t.db.query(
+          `INSERT INTO notifications (user_id, kind, title, body, digest_date) VALUES ($1, 'digest', $2, 'Математика: 5', DATE '2026-01-01' + $3::int) RETURNING id::text AS id`,
+          [userId, title, ++day],
+        )
+      )[0].id;
 
     it('shows my notifications that arrived, were read or deleted after the cursor, never anyone else’s', async () => {
       const first = await notify(w.parentUser.id, 'Новая оценка');

@@ -62,7 +62,10 @@ describe('HTTP contract: CORS, compression, exports', () => {
     const plain = await rawGet(docs, { 'Accept-Encoding': 'identity' });
     expect(plain.headers['content-encoding']).toBeUndefined();
 
-    for (const [enc, inflate] of [['gzip', gunzipSync], ['br', brotliDecompressSync]] as const) {
+    for (const [enc, inflate] of [
+      ['gzip', gunzipSync],
+      ['br', brotliDecompressSync],
+    ] as const) {
       const res = await rawGet(docs, { 'Accept-Encoding': enc });
       expect(res.headers['content-encoding']).toBe(enc);
       expect(res.body.length).toBeLessThan(plain.body.length / 4);
@@ -77,10 +80,14 @@ describe('HTTP contract: CORS, compression, exports', () => {
     const user = await makeUser(t.db, { roles: [Role.Parent] });
     const { accessToken } = await login(t, user);
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const req = get(`${t.baseUrl}/api/v1/events/stream`, { headers: { ...bearer(accessToken), 'Accept-Encoding': 'gzip, br' } }, (res) => {
-        resolve(res.headers);
-        req.destroy();
-      });
+      const req = get(
+        `${t.baseUrl}/api/v1/events/stream`,
+        { headers: { ...bearer(accessToken), 'Accept-Encoding': 'gzip, br' } },
+        (res) => {
+          resolve(res.headers);
+          req.destroy();
+        },
+      );
       req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
     });
     expect(headers['content-type']).toMatch(/^text\/event-stream/);
@@ -95,7 +102,7 @@ describe('HTTP contract: CORS, compression, exports', () => {
     expect(params).toEqual([expect.objectContaining({ name: 'Last-Event-ID', required: false })]);
   });
 
-  it('exports the admin login history as CSV with the user column, scoped to the admin\'s school', async () => {
+  it("exports the admin login history as CSV with the user column, scoped to the admin's school", async () => {
     const school = await makeSchool(t.db);
     const admin = await makeUser(t.db, { roles: [Role.SchoolAdmin], schoolId: school.id });
     const pupil = await makeUser(t.db, { roles: [Role.Student], schoolId: school.id });
@@ -106,7 +113,10 @@ describe('HTTP contract: CORS, compression, exports', () => {
     const res = await t.http.get('/api/v1/admin/login-history?format=csv').set(bearer(accessToken)).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toContain('login-history.csv');
-    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('Пользователь (id);Дата и время (UTC);IP-адрес;Устройство;Способ входа;Результат;Причина');
     const users = new Set(lines.slice(1).map((l) => l.split(';')[0]));
     expect(users).toEqual(new Set([pupil.id, admin.id]));

@@ -15,7 +15,10 @@ describe('POST /me/password: own password', () => {
   const me = (token: string) => t.http.get('/api/v1/me').set(bearer(token));
   const refresh = (refreshToken: string) => t.http.post('/api/v1/auth/refresh').send({ refreshToken });
   const history = async (userId: string) =>
-    t.db.query<Array<{ method: string; outcome: string; reason: string }>>('SELECT method, outcome, reason FROM login_attempts WHERE user_id = $1 ORDER BY id', [userId]);
+    t.db.query<Array<{ method: string; outcome: string; reason: string }>>(
+      'SELECT method, outcome, reason FROM login_attempts WHERE user_id = $1 ORDER BY id',
+      [userId],
+    );
   /** A session as an ESIA sign-in opens it (the browser flow itself is in esia-flow.e2e-spec.ts). */
   const esiaSession = (userId: string) => t.app.get(AuthService).signIn(userId, 'esia', { ip: null, userAgent: null }, 'already_linked');
 
@@ -47,7 +50,9 @@ describe('POST /me/password: own password', () => {
 
     expect((await t.http.post('/api/v1/auth/login').send({ login: u.login, password: u.password })).status).toBe(401);
     await login(t, { login: u.login, password: 'Novyi-parol-2026' });
-    expect((await history(u.id)).filter((h) => h.reason === 'password_changed')).toEqual([{ method: 'password', outcome: 'success', reason: 'password_changed' }]);
+    expect((await history(u.id)).filter((h) => h.reason === 'password_changed')).toEqual([
+      { method: 'password', outcome: 'success', reason: 'password_changed' },
+    ]);
   });
 
   it('a wrong current password: 403 CURRENT_PASSWORD_INVALID telling an unlinked user to ask the school admin, counted towards the lockout', async () => {
@@ -65,8 +70,13 @@ describe('POST /me/password: own password', () => {
     expect(right.body.code).toBe('ACCOUNT_LOCKED');
     expect((await t.http.post('/api/v1/auth/login').send({ login: u.login, password: u.password })).body.code).toBe('ACCOUNT_LOCKED');
     expect((await history(u.id)).slice(-7).map((h) => h.reason)).toEqual([
-      'password_change_wrong_current', 'password_change_wrong_current', 'password_change_wrong_current', 'password_change_wrong_current',
-      'password_change_wrong_current_locked', 'password_change_locked', 'locked',
+      'password_change_wrong_current',
+      'password_change_wrong_current',
+      'password_change_wrong_current',
+      'password_change_wrong_current',
+      'password_change_wrong_current_locked',
+      'password_change_locked',
+      'locked',
     ]);
     await me(s.accessToken).expect(200); // a lock ends no session
   });
@@ -97,7 +107,9 @@ describe('POST /me/password: own password', () => {
     await me(res.body.accessToken).expect(200);
     expect((await me(byPassword.accessToken)).body.code).toBe('SESSION_REVOKED');
     await login(t, { login: u.login, password: 'Novyi-parol-2026' });
-    expect((await history(u.id)).filter((h) => h.reason === 'password_changed')).toEqual([{ method: 'esia', outcome: 'success', reason: 'password_changed' }]);
+    expect((await history(u.id)).filter((h) => h.reason === 'password_changed')).toEqual([
+      { method: 'esia', outcome: 'success', reason: 'password_changed' },
+    ]);
   });
 
   it('also where the region closed password sign-in (the password still links a Госуслуги account)', async () => {
@@ -108,7 +120,9 @@ describe('POST /me/password: own password', () => {
     await linkEsiaAccount(t.db, u.id);
     const s = await esiaSession(u.id);
     await change(s.accessToken, { newPassword: 'Novyi-parol-2026' }).expect(200);
-    expect((await t.http.post('/api/v1/auth/login').send({ login: u.login, password: 'Novyi-parol-2026' })).body.code).toBe('PASSWORD_LOGIN_CLOSED');
+    expect((await t.http.post('/api/v1/auth/login').send({ login: u.login, password: 'Novyi-parol-2026' })).body.code).toBe(
+      'PASSWORD_LOGIN_CLOSED',
+    );
   });
 
   it('the new password follows the same rule as an admin-set one (400 VALIDATION_FAILED, field newPassword); nothing changes', async () => {
@@ -116,7 +130,11 @@ describe('POST /me/password: own password', () => {
     const s = await login(t, u);
     for (const newPassword of ['short1', 'onlyletters', '12345678901', u.login, 'я'.repeat(36) + '1']) {
       const res = await change(s.accessToken, { currentPassword: u.password, newPassword });
-      expect({ status: res.status, code: res.body.code, field: res.body.details?.[0]?.field }).toEqual({ status: 400, code: 'VALIDATION_FAILED', field: 'newPassword' });
+      expect({ status: res.status, code: res.body.code, field: res.body.details?.[0]?.field }).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        field: 'newPassword',
+      });
     }
     const extra = await change(s.accessToken, { currentPassword: u.password, newPassword: 'Novyi-parol-2026', oldPassword: 'x' });
     expect(extra.status).toBe(400);
@@ -142,8 +160,13 @@ describe('POST /me/password: own password', () => {
     // the request passed the guard, then the admin's reset committed
     await t.db.query(`UPDATE users SET password_hash = 'x' WHERE id = $1`, [u.id]);
     const p = { userId: u.id, sessionId, roles: [Role.Parent], schoolId, regionId: null };
-    await expect(t.app.get(MePasswordService).change(p, undefined, 'Novyi-parol-2026', { ip: null, userAgent: null })).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
-    const [row] = await t.db.query('SELECT u.password_hash, s.epoch, u.session_epoch FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1', [sessionId]);
+    await expect(
+      t.app.get(MePasswordService).change(p, undefined, 'Novyi-parol-2026', { ip: null, userAgent: null }),
+    ).rejects.toMatchObject({ code: 'SESSION_REVOKED' });
+    const [row] = await t.db.query(
+      'SELECT u.password_hash, s.epoch, u.session_epoch FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id = $1',
+      [sessionId],
+    );
     expect(row).toEqual({ password_hash: 'x', epoch: 0, session_epoch: 1 }); // rolled back, the session stays behind
   });
 

@@ -1,5 +1,16 @@
 import { Role } from '../../src/common/auth/role';
-import { assignTeacher, bearer, linkParent, login, MadeUser, makeClass, makeClassTeacher, makeSchool, makeSubject, makeUser } from '../factories';
+import {
+  assignTeacher,
+  bearer,
+  linkParent,
+  login,
+  MadeUser,
+  makeClass,
+  makeClassTeacher,
+  makeSchool,
+  makeSubject,
+  makeUser,
+} from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /**
@@ -75,7 +86,10 @@ describe('messaging: announcements', () => {
       id = res.body.id;
       expect(await recipientIds(id)).toEqual(sorted(...SCHOOL_A_OTHERS));
       // A user created later does not receive it.
-      await makeUser(t.db, { roles: [Role.Student], schoolId: (await t.db.query('SELECT school_id FROM users WHERE id = $1', [u.admin.id]))[0].school_id });
+      await makeUser(t.db, {
+        roles: [Role.Student],
+        schoolId: (await t.db.query('SELECT school_id FROM users WHERE id = $1', [u.admin.id]))[0].school_id,
+      });
       expect((await stats(id)).total).toBe(SCHOOL_A_OTHERS.length);
     });
 
@@ -104,12 +118,22 @@ describe('messaging: announcements', () => {
 
       expect(await recipientIds(id, 'admin', 'read')).toEqual(sorted('student1', 'parent1', 'teacher'));
       expect(await recipientIds(id, 'admin', 'confirmed')).toEqual(sorted('student1', 'parent1'));
-      expect(await recipientIds(id, 'admin', 'unread')).toEqual(sorted(...SCHOOL_A_OTHERS.filter((n) => !['student1', 'parent1', 'teacher'].includes(n))));
-      expect(await recipientIds(id, 'admin', 'unconfirmed')).toEqual(sorted(...SCHOOL_A_OTHERS.filter((n) => !['student1', 'parent1'].includes(n))));
+      expect(await recipientIds(id, 'admin', 'unread')).toEqual(
+        sorted(...SCHOOL_A_OTHERS.filter((n) => !['student1', 'parent1', 'teacher'].includes(n))),
+      );
+      expect(await recipientIds(id, 'admin', 'unconfirmed')).toEqual(
+        sorted(...SCHOOL_A_OTHERS.filter((n) => !['student1', 'parent1'].includes(n))),
+      );
       const page = await t.http.get(`${api}/${id}/recipients?limit=2&offset=0`).set(bearer(tok.admin)).expect(200);
       expect(page.body).toMatchObject({ total, limit: 2, offset: 0 });
       expect(page.body.items[0]).toEqual({
-        user: { id: expect.any(String), lastName: expect.any(String), firstName: expect.any(String), middleName: null, roles: expect.any(Array) },
+        user: {
+          id: expect.any(String),
+          lastName: expect.any(String),
+          firstName: expect.any(String),
+          middleName: null,
+          roles: expect.any(Array),
+        },
         readAt: null === page.body.items[0].readAt ? null : expect.any(String),
         confirmedAt: null === page.body.items[0].confirmedAt ? null : expect.any(String),
         lastRemindedAt: null,
@@ -124,14 +148,23 @@ describe('messaging: announcements', () => {
       const again = await t.http.post(`${api}/${id}/remind`).set(bearer(tok.admin2)).expect(200);
       expect(again.body).toEqual({ reminded: 0, skipped: pending });
 
-      const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM announcement_recipients WHERE announcement_id = $1 AND reminder_count = 1', [id]);
+      const [{ n }] = await t.db.query(
+        'SELECT count(*)::int AS n FROM announcement_recipients WHERE announcement_id = $1 AND reminder_count = 1',
+        [id],
+      );
       expect(n).toBe(pending);
-      const [teacherRow] = await t.db.query('SELECT reminder_count FROM announcement_recipients WHERE announcement_id = $1 AND user_id = $2', [id, u.teacher.id]);
+      const [teacherRow] = await t.db.query(
+        'SELECT reminder_count FROM announcement_recipients WHERE announcement_id = $1 AND user_id = $2',
+        [id, u.teacher.id],
+      );
       expect(teacherRow.reminder_count).toBe(1); // read but not confirmed: still reminded
 
       // An hour later, the teacher has confirmed meanwhile: one fewer to remind.
       await t.http.post(`${api}/${id}/confirm`).set(bearer(tok.teacher)).expect(200);
-      await t.db.query(`UPDATE announcement_recipients SET last_reminded_at = last_reminded_at - interval '61 minutes' WHERE announcement_id = $1`, [id]);
+      await t.db.query(
+        `UPDATE announcement_recipients SET last_reminded_at = last_reminded_at - interval '61 minutes' WHERE announcement_id = $1`,
+        [id],
+      );
       const later = await t.http.post(`${api}/${id}/remind`).set(bearer(tok.admin)).expect(200);
       expect(later.body).toEqual({ reminded: pending - 1, skipped: 0 });
     });
@@ -158,15 +191,27 @@ describe('messaging: announcements', () => {
 
   describe('class and role audiences', () => {
     it('lets a class teacher announce to their own class only: its students and their parents', async () => {
-      const res = await t.http.post(api).set(bearer(tok.classTeacher)).send({ audience: 'class', classId: classA.id, title: 'Экскурсия', body: 'В пятницу едем в музей.' }).expect(201);
-      expect(res.body).toMatchObject({ audience: 'class', classId: classA.id, requiresConfirmation: false, stats: { total: 3, read: 0, confirmed: 0 } });
+      const res = await t.http
+        .post(api)
+        .set(bearer(tok.classTeacher))
+        .send({ audience: 'class', classId: classA.id, title: 'Экскурсия', body: 'В пятницу едем в музей.' })
+        .expect(201);
+      expect(res.body).toMatchObject({
+        audience: 'class',
+        classId: classA.id,
+        requiresConfirmation: false,
+        stats: { total: 3, read: 0, confirmed: 0 },
+      });
       expect(await recipientIds(res.body.id, 'classTeacher')).toEqual(sorted('student1', 'student2', 'parent1'));
 
       const notConfirmable = await t.http.post(`${api}/${res.body.id}/confirm`).set(bearer(tok.student2));
       expect(notConfirmable.status).toBe(400);
       expect(notConfirmable.body.code).toBe('CONFIRMATION_NOT_REQUESTED');
 
-      const other = await t.http.post(api).set(bearer(tok.classTeacher)).send({ audience: 'class', classId: classA2.id, title: 'X', body: 'Y' });
+      const other = await t.http
+        .post(api)
+        .set(bearer(tok.classTeacher))
+        .send({ audience: 'class', classId: classA2.id, title: 'X', body: 'Y' });
       expect(other.status).toBe(404);
       expect(other.body.code).toBe('CLASS_NOT_FOUND');
       const school = await t.http.post(api).set(bearer(tok.classTeacher)).send({ audience: 'school', title: 'X', body: 'Y' });
@@ -182,9 +227,17 @@ describe('messaging: announcements', () => {
     });
 
     it('lets a school admin announce to a role or to any class of their school', async () => {
-      const parents = await t.http.post(api).set(bearer(tok.admin)).send({ audience: 'role', role: 'parent', title: 'Родителям', body: 'Текст' }).expect(201);
+      const parents = await t.http
+        .post(api)
+        .set(bearer(tok.admin))
+        .send({ audience: 'role', role: 'parent', title: 'Родителям', body: 'Текст' })
+        .expect(201);
       expect(await recipientIds(parents.body.id)).toEqual(sorted('parent1', 'parent3'));
-      const cls = await t.http.post(api).set(bearer(tok.admin)).send({ audience: 'class', classId: classA2.id, title: '8Б', body: 'Текст' }).expect(201);
+      const cls = await t.http
+        .post(api)
+        .set(bearer(tok.admin))
+        .send({ audience: 'class', classId: classA2.id, title: '8Б', body: 'Текст' })
+        .expect(201);
       expect(await recipientIds(cls.body.id)).toEqual(sorted('student3', 'parent3'));
       const foreign = await t.http.post(api).set(bearer(tok.admin)).send({ audience: 'class', classId: classB.id, title: 'X', body: 'Y' });
       expect(foreign.status).toBe(404);
@@ -223,7 +276,9 @@ describe('messaging: announcements', () => {
         expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
       }
       // A class with nobody in it: refused as a whole.
-      const empty = await makeClass(t.db, { schoolId: (await t.db.query('SELECT school_id FROM users WHERE id = $1', [u.admin.id]))[0].school_id });
+      const empty = await makeClass(t.db, {
+        schoolId: (await t.db.query('SELECT school_id FROM users WHERE id = $1', [u.admin.id]))[0].school_id,
+      });
       const none = await t.http.post(api).set(bearer(tok.admin)).send({ audience: 'class', classId: empty.id, title: 'X', body: 'Y' });
       expect(none.status).toBe(400);
       expect(none.body.code).toBe('ANNOUNCEMENT_NO_RECIPIENTS');

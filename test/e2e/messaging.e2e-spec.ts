@@ -2,7 +2,18 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '../../src/common/auth/role';
-import { assignTeacher, bearer, linkParent, login, MadeUser, makeClass, makeClassTeacher, makeSchool, makeSubject, makeUser } from '../factories';
+import {
+  assignTeacher,
+  bearer,
+  linkParent,
+  login,
+  MadeUser,
+  makeClass,
+  makeClassTeacher,
+  makeSchool,
+  makeSubject,
+  makeUser,
+} from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /**
@@ -15,7 +26,10 @@ describe('messaging: contacts and conversations', () => {
   const tok: Record<string, string> = {};
   const api = '/api/v1/messaging';
   const storageDir = mkdtempSync(join(tmpdir(), 'diary-msg-'));
-  const storedFiles = (): string[] => readdirSync(storageDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
+  const storedFiles = (): string[] =>
+    readdirSync(storageDir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => d.name);
 
   const ids = (body: { items: Array<{ id: string }> }): string[] => body.items.map((x) => x.id).sort();
   const sorted = (...names: string[]): string[] => names.map((n) => u[n].id).sort();
@@ -32,12 +46,42 @@ describe('messaging: contacts and conversations', () => {
     const staff = { birthDate: '1980-05-05' };
 
     u.teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolA.id, lastName: 'Учителева', firstName: 'Анна', ...staff });
-    u.classTeacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolA.id, lastName: 'Классная', firstName: 'Ольга', ...staff });
+    u.classTeacher = await makeUser(t.db, {
+      roles: [Role.Teacher],
+      schoolId: schoolA.id,
+      lastName: 'Классная',
+      firstName: 'Ольга',
+      ...staff,
+    });
     u.otherTeacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolA.id, lastName: 'Другой', firstName: 'Пётр', ...staff });
-    u.admin = await makeUser(t.db, { roles: [Role.SchoolAdmin], schoolId: schoolA.id, lastName: 'Директорова', firstName: 'Нина', ...staff });
-    u.student1 = await makeUser(t.db, { roles: [Role.Student], schoolId: schoolA.id, classId: classA.id, lastName: 'Петров', firstName: 'Иван' });
-    u.student2 = await makeUser(t.db, { roles: [Role.Student], schoolId: schoolA.id, classId: classA.id, lastName: 'Сидорова', firstName: 'Мария' });
-    u.student3 = await makeUser(t.db, { roles: [Role.Student], schoolId: schoolA.id, classId: classA2.id, lastName: 'Козлов', firstName: 'Олег' });
+    u.admin = await makeUser(t.db, {
+      roles: [Role.SchoolAdmin],
+      schoolId: schoolA.id,
+      lastName: 'Директорова',
+      firstName: 'Нина',
+      ...staff,
+    });
+    u.student1 = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: schoolA.id,
+      classId: classA.id,
+      lastName: 'Петров',
+      firstName: 'Иван',
+    });
+    u.student2 = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: schoolA.id,
+      classId: classA.id,
+      lastName: 'Сидорова',
+      firstName: 'Мария',
+    });
+    u.student3 = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: schoolA.id,
+      classId: classA2.id,
+      lastName: 'Козлов',
+      firstName: 'Олег',
+    });
     u.parent1 = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolA.id, lastName: 'Петрова', firstName: 'Елена', ...staff });
     u.parent3 = await makeUser(t.db, { roles: [Role.Parent], schoolId: schoolA.id, lastName: 'Козлова', firstName: 'Вера', ...staff });
     u.blocked = await makeUser(t.db, { roles: [Role.Teacher], schoolId: schoolA.id, status: 'blocked', ...staff });
@@ -93,7 +137,13 @@ describe('messaging: contacts and conversations', () => {
       const first = await t.http.get(`${api}/contacts?limit=2&offset=0`).set(bearer(tok.admin)).expect(200);
       expect(first.body).toMatchObject({ total: 8, limit: 2, offset: 0 });
       expect(first.body.items).toHaveLength(2);
-      expect(first.body.items[0]).toEqual({ id: expect.any(String), lastName: expect.any(String), firstName: expect.any(String), middleName: null, roles: expect.any(Array) });
+      expect(first.body.items[0]).toEqual({
+        id: expect.any(String),
+        lastName: expect.any(String),
+        firstName: expect.any(String),
+        middleName: null,
+        roles: expect.any(Array),
+      });
       const bad = await t.http.get(`${api}/contacts?role=platform_admin`).set(bearer(tok.admin));
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
@@ -130,7 +180,10 @@ describe('messaging: contacts and conversations', () => {
         const res = await t.http.post(`${api}/conversations/direct`).set(bearer(tok[from])).send({ userId: u[to].id });
         expect({ from, to, status: res.status }).toEqual({ from, to, status: 404 });
       }
-      const unknown = await t.http.post(`${api}/conversations/direct`).set(bearer(tok.admin)).send({ userId: '00000000-0000-4000-8000-000000000000' });
+      const unknown = await t.http
+        .post(`${api}/conversations/direct`)
+        .set(bearer(tok.admin))
+        .send({ userId: '00000000-0000-4000-8000-000000000000' });
       expect(unknown.status).toBe(404);
       expect(unknown.body.code).toBe('CONTACT_NOT_FOUND');
     });
@@ -173,16 +226,33 @@ describe('messaging: contacts and conversations', () => {
       const sent: string[] = [];
       for (let i = 1; i <= 5; i++) {
         const who = i % 2 ? 'student1' : 'teacher';
-        const res = await t.http.post(`${api}/conversations/${direct}/messages`).set(bearer(tok[who])).send({ body: `  сообщение ${i}  ` }).expect(201);
-        expect(res.body).toEqual({ id: expect.stringMatching(/^\d+$/), conversationId: direct, senderId: u[who].id, body: `сообщение ${i}`, attachments: [], createdAt: expect.any(String) });
+        const res = await t.http
+          .post(`${api}/conversations/${direct}/messages`)
+          .set(bearer(tok[who]))
+          .send({ body: `  сообщение ${i}  ` })
+          .expect(201);
+        expect(res.body).toEqual({
+          id: expect.stringMatching(/^\d+$/),
+          conversationId: direct,
+          senderId: u[who].id,
+          body: `сообщение ${i}`,
+          attachments: [],
+          createdAt: expect.any(String),
+        });
         sent.push(res.body.id);
       }
       const p1 = await t.http.get(`${api}/conversations/${direct}/messages?limit=2`).set(bearer(tok.teacher)).expect(200);
       expect(p1.body.items.map((m: { body: string }) => m.body)).toEqual(['сообщение 5', 'сообщение 4']);
-      const p2 = await t.http.get(`${api}/conversations/${direct}/messages?limit=2&before=${p1.body.nextCursor}`).set(bearer(tok.teacher)).expect(200);
+      const p2 = await t.http
+        .get(`${api}/conversations/${direct}/messages?limit=2&before=${p1.body.nextCursor}`)
+        .set(bearer(tok.teacher))
+        .expect(200);
       expect(p2.body.items.map((m: { body: string }) => m.body)).toEqual(['сообщение 3', 'сообщение 2']);
       // `cursor` is the parameter's name; `before` (above) is its deprecated alias
-      const p3 = await t.http.get(`${api}/conversations/${direct}/messages?limit=2&cursor=${p2.body.nextCursor}`).set(bearer(tok.teacher)).expect(200);
+      const p3 = await t.http
+        .get(`${api}/conversations/${direct}/messages?limit=2&cursor=${p2.body.nextCursor}`)
+        .set(bearer(tok.teacher))
+        .expect(200);
       expect(p3.body.items.map((m: { id: string }) => m.id)).toEqual([sent[0]]);
       expect(p3.body.nextCursor).toBeNull();
       const exact = await t.http.get(`${api}/conversations/${direct}/messages?limit=5`).set(bearer(tok.teacher)).expect(200);
@@ -201,15 +271,31 @@ describe('messaging: contacts and conversations', () => {
       const [m5, m4, m3] = history.body.items.map((m: { id: string }) => m.id);
       await t.http.post(`${api}/conversations/${direct}/messages`).set(bearer(tok.student1)).send({ body: 'ещё вопрос' }).expect(201);
       await t.http.post(`${api}/conversations/${direct}/messages`).set(bearer(tok.student1)).send({ body: 'и ещё' }).expect(201);
-      expect((await t.http.get(`${api}/unread`).set(bearer(tok.teacher)).expect(200)).body).toEqual({ messages: 3, conversations: 1, announcements: 0 });
+      expect((await t.http.get(`${api}/unread`).set(bearer(tok.teacher)).expect(200)).body).toEqual({
+        messages: 3,
+        conversations: 1,
+        announcements: 0,
+      });
 
-      const partial = await t.http.post(`${api}/conversations/${direct}/read`).set(bearer(tok.teacher)).send({ upToMessageId: m5 }).expect(200);
+      const partial = await t.http
+        .post(`${api}/conversations/${direct}/read`)
+        .set(bearer(tok.teacher))
+        .send({ upToMessageId: m5 })
+        .expect(200);
       expect(partial.body).toEqual({ conversationId: direct, lastReadMessageId: m5, unreadCount: 2 });
-      const back = await t.http.post(`${api}/conversations/${direct}/read`).set(bearer(tok.teacher)).send({ upToMessageId: m3 }).expect(200);
+      const back = await t.http
+        .post(`${api}/conversations/${direct}/read`)
+        .set(bearer(tok.teacher))
+        .send({ upToMessageId: m3 })
+        .expect(200);
       expect(back.body).toMatchObject({ lastReadMessageId: m5, unreadCount: 2 });
       const all = await t.http.post(`${api}/conversations/${direct}/read`).set(bearer(tok.teacher)).send({}).expect(200);
       expect(all.body.unreadCount).toBe(0);
-      expect((await t.http.get(`${api}/unread`).set(bearer(tok.teacher)).expect(200)).body).toEqual({ messages: 0, conversations: 0, announcements: 0 });
+      expect((await t.http.get(`${api}/unread`).set(bearer(tok.teacher)).expect(200)).body).toEqual({
+        messages: 0,
+        conversations: 0,
+        announcements: 0,
+      });
       expect(m4).toBeDefined();
 
       const list = await t.http.get(`${api}/conversations`).set(bearer(tok.teacher)).expect(200);
@@ -219,7 +305,11 @@ describe('messaging: contacts and conversations', () => {
 
     it('writes a message.created event to the outbox in the same transaction, with ids only', async () => {
       const conv = (await t.http.post(`${api}/conversations/direct`).set(bearer(tok.student1)).send({ userId: u.teacher.id })).body;
-      const sent = await t.http.post(`${api}/conversations/${conv.id}/messages`).set(bearer(tok.student1)).send({ body: 'Секретный текст сообщения' }).expect(201);
+      const sent = await t.http
+        .post(`${api}/conversations/${conv.id}/messages`)
+        .set(bearer(tok.student1))
+        .send({ body: 'Секретный текст сообщения' })
+        .expect(201);
       const events = await t.db.query(
         "SELECT type, aggregate_type, aggregate_id, payload FROM domain_events WHERE type = 'message.created' AND aggregate_id = $1 AND payload->>'messageId' = $2",
         [conv.id, String(sent.body.id)],
@@ -246,16 +336,25 @@ describe('messaging: contacts and conversations', () => {
     });
 
     it('answers bad input with 4xx, never 500', async () => {
-      const post = (body: unknown) => t.http.post(`${api}/conversations/${direct}/messages`).set(bearer(tok.teacher)).send(body as object);
+      const post = (body: unknown) =>
+        t.http
+          .post(`${api}/conversations/${direct}/messages`)
+          .set(bearer(tok.teacher))
+          .send(body as object);
       expect((await post({ body: '   ' })).status).toBe(400);
       expect((await post({ body: 'x'.repeat(4001) })).body.code).toBe('VALIDATION_FAILED');
       expect((await post({ body: 'x'.repeat(4000) })).status).toBe(201);
       expect((await post({ body: 'hi', extra: 1 })).status).toBe(400);
       expect((await post({ body: 42 })).status).toBe(400);
       expect((await t.http.get(`${api}/conversations/${direct}/messages?before=abc`).set(bearer(tok.teacher))).status).toBe(400);
-      expect((await t.http.get(`${api}/conversations/${direct}/messages?before=99999999999999999999`).set(bearer(tok.teacher))).status).toBe(400);
+      expect(
+        (await t.http.get(`${api}/conversations/${direct}/messages?before=99999999999999999999`).set(bearer(tok.teacher))).status,
+      ).toBe(400);
       expect((await t.http.get(`${api}/conversations/${direct}/messages?limit=0`).set(bearer(tok.teacher))).status).toBe(400);
-      const foreignMsg = await t.http.post(`${api}/conversations/${direct}/read`).set(bearer(tok.teacher)).send({ upToMessageId: '999999999' });
+      const foreignMsg = await t.http
+        .post(`${api}/conversations/${direct}/read`)
+        .set(bearer(tok.teacher))
+        .send({ upToMessageId: '999999999' });
       expect(foreignMsg.status).toBe(404);
       expect(foreignMsg.body.code).toBe('MESSAGE_NOT_FOUND');
       expect((await t.http.post(`${api}/conversations/direct`).set(bearer(tok.teacher)).send({ userId: 'nope' })).status).toBe(400);
@@ -266,7 +365,8 @@ describe('messaging: contacts and conversations', () => {
     const pdf = Buffer.from('%PDF-1.4\n% test document\n%%EOF\n');
     let conv: string;
     beforeAll(async () => {
-      conv = (await t.http.post(`${api}/conversations/direct`).set(bearer(tok.student2)).send({ userId: u.classTeacher.id }).expect(200)).body.id;
+      conv = (await t.http.post(`${api}/conversations/direct`).set(bearer(tok.student2)).send({ userId: u.classTeacher.id }).expect(200))
+        .body.id;
     });
 
     it('sends files with a message and lets members download them', async () => {
@@ -305,8 +405,12 @@ describe('messaging: contacts and conversations', () => {
 
       const stranger = await t.http.get(`${api}/conversations/${conv}/attachments/${res.body.attachments[0].id}`).set(bearer(tok.student1));
       expect(stranger.status).toBe(404);
-      const otherConv = (await t.http.post(`${api}/conversations/direct`).set(bearer(tok.student2)).send({ userId: u.teacher.id }).expect(200)).body.id;
-      const wrongConv = await t.http.get(`${api}/conversations/${otherConv}/attachments/${res.body.attachments[0].id}`).set(bearer(tok.student2));
+      const otherConv = (
+        await t.http.post(`${api}/conversations/direct`).set(bearer(tok.student2)).send({ userId: u.teacher.id }).expect(200)
+      ).body.id;
+      const wrongConv = await t.http
+        .get(`${api}/conversations/${otherConv}/attachments/${res.body.attachments[0].id}`)
+        .set(bearer(tok.student2));
       expect(wrongConv.status).toBe(404);
       expect(wrongConv.body.code).toBe('ATTACHMENT_NOT_FOUND');
 
@@ -383,16 +487,32 @@ describe('messaging: contacts and conversations', () => {
         .set(bearer(tok.teacher))
         .send({ title: ' Родители и ученики 7А ', memberIds: [u.student1.id, u.parent1.id, u.teacher.id] })
         .expect(201);
-      expect(res.body).toMatchObject({ kind: 'group', title: 'Родители и ученики 7А', memberCount: 3, peer: null, createdBy: u.teacher.id });
+      expect(res.body).toMatchObject({
+        kind: 'group',
+        title: 'Родители и ученики 7А',
+        memberCount: 3,
+        peer: null,
+        createdBy: u.teacher.id,
+      });
       group = res.body.id;
 
-      const foreign = await t.http.post(`${api}/conversations/${group}/members`).set(bearer(tok.teacher)).send({ userIds: [u.student3.id] });
+      const foreign = await t.http
+        .post(`${api}/conversations/${group}/members`)
+        .set(bearer(tok.teacher))
+        .send({ userIds: [u.student3.id] });
       expect(foreign.status).toBe(404);
       expect(foreign.body.code).toBe('CONTACT_NOT_FOUND');
-      const notOwner = await t.http.post(`${api}/conversations/${group}/members`).set(bearer(tok.student1)).send({ userIds: [u.admin.id] });
+      const notOwner = await t.http
+        .post(`${api}/conversations/${group}/members`)
+        .set(bearer(tok.student1))
+        .send({ userIds: [u.admin.id] });
       expect(notOwner.status).toBe(403);
       expect(notOwner.body.code).toBe('NOT_CONVERSATION_OWNER');
-      const added = await t.http.post(`${api}/conversations/${group}/members`).set(bearer(tok.teacher)).send({ userIds: [u.student2.id, u.student1.id] }).expect(200);
+      const added = await t.http
+        .post(`${api}/conversations/${group}/members`)
+        .set(bearer(tok.teacher))
+        .send({ userIds: [u.student2.id, u.student1.id] })
+        .expect(200);
       expect(added.body.memberCount).toBe(4);
 
       await t.http.post(`${api}/conversations/${group}/messages`).set(bearer(tok.teacher)).send({ body: 'Собрание в четверг' }).expect(201);
@@ -409,18 +529,44 @@ describe('messaging: contacts and conversations', () => {
       await t.http.delete(`${api}/conversations/${group}/members/${u.parent1.id}`).set(bearer(tok.teacher)).expect(204);
       const after = await t.http.get(`${api}/conversations/${group}`).set(bearer(tok.teacher)).expect(200);
       expect(ids({ items: after.body.members })).toEqual(sorted('teacher', 'student1'));
-      expect((await t.http.delete(`${api}/conversations/${group}/members/${u.parent1.id}`).set(bearer(tok.teacher))).body.code).toBe('MEMBER_NOT_FOUND');
+      expect((await t.http.delete(`${api}/conversations/${group}/members/${u.parent1.id}`).set(bearer(tok.teacher))).body.code).toBe(
+        'MEMBER_NOT_FOUND',
+      );
     });
 
     it('keeps 1:1 membership fixed and validates group input', async () => {
       const direct = await t.http.post(`${api}/conversations/direct`).set(bearer(tok.teacher)).send({ userId: u.student2.id }).expect(200);
-      const res = await t.http.post(`${api}/conversations/${direct.body.id}/members`).set(bearer(tok.teacher)).send({ userIds: [u.student1.id] });
+      const res = await t.http
+        .post(`${api}/conversations/${direct.body.id}/members`)
+        .set(bearer(tok.teacher))
+        .send({ userIds: [u.student1.id] });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('CONVERSATION_NOT_GROUP');
-      expect((await t.http.post(`${api}/conversations`).set(bearer(tok.teacher)).send({ title: '', memberIds: [u.student1.id] })).status).toBe(400);
+      expect(
+        (
+          await t.http
+            .post(`${api}/conversations`)
+            .set(bearer(tok.teacher))
+            .send({ title: '', memberIds: [u.student1.id] })
+        ).status,
+      ).toBe(400);
       expect((await t.http.post(`${api}/conversations`).set(bearer(tok.teacher)).send({ title: 'X', memberIds: [] })).status).toBe(400);
-      expect((await t.http.post(`${api}/conversations`).set(bearer(tok.teacher)).send({ title: 'X', memberIds: [u.student1.id, u.student1.id] })).status).toBe(400);
-      expect((await t.http.post(`${api}/conversations`).set(bearer(tok.teacher)).send({ title: 'X', memberIds: [u.teacher.id] })).status).toBe(404);
+      expect(
+        (
+          await t.http
+            .post(`${api}/conversations`)
+            .set(bearer(tok.teacher))
+            .send({ title: 'X', memberIds: [u.student1.id, u.student1.id] })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await t.http
+            .post(`${api}/conversations`)
+            .set(bearer(tok.teacher))
+            .send({ title: 'X', memberIds: [u.teacher.id] })
+        ).status,
+      ).toBe(404);
     });
   });
 });

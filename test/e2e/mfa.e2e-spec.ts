@@ -7,7 +7,17 @@
 import { createHash } from 'node:crypto';
 import { Role } from '../../src/common/auth/role';
 import {
-  addEsiaPerson, Authenticator, bearer, linkEsiaAccount, login, MadeUser, makeRegion, makeSchool, makeUser, newSnils, setAuthSettings,
+  addEsiaPerson,
+  Authenticator,
+  bearer,
+  linkEsiaAccount,
+  login,
+  MadeUser,
+  makeRegion,
+  makeSchool,
+  makeUser,
+  newSnils,
+  setAuthSettings,
 } from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 
@@ -34,11 +44,16 @@ describe('two-factor sign-in (e2e)', () => {
   afterAll(() => t?.close());
 
   const api = (path: string) => `/api/v1${path}`;
-  const passwordLogin = (u: { login: string; password: string }, ua = 'jest') => t.http.post(api('/auth/login')).set('User-Agent', ua).send({ login: u.login, password: u.password });
+  const passwordLogin = (u: { login: string; password: string }, ua = 'jest') =>
+    t.http.post(api('/auth/login')).set('User-Agent', ua).send({ login: u.login, password: u.password });
   const secondStep = (body: Record<string, unknown>) => t.http.post(api('/auth/login/mfa')).set('User-Agent', 'jest').send(body);
   const history = async (userId: string) =>
-    (await t.db.query('SELECT outcome, reason FROM login_attempts WHERE user_id = $1 ORDER BY id', [userId])) as Array<{ outcome: string; reason: string }>;
-  const failedCount = async (userId: string): Promise<number> => (await t.db.query('SELECT failed_login_count FROM users WHERE id = $1', [userId]))[0].failed_login_count;
+    (await t.db.query('SELECT outcome, reason FROM login_attempts WHERE user_id = $1 ORDER BY id', [userId])) as Array<{
+      outcome: string;
+      reason: string;
+    }>;
+  const failedCount = async (userId: string): Promise<number> =>
+    (await t.db.query('SELECT failed_login_count FROM users WHERE id = $1', [userId]))[0].failed_login_count;
   const teacher = (o: Partial<Parameters<typeof makeUser>[1]> = {}) => makeUser(t.db, { roles: [Role.Teacher], schoolId, ...o });
 
   /** Enrols through the API as the user would: start, scan (the secret), confirm with the first code. */
@@ -46,7 +61,11 @@ describe('two-factor sign-in (e2e)', () => {
     const { accessToken } = await login(t, user);
     const start = await t.http.post(api('/me/mfa/totp')).set(bearer(accessToken)).expect(201);
     const app = new Authenticator(start.body.secret);
-    const confirmed = await t.http.post(api('/me/mfa/totp/confirm')).set(bearer(accessToken)).send({ code: await app.next() }).expect(200);
+    const confirmed = await t.http
+      .post(api('/me/mfa/totp/confirm'))
+      .set(bearer(accessToken))
+      .send({ code: await app.next() })
+      .expect(200);
     return { app, recoveryCodes: confirmed.body.recoveryCodes, accessToken };
   }
 
@@ -62,7 +81,12 @@ describe('two-factor sign-in (e2e)', () => {
     const user = await teacher({ login: `teacher.${Date.now()}` });
     const { accessToken } = await login(t, user);
     expect((await t.http.get(api('/me/mfa')).set(bearer(accessToken)).expect(200)).body).toEqual({
-      enabled: false, pending: false, enabledAt: null, recoveryCodesLeft: 0, available: true, required: false,
+      enabled: false,
+      pending: false,
+      enabledAt: null,
+      recoveryCodesLeft: 0,
+      available: true,
+      required: false,
     });
 
     const start = await t.http.post(api('/me/mfa/totp')).set(bearer(accessToken)).expect(201);
@@ -86,7 +110,11 @@ describe('two-factor sign-in (e2e)', () => {
     const app = new Authenticator(secret);
     const wrong = await t.http.post(api('/me/mfa/totp/confirm')).set(bearer(accessToken)).send({ code: app.wrong() });
     expect([wrong.status, wrong.body.code]).toEqual([403, 'MFA_CODE_INVALID']);
-    const confirmed = await t.http.post(api('/me/mfa/totp/confirm')).set(bearer(accessToken)).send({ code: await app.next() }).expect(200);
+    const confirmed = await t.http
+      .post(api('/me/mfa/totp/confirm'))
+      .set(bearer(accessToken))
+      .send({ code: await app.next() })
+      .expect(200);
     const codes: string[] = confirmed.body.recoveryCodes;
     expect(codes).toHaveLength(10);
     for (const c of codes) expect(c).toMatch(/^[2-9a-km-np-z]{5}-[2-9a-km-np-z]{5}$/);
@@ -96,16 +124,30 @@ describe('two-factor sign-in (e2e)', () => {
       expect(codes).not.toContain(h.code_hash);
       for (const c of codes) expect(h.code_hash).not.toBe(createHash('sha256').update(c).digest('hex')); // keyed, not a bare hash
     }
-    expect((await t.http.get(api('/me/mfa')).set(bearer(accessToken))).body).toMatchObject({ enabled: true, pending: false, recoveryCodesLeft: 10, enabledAt: expect.any(String) });
+    expect((await t.http.get(api('/me/mfa')).set(bearer(accessToken))).body).toMatchObject({
+      enabled: true,
+      pending: false,
+      recoveryCodesLeft: 10,
+      enabledAt: expect.any(String),
+    });
     const again = await t.http.post(api('/me/mfa/totp')).set(bearer(accessToken));
     expect([again.status, again.body.code]).toEqual([409, 'MFA_ALREADY_ENABLED']);
 
     const first = await passwordLogin(user);
     expect(first.status).toBe(401);
-    expect(first.body).toMatchObject({ code: 'MFA_REQUIRED', details: { challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), expiresInSec: 300, methods: ['totp', 'recovery_code'] } });
+    expect(first.body).toMatchObject({
+      code: 'MFA_REQUIRED',
+      details: { challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), expiresInSec: 300, methods: ['totp', 'recovery_code'] },
+    });
     expect(first.body.accessToken).toBeUndefined();
     const ok = await secondStep({ challenge: first.body.details.challenge, code: await app.next() }).expect(200);
-    expect(ok.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, esiaLinkSuggested: true, user: { id: user.id } });
+    expect(ok.body).toMatchObject({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+      esiaLinkSuggested: true,
+      user: { id: user.id },
+    });
     await t.http.get(api('/me')).set(bearer(ok.body.accessToken)).expect(200);
     // the challenge was single use
     const reused = await secondStep({ challenge: first.body.details.challenge, code: await app.next() });
@@ -163,7 +205,10 @@ describe('two-factor sign-in (e2e)', () => {
     const challenge = await challengeOf(user);
     for (let i = 0; i < 5; i++) {
       expect((await secondStep({ challenge, code: app.wrong() })).status).toBe(401);
-      await t.http.post(api(`/admin/users/${user.id}/unlock`)).set(bearer(adminToken)).expect(200); // keeps the lockout out of the way
+      await t.http
+        .post(api(`/admin/users/${user.id}/unlock`))
+        .set(bearer(adminToken))
+        .expect(200); // keeps the lockout out of the way
     }
     const spent = await secondStep({ challenge, code: await app.next() });
     expect([spent.status, spent.body.code]).toEqual([401, 'MFA_CHALLENGE_INVALID']);
@@ -211,7 +256,11 @@ describe('two-factor sign-in (e2e)', () => {
     const bad = await t.http.delete(api('/me/mfa')).set(bearer(accessToken)).send({ code: app.wrong() });
     expect([bad.status, bad.body.code]).toEqual([403, 'REAUTH_FAILED']);
     expect(await failedCount(user.id)).toBe(1);
-    await t.http.delete(api('/me/mfa')).set(bearer(accessToken)).send({ code: await app.next() }).expect(204);
+    await t.http
+      .delete(api('/me/mfa'))
+      .set(bearer(accessToken))
+      .send({ code: await app.next() })
+      .expect(204);
     expect((await t.http.get(api('/me/mfa')).set(bearer(accessToken))).body).toMatchObject({ enabled: false, pending: false });
     expect((await passwordLogin(user)).status).toBe(200);
     const none = await t.http.delete(api('/me/mfa')).set(bearer(accessToken)).send({ password: user.password });
@@ -234,10 +283,18 @@ describe('two-factor sign-in (e2e)', () => {
     const plainTeacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId: school.id });
     const { accessToken: regionToken } = await login(t, regionAdmin);
     const settings = { esiaEnabled: false, transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false };
-    const put = await t.http.put(api(`/admin/regions/${region.id}/auth-settings`)).set(bearer(regionToken)).send({ ...settings, adminMfaRequired: true }).expect(200);
+    const put = await t.http
+      .put(api(`/admin/regions/${region.id}/auth-settings`))
+      .set(bearer(regionToken))
+      .send({ ...settings, adminMfaRequired: true })
+      .expect(200);
     expect(put.body.adminMfaRequired).toBe(true);
     // a client that does not know the field leaves it as it is
-    const kept = await t.http.put(api(`/admin/regions/${region.id}/auth-settings`)).set(bearer(regionToken)).send(settings).expect(200);
+    const kept = await t.http
+      .put(api(`/admin/regions/${region.id}/auth-settings`))
+      .set(bearer(regionToken))
+      .send(settings)
+      .expect(200);
     expect(kept.body.adminMfaRequired).toBe(true);
 
     expect((await passwordLogin(plainTeacher)).status).toBe(200); // teachers: optional
@@ -252,18 +309,33 @@ describe('two-factor sign-in (e2e)', () => {
     expect([notStarted.status, notStarted.body.code]).toEqual([409, 'MFA_ENROLMENT_NOT_STARTED']);
 
     const start = await t.http.post(api('/auth/login/mfa/enrol')).send({ challenge }).expect(200);
-    expect(start.body).toMatchObject({ secret: expect.any(String), account: admin.login, qrCode: expect.stringMatching(/^data:image\/svg\+xml;base64,/) });
+    expect(start.body).toMatchObject({
+      secret: expect.any(String),
+      account: admin.login,
+      qrCode: expect.stringMatching(/^data:image\/svg\+xml;base64,/),
+    });
     const app = new Authenticator(start.body.secret);
     const wrong = await t.http.post(api('/auth/login/mfa/enrol/confirm')).send({ challenge, code: app.wrong() });
     expect([wrong.status, wrong.body.code]).toEqual([401, 'MFA_CODE_INVALID']);
-    const done = await t.http.post(api('/auth/login/mfa/enrol/confirm')).send({ challenge, code: await app.next() }).expect(200);
-    expect(done.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), esiaLinkSuggested: false, user: { id: admin.id } });
+    const done = await t.http
+      .post(api('/auth/login/mfa/enrol/confirm'))
+      .send({ challenge, code: await app.next() })
+      .expect(200);
+    expect(done.body).toMatchObject({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      esiaLinkSuggested: false,
+      user: { id: admin.id },
+    });
     expect(done.body.recoveryCodes).toHaveLength(10);
     expect((await history(admin.id)).map((r) => r.reason)).toEqual(expect.arrayContaining(['mfa_enrolment_required', 'mfa_enrolled']));
 
     const status = await t.http.get(api('/me/mfa')).set(bearer(done.body.accessToken)).expect(200);
     expect(status.body).toMatchObject({ enabled: true, required: true });
-    const off = await t.http.delete(api('/me/mfa')).set(bearer(done.body.accessToken)).send({ code: await app.next() });
+    const off = await t.http
+      .delete(api('/me/mfa'))
+      .set(bearer(done.body.accessToken))
+      .send({ code: await app.next() });
     expect([off.status, off.body.code]).toEqual([403, 'MFA_REQUIRED_BY_POLICY']);
     const next = await passwordLogin(admin);
     expect(next.body.code).toBe('MFA_REQUIRED');
@@ -280,7 +352,11 @@ describe('two-factor sign-in (e2e)', () => {
       const ac = await fetch(start.headers.get('location')!, { redirect: 'manual' });
       const req = new URL(ac.headers.get('location')!, base()).searchParams.get('req')!;
       await fetch(`${base()}/esia-emulator/login`, { method: 'POST', body: new URLSearchParams({ req, oid }), redirect: 'manual' });
-      const decided = await fetch(`${base()}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision: 'allow' }), redirect: 'manual' });
+      const decided = await fetch(`${base()}/esia-emulator/consent`, {
+        method: 'POST',
+        body: new URLSearchParams({ req, decision: 'allow' }),
+        redirect: 'manual',
+      });
       const back = await fetch(decided.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
       return new URL(back.headers.get('location')!).searchParams;
     }
@@ -288,10 +364,19 @@ describe('two-factor sign-in (e2e)', () => {
     it('an enrolled teacher with a linked Госуслуги account signs in through ESIA without a code', async () => {
       const user = await teacher({ lastName: 'Кодова', firstName: 'Ольга', middleName: 'Игоревна', birthDate: '1985-04-04' });
       await enrol(user);
-      const oid = await addEsiaPerson(t, { lastName: 'Кодова', firstName: 'Ольга', middleName: 'Игоревна', birthDate: '1985-04-04', level: 'confirmed' });
+      const oid = await addEsiaPerson(t, {
+        lastName: 'Кодова',
+        firstName: 'Ольга',
+        middleName: 'Игоревна',
+        birthDate: '1985-04-04',
+        level: 'confirmed',
+      });
       await linkEsiaAccount(t.db, user.id, oid);
       const q = await esiaCallback(oid);
-      const res = await t.http.post(api('/auth/esia/exchange')).send({ ticket: q.get('ticket') }).expect(200);
+      const res = await t.http
+        .post(api('/auth/esia/exchange'))
+        .send({ ticket: q.get('ticket') })
+        .expect(200);
       expect(res.body).toMatchObject({ accessToken: expect.any(String), user: { id: user.id } });
       expect((await history(user.id)).at(-1)).toEqual({ outcome: 'success', reason: 'esia_already_linked' });
     });
@@ -299,9 +384,19 @@ describe('two-factor sign-in (e2e)', () => {
     it('linking with the diary password after ESIA does not ask for a code either', async () => {
       const user = await teacher({ lastName: 'Связова', firstName: 'Нина', middleName: 'Олеговна', birthDate: '1984-03-03' });
       await enrol(user);
-      const oid = await addEsiaPerson(t, { lastName: 'Связова', firstName: 'Нина', middleName: 'Олеговна', birthDate: '1984-03-03', level: 'standard', snils: newSnils() });
+      const oid = await addEsiaPerson(t, {
+        lastName: 'Связова',
+        firstName: 'Нина',
+        middleName: 'Олеговна',
+        birthDate: '1984-03-03',
+        level: 'standard',
+        snils: newSnils(),
+      });
       const q = await esiaCallback(oid);
-      const res = await t.http.post(api('/auth/esia/link')).send({ linkTicket: q.get('linkTicket'), login: user.login, password: user.password }).expect(200);
+      const res = await t.http
+        .post(api('/auth/esia/link'))
+        .send({ linkTicket: q.get('linkTicket'), login: user.login, password: user.password })
+        .expect(200);
       expect(res.body).toMatchObject({ accessToken: expect.any(String), linkedNow: true, user: { id: user.id } });
     });
   });
@@ -316,22 +411,41 @@ describe('two-factor sign-in (e2e)', () => {
     expect((await t.http.delete(api(`/admin/users/${user.id}/mfa`)).set(bearer(teacherToken))).status).toBe(403);
     await t.http.get(api('/me')).set(bearer(accessToken)).expect(200);
 
-    await t.http.delete(api(`/admin/users/${user.id}/mfa`)).set(bearer(tokenA)).expect(204);
+    await t.http
+      .delete(api(`/admin/users/${user.id}/mfa`))
+      .set(bearer(tokenA))
+      .expect(204);
     const ended = await t.http.get(api('/me')).set(bearer(accessToken));
     expect([ended.status, ended.body.code]).toEqual([401, 'SESSION_REVOKED']);
-    const sessions: Array<{ revoked_reason: string | null }> = await t.db.query('SELECT revoked_reason FROM sessions WHERE user_id = $1', [user.id]);
+    const sessions: Array<{ revoked_reason: string | null }> = await t.db.query('SELECT revoked_reason FROM sessions WHERE user_id = $1', [
+      user.id,
+    ]);
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((s) => s.revoked_reason === 'mfa_reset')).toBe(true);
-    expect(await t.db.query('SELECT 1 FROM user_mfa WHERE user_id = $1 UNION ALL SELECT 1 FROM mfa_recovery_codes WHERE user_id = $1', [user.id])).toEqual([]);
+    expect(
+      await t.db.query('SELECT 1 FROM user_mfa WHERE user_id = $1 UNION ALL SELECT 1 FROM mfa_recovery_codes WHERE user_id = $1', [
+        user.id,
+      ]),
+    ).toEqual([]);
     expect((await passwordLogin(user)).status).toBe(200);
 
-    const auditA = await t.http.get(api(`/admin/mfa-audit?userId=${user.id}`)).set(bearer(tokenA)).expect(200);
+    const auditA = await t.http
+      .get(api(`/admin/mfa-audit?userId=${user.id}`))
+      .set(bearer(tokenA))
+      .expect(200);
     expect(auditA.body.items.map((i: { action: string; actorId: string }) => [i.action, i.actorId])).toEqual([
       ['admin_reset', adminA.id],
       ['enabled', user.id],
     ]);
     expect(auditA.body.items[0]).toMatchObject({ userId: user.id, schoolId, at: expect.any(String) });
-    expect((await t.http.get(api(`/admin/mfa-audit?userId=${user.id}`)).set(bearer(tokenB)).expect(200)).body.items).toEqual([]);
+    expect(
+      (
+        await t.http
+          .get(api(`/admin/mfa-audit?userId=${user.id}`))
+          .set(bearer(tokenB))
+          .expect(200)
+      ).body.items,
+    ).toEqual([]);
     const again = await t.http.delete(api(`/admin/users/${user.id}/mfa`)).set(bearer(tokenA));
     expect([again.status, again.body.code]).toEqual([409, 'MFA_NOT_ENABLED']);
   });
@@ -343,6 +457,9 @@ describe('two-factor sign-in (e2e)', () => {
     const elsewhere = await makeUser(t.db, { roles: [Role.RegionAdmin], regionId: (await makeRegion(t.db)).id });
     const out = await t.http.delete(api(`/admin/users/${user.id}/mfa`)).set(bearer((await login(t, elsewhere)).accessToken));
     expect(out.status).toBe(404);
-    await t.http.delete(api(`/admin/users/${user.id}/mfa`)).set(bearer((await login(t, regionAdmin)).accessToken)).expect(204);
+    await t.http
+      .delete(api(`/admin/users/${user.id}/mfa`))
+      .set(bearer((await login(t, regionAdmin)).accessToken))
+      .expect(204);
   });
 });

@@ -1,7 +1,17 @@
 import { ChildProcess } from 'node:child_process';
 import { Role } from '../../src/common/auth/role';
 import {
-  bearer, HttpSink, linkEsiaAccount, linkParent, login, makeClassWithFamily, makeUser, startHttpSink, startPeerApp, waitFor, webPushKeys,
+  bearer,
+  HttpSink,
+  linkEsiaAccount,
+  linkParent,
+  login,
+  makeClassWithFamily,
+  makeUser,
+  startHttpSink,
+  startPeerApp,
+  waitFor,
+  webPushKeys,
 } from '../factories';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 import { startRedis, stopRedis } from '../utils/private-redis';
@@ -29,27 +39,45 @@ describe('nothing lost: a grade saved while Redis is down is delivered when it i
   it('saves the grade and its event with Redis stopped, then notifies the parent after Redis returns', async () => {
     const fam = await makeClassWithFamily(t.db);
     const { GradesService } = await import('../../src/modules/grades/grades.service');
-    const teacher = { userId: fam.teacher.id, sessionId: 'test', roles: [Role.Teacher], schoolId: fam.schoolId, regionId: fam.teacher.regionId };
+    const teacher = {
+      userId: fam.teacher.id,
+      sessionId: 'test',
+      roles: [Role.Teacher],
+      schoolId: fam.schoolId,
+      regionId: fam.teacher.regionId,
+    };
 
     await stopRedis(redis);
     const grade = await t.app.get(GradesService).createGrade(teacher, {
-      classId: fam.classId, subjectId: fam.subjectId, date: yesterday(), studentId: fam.student.id, value: 4, workType: 'answer',
+      classId: fam.classId,
+      subjectId: fam.subjectId,
+      date: yesterday(),
+      studentId: fam.student.id,
+      value: 4,
+      workType: 'answer',
     });
     const [saved] = await t.db.query('SELECT id FROM grades WHERE id = $1', [grade.id]);
     expect(saved).toBeDefined();
-    const [event] = await t.db.query(`SELECT id, published_at FROM domain_events WHERE aggregate_id = $1 AND type = 'grade.created'`, [grade.id]);
+    const [event] = await t.db.query(`SELECT id, published_at FROM domain_events WHERE aggregate_id = $1 AND type = 'grade.created'`, [
+      grade.id,
+    ]);
     expect(event.published_at).toBeNull();
 
     const restartedAt = Date.now();
     redis = await startRedis(redisPort);
-    const note = await waitFor(async () => {
-      const [n] = await t.db.query('SELECT id, title FROM notifications WHERE user_id = $1 AND event_id = $2', [fam.parent.id, event.id]);
-      return n;
-    }, 'notification after Redis is back', 90_000, 50);
+    const note = await waitFor(
+      async () => {
+        const [n] = await t.db.query('SELECT id, title FROM notifications WHERE user_id = $1 AND event_id = $2', [fam.parent.id, event.id]);
+        return n;
+      },
+      'notification after Redis is back',
+      90_000,
+      50,
+    );
     expect(note.title).toBe('Новая оценка');
     const [after] = await t.db.query('SELECT published_at FROM domain_events WHERE id = $1', [event.id]);
     expect(after.published_at).not.toBeNull();
-     
+
     console.log(`[measure] Redis restarted → notification written: ${Date.now() - restartedAt} ms`);
   });
 });
@@ -85,34 +113,58 @@ describe('exactly once with two worker instances', () => {
     }
     for (const s of students) await linkEsiaAccount(api.db, s.id);
     const parentToken = (await login(api, fam.parent)).accessToken;
-    const dev = await api.http.post('/api/v1/notifications/devices/web-push').set(bearer(parentToken)).send({ endpoint: `${push.url}/push/parent`, keys: webPushKeys() });
+    const dev = await api.http
+      .post('/api/v1/notifications/devices/web-push')
+      .set(bearer(parentToken))
+      .send({ endpoint: `${push.url}/push/parent`, keys: webPushKeys() });
     expect(dev.status).toBe(201);
 
     const teacherToken = (await login(api, fam.teacher)).accessToken;
     const PER_STUDENT = 5;
     for (let round = 0; round < PER_STUDENT; round++) {
-      await Promise.all(students.map(async (s) => {
-        const res = await api.http.post('/api/v1/grades').set(bearer(teacherToken))
-          .send({ classId: fam.classId, subjectId: fam.subjectId, date: yesterday(), studentId: s.id, value: 1 + ((round + 2) % 5), workType: 'answer' });
-        expect(res.status).toBe(201);
-      }));
+      await Promise.all(
+        students.map(async (s) => {
+          const res = await api.http
+            .post('/api/v1/grades')
+            .set(bearer(teacherToken))
+            .send({
+              classId: fam.classId,
+              subjectId: fam.subjectId,
+              date: yesterday(),
+              studentId: s.id,
+              value: 1 + ((round + 2) % 5),
+              workType: 'answer',
+            });
+          expect(res.status).toBe(201);
+        }),
+      );
     }
     const events = students.length * PER_STUDENT;
 
-    await waitFor(async () => {
-      const [{ n }] = await api.db.query('SELECT count(*)::int AS n FROM notifications');
-      return n === events * 2;
-    }, 'all notifications', 120_000, 50);
+    await waitFor(
+      async () => {
+        const [{ n }] = await api.db.query('SELECT count(*)::int AS n FROM notifications');
+        return n === events * 2;
+      },
+      'all notifications',
+      120_000,
+      50,
+    );
     await waitFor(async () => push.requests.length >= PER_STUDENT, 'parent pushes', 60_000, 50);
     await waitFor(async () => portal.requests.length >= events, 'portal deliveries', 60_000, 50);
     // let stragglers (duplicates, if any) arrive: wait until every queue is drained
     const { getQueueToken } = await import('@nestjs/bull');
     for (const q of ['notifications', 'push', 'portal-sync']) {
       const queue = workers[0].app.get(getQueueToken(q), { strict: false });
-      await waitFor(async () => {
-        const c = await queue.getJobCounts();
-        return c.waiting + c.active + c.delayed === 0;
-      }, `queue ${q} drained`, 60_000, 50);
+      await waitFor(
+        async () => {
+          const c = await queue.getJobCounts();
+          return c.waiting + c.active + c.delayed === 0;
+        },
+        `queue ${q} drained`,
+        60_000,
+        50,
+      );
     }
 
     const [{ unpublished }] = await api.db.query('SELECT count(*)::int AS unpublished FROM domain_events WHERE published_at IS NULL');
@@ -125,7 +177,9 @@ describe('exactly once with two worker instances', () => {
     const keys = portal.requests.map((r) => String(r.headers['idempotency-key']));
     expect(keys).toHaveLength(events);
     expect(new Set(keys).size).toBe(events);
-    const [{ delivered }] = await api.db.query(`SELECT count(*)::int AS delivered FROM portal_deliveries WHERE status = 'delivered' AND attempts = 1`);
+    const [{ delivered }] = await api.db.query(
+      `SELECT count(*)::int AS delivered FROM portal_deliveries WHERE status = 'delivered' AND attempts = 1`,
+    );
     expect(delivered).toBe(events);
   });
 });

@@ -9,13 +9,39 @@ import { RealtimeService } from '../../src/modules/notifications/realtime.servic
 
 jest.setTimeout(120_000);
 
-const event = (type: string, payload: Record<string, unknown>, actorId: string | null = 'a0000000-0000-4000-8000-000000000001'): StoredEvent =>
-  ({ id: '1', type, aggregateType: 'grade', aggregateId: 'b0000000-0000-4000-8000-000000000001', schoolId: null, actorId, payload, idempotencyKey: 'k', occurredAt: new Date(), publishedAt: null }) as StoredEvent;
+const event = (
+  type: string,
+  payload: Record<string, unknown>,
+  actorId: string | null = 'a0000000-0000-4000-8000-000000000001',
+): StoredEvent =>
+  ({
+    id: '1',
+    type,
+    aggregateType: 'grade',
+    aggregateId: 'b0000000-0000-4000-8000-000000000001',
+    schoolId: null,
+    actorId,
+    payload,
+    idempotencyKey: 'k',
+    occurredAt: new Date(),
+    publishedAt: null,
+  }) as StoredEvent;
 
 describe('audienceOf: whom each event type is for', () => {
   it('grades and homework results go to the student and parents; attendance to the parents only', () => {
-    expect(audienceOf(event('grade.created', { studentId: 's', subjectId: 'sub' }))).toEqual({ source: 'student', keys: ['s'], self: true, subjectId: 'sub', lessonId: null });
-    expect(audienceOf(event('homework.returned', { studentId: 's', lessonId: 'l' }))).toMatchObject({ source: 'student', self: true, subjectId: null, lessonId: 'l' });
+    expect(audienceOf(event('grade.created', { studentId: 's', subjectId: 'sub' }))).toEqual({
+      source: 'student',
+      keys: ['s'],
+      self: true,
+      subjectId: 'sub',
+      lessonId: null,
+    });
+    expect(audienceOf(event('homework.returned', { studentId: 's', lessonId: 'l' }))).toMatchObject({
+      source: 'student',
+      self: true,
+      subjectId: null,
+      lessonId: 'l',
+    });
     expect(audienceOf(event('attendance.marked', { studentId: 's' }))).toMatchObject({ source: 'student', keys: ['s'], self: false });
     expect(audienceOf(event('grade.deleted', {}))).toBeNull();
   });
@@ -23,11 +49,22 @@ describe('audienceOf: whom each event type is for', () => {
   it('class-wide, listed users, conversations and announcements', () => {
     expect(audienceOf(event('homework.created', { classId: 'c' }))).toMatchObject({ source: 'class', keys: ['c'] });
     expect(audienceOf(event('lesson.changed', {}))).toMatchObject({ source: 'class', keys: [] });
-    expect(audienceOf(event('lesson.reminder', { userIds: ['u1', 7, 'u2'], lessonId: 'l' }))).toMatchObject({ source: 'user', keys: ['u1', 'u2'], lessonId: 'l' });
-    expect(audienceOf(event('message.created', { conversationId: 'c', senderId: 'x' }))).toEqual({ source: 'conversation', keys: ['c'], exclude: 'x' });
+    expect(audienceOf(event('lesson.reminder', { userIds: ['u1', 7, 'u2'], lessonId: 'l' }))).toMatchObject({
+      source: 'user',
+      keys: ['u1', 'u2'],
+      lessonId: 'l',
+    });
+    expect(audienceOf(event('message.created', { conversationId: 'c', senderId: 'x' }))).toEqual({
+      source: 'conversation',
+      keys: ['c'],
+      exclude: 'x',
+    });
     expect(audienceOf(event('message.created', { conversationId: 'c' }, 'actor'))).toMatchObject({ exclude: 'actor' });
     expect(audienceOf(event('message.created', {}))).toBeNull();
-    expect(audienceOf(event('announcement.created', {}))).toEqual({ source: 'announcement', keys: ['b0000000-0000-4000-8000-000000000001'] });
+    expect(audienceOf(event('announcement.created', {}))).toEqual({
+      source: 'announcement',
+      keys: ['b0000000-0000-4000-8000-000000000001'],
+    });
     expect(audienceOf(event('announcement.reminder', { userIds: ['u'] }))).toEqual({ source: 'user', keys: ['u'] });
     expect(audienceOf(event('something.else', {}))).toBeNull();
   });
@@ -57,29 +94,56 @@ describe('batch fan-out (handleEvents)', () => {
     await linkParent(t.db, p3.id, s3.id);
     const gone = await makeUser(t.db, { schoolId, roles: [Role.Student], status: 'blocked' });
     // p2 muted grades; p3 takes the daily digest instead of pushes; p3 and the teacher have devices
-    await t.db.query(`INSERT INTO notification_preferences (user_id, channels, daily_digest) VALUES ($1, '{"grade":"off"}', false), ($2, '{}', true)`, [p2.id, p3.id]);
-    await t.db.query(`INSERT INTO push_devices (user_id, kind, address, platform) VALUES ($1, 'mobile', $2, 'android'), ($3, 'mobile', $4, 'ios'), ($5, 'mobile', $6, 'android')`, [
-      p3.id, `tok-p3-${classId}`, fam.parent.id, `tok-p1-${classId}`, fam.teacher.id, `tok-t-${classId}`,
-    ]);
+    await t.db.query(
+      `INSERT INTO notification_preferences (user_id, channels, daily_digest) VALUES ($1, '{"grade":"off"}', false), ($2, '{}', true)`,
+      [p2.id, p3.id],
+    );
+    await t.db.query(
+      `INSERT INTO push_devices (user_id, kind, address, platform) VALUES ($1, 'mobile', $2, 'android'), ($3, 'mobile', $4, 'ios'), ($5, 'mobile', $6, 'android')`,
+      [p3.id, `tok-p3-${classId}`, fam.parent.id, `tok-p1-${classId}`, fam.teacher.id, `tok-t-${classId}`],
+    );
     return { ...fam, parentB, s2, p2, s3, p3, gone };
   }
 
   const grade = (studentId: string, value: number, actorId = w.teacher.id): NewEvent => ({
-    type: 'grade.created', aggregateType: 'grade', aggregateId: '00000000-0000-4000-8000-' + String(++seq).padStart(12, '0'), schoolId: w.schoolId, actorId,
-    payload: { studentId, subjectId: w.subjectId, gradeId: '00000000-0000-4000-8000-' + String(seq).padStart(12, '0'), value }, idempotencyKey: `fan-out-test:${seq}:${Date.now()}`,
+    type: 'grade.created',
+    aggregateType: 'grade',
+    aggregateId: '00000000-0000-4000-8000-' + String(++seq).padStart(12, '0'),
+    schoolId: w.schoolId,
+    actorId,
+    payload: { studentId, subjectId: w.subjectId, gradeId: '00000000-0000-4000-8000-' + String(seq).padStart(12, '0'), value },
+    idempotencyKey: `fan-out-test:${seq}:${Date.now()}`,
   });
-  const other = (type: NewEvent['type'], payload: Record<string, unknown>, aggregateType: NewEvent['aggregateType'] = 'lesson'): NewEvent => ({
-    type, aggregateType, aggregateId: '00000000-0000-4000-8000-' + String(++seq).padStart(12, '0'), schoolId: w.schoolId, actorId: w.teacher.id, payload, idempotencyKey: `fan-out-test:${seq}:${Date.now()}`,
+  const other = (
+    type: NewEvent['type'],
+    payload: Record<string, unknown>,
+    aggregateType: NewEvent['aggregateType'] = 'lesson',
+  ): NewEvent => ({
+    type,
+    aggregateType,
+    aggregateId: '00000000-0000-4000-8000-' + String(++seq).padStart(12, '0'),
+    schoolId: w.schoolId,
+    actorId: w.teacher.id,
+    payload,
+    idempotencyKey: `fan-out-test:${seq}:${Date.now()}`,
   });
   /** Records events in order and returns their ids. */
   const record = async (events: NewEvent[]): Promise<string[]> => {
     await t.db.transaction((tx) => outbox.recordMany(tx, events));
-    const rows: Array<{ id: string }> = await t.db.query('SELECT id FROM domain_events WHERE idempotency_key = ANY($1) ORDER BY id', [events.map((e) => e.idempotencyKey)]);
+    const rows: Array<{ id: string }> = await t.db.query('SELECT id FROM domain_events WHERE idempotency_key = ANY($1) ORDER BY id', [
+      events.map((e) => e.idempotencyKey),
+    ]);
     return rows.map((r) => String(r.id));
   };
   const rowsOf = async (eventIds: string[]) =>
-    (await t.db.query('SELECT id, event_id, user_id, body, data FROM notifications WHERE event_id = ANY($1::bigint[]) ORDER BY id', [eventIds])) as Array<{
-      id: string; event_id: string; user_id: string; body: string; data: Record<string, string>;
+    (await t.db.query('SELECT id, event_id, user_id, body, data FROM notifications WHERE event_id = ANY($1::bigint[]) ORDER BY id', [
+      eventIds,
+    ])) as Array<{
+      id: string;
+      event_id: string;
+      user_id: string;
+      body: string;
+      data: Record<string, string>;
     }>;
 
   beforeAll(async () => {
@@ -114,38 +178,75 @@ describe('batch fan-out (handleEvents)', () => {
 
     const rows = await rowsOf(ids);
     const got = rows.map((r) => `${ids.indexOf(String(r.event_id))}:${r.user_id}:${r.body}`);
-    const P1 = w.parent.id, PB = w.parentB.id;
+    const P1 = w.parent.id,
+      PB = w.parentB.id;
     const expected = [
-      `0:${w.student.id}:Математика, оценка 5`, `0:${P1}:Иван: Математика, оценка 5`, `0:${PB}:Иван: Математика, оценка 5`,
+      `0:${w.student.id}:Математика, оценка 5`,
+      `0:${P1}:Иван: Математика, оценка 5`,
+      `0:${PB}:Иван: Математика, оценка 5`,
       `1:${w.s2.id}:Математика, оценка 4`,
-      `2:${w.s3.id}:Математика, оценка 3`, `2:${w.p3.id}:Анна: Математика, оценка 3`,
-      `3:${P1}:Иван: отсутствие на уроке, Математика, 2026-11-20`, `3:${PB}:Иван: отсутствие на уроке, Математика, 2026-11-20`,
+      `2:${w.s3.id}:Математика, оценка 3`,
+      `2:${w.p3.id}:Анна: Математика, оценка 3`,
+      `3:${P1}:Иван: отсутствие на уроке, Математика, 2026-11-20`,
+      `3:${PB}:Иван: отсутствие на уроке, Математика, 2026-11-20`,
       ...[w.student.id, w.s2.id, w.s3.id, P1, PB, w.p2.id, w.p3.id].map((u) => `4:${u}:Математика, срок: 2026-11-30`),
       `5:${w.s2.id}:Урок скоро начнётся`,
-      `7:${w.student.id}:Математика, оценка 4`, `7:${PB}:Иван: Математика, оценка 4`,
+      `7:${w.student.id}:Математика, оценка 4`,
+      `7:${PB}:Иван: Математика, оценка 4`,
     ];
     expect([...got].sort()).toEqual([...expected].sort());
     expect(result).toEqual({ events: 9, created: expected.length, pushes: 3, skipped: { 'no-recipients': 1, muted: 1 } });
 
     // ids follow the events' order (and, within an event, recipients come together)
-    expect(rows.map((r) => ids.indexOf(String(r.event_id)))).toEqual([...rows.map((r) => ids.indexOf(String(r.event_id)))].sort((a, b) => a - b));
-    expect(rows.find((r) => r.user_id === P1)?.data).toMatchObject({ eventType: 'grade.created', studentId: w.student.id, subjectId: w.subjectId });
+    expect(rows.map((r) => ids.indexOf(String(r.event_id)))).toEqual(
+      [...rows.map((r) => ids.indexOf(String(r.event_id)))].sort((a, b) => a - b),
+    );
+    expect(rows.find((r) => r.user_id === P1)?.data).toMatchObject({
+      eventType: 'grade.created',
+      studentId: w.student.id,
+      subjectId: w.subjectId,
+    });
     // only new rows go to the real-time channel, oldest first
     expect(published.map((p) => p.view.id)).toEqual(rows.map((r) => String(r.id)));
 
     // pushes: p1 (default channel push) for events 0, 3 and 4; p3 takes the digest; the teacher got nothing
     const deliveries: Array<{ user_id: string; event_id: string; status: string }> = await t.db.query(
-      `SELECT n.user_id, n.event_id, pd.status FROM push_deliveries pd JOIN notifications n ON n.id = pd.notification_id WHERE n.event_id = ANY($1::bigint[])`, [ids]);
-    expect(deliveries.map((d) => `${ids.indexOf(String(d.event_id))}:${d.user_id}:${d.status}`).sort()).toEqual([0, 3, 4].map((i) => `${i}:${P1}:pending`));
+      `SELECT n.user_id, n.event_id, pd.status FROM push_deliveries pd JOIN notifications n ON n.id = pd.notification_id WHERE n.event_id = ANY($1::bigint[])`,
+      [ids],
+    );
+    expect(deliveries.map((d) => `${ids.indexOf(String(d.event_id))}:${d.user_id}:${d.status}`).sort()).toEqual(
+      [0, 3, 4].map((i) => `${i}:${P1}:pending`),
+    );
   });
 
   it('a batch without student events: class-wide, listed users (subject from the lesson), conversation members, announcement recipients', async () => {
-    const lesson = await makeLesson(t.db, { schoolId: w.schoolId, classId: w.classId, subjectId: w.subjectId, teacherId: w.teacher.id, date: '2026-11-30' });
-    const [conv] = await t.db.query(`INSERT INTO conversations (kind, title, school_id, created_by) VALUES ('group', 'Родители', $1, $2) RETURNING id`, [w.schoolId, w.teacher.id]);
-    await t.db.query('INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2), ($1, $3), ($1, $4), ($1, $5)', [conv.id, w.teacher.id, w.parent.id, w.p2.id, w.gone.id]);
+    const lesson = await makeLesson(t.db, {
+      schoolId: w.schoolId,
+      classId: w.classId,
+      subjectId: w.subjectId,
+      teacherId: w.teacher.id,
+      date: '2026-11-30',
+    });
+    const [conv] = await t.db.query(
+      `INSERT INTO conversations (kind, title, school_id, created_by) VALUES ('group', 'Родители', $1, $2) RETURNING id`,
+      [w.schoolId, w.teacher.id],
+    );
+    await t.db.query('INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2), ($1, $3), ($1, $4), ($1, $5)', [
+      conv.id,
+      w.teacher.id,
+      w.parent.id,
+      w.p2.id,
+      w.gone.id,
+    ]);
     const [ann] = await t.db.query(
-      `INSERT INTO announcements (school_id, sender_id, audience, title, body, recipient_count) VALUES ($1, $2, 'school', 'Собрание', 'Текст', 2) RETURNING id`, [w.schoolId, w.teacher.id]);
-    await t.db.query('INSERT INTO announcement_recipients (announcement_id, user_id, created_at) VALUES ($1, $2, now()), ($1, $3, now())', [ann.id, w.s3.id, w.p3.id]);
+      `INSERT INTO announcements (school_id, sender_id, audience, title, body, recipient_count) VALUES ($1, $2, 'school', 'Собрание', 'Текст', 2) RETURNING id`,
+      [w.schoolId, w.teacher.id],
+    );
+    await t.db.query('INSERT INTO announcement_recipients (announcement_id, user_id, created_at) VALUES ($1, $2, now()), ($1, $3, now())', [
+      ann.id,
+      w.s3.id,
+      w.p3.id,
+    ]);
 
     for (const batch of [
       [other('lesson.reminder', { lessonId: lesson.id, userIds: [w.s3.id] })], // each source alone, and first in its union
@@ -177,7 +278,9 @@ describe('batch fan-out (handleEvents)', () => {
 
   it('costs the same number of queries for 3 events as for 60 (set-based, no per-event or per-recipient lookups)', async () => {
     const small = await record([grade(w.student.id, 5), grade(w.s2.id, 4), grade(w.s3.id, 3)]);
-    const large = await record(Array.from({ length: 60 }, (_, i) => [w.student, w.s2, w.s3][i % 3]).map((s, i) => grade(s.id, 2 + (i % 4))));
+    const large = await record(
+      Array.from({ length: 60 }, (_, i) => [w.student, w.s2, w.s3][i % 3]).map((s, i) => grade(s.id, 2 + (i % 4))),
+    );
     const a = await countQueries(() => svc.handleEvents(small));
     const b = await countQueries(() => svc.handleEvents(large));
     expect(a.result.created).toBe(6);
@@ -198,12 +301,20 @@ describe('batch fan-out (handleEvents)', () => {
     const overlap = await svc.handleEvents([ids[1], more, ids[0], more]);
     expect(overlap).toMatchObject({ events: 3, created: 1 });
 
-    const dup = await t.db.query('SELECT event_id, user_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY 1, 2 HAVING count(*) > 1', [[...ids, more]]);
+    const dup = await t.db.query(
+      'SELECT event_id, user_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY 1, 2 HAVING count(*) > 1',
+      [[...ids, more]],
+    );
     expect(dup).toEqual([]);
-    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])', [ids]);
+    const [{ n }] = await t.db.query(
+      'SELECT count(*)::int AS n FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])',
+      [ids],
+    );
     expect(n).toBe(1);
     const [delivery] = await t.db.query(
-      `SELECT pd.id, (extract(epoch FROM pd.created_at) * 1000000)::bigint::text AS at FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])`, [ids]);
+      `SELECT pd.id, (extract(epoch FROM pd.created_at) * 1000000)::bigint::text AS at FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[])`,
+      [ids],
+    );
     const { getQueueToken } = await import('@nestjs/bull');
     const { JobKeys } = await import('../../src/core/queue/job-ids');
     const { QueueProducer } = await import('../../src/core/queue/queue-producer.service');

@@ -20,8 +20,13 @@ describe('messages and announcements become notifications', () => {
     const tt = (await login(t, teacher)).accessToken;
     const st = (await login(t, student)).accessToken;
 
-    const conv = (await t.http.post('/api/v1/messaging/conversations/direct').set(bearer(tt)).send({ userId: student.id }).expect(200)).body;
-    await t.http.post(`/api/v1/messaging/conversations/${conv.id}/messages`).set(bearer(tt)).send({ body: 'Завтра контрольная по §12' }).expect(201);
+    const conv = (await t.http.post('/api/v1/messaging/conversations/direct').set(bearer(tt)).send({ userId: student.id }).expect(200))
+      .body;
+    await t.http
+      .post(`/api/v1/messaging/conversations/${conv.id}/messages`)
+      .set(bearer(tt))
+      .send({ body: 'Завтра контрольная по §12' })
+      .expect(201);
 
     const items = await waitFor(async () => {
       const res = await t.http.get('/api/v1/notifications').set(bearer(st)).expect(200);

@@ -1,7 +1,5 @@
 import { Role } from '../../src/common/auth/role';
-import {
-  bearer, HttpSink, login, makeClassWithFamily, makeUser, startHttpSink, startPeerApp, waitFor, webPushKeys,
-} from '../factories';
+import { bearer, HttpSink, login, makeClassWithFamily, makeUser, startHttpSink, startPeerApp, waitFor, webPushKeys } from '../factories';
 import { pushTag } from '../../src/modules/notifications/push/push.types';
 import { createTestApp, freePort, TestApp } from '../utils/create-test-app';
 import { FakeFcm, fakeFcmEnv, startFakeFcm } from '../utils/fake-fcm';
@@ -73,12 +71,19 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
   let studentToken: string;
 
   const postGrade = async (value: number | string = 5, studentId = fam.student.id): Promise<{ id: string; savedAt: number }> => {
-    const res = await t.http.post('/api/v1/grades').set(bearer(teacherToken))
+    const res = await t.http
+      .post('/api/v1/grades')
+      .set(bearer(teacherToken))
       .send({ classId: fam.classId, subjectId: fam.subjectId, date: yesterday(), studentId, value, workType: 'answer' });
     if (res.status !== 201) throw new Error(`grade refused: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id, savedAt: Date.now() };
   };
-  const notificationsOf = async (token: string, query = ''): Promise<Array<{ id: string; kind: string; title: string; body: string; data: Record<string, string>; readAt: string | null; createdAt: string }>> => {
+  const notificationsOf = async (
+    token: string,
+    query = '',
+  ): Promise<
+    Array<{ id: string; kind: string; title: string; body: string; data: Record<string, string>; readAt: string | null; createdAt: string }>
+  > => {
     const res = await t.http.get(`/api/v1/notifications${query}`).set(bearer(token));
     expect(res.status).toBe(200);
     return res.body.items;
@@ -92,13 +97,20 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     fcm = await startFakeFcm();
     t = await createTestApp(
       {
-        APP_ROLE: 'all', PORT: process.env.PORT, OUTBOX_POLL_MS: '50', PUSH_BACKOFF_MS: '300', PUSH_ATTEMPTS: '4', SSE_HEARTBEAT_MS: '300',
+        APP_ROLE: 'all',
+        PORT: process.env.PORT,
+        OUTBOX_POLL_MS: '50',
+        PUSH_BACKOFF_MS: '300',
+        PUSH_ATTEMPTS: '4',
+        SSE_HEARTBEAT_MS: '300',
         ...fakeFcmEnv(fcm),
       },
       { listen: true },
     );
     fam = await makeClassWithFamily(t.db);
-    [teacherToken, parentToken, studentToken] = (await Promise.all([login(t, fam.teacher), login(t, fam.parent), login(t, fam.student)])).map((x) => x.accessToken);
+    [teacherToken, parentToken, studentToken] = (
+      await Promise.all([login(t, fam.teacher), login(t, fam.parent), login(t, fam.student)])
+    ).map((x) => x.accessToken);
   });
   afterAll(async () => {
     await t?.close();
@@ -124,8 +136,10 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     expect(JSON.parse(live.data)).toMatchObject({ id: parentN.id, kind: 'grade', body: 'Иван: Математика, оценка 5' });
     await waitFor(async () => stream.comments() > 2, 'heartbeats');
     stream.close();
-     
-    console.log(`[measure] grade saved → notification visible in the list: ${visibleAfterMs} ms; → on the SSE stream: ${live.at - g.savedAt} ms`);
+
+    console.log(
+      `[measure] grade saved → notification visible in the list: ${visibleAfterMs} ms; → on the SSE stream: ${live.at - g.savedAt} ms`,
+    );
   });
 
   it('ends an open stream when its session is signed out, and only that one', async () => {
@@ -150,7 +164,11 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     await waitFor(async () => streams.every((st) => st.comments() > 1), 'both streams beating');
 
     await t.http.patch(`/api/v1/admin/users/${blocked.id}`).set(bearer(admin.accessToken)).send({ status: 'blocked' }).expect(200);
-    await t.http.put(`/api/v1/admin/users/${reset.id}/password`).set(bearer(admin.accessToken)).send({ password: 'Reset-2026-new' }).expect(204);
+    await t.http
+      .put(`/api/v1/admin/users/${reset.id}/password`)
+      .set(bearer(admin.accessToken))
+      .send({ password: 'Reset-2026-new' })
+      .expect(204);
 
     for (const st of streams) {
       await waitFor(async () => st.ended(), 'the stream of an ended session closed', 5_000);
@@ -191,14 +209,27 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
   });
 
   it('respects preferences: a muted kind makes no notification for that user', async () => {
-    const off = await t.http.patch('/api/v1/notifications/preferences').set(bearer(studentToken)).send({ channels: { grade: 'off' } });
+    const off = await t.http
+      .patch('/api/v1/notifications/preferences')
+      .set(bearer(studentToken))
+      .send({ channels: { grade: 'off' } });
     expect(off.status).toBe(200);
     expect(off.body.channels).toMatchObject({ grade: 'off', homework: 'push' });
-    expect((await t.http.patch('/api/v1/notifications/preferences').set(bearer(studentToken)).send({ channels: { grade: 'loud' } })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .patch('/api/v1/notifications/preferences')
+          .set(bearer(studentToken))
+          .send({ channels: { grade: 'loud' } })
+      ).status,
+    ).toBe(400);
     const g = await postGrade(2);
     await waitFor(() => forGrade(g.id)(parentToken), 'parent notification');
     expect(await forGrade(g.id)(studentToken)).toBeUndefined();
-    await t.http.patch('/api/v1/notifications/preferences').set(bearer(studentToken)).send({ channels: { grade: 'push' } });
+    await t.http
+      .patch('/api/v1/notifications/preferences')
+      .set(bearer(studentToken))
+      .send({ channels: { grade: 'push' } });
   });
 
   describe('Web Push', () => {
@@ -209,7 +240,10 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     afterAll(() => sink.close());
 
     const subscribe = async (token: string, path: string) => {
-      const res = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(token)).send({ endpoint: `${sink.url}${path}`, keys: webPushKeys() });
+      const res = await t.http
+        .post('/api/v1/notifications/devices/web-push')
+        .set(bearer(token))
+        .send({ endpoint: `${sink.url}${path}`, keys: webPushKeys() });
       expect(res.status).toBe(201);
       return res.body.id as string;
     };
@@ -249,7 +283,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       const path = '/push/gone';
       sink.respond = (r) => (r.path === path ? 410 : 201);
       const deviceId = await subscribe(parentToken, path);
-      expect((await t.http.get('/api/v1/notifications/devices').set(bearer(parentToken))).body.map((d: { id: string }) => d.id)).toContain(deviceId);
+      expect((await t.http.get('/api/v1/notifications/devices').set(bearer(parentToken))).body.map((d: { id: string }) => d.id)).toContain(
+        deviceId,
+      );
       await postGrade(4);
       await waitFor(async () => sink.requests.some((r) => r.path === path), 'push attempt');
       await waitFor(async () => (await t.db.query('SELECT 1 FROM push_devices WHERE id = $1', [deviceId])).length === 0, 'device removed');
@@ -257,7 +293,7 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(sink.requests.filter((r) => r.path === path)).toHaveLength(1);
     });
 
-    it('mobile push: FCM HTTP v1 with the service account\'s OAuth token (a 401 refreshes it); 404 UNREGISTERED removes the device', async () => {
+    it("mobile push: FCM HTTP v1 with the service account's OAuth token (a 401 refreshes it); 404 UNREGISTERED removes the device", async () => {
       const token = 'fcm-token-parent-0123456789';
       const reg = await t.http.post('/api/v1/notifications/devices/mobile').set(bearer(parentToken)).send({ token, platform: 'android' });
       expect(reg.status).toBe(201);
@@ -276,27 +312,54 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(reqs[0].token).toBe(refused);
       expect(reqs[1].token).toMatch(/^token-\d+$/);
       expect(reqs[1].token).not.toBe(refused);
-      expect(reqs.at(-1)!.message).toMatchObject({ token, notification: { title: 'Новая оценка', body: 'Иван: Математика, оценка 5' }, data: { kind: 'grade', gradeId: g.id } });
+      expect(reqs.at(-1)!.message).toMatchObject({
+        token,
+        notification: { title: 'Новая оценка', body: 'Иван: Математика, оценка 5' },
+        data: { kind: 'grade', gradeId: g.id },
+      });
       expect(reqs.at(-1)!.message.android.collapse_key).toBe(pushTag(n.id, n.createdAt));
 
       fcm.respond = () => 404;
       await postGrade(4);
-      await waitFor(async () => (await t.db.query('SELECT 1 FROM push_devices WHERE id = $1', [reg.body.id])).length === 0, 'token removed');
+      await waitFor(
+        async () => (await t.db.query('SELECT 1 FROM push_devices WHERE id = $1', [reg.body.id])).length === 0,
+        'token removed',
+      );
       fcm.respond = () => 200;
     });
 
     it('registers, validates and removes devices', async () => {
-      const bad = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(parentToken)).send({ endpoint: 'ftp://x', keys: webPushKeys() });
+      const bad = await t.http
+        .post('/api/v1/notifications/devices/web-push')
+        .set(bearer(parentToken))
+        .send({ endpoint: 'ftp://x', keys: webPushKeys() });
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('INVALID_PUSH_ENDPOINT');
-      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(parentToken)).send({ endpoint: `${sink.url}/x`, keys: { p256dh: 'x', auth: 'y' } })).status).toBe(400);
-      const mobile = await t.http.post('/api/v1/notifications/devices/mobile').set(bearer(parentToken)).send({ token: 'fcm-token-0123456789abcdef', platform: 'android' });
+      expect(
+        (
+          await t.http
+            .post('/api/v1/notifications/devices/web-push')
+            .set(bearer(parentToken))
+            .send({ endpoint: `${sink.url}/x`, keys: { p256dh: 'x', auth: 'y' } })
+        ).status,
+      ).toBe(400);
+      const mobile = await t.http
+        .post('/api/v1/notifications/devices/mobile')
+        .set(bearer(parentToken))
+        .send({ token: 'fcm-token-0123456789abcdef', platform: 'android' });
       expect(mobile.status).toBe(201);
       expect(mobile.body).toMatchObject({ kind: 'mobile', platform: 'android', label: 'abcdef' });
       expect((await t.http.delete(`/api/v1/notifications/devices/${mobile.body.id}`).set(bearer(studentToken))).status).toBe(404);
       expect((await t.http.delete(`/api/v1/notifications/devices/${mobile.body.id}`).set(bearer(parentToken))).status).toBe(204);
       const web = await subscribe(parentToken, '/push/bye');
-      expect((await t.http.post('/api/v1/notifications/devices/web-push/unsubscribe').set(bearer(parentToken)).send({ endpoint: `${sink.url}/push/bye` })).status).toBe(204);
+      expect(
+        (
+          await t.http
+            .post('/api/v1/notifications/devices/web-push/unsubscribe')
+            .set(bearer(parentToken))
+            .send({ endpoint: `${sink.url}/push/bye` })
+        ).status,
+      ).toBe(204);
       expect((await t.db.query('SELECT 1 FROM push_devices WHERE id = $1', [web])).length).toBe(0);
     });
 
@@ -313,7 +376,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
         if (!target.endpoint.endsWith(path)) return real(target, m);
         // read on another connection: only a committed mark is visible here
         const [row] = await t.db.query(
-          'SELECT pd.status FROM push_deliveries pd JOIN push_devices d ON d.id = pd.device_id WHERE d.address = $1 AND pd.notification_id = $2', [target.endpoint, m.id]);
+          'SELECT pd.status FROM push_deliveries pd JOIN push_devices d ON d.id = pd.device_id WHERE d.address = $1 AND pd.notification_id = $2',
+          [target.endpoint, m.id],
+        );
         statusAtSend.push(row.status);
         const out = await real(target, m);
         // the first time the worker "dies" after the push left and before it recorded the answer
@@ -324,7 +389,10 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
         const g = await postGrade(3);
         const n = await waitFor(() => forGrade(g.id)(parentToken), 'notification');
         const d = await waitFor(async () => {
-          const [row] = await t.db.query(`SELECT pd.id, pd.status, pd.attempts FROM push_deliveries pd JOIN push_devices x ON x.id = pd.device_id WHERE pd.notification_id = $1 AND x.address LIKE $2`, [n.id, `%${path}`]);
+          const [row] = await t.db.query(
+            `SELECT pd.id, pd.status, pd.attempts FROM push_deliveries pd JOIN push_devices x ON x.id = pd.device_id WHERE pd.notification_id = $1 AND x.address LIKE $2`,
+            [n.id, `%${path}`],
+          );
           return row?.status === 'sent' ? row : null;
         }, 'sent after the crash');
         expect(statusAtSend).toEqual(['sending', 'sending']);
@@ -347,7 +415,8 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       const browser = browserSubscriptionKeys();
       const keys = { p256dh: browser.p256dh, auth: browser.auth };
       const pushesTo = () => sink.requests.filter((r) => r.path === path);
-      const devicesOf = async (token: string) => (await t.http.get('/api/v1/notifications/devices').set(bearer(token))).body.map((d: { id: string }) => d.id);
+      const devicesOf = async (token: string) =>
+        (await t.http.get('/api/v1/notifications/devices').set(bearer(token))).body.map((d: { id: string }) => d.id);
       const clearThrottle = async () => {
         const k = await t.redis.keys(`${t.config.redisPrefix}:push-claim:address:*`);
         if (k.length) await t.redis.del(...k);
@@ -356,7 +425,10 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(own.status).toBe(201);
 
       // someone who learned only the endpoint: nothing moves, and the confirmation push is unreadable for the browser
-      const stolen = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys: webPushKeys() });
+      const stolen = await t.http
+        .post('/api/v1/notifications/devices/web-push')
+        .set(bearer(teacherToken))
+        .send({ endpoint, keys: webPushKeys() });
       expect(stolen.status).toBe(202);
       expect(stolen.body).toEqual({ status: 'confirmation_sent', expiresInSec: 600 });
       expect(await devicesOf(parentToken)).toContain(own.body.id);
@@ -368,20 +440,31 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(again.status).toBe(429);
       expect(again.body.code).toBe('PUSH_CONFIRMATION_THROTTLED');
       expect(Number(again.headers['retry-after'])).toBeGreaterThan(0);
-      const guessed = await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code: 'A'.repeat(22) });
+      const guessed = await t.http
+        .post('/api/v1/notifications/devices/confirm')
+        .set(bearer(teacherToken))
+        .send({ code: 'A'.repeat(22) });
       expect(guessed.status).toBe(404);
       expect(guessed.body.code).toBe('DEVICE_CONFIRMATION_NOT_FOUND');
 
       // the same browser signed in as another user: it reads the code; only that user's session can use it
       await clearThrottle();
-      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys })).status).toBe(202);
+      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys })).status).toBe(
+        202,
+      );
       const first = JSON.parse(browser.decrypt(pushesTo()[1].body));
       expect(first.data).toMatchObject({ type: 'device-confirmation' });
       expect(pushesTo()[1].headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect((await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(studentToken)).send({ code: first.data.code })).status).toBe(404);
-      expect((await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code: first.data.code })).status).toBe(404); // spent
+      expect(
+        (await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(studentToken)).send({ code: first.data.code })).status,
+      ).toBe(404);
+      expect(
+        (await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code: first.data.code })).status,
+      ).toBe(404); // spent
       await clearThrottle();
-      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys })).status).toBe(202);
+      expect((await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(teacherToken)).send({ endpoint, keys })).status).toBe(
+        202,
+      );
       const { code } = JSON.parse(browser.decrypt(pushesTo()[2].body)).data;
       const moved = await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(teacherToken)).send({ code });
       expect(moved.status).toBe(201);
@@ -408,7 +491,10 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(push.message.apns.headers['apns-push-type']).toBe('background');
       const list = await t.http.get('/api/v1/notifications/devices').set(bearer(parentToken));
       expect(list.body.map((d: { id: string }) => d.id)).toContain(own.body.id);
-      const moved = await t.http.post('/api/v1/notifications/devices/confirm').set(bearer(studentToken)).send({ code: push.message.data.code });
+      const moved = await t.http
+        .post('/api/v1/notifications/devices/confirm')
+        .set(bearer(studentToken))
+        .send({ code: push.message.data.code });
       expect(moved.status).toBe(201);
       const [row] = await t.db.query(`SELECT user_id FROM push_devices WHERE kind = 'mobile' AND address = $1`, [token]);
       expect(row.user_id).toBe(fam.student.id);
@@ -430,10 +516,20 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       const queuedAt = Date.now();
       await waitFor(async () => sink.requests.length - before >= N, `${N} pushes`, 120_000, 50);
       const ms = Date.now() - queuedAt;
-      const [{ sent }] = await t.db.query(`SELECT count(*)::int AS sent FROM push_deliveries WHERE notification_id = $1 AND status = 'sent'`, [n.id]);
-       
-      console.log(`[measure] push queue: ${N} Web Push deliveries (encrypt + VAPID + HTTP to a local endpoint) in ${ms} ms ≈ ${Math.round((N / ms) * 1000)}/s; rows marked sent: ${sent}`);
-      await waitFor(async () => (await t.db.query(`SELECT count(*)::int AS n FROM push_deliveries WHERE notification_id = $1 AND status = 'sent'`, [n.id]))[0].n === N, 'all marked sent');
+      const [{ sent }] = await t.db.query(
+        `SELECT count(*)::int AS sent FROM push_deliveries WHERE notification_id = $1 AND status = 'sent'`,
+        [n.id],
+      );
+
+      console.log(
+        `[measure] push queue: ${N} Web Push deliveries (encrypt + VAPID + HTTP to a local endpoint) in ${ms} ms ≈ ${Math.round((N / ms) * 1000)}/s; rows marked sent: ${sent}`,
+      );
+      await waitFor(
+        async () =>
+          (await t.db.query(`SELECT count(*)::int AS n FROM push_deliveries WHERE notification_id = $1 AND status = 'sent'`, [n.id]))[0]
+            .n === N,
+        'all marked sent',
+      );
       await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);
     });
   });
@@ -465,14 +561,59 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     const k = `${Date.now()}`;
     const ids = { lesson: '00000000-0000-4000-8000-00000000000a', hw: '00000000-0000-4000-8000-00000000000b' };
     const base = { schoolId: fam.schoolId, actorId: fam.teacher.id };
-    await t.db.transaction((tx) => outbox.recordMany(tx, [
-      { ...base, type: 'attendance.marked', aggregateType: 'attendance', aggregateId: ids.lesson, idempotencyKey: `t-att:${k}`, payload: { studentId: fam.student.id, subjectId: fam.subjectId, status: 'absent', date: '2026-11-20' } },
-      { ...base, type: 'attendance.marked', aggregateType: 'attendance', aggregateId: ids.lesson, idempotencyKey: `t-att-present:${k}`, payload: { studentId: fam.student.id, status: 'present' } },
-      { ...base, type: 'homework.created', aggregateType: 'homework', aggregateId: ids.hw, idempotencyKey: `t-hw:${k}`, payload: { homeworkId: ids.hw, classId: fam.classId, subjectId: fam.subjectId, dueDate: '2026-11-30' } },
-      { ...base, type: 'lesson.changed', aggregateType: 'lesson', aggregateId: ids.lesson, idempotencyKey: `t-lc:${k}`, payload: { lessonId: ids.lesson, classId: fam.classId, subjectId: fam.subjectId, kinds: ['room_changed'], after: { date: '2026-11-30' } } },
-      { ...base, actorId: null, type: 'lesson.reminder', aggregateType: 'lesson', aggregateId: ids.lesson, idempotencyKey: `t-rem:${k}`, payload: { lessonId: ids.lesson, userIds: [fam.parent.id] } },
-    ]));
-    const bodies = async (token: string, eventType: string) => (await notificationsOf(token, '?limit=100')).filter((n) => n.data.eventType === eventType).map((n) => n.body);
+    await t.db.transaction((tx) =>
+      outbox.recordMany(tx, [
+        {
+          ...base,
+          type: 'attendance.marked',
+          aggregateType: 'attendance',
+          aggregateId: ids.lesson,
+          idempotencyKey: `t-att:${k}`,
+          payload: { studentId: fam.student.id, subjectId: fam.subjectId, status: 'absent', date: '2026-11-20' },
+        },
+        {
+          ...base,
+          type: 'attendance.marked',
+          aggregateType: 'attendance',
+          aggregateId: ids.lesson,
+          idempotencyKey: `t-att-present:${k}`,
+          payload: { studentId: fam.student.id, status: 'present' },
+        },
+        {
+          ...base,
+          type: 'homework.created',
+          aggregateType: 'homework',
+          aggregateId: ids.hw,
+          idempotencyKey: `t-hw:${k}`,
+          payload: { homeworkId: ids.hw, classId: fam.classId, subjectId: fam.subjectId, dueDate: '2026-11-30' },
+        },
+        {
+          ...base,
+          type: 'lesson.changed',
+          aggregateType: 'lesson',
+          aggregateId: ids.lesson,
+          idempotencyKey: `t-lc:${k}`,
+          payload: {
+            lessonId: ids.lesson,
+            classId: fam.classId,
+            subjectId: fam.subjectId,
+            kinds: ['room_changed'],
+            after: { date: '2026-11-30' },
+          },
+        },
+        {
+          ...base,
+          actorId: null,
+          type: 'lesson.reminder',
+          aggregateType: 'lesson',
+          aggregateId: ids.lesson,
+          idempotencyKey: `t-rem:${k}`,
+          payload: { lessonId: ids.lesson, userIds: [fam.parent.id] },
+        },
+      ]),
+    );
+    const bodies = async (token: string, eventType: string) =>
+      (await notificationsOf(token, '?limit=100')).filter((n) => n.data.eventType === eventType).map((n) => n.body);
     await waitFor(async () => (await bodies(parentToken, 'lesson.reminder')).length === 1, 'reminder');
     await waitFor(async () => (await bodies(studentToken, 'lesson.changed')).length === 1, 'lesson change');
     expect(await bodies(parentToken, 'attendance.marked')).toEqual(['Иван: отсутствие на уроке, Математика, 2026-11-20']);

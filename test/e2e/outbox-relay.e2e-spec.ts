@@ -61,14 +61,24 @@ describe('outbox relay: notifications in batches, the portal per event', () => {
   const record = async (n: number, type: NewEvent['type'] = 'grade.created'): Promise<string[]> => {
     const k = `${Date.now()}-${Math.random()}`;
     const events: NewEvent[] = Array.from({ length: n }, (_, i) => ({
-      type, aggregateType: type === 'attendance.marked' ? 'attendance' : 'grade', aggregateId: fam.student.id, schoolId: fam.schoolId, actorId: fam.teacher.id,
-      payload: { studentId: fam.student.id, subjectId: fam.subjectId, value: 5, status: 'absent' }, idempotencyKey: `relay-test:${k}:${i}`,
+      type,
+      aggregateType: type === 'attendance.marked' ? 'attendance' : 'grade',
+      aggregateId: fam.student.id,
+      schoolId: fam.schoolId,
+      actorId: fam.teacher.id,
+      payload: { studentId: fam.student.id, subjectId: fam.subjectId, value: 5, status: 'absent' },
+      idempotencyKey: `relay-test:${k}:${i}`,
     }));
     await t.db.transaction((tx) => t.app.get(OutboxService).recordMany(tx, events));
-    const rows: Array<{ id: string }> = await t.db.query('SELECT id FROM domain_events WHERE idempotency_key LIKE $1 ORDER BY id', [`relay-test:${k}:%`]);
+    const rows: Array<{ id: string }> = await t.db.query('SELECT id FROM domain_events WHERE idempotency_key LIKE $1 ORDER BY id', [
+      `relay-test:${k}:%`,
+    ]);
     return rows.map((r) => String(r.id));
   };
-  const chunks = (ids: string[]): string[][] => Array.from({ length: Math.ceil(ids.length / NOTIFY_BATCH_SIZE) }, (_, i) => ids.slice(i * NOTIFY_BATCH_SIZE, (i + 1) * NOTIFY_BATCH_SIZE));
+  const chunks = (ids: string[]): string[][] =>
+    Array.from({ length: Math.ceil(ids.length / NOTIFY_BATCH_SIZE) }, (_, i) =>
+      ids.slice(i * NOTIFY_BATCH_SIZE, (i + 1) * NOTIFY_BATCH_SIZE),
+    );
   const notificationCount = async (ids: string[]): Promise<number> =>
     (await t.db.query('SELECT count(*)::int AS n FROM notifications WHERE event_id = ANY($1::bigint[])', [ids]))[0].n;
   const jobs = async (queue: Queue): Promise<Job[]> => queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
@@ -117,15 +127,21 @@ describe('outbox relay: notifications in batches, the portal per event', () => {
     expect(job?.data).toEqual({ eventIds: ids.slice(50) });
     expect(await job!.finished()).toMatchObject({ events: 100, created: 0 });
     await waitFor(async () => (await notifyQueue.getJobCounts()).active === 0, 'notify queue idle');
-    const dup = await t.db.query('SELECT event_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY event_id, user_id HAVING count(*) > 1', [ids]);
+    const dup = await t.db.query(
+      'SELECT event_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY event_id, user_id HAVING count(*) > 1',
+      [ids],
+    );
     expect(dup).toEqual([]);
     expect(await notificationCount(ids)).toBe(300);
   });
-  it('a job Bull already holds under an id that is not this add\'s is detected: the events are queued under a distinct id, not stamped silently', async () => {
+  it("a job Bull already holds under an id that is not this add's is detected: the events are queued under a distinct id, not stamped silently", async () => {
     const ids = await record(3, 'attendance.marked'); // not a portal type: one notify job only
     const jobId = await batchJobId(t, ids);
     // what a database on the same Redis prefix left behind under the very same id: another event, a day old, done
-    const stranger = await notifyQueue.add('notify-event', { eventIds: ['999999999'] }, { jobId, timestamp: Date.now() - 86_400_000 } as object);
+    const stranger = await notifyQueue.add('notify-event', { eventIds: ['999999999'] }, {
+      jobId,
+      timestamp: Date.now() - 86_400_000,
+    } as object);
     await stranger.finished();
     const collisions = relay.collisions;
 
@@ -136,7 +152,10 @@ describe('outbox relay: notifications in batches, the portal per event', () => {
     await requeued!.finished();
     expect(await notificationCount(ids)).toBe(3); // the parent, for each absence
     expect((await notifyQueue.getJob(jobId))?.data).toEqual({ eventIds: ['999999999'] });
-    const [{ unpublished }] = await t.db.query('SELECT count(*)::int AS unpublished FROM domain_events WHERE id = ANY($1::bigint[]) AND published_at IS NULL', [ids]);
+    const [{ unpublished }] = await t.db.query(
+      'SELECT count(*)::int AS unpublished FROM domain_events WHERE id = ANY($1::bigint[]) AND published_at IS NULL',
+      [ids],
+    );
     expect(unpublished).toBe(0);
   });
 });

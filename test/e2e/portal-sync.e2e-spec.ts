@@ -9,8 +9,16 @@ jest.setTimeout(180_000);
 
 const yesterday = (): string => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
-async function gradeFor(t: TestApp, fam: Awaited<ReturnType<typeof makeClassWithFamily>>, token: string, studentId: string, value = 5): Promise<string> {
-  const res = await t.http.post('/api/v1/grades').set(bearer(token))
+async function gradeFor(
+  t: TestApp,
+  fam: Awaited<ReturnType<typeof makeClassWithFamily>>,
+  token: string,
+  studentId: string,
+  value = 5,
+): Promise<string> {
+  const res = await t.http
+    .post('/api/v1/grades')
+    .set(bearer(token))
     .send({ classId: fam.classId, subjectId: fam.subjectId, date: yesterday(), studentId, value, workType: 'answer' });
   if (res.status !== 201) throw new Error(`grade refused: ${res.status} ${JSON.stringify(res.body)}`);
   const [e] = await t.db.query(`SELECT id FROM domain_events WHERE aggregate_id = $1 AND type = 'grade.created'`, [res.body.id]);
@@ -18,7 +26,12 @@ async function gradeFor(t: TestApp, fam: Awaited<ReturnType<typeof makeClassWith
 }
 
 const delivery = async (t: TestApp, eventId: string) =>
-  (await t.db.query('SELECT id, status, attempts, last_error, last_attempt_at, idempotency_key, student_ids FROM portal_deliveries WHERE event_id = $1', [eventId]))[0];
+  (
+    await t.db.query(
+      'SELECT id, status, attempts, last_error, last_attempt_at, idempotency_key, student_ids FROM portal_deliveries WHERE event_id = $1',
+      [eventId],
+    )
+  )[0];
 
 describe('portal sync: a portal that is down gets the event after it returns', () => {
   const FIRST_RETRY_MS = 3000;
@@ -30,8 +43,11 @@ describe('portal sync: a portal that is down gets the event after it returns', (
   beforeAll(async () => {
     sink = await startHttpSink(() => 200, { port: await freePort(), listen: false }); // down: nothing listens yet
     t = await createTestApp({
-      APP_ROLE: 'all', OUTBOX_POLL_MS: '50',
-      PORTAL_SYNC_URL: `${sink.url}/portal/events`, PORTAL_SYNC_FIRST_RETRY_MS: String(FIRST_RETRY_MS), PORTAL_SYNC_ATTEMPTS: '5',
+      APP_ROLE: 'all',
+      OUTBOX_POLL_MS: '50',
+      PORTAL_SYNC_URL: `${sink.url}/portal/events`,
+      PORTAL_SYNC_FIRST_RETRY_MS: String(FIRST_RETRY_MS),
+      PORTAL_SYNC_ATTEMPTS: '5',
     });
     fam = await makeClassWithFamily(t.db);
     teacherToken = (await login(t, fam.teacher)).accessToken;
@@ -53,21 +69,31 @@ describe('portal sync: a portal that is down gets the event after it returns', (
     const firstAt = new Date(first.last_attempt_at).getTime();
 
     await sink.listen(); // the portal comes back
-    const done = await waitFor(async () => {
-      const d = await delivery(t, eventId);
-      return d?.status === 'delivered' ? d : null;
-    }, 'delivered', 60_000, 50);
+    const done = await waitFor(
+      async () => {
+        const d = await delivery(t, eventId);
+        return d?.status === 'delivered' ? d : null;
+      },
+      'delivered',
+      60_000,
+      50,
+    );
     expect(done.attempts).toBe(2);
     expect(sink.requests).toHaveLength(1);
     const waited = sink.requests[0].at - firstAt;
-     
+
     console.log(`[measure] portal first retry came ${waited} ms after the failed attempt (configured ${FIRST_RETRY_MS} ms)`);
     expect(waited).toBeGreaterThanOrEqual(FIRST_RETRY_MS - 5);
     const req = sink.requests[0];
     expect(req.headers['idempotency-key']).toBe(done.idempotency_key);
     expect(done.idempotency_key).toMatch(/^diary-event:grade\.created:/);
     const body = JSON.parse(req.body.toString());
-    expect(body).toMatchObject({ eventId, type: 'grade.created', students: [{ studentId: fam.student.id, esiaOid: oid }], data: { value: 5, studentId: fam.student.id } });
+    expect(body).toMatchObject({
+      eventId,
+      type: 'grade.created',
+      students: [{ studentId: fam.student.id, esiaOid: oid }],
+      data: { value: 5, studentId: fam.student.id },
+    });
   });
 
   it('sends nothing for a student without an ESIA link', async () => {
@@ -91,10 +117,17 @@ describe('portal sync: parked after the last attempt, visible to admins, retried
   beforeAll(async () => {
     sink = await startHttpSink(() => 500);
     process.env.PORT = String(await freePort());
-    t = await createTestApp({
-      APP_ROLE: 'all', OUTBOX_POLL_MS: '50', PORT: process.env.PORT,
-      PORTAL_SYNC_URL: `${sink.url}/portal/events`, PORTAL_SYNC_FIRST_RETRY_MS: '100', PORTAL_SYNC_ATTEMPTS: '2',
-    }, { listen: true });
+    t = await createTestApp(
+      {
+        APP_ROLE: 'all',
+        OUTBOX_POLL_MS: '50',
+        PORT: process.env.PORT,
+        PORTAL_SYNC_URL: `${sink.url}/portal/events`,
+        PORTAL_SYNC_FIRST_RETRY_MS: '100',
+        PORTAL_SYNC_ATTEMPTS: '2',
+      },
+      { listen: true },
+    );
     fam = await makeClassWithFamily(t.db);
     await linkEsiaAccount(t.db, fam.student.id);
     teacherToken = (await login(t, fam.teacher)).accessToken;
@@ -117,7 +150,9 @@ describe('portal sync: parked after the last attempt, visible to admins, retried
 
     const list = await t.http.get('/api/v1/portal-sync/deliveries?status=failed').set(bearer(adminToken));
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ id: failed.id, eventId, status: 'failed', attempts: 2, lastError: 'HTTP 500' })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: failed.id, eventId, status: 'failed', attempts: 2, lastError: 'HTTP 500' }),
+    ]);
 
     const otherSchool = await makeSchool(t.db);
     const otherAdmin = await makeUser(t.db, { schoolId: otherSchool.id, roles: [Role.SchoolAdmin] });
@@ -147,7 +182,12 @@ describe('portal sync: parked after the last attempt, visible to admins, retried
   });
 
   it('the dev receiver applies each idempotency key once', async () => {
-    const post = () => fetch(`${t.baseUrl}/esia-emulator/portal/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' }, body: JSON.stringify({ a: 1 }) });
+    const post = () =>
+      fetch(`${t.baseUrl}/esia-emulator/portal/events`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' },
+        body: JSON.stringify({ a: 1 }),
+      });
     expect(await (await post()).json()).toEqual({ accepted: true, duplicate: false });
     expect(await (await post()).json()).toEqual({ accepted: true, duplicate: true });
     const got = (await (await fetch(`${t.baseUrl}/esia-emulator/portal/events`)).json()) as { items: Array<{ key: string }> };

@@ -46,14 +46,26 @@ describe('queues after a database restore on the same Redis prefix', () => {
     return p;
   };
   const start = (database: string, redisPrefix: string): Promise<TestApp> =>
-    createTestApp({ APP_ROLE: 'all', OUTBOX_POLL_MS: '50', PUSH_BACKOFF_MS: '200', PORTAL_SYNC_URL: `${portal.url}/portal/events`, PORTAL_SYNC_FIRST_RETRY_MS: '200' }, { database, redisPrefix });
+    createTestApp(
+      {
+        APP_ROLE: 'all',
+        OUTBOX_POLL_MS: '50',
+        PUSH_BACKOFF_MS: '200',
+        PORTAL_SYNC_URL: `${portal.url}/portal/events`,
+        PORTAL_SYNC_FIRST_RETRY_MS: '200',
+      },
+      { database, redisPrefix },
+    );
 
   /** A class with a parent who has a browser subscribed (at `path`) and a student linked to ESIA (portal deliveries). */
   async function family(t: TestApp, path: string) {
     const fam = await makeClassWithFamily(t.db);
     await linkEsiaAccount(t.db, fam.student.id);
     const parentToken = (await login(t, fam.parent)).accessToken;
-    const dev = await t.http.post('/api/v1/notifications/devices/web-push').set(bearer(parentToken)).send({ endpoint: `${push.url}${path}`, keys: webPushKeys() });
+    const dev = await t.http
+      .post('/api/v1/notifications/devices/web-push')
+      .set(bearer(parentToken))
+      .send({ endpoint: `${push.url}${path}`, keys: webPushKeys() });
     expect(dev.status).toBe(201);
     return { fam, teacherToken: (await login(t, fam.teacher)).accessToken };
   }
@@ -62,8 +74,17 @@ describe('queues after a database restore on the same Redis prefix', () => {
   async function grades(t: TestApp, f: Awaited<ReturnType<typeof family>>, n: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const res = await t.http.post('/api/v1/grades').set(bearer(f.teacherToken))
-        .send({ classId: f.fam.classId, subjectId: f.fam.subjectId, date: yesterday(), studentId: f.fam.student.id, value: 2 + (i % 4), workType: 'answer' });
+      const res = await t.http
+        .post('/api/v1/grades')
+        .set(bearer(f.teacherToken))
+        .send({
+          classId: f.fam.classId,
+          subjectId: f.fam.subjectId,
+          date: yesterday(),
+          studentId: f.fam.student.id,
+          value: 2 + (i % 4),
+          workType: 'answer',
+        });
       expect(res.status).toBe(201);
       const [e] = await t.db.query(`SELECT id FROM domain_events WHERE aggregate_id = $1 AND type = 'grade.created'`, [res.body.id]);
       ids.push(String(e.id));
@@ -73,27 +94,49 @@ describe('queues after a database restore on the same Redis prefix', () => {
 
   /** Waits until every event made its notifications (student + parent), its push and its portal delivery, and the queues are idle. */
   async function delivered(t: TestApp, eventIds: string[], path: string): Promise<void> {
-    await waitFor(async () => {
-      const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM notifications WHERE event_id = ANY($1::bigint[])', [eventIds]);
-      const [{ pushed }] = await t.db.query(
-        `SELECT count(*)::int AS pushed FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[]) AND pd.status = 'sent'`, [eventIds]);
-      const [{ portalled }] = await t.db.query(`SELECT count(*)::int AS portalled FROM portal_deliveries WHERE event_id = ANY($1::bigint[]) AND status = 'delivered'`, [eventIds]);
-      return n === eventIds.length * 2 && pushed === eventIds.length && portalled === eventIds.length;
-    }, `deliveries of events ${eventIds.join(',')}`, 90_000, 50);
+    await waitFor(
+      async () => {
+        const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM notifications WHERE event_id = ANY($1::bigint[])', [eventIds]);
+        const [{ pushed }] = await t.db.query(
+          `SELECT count(*)::int AS pushed FROM push_deliveries pd JOIN notifications x ON x.id = pd.notification_id WHERE x.event_id = ANY($1::bigint[]) AND pd.status = 'sent'`,
+          [eventIds],
+        );
+        const [{ portalled }] = await t.db.query(
+          `SELECT count(*)::int AS portalled FROM portal_deliveries WHERE event_id = ANY($1::bigint[]) AND status = 'delivered'`,
+          [eventIds],
+        );
+        return n === eventIds.length * 2 && pushed === eventIds.length && portalled === eventIds.length;
+      },
+      `deliveries of events ${eventIds.join(',')}`,
+      90_000,
+      50,
+    );
     for (const q of ['notifications', 'push', 'portal-sync']) {
       const queue = t.app.get<Queue>(getQueueToken(q), { strict: false });
-      await waitFor(async () => {
-        const c = await queue.getJobCounts();
-        return c.waiting + c.active + c.delayed === 0;
-      }, `queue ${q} idle`, 60_000, 50);
+      await waitFor(
+        async () => {
+          const c = await queue.getJobCounts();
+          return c.waiting + c.active + c.delayed === 0;
+        },
+        `queue ${q} idle`,
+        60_000,
+        50,
+      );
     }
-    const dup = await t.db.query('SELECT event_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY event_id, user_id HAVING count(*) > 1', [eventIds]);
+    const dup = await t.db.query(
+      'SELECT event_id FROM notifications WHERE event_id = ANY($1::bigint[]) GROUP BY event_id, user_id HAVING count(*) > 1',
+      [eventIds],
+    );
     expect(dup).toEqual([]);
     // one push per notification reached the browser, each with its own topic
     const notes: Array<{ id: string; created_at: Date }> = await t.db.query(
-      `SELECT x.id, x.created_at FROM notifications x JOIN push_deliveries pd ON pd.notification_id = x.id WHERE x.event_id = ANY($1::bigint[])`, [eventIds]);
+      `SELECT x.id, x.created_at FROM notifications x JOIN push_deliveries pd ON pd.notification_id = x.id WHERE x.event_id = ANY($1::bigint[])`,
+      [eventIds],
+    );
     for (const n of notes) {
-      expect(push.requests.filter((r) => r.path === path && r.headers.topic === pushTag(String(n.id), new Date(n.created_at).toISOString()))).toHaveLength(1);
+      expect(
+        push.requests.filter((r) => r.path === path && r.headers.topic === pushTag(String(n.id), new Date(n.created_at).toISOString())),
+      ).toHaveLength(1);
     }
   }
 
@@ -158,7 +201,9 @@ describe('queues after a database restore on the same Redis prefix', () => {
       await delivered(t, [...inFlight, ...again], path);
       const [{ incarnation }] = await t.db.query('SELECT incarnation FROM installation');
       expect(incarnation).not.toBe(original);
-      const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM notifications WHERE event_id = ANY($1::bigint[])', [[...delivered1, ...inFlight, ...again]]);
+      const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM notifications WHERE event_id = ANY($1::bigint[])', [
+        [...delivered1, ...inFlight, ...again],
+      ]);
       expect(n).toBe(12);
     } finally {
       await t.close();

@@ -38,13 +38,24 @@ function expectLimited(res: Response, code: string): void {
   const retryAfter = Number(res.headers['retry-after']);
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
-  expect(res.body).toEqual({ statusCode: 429, code, message: expect.stringMatching(/[А-Яа-я]/), details: { retryAfterSec: retryAfter }, requestId: expect.any(String) });
+  expect(res.body).toEqual({
+    statusCode: 429,
+    code,
+    message: expect.stringMatching(/[А-Яа-я]/),
+    details: { retryAfterSec: retryAfter },
+    requestId: expect.any(String),
+  });
 }
 
 /** Keys under the app's Redis prefix matching `pattern` (e.g. `esia:state:*`). */
 const keys = (t: TestApp, pattern: string): Promise<string[]> => t.redis.keys(`${t.config.redisPrefix}:${pattern}`);
 
-const STRICT = { LOGIN_RATE_LIMIT_PER_MINUTE: '3', ESIA_RATE_LIMIT_PER_MINUTE: '4', TOKEN_RATE_LIMIT_PER_MINUTE: '5', PUBLIC_RATE_LIMIT_PER_MINUTE: '6' };
+const STRICT = {
+  LOGIN_RATE_LIMIT_PER_MINUTE: '3',
+  ESIA_RATE_LIMIT_PER_MINUTE: '4',
+  TOKEN_RATE_LIMIT_PER_MINUTE: '5',
+  PUBLIC_RATE_LIMIT_PER_MINUTE: '6',
+};
 
 describe('rate limits per route class', () => {
   let t: TestApp;
@@ -56,7 +67,11 @@ describe('rate limits per route class', () => {
   it('every public route has a reviewed class or exemption; guarded routes are not limited', () => {
     const guard = new RateLimitGuard([] as never, null as never, t.app.get(Reflector), t.config);
     const classOf = (handler: object, controller: object): string => {
-      const rule = guard.rule({ getHandler: () => handler, getClass: () => controller, getType: () => 'http' } as unknown as ExecutionContext);
+      const rule = guard.rule({
+        getHandler: () => handler,
+        getClass: () => controller,
+        getType: () => 'http',
+      } as unknown as ExecutionContext);
       return rule ? rule.class : 'exempt';
     };
     const reflector = t.app.get(Reflector);
@@ -65,7 +80,8 @@ describe('rate limits per route class', () => {
     for (const r of walkRoutes(t)) {
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [r.handler as never, r.controller as never]);
       const cls = classOf(r.handler, r.controller);
-      if (r.path.startsWith('/esia-emulator')) expect(`${r.method} ${r.path} ${cls}`).toBe(`${r.method} ${r.path} exempt`); // dev/test only
+      if (r.path.startsWith('/esia-emulator'))
+        expect(`${r.method} ${r.path} ${cls}`).toBe(`${r.method} ${r.path} exempt`); // dev/test only
       else if (isPublic) found[`${r.method} ${r.path}`] = cls;
       else if (cls !== 'exempt') limitedGuarded.push(`${r.method} ${r.path}`);
     }
@@ -75,10 +91,19 @@ describe('rate limits per route class', () => {
 
   it('sign-in: login, the ESIA link form and the second factor share one bucket and answer 429 TOO_MANY_LOGIN_ATTEMPTS before any password is checked', async () => {
     for (let i = 0; i < 2; i++) await t.http.post('/api/v1/auth/login').send({ login: 'x.y.z', password: 'whatever-1' }).expect(401);
-    await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'x.y.z', password: 'whatever-1' }).expect(400);
-    expectLimited(await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'x.y.z', password: 'whatever-1' }), 'TOO_MANY_LOGIN_ATTEMPTS');
+    await t.http
+      .post('/api/v1/auth/esia/link')
+      .send({ linkTicket: 'x'.repeat(43), login: 'x.y.z', password: 'whatever-1' })
+      .expect(400);
+    expectLimited(
+      await t.http.post('/api/v1/auth/esia/link').send({ linkTicket: 'x'.repeat(43), login: 'x.y.z', password: 'whatever-1' }),
+      'TOO_MANY_LOGIN_ATTEMPTS',
+    );
     expectLimited(await t.http.post('/api/v1/auth/login').send({ login: 'x.y.z', password: 'whatever-1' }), 'TOO_MANY_LOGIN_ATTEMPTS');
-    expectLimited(await t.http.post('/api/v1/auth/login/mfa').send({ challenge: 'x'.repeat(43), code: '123456' }), 'TOO_MANY_LOGIN_ATTEMPTS');
+    expectLimited(
+      await t.http.post('/api/v1/auth/login/mfa').send({ challenge: 'x'.repeat(43), code: '123456' }),
+      'TOO_MANY_LOGIN_ATTEMPTS',
+    );
     const [{ n }] = await t.db.query("SELECT count(*)::int AS n FROM login_attempts WHERE reason = 'unknown_login'");
     expect(n).toBe(2);
   });
@@ -94,7 +119,10 @@ describe('rate limits per route class', () => {
   it('tokens: refresh, logout and the ticket exchange share one bucket', async () => {
     for (let i = 0; i < 3; i++) await t.http.post('/api/v1/auth/refresh').send({ refreshToken: 'a.b' }).expect(401);
     await t.http.post('/api/v1/auth/logout').send({ refreshToken: 'a.b' }).expect(204);
-    await t.http.post('/api/v1/auth/esia/exchange').send({ ticket: 'x'.repeat(43) }).expect(400);
+    await t.http
+      .post('/api/v1/auth/esia/exchange')
+      .send({ ticket: 'x'.repeat(43) })
+      .expect(400);
     expectLimited(await t.http.post('/api/v1/auth/refresh').send({ refreshToken: 'a.b' }), 'TOO_MANY_REQUESTS');
     expectLimited(await t.http.post('/api/v1/auth/logout').send({ refreshToken: 'a.b' }), 'TOO_MANY_REQUESTS');
     expectLimited(await t.http.post('/api/v1/auth/esia/exchange').send({ ticket: 'x'.repeat(43) }), 'TOO_MANY_REQUESTS');
@@ -112,7 +140,9 @@ describe('rate limits per route class', () => {
       await t.http.get('/web/app.js').expect(200);
     }
     // a window per class and address, nothing else
-    expect((await keys(t, 'rl:*')).sort()).toEqual(['esia', 'public', 'signIn', 'token'].map((c) => `${t.config.redisPrefix}:rl:${c}:127.0.0.1`));
+    expect((await keys(t, 'rl:*')).sort()).toEqual(
+      ['esia', 'public', 'signIn', 'token'].map((c) => `${t.config.redisPrefix}:rl:${c}:127.0.0.1`),
+    );
   });
 });
 
@@ -130,7 +160,10 @@ describe('rate limits behind a proxy (TRUST_PROXY=1)', () => {
     expectLimited(await via('10.9.9.3, 203.0.113.7'), 'TOO_MANY_REQUESTS');
     expectLimited(await via('203.0.113.7'), 'TOO_MANY_REQUESTS');
     await via('203.0.113.8').expect(200); // another client behind the same proxy
-    expect((await keys(t, 'rl:*')).sort()).toEqual([`${t.config.redisPrefix}:rl:public:203.0.113.7`, `${t.config.redisPrefix}:rl:public:203.0.113.8`]);
+    expect((await keys(t, 'rl:*')).sort()).toEqual([
+      `${t.config.redisPrefix}:rl:public:203.0.113.7`,
+      `${t.config.redisPrefix}:rl:public:203.0.113.8`,
+    ]);
   });
 });
 

@@ -19,7 +19,15 @@ describe('read cache: cached views never go stale', () => {
   beforeAll(async () => {
     t = await createTestApp({ APP_ROLE: 'api' });
     w = await makeDiaryWorld(t);
-    lessonId = (await makeLesson(t.db, { schoolId: w.school.id, classId: w.cls.id, subjectId: w.subject.id, teacherId: w.teacherUser.id, date: '2026-11-23' })).id;
+    lessonId = (
+      await makeLesson(t.db, {
+        schoolId: w.school.id,
+        classId: w.cls.id,
+        subjectId: w.subject.id,
+        teacherId: w.teacherUser.id,
+        date: '2026-11-23',
+      })
+    ).id;
   });
   afterAll(() => t.close());
 
@@ -55,14 +63,28 @@ describe('read cache: cached views never go stale', () => {
     expect(gz.body).toEqual(plain.body); // supertest inflates the gzipped body
     expect(Number(gz.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']));
     expect(gz.headers.etag).not.toBe(plain.headers.etag);
-    await t.http.get(weekUrl()).set(bearer(w.tokens.parent)).set('Accept-Encoding', 'gzip').set('If-None-Match', gz.headers.etag).expect(304);
-    await t.http.get(weekUrl()).set(bearer(w.tokens.parent)).set('Accept-Encoding', 'identity').set('If-None-Match', plain.headers.etag).expect(304);
+    await t.http
+      .get(weekUrl())
+      .set(bearer(w.tokens.parent))
+      .set('Accept-Encoding', 'gzip')
+      .set('If-None-Match', gz.headers.etag)
+      .expect(304);
+    await t.http
+      .get(weekUrl())
+      .set(bearer(w.tokens.parent))
+      .set('Accept-Encoding', 'identity')
+      .set('If-None-Match', plain.headers.etag)
+      .expect(304);
   });
 
   it('shows a new grade, its correction and its deletion at once', async () => {
     const before = await t.http.get(weekUrl()).set(bearer(w.tokens.parent)).expect(200);
     expect(before.body.days[0].lessons[0].grades).toEqual([]);
-    const g = await t.http.post('/api/v1/grades').set(bearer(w.tokens.teacher)).send({ lessonId, studentId: w.students[0].id, value: 4, workType: 'answer' }).expect(201);
+    const g = await t.http
+      .post('/api/v1/grades')
+      .set(bearer(w.tokens.teacher))
+      .send({ lessonId, studentId: w.students[0].id, value: 4, workType: 'answer' })
+      .expect(201);
     // the old tag no longer matches: the client gets the new week, not a 304
     const after = await t.http.get(weekUrl()).set(bearer(w.tokens.parent)).set('If-None-Match', before.headers.etag).expect(200);
     expect(after.body.days[0].lessons[0].grades).toEqual([expect.objectContaining({ id: g.body.id, value: 4 })]);
@@ -72,27 +94,49 @@ describe('read cache: cached views never go stale', () => {
     expect((await monday()).grades).toEqual([expect.objectContaining({ value: 5 })]);
     expect((await journal()).grades).toEqual([expect.objectContaining({ value: 5 })]);
 
-    await t.http.delete(`/api/v1/grades/${g.body.id}?reason=${encodeURIComponent('Ошибка')}`).set(bearer(w.tokens.teacher)).expect((r) => expect(r.status).toBeLessThan(300));
+    await t.http
+      .delete(`/api/v1/grades/${g.body.id}?reason=${encodeURIComponent('Ошибка')}`)
+      .set(bearer(w.tokens.teacher))
+      .expect((r) => expect(r.status).toBeLessThan(300));
     expect((await monday()).grades).toEqual([]);
     expect((await journal()).grades).toEqual([]);
   });
 
   it('shows attendance, homework, its attachments and lesson changes', async () => {
     await monday();
-    await t.http.post('/api/v1/attendance').set(bearer(w.tokens.teacher)).send({ lessonId, marks: [{ studentId: w.students[0].id, status: 'absent' }] }).expect(201);
+    await t.http
+      .post('/api/v1/attendance')
+      .set(bearer(w.tokens.teacher))
+      .send({ lessonId, marks: [{ studentId: w.students[0].id, status: 'absent' }] })
+      .expect(201);
     expect((await monday()).attendance).toEqual({ status: 'absent', reason: null });
     expect((await journal()).attendance).toEqual([{ lessonId, studentId: w.students[0].id, status: 'absent' }]);
 
-    const hw = await t.http.post('/api/v1/homework').set(bearer(w.tokens.teacher))
-      .send({ classId: w.cls.id, subjectId: w.subject.id, lessonId, text: '№ 12', dueDate: '2026-11-30' }).expect(201);
+    const hw = await t.http
+      .post('/api/v1/homework')
+      .set(bearer(w.tokens.teacher))
+      .send({ classId: w.cls.id, subjectId: w.subject.id, lessonId, text: '№ 12', dueDate: '2026-11-30' })
+      .expect(201);
     expect((await monday()).homeworkAssigned).toEqual([expect.objectContaining({ id: hw.body.id, text: '№ 12', attachmentCount: 0 })]);
-    await t.http.post(`/api/v1/homework/${hw.body.id}/attachments`).set(bearer(w.tokens.teacher)).attach('files', PDF, { filename: 'task.pdf', contentType: 'application/pdf' }).expect(201);
+    await t.http
+      .post(`/api/v1/homework/${hw.body.id}/attachments`)
+      .set(bearer(w.tokens.teacher))
+      .attach('files', PDF, { filename: 'task.pdf', contentType: 'application/pdf' })
+      .expect(201);
     expect((await monday()).homeworkAssigned).toEqual([expect.objectContaining({ attachmentCount: 1 })]);
 
-    await t.http.post(`/api/v1/schedule/lessons/${lessonId}/cancel`).set(bearer(w.tokens.admin)).send({ reason: 'Карантин' }).expect((r) => expect(r.status).toBeLessThan(300));
+    await t.http
+      .post(`/api/v1/schedule/lessons/${lessonId}/cancel`)
+      .set(bearer(w.tokens.admin))
+      .send({ reason: 'Карантин' })
+      .expect((r) => expect(r.status).toBeLessThan(300));
     expect((await monday()).status).toBe('cancelled');
     expect((await journal()).lessons).toEqual([expect.objectContaining({ id: lessonId, status: 'cancelled' })]);
-    await t.http.post(`/api/v1/schedule/lessons/${lessonId}/restore`).set(bearer(w.tokens.admin)).send({}).expect((r) => expect(r.status).toBeLessThan(300));
+    await t.http
+      .post(`/api/v1/schedule/lessons/${lessonId}/restore`)
+      .set(bearer(w.tokens.admin))
+      .send({})
+      .expect((r) => expect(r.status).toBeLessThan(300));
     expect((await monday()).status).toBe('scheduled');
   });
 
@@ -126,13 +170,20 @@ describe('read cache: cached views never go stale', () => {
   });
 
   it('bumps versions only for what changed: a sign-in does not empty the cache', async () => {
-    const versions = async () => Object.fromEntries((await t.db.query('SELECT id, version::int FROM read_versions')).map((r: { id: string; version: number }) => [r.id, r.version]));
+    const versions = async () =>
+      Object.fromEntries(
+        (await t.db.query('SELECT id, version::int FROM read_versions')).map((r: { id: string; version: number }) => [r.id, r.version]),
+      );
     const before = await versions();
     await login(t, w.teacherUser); // writes users (last sign-in, failed-attempt counters) and sessions
     await t.db.query(`UPDATE users SET updated_at = now() WHERE id = $1`, [w.teacherUser.id]);
     expect(await versions()).toEqual(before);
 
-    await t.http.post('/api/v1/grades').set(bearer(w.tokens.teacher)).send({ lessonId, studentId: w.students[2].id, value: 3, workType: 'answer' }).expect(201);
+    await t.http
+      .post('/api/v1/grades')
+      .set(bearer(w.tokens.teacher))
+      .send({ lessonId, studentId: w.students[2].id, value: 3, workType: 'answer' })
+      .expect(201);
     const after = await versions();
     expect(after[w.cls.id]).toBe(before[w.cls.id] + 1);
     expect(after[w.students[2].id]).toBe((before[w.students[2].id] ?? 0) + 1);

@@ -32,7 +32,10 @@ describe('security alerts (e2e)', () => {
   beforeAll(async () => {
     fcm = await startFakeFcm();
     t = await createTestApp({
-      APP_ROLE: 'all', OUTBOX_POLL_MS: '50', TRUST_PROXY: 'true', LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+      APP_ROLE: 'all',
+      OUTBOX_POLL_MS: '50',
+      TRUST_PROXY: 'true',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
       ...fakeFcmEnv(fcm),
     });
     schoolId = (await makeSchool(t.db)).id;
@@ -47,13 +50,20 @@ describe('security alerts (e2e)', () => {
   const signIn = (u: { login: string; password: string }, ip: string, ua: string) =>
     t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).set('User-Agent', ua).send({ login: u.login, password: u.password });
   const securityNotes = async (userId: string): Promise<Note[]> =>
-    t.db.query(`SELECT id::text, kind, title, body, data FROM notifications WHERE user_id = $1 AND kind = 'security' ORDER BY id`, [userId]);
+    t.db.query(`SELECT id::text, kind, title, body, data FROM notifications WHERE user_id = $1 AND kind = 'security' ORDER BY id`, [
+      userId,
+    ]);
   const pushesFor = (token: string) => fcm.sends.map((r) => r.message).filter((m) => m?.token === token);
   /** Mutes every preference kind and asks for the daily digest: security alerts must come through all the same. */
   async function muteEverything(accessToken: string): Promise<void> {
-    const off = Object.fromEntries(['grade', 'attendance', 'homework', 'schedule', 'reminder', 'message', 'announcement'].map((k) => [k, 'off']));
+    const off = Object.fromEntries(
+      ['grade', 'attendance', 'homework', 'schedule', 'reminder', 'message', 'announcement'].map((k) => [k, 'off']),
+    );
     await t.http.patch('/api/v1/notifications/preferences').set(bearer(accessToken)).send({ channels: off, dailyDigest: true }).expect(200);
-    const bad = await t.http.patch('/api/v1/notifications/preferences').set(bearer(accessToken)).send({ channels: { security: 'off' } });
+    const bad = await t.http
+      .patch('/api/v1/notifications/preferences')
+      .set(bearer(accessToken))
+      .send({ channels: { security: 'off' } });
     expect(bad.status).toBe(400); // not a preference kind
   }
   /** Waits until every outbox event of the user has been fanned out. */
@@ -64,14 +74,24 @@ describe('security alerts (e2e)', () => {
         [userId],
       );
       return r.n === 0;
-    }, 'fan-out of the user\'s events');
+    }, "fan-out of the user's events");
 
   it('a staff lockout notifies the teacher (in-app and push, though everything is muted) and their school admins, not other schools', async () => {
-    const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId, lastName: 'Замкова', firstName: 'Вера', middleName: 'Павловна' });
+    const teacher = await makeUser(t.db, {
+      roles: [Role.Teacher],
+      schoolId,
+      lastName: 'Замкова',
+      firstName: 'Вера',
+      middleName: 'Павловна',
+    });
     const { accessToken } = await login(t, teacher);
     await muteEverything(accessToken);
     const device = `fcm-token-teacher-${teacher.id}`;
-    await t.http.post('/api/v1/notifications/devices/mobile').set(bearer(accessToken)).send({ token: device, platform: 'android' }).expect(201);
+    await t.http
+      .post('/api/v1/notifications/devices/mobile')
+      .set(bearer(accessToken))
+      .send({ token: device, platform: 'android' })
+      .expect(201);
 
     for (let i = 0; i < 4; i++) expect((await signIn({ login: teacher.login, password: 'wrong' }, '10.20.30.40', CHROME)).status).toBe(401);
     expect((await signIn({ login: teacher.login, password: 'wrong' }, '10.20.30.40', CHROME)).status).toBe(423);
@@ -81,7 +101,7 @@ describe('security alerts (e2e)', () => {
     const [own] = await waitFor(async () => {
       const n = await securityNotes(teacher.id);
       return n.length ? n : null;
-    }, 'the teacher\'s alert');
+    }, "the teacher's alert");
     expect(own).toMatchObject({
       kind: 'security',
       title: 'Вход временно заблокирован',
@@ -91,7 +111,7 @@ describe('security alerts (e2e)', () => {
     const [toAdmin] = await waitFor(async () => {
       const n = (await securityNotes(adminA.id)).filter((x) => x.data.userId === teacher.id);
       return n.length ? n : null;
-    }, 'the school admin\'s alert');
+    }, "the school admin's alert");
     expect(toAdmin.title).toBe('Блокировка учётной записи сотрудника');
     expect(toAdmin.body).toContain('Замкова Вера Павловна');
     await settled(teacher.id);
@@ -106,10 +126,10 @@ describe('security alerts (e2e)', () => {
     expect(JSON.stringify(push)).not.toContain('10.20.30');
   });
 
-  it('a parent\'s lockout notifies the parent only', async () => {
+  it("a parent's lockout notifies the parent only", async () => {
     const parent = await makeUser(t.db, { roles: [Role.Parent], schoolId });
     for (let i = 0; i < 5; i++) await signIn({ login: parent.login, password: 'wrong' }, '10.20.30.41', CHROME);
-    await waitFor(async () => (await securityNotes(parent.id)).length === 1, 'the parent\'s alert');
+    await waitFor(async () => (await securityNotes(parent.id)).length === 1, "the parent's alert");
     await settled(parent.id);
     expect((await securityNotes(adminA.id)).filter((x) => x.data.userId === parent.id)).toEqual([]);
   });
@@ -145,8 +165,15 @@ describe('security alerts (e2e)', () => {
     const teacher = await makeUser(t.db, { roles: [Role.Teacher], schoolId });
     const { accessToken } = await login(t, teacher);
     const start = await t.http.post('/api/v1/me/mfa/totp').set(bearer(accessToken)).expect(201);
-    await t.http.post('/api/v1/me/mfa/totp/confirm').set(bearer(accessToken)).send({ code: await new Authenticator(start.body.secret).next() }).expect(200);
-    await t.http.delete(`/api/v1/admin/users/${teacher.id}/mfa`).set(bearer((await login(t, adminA)).accessToken)).expect(204);
+    await t.http
+      .post('/api/v1/me/mfa/totp/confirm')
+      .set(bearer(accessToken))
+      .send({ code: await new Authenticator(start.body.secret).next() })
+      .expect(200);
+    await t.http
+      .delete(`/api/v1/admin/users/${teacher.id}/mfa`)
+      .set(bearer((await login(t, adminA)).accessToken))
+      .expect(204);
     const [note] = await waitFor(async () => {
       const n = await securityNotes(teacher.id);
       return n.length ? n : null;

@@ -31,11 +31,25 @@ describe('region sign-in settings (e2e)', () => {
   afterAll(() => t.close());
 
   const url = (id = regionId) => `/api/v1/admin/regions/${id}/auth-settings`;
-  const valid = { esiaEnabled: true, transitionStartsAt: '2026-09-01T00:00:00+03:00', transitionEndsAt: '2026-12-31T00:00:00+03:00', staffPasswordLogin: true };
+  const valid = {
+    esiaEnabled: true,
+    transitionStartsAt: '2026-09-01T00:00:00+03:00',
+    transitionEndsAt: '2026-12-31T00:00:00+03:00',
+    staffPasswordLogin: true,
+  };
 
   it('a region without settings reads as ESIA off', async () => {
     const res = await t.http.get(url()).set(bearer(regionAdmin.accessToken)).expect(200);
-    expect(res.body).toEqual({ regionId, esiaEnabled: false, transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false, adminMfaRequired: false, phase: 'esia_off', updatedAt: null });
+    expect(res.body).toEqual({
+      regionId,
+      esiaEnabled: false,
+      transitionStartsAt: null,
+      transitionEndsAt: null,
+      staffPasswordLogin: false,
+      adminMfaRequired: false,
+      phase: 'esia_off',
+      updatedAt: null,
+    });
   });
 
   it('the region admin sets them; they read back in UTC with the current phase', async () => {
@@ -49,7 +63,11 @@ describe('region sign-in settings (e2e)', () => {
       updatedAt: expect.any(String),
     });
     expect(['before_transition', 'transition', 'esia_only']).toContain(res.body.phase);
-    const again = await t.http.put(url()).set(bearer(regionAdmin.accessToken)).send({ ...valid, transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false }).expect(200);
+    const again = await t.http
+      .put(url())
+      .set(bearer(regionAdmin.accessToken))
+      .send({ ...valid, transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false })
+      .expect(200);
     expect(again.body).toMatchObject({ transitionStartsAt: null, transitionEndsAt: null, staffPasswordLogin: false, phase: 'transition' });
     const [row] = await t.db.query('SELECT updated_by FROM region_auth_settings WHERE region_id = $1', [regionId]);
     expect(row.updated_by).toEqual(expect.any(String));
@@ -68,8 +86,16 @@ describe('region sign-in settings (e2e)', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['the end before the start', { ...valid, transitionStartsAt: '2026-12-31T00:00:00Z', transitionEndsAt: '2026-09-01T00:00:00Z' }, 'transitionEndsAt'],
-    ['the end equal to the start', { ...valid, transitionStartsAt: '2026-09-01T00:00:00Z', transitionEndsAt: '2026-09-01T03:00:00+03:00' }, 'transitionEndsAt'],
+    [
+      'the end before the start',
+      { ...valid, transitionStartsAt: '2026-12-31T00:00:00Z', transitionEndsAt: '2026-09-01T00:00:00Z' },
+      'transitionEndsAt',
+    ],
+    [
+      'the end equal to the start',
+      { ...valid, transitionStartsAt: '2026-09-01T00:00:00Z', transitionEndsAt: '2026-09-01T03:00:00+03:00' },
+      'transitionEndsAt',
+    ],
     ['a date without an offset', { ...valid, transitionStartsAt: '2026-09-01T00:00:00' }, 'transitionStartsAt'],
     ['an impossible date', { ...valid, transitionEndsAt: '2026-13-45T00:00:00Z' }, 'transitionEndsAt'],
     ['a missing field', { esiaEnabled: true, transitionStartsAt: null, transitionEndsAt: null }, 'staffPasswordLogin'],
@@ -87,7 +113,10 @@ describe('region sign-in settings (e2e)', () => {
     const over = await makeRegion(t.db, { name: 'Аб регион, только Госуслуги' });
     const future = await makeRegion(t.db, { name: 'Ав регион, ещё не начался' });
     const off = await makeRegion(t.db, { name: 'Аг регион, выключен' });
-    await setAuthSettings(t.db, started.id, { transitionStartsAt: new Date(Date.now() - 86_400_000), transitionEndsAt: new Date(Date.now() + 86_400_000) });
+    await setAuthSettings(t.db, started.id, {
+      transitionStartsAt: new Date(Date.now() - 86_400_000),
+      transitionEndsAt: new Date(Date.now() + 86_400_000),
+    });
     await setAuthSettings(t.db, over.id, { transitionEndsAt: new Date(Date.now() - 86_400_000) });
     await setAuthSettings(t.db, future.id, { transitionStartsAt: new Date(Date.now() + 86_400_000) });
     await setAuthSettings(t.db, off.id, { esiaEnabled: false });
@@ -115,7 +144,15 @@ describe('region sign-in settings (e2e)', () => {
     const res = await t.http.post('/api/v1/admin/esia/test-connection').set(bearer(regionAdmin.accessToken)).expect(200);
     expect(res.body.ok).toBe(true);
     expect(res.body.failedStep).toBeNull();
-    expect(res.body.steps.map((s: { step: string }) => s.step)).toEqual(['config', 'issuer', 'signer', 'trusted_certificates', 'authorization_endpoint', 'token_endpoint', 'recent_tokens']);
+    expect(res.body.steps.map((s: { step: string }) => s.step)).toEqual([
+      'config',
+      'issuer',
+      'signer',
+      'trusted_certificates',
+      'authorization_endpoint',
+      'token_endpoint',
+      'recent_tokens',
+    ]);
     expect((await t.http.post('/api/v1/admin/esia/test-connection').set(bearer(schoolAdmin.accessToken))).status).toBe(403);
   });
 
@@ -124,7 +161,10 @@ describe('region sign-in settings (e2e)', () => {
     const broken = await createTestApp({ ESIA_BASE_URL: `http://127.0.0.1:${dead}/esia`, ESIA_TIMEOUT_MS: '2000' });
     try {
       const admin = await makeUser(broken.db, { roles: [Role.PlatformAdmin] });
-      const res = await broken.http.post('/api/v1/admin/esia/test-connection').set(bearer((await login(broken, admin)).accessToken)).expect(200);
+      const res = await broken.http
+        .post('/api/v1/admin/esia/test-connection')
+        .set(bearer((await login(broken, admin)).accessToken))
+        .expect(200);
       expect(res.body).toMatchObject({ ok: false, failedStep: 'authorization_endpoint' });
       expect(res.body.steps.find((s: { step: string }) => s.step === 'signer').ok).toBe(true);
       expect(res.body.steps.find((s: { step: string }) => s.step === 'token_endpoint').ok).toBe(false);
@@ -153,9 +193,17 @@ describe('region sign-in settings (e2e)', () => {
     ];
     for (const [method, path, status] of expected) {
       const op = doc.paths[path]?.[method];
-      expect({ path, method, tags: op?.tags?.length > 0, summary: typeof op?.summary, response: !!op?.responses?.[status] }).toEqual({ path, method, tags: true, summary: 'string', response: true });
+      expect({ path, method, tags: op?.tags?.length > 0, summary: typeof op?.summary, response: !!op?.responses?.[status] }).toEqual({
+        path,
+        method,
+        tags: true,
+        summary: 'string',
+        response: true,
+      });
     }
-    expect(doc.paths['/api/v1/auth/login'].post.responses['200'].content['application/json'].schema.$ref).toMatch(/PasswordLoginResultView$/);
+    expect(doc.paths['/api/v1/auth/login'].post.responses['200'].content['application/json'].schema.$ref).toMatch(
+      /PasswordLoginResultView$/,
+    );
     expect(Object.keys(doc.paths).filter((p) => p === '/' || p.startsWith('/web'))).toEqual([]);
   });
 });

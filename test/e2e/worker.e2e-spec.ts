@@ -29,8 +29,11 @@ describe('worker role', () => {
     const old = await login(t, u);
     await t.db.query("UPDATE sessions SET revoked_at = now() - interval '40 days' WHERE id = $1", [old.refreshToken.split('.')[0]]);
     const key = (k: string, age: string) =>
-      t.db.query(`INSERT INTO idempotent_requests (user_id, key, request_method, request_path, request_hash, status_code, response, created_at)
-                  VALUES ($1, $2, 'POST', '/api/v1/grades/batch', 'h', 201, '{}', now() - $3::interval)`, [u.id, k, age]);
+      t.db.query(
+        `INSERT INTO idempotent_requests (user_id, key, request_method, request_path, request_hash, status_code, response, created_at)
+                  VALUES ($1, $2, 'POST', '/api/v1/grades/batch', 'h', 201, '{}', now() - $3::interval)`,
+        [u.id, k, age],
+      );
     await key('key-old-0001', '15 days');
     await key('key-old-0002', '30 days');
     await key('key-recent-01', '13 days');
@@ -40,7 +43,9 @@ describe('worker role', () => {
     expect(result).toEqual({ sessions: 1, attempts: 0, idempotencyKeys: 2 });
     const ids = (await t.db.query('SELECT id FROM sessions WHERE user_id = $1', [u.id])).map((r: { id: string }) => r.id);
     expect(ids).toEqual([live.refreshToken.split('.')[0]]);
-    expect((await t.db.query('SELECT key FROM idempotent_requests WHERE user_id = $1', [u.id])).map((r: { key: string }) => r.key)).toEqual(['key-recent-01']);
+    expect((await t.db.query('SELECT key FROM idempotent_requests WHERE user_id = $1', [u.id])).map((r: { key: string }) => r.key)).toEqual(
+      ['key-recent-01'],
+    );
   });
 
   it('collapses duplicate enqueues with the same job id (two schedulers firing at once)', async () => {

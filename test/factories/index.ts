@@ -28,7 +28,11 @@ async function insert<T extends Record<string, unknown>>(db: DataSource, table: 
 }
 
 export async function makeRegion(db: DataSource, o: Partial<{ code: string; name: string; timezone: string }> = {}) {
-  return insert(db, 'regions', { code: o.code ?? `R${uniq()}`, name: o.name ?? `Регион ${uniq()}`, timezone: o.timezone ?? 'Europe/Moscow' });
+  return insert(db, 'regions', {
+    code: o.code ?? `R${uniq()}`,
+    name: o.name ?? `Регион ${uniq()}`,
+    timezone: o.timezone ?? 'Europe/Moscow',
+  });
 }
 
 export async function makeSchool(db: DataSource, o: Partial<{ regionId: string; name: string }> = {}) {
@@ -38,7 +42,12 @@ export async function makeSchool(db: DataSource, o: Partial<{ regionId: string; 
 
 export async function makeClass(db: DataSource, o: { schoolId: string; name?: string; academicYear?: number }) {
   const name = o.name ?? `7-${uniq().toUpperCase()}`;
-  return insert(db, 'classes', { school_id: o.schoolId, name, grade: Number(/^\d+/.exec(name)![0]), academic_year: o.academicYear ?? 2026 });
+  return insert(db, 'classes', {
+    school_id: o.schoolId,
+    name,
+    grade: Number(/^\d+/.exec(name)![0]),
+    academic_year: o.academicYear ?? 2026,
+  });
 }
 
 export async function makeSubject(db: DataSource, o: { schoolId: string; name?: string }) {
@@ -56,7 +65,19 @@ export interface MadeUser {
 
 export async function makeUser(
   db: DataSource,
-  o: Partial<{ login: string; password: string; roles: Role[]; schoolId: string | null; regionId: string | null; lastName: string; firstName: string; middleName: string | null; birthDate: string; classId: string; status: string }> = {},
+  o: Partial<{
+    login: string;
+    password: string;
+    roles: Role[];
+    schoolId: string | null;
+    regionId: string | null;
+    lastName: string;
+    firstName: string;
+    middleName: string | null;
+    birthDate: string;
+    classId: string;
+    status: string;
+  }> = {},
 ): Promise<MadeUser> {
   const login = o.login ?? `user.${uniq()}`;
   const password = o.password ?? DEFAULT_PASSWORD;
@@ -107,7 +128,13 @@ export function newSnils(): string {
 /** Stores a diary SNILS the way the app does (AES-256-GCM + keyed hash), through UsersService. */
 export async function setSnils(t: TestApp, userId: string, snils: string): Promise<void> {
   const { UsersService } = await import('../../src/modules/users/users.service');
-  const platformAdmin = { userId: '00000000-0000-4000-8000-000000000000', sessionId: 'factory', roles: [Role.PlatformAdmin], schoolId: null, regionId: null };
+  const platformAdmin = {
+    userId: '00000000-0000-4000-8000-000000000000',
+    sessionId: 'factory',
+    roles: [Role.PlatformAdmin],
+    schoolId: null,
+    regionId: null,
+  };
   await t.app.get(UsersService).update(platformAdmin, userId, { snils });
 }
 
@@ -128,10 +155,22 @@ export async function setAuthSettings(
 /** Adds a test person to the app's ESIA emulator (its admin endpoint); returns the oid. */
 export async function addEsiaPerson(
   t: TestApp,
-  p: { lastName: string; firstName: string; middleName?: string; birthDate?: string; snils?: string; level?: 'simplified' | 'standard' | 'confirmed'; oid?: string },
+  p: {
+    lastName: string;
+    firstName: string;
+    middleName?: string;
+    birthDate?: string;
+    snils?: string;
+    level?: 'simplified' | 'standard' | 'confirmed';
+    oid?: string;
+  },
 ): Promise<string> {
   if (!t.baseUrl) throw new Error('addEsiaPerson needs an app started with { listen: true }');
-  const res = await fetch(`${t.baseUrl}/esia-emulator/admin/persons`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(p) });
+  const res = await fetch(`${t.baseUrl}/esia-emulator/admin/persons`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(p),
+  });
   if (res.status !== 201) throw new Error(`emulator refused the person: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { oid: string }).oid;
 }
@@ -141,13 +180,20 @@ export async function addEsiaPerson(
 /** Makes `teacherId` the class teacher of `classId` (class_teachers row + class_teacher role). */
 export async function makeClassTeacher(db: DataSource, teacherId: string, classId: string): Promise<void> {
   await db.query('INSERT INTO class_teachers (class_id, teacher_id) VALUES ($1, $2)', [classId, teacherId]);
-  await db.query(`UPDATE users SET roles = array_append(roles, 'class_teacher') WHERE id = $1 AND NOT ('class_teacher' = ANY(roles))`, [teacherId]);
+  await db.query(`UPDATE users SET roles = array_append(roles, 'class_teacher') WHERE id = $1 AND NOT ('class_teacher' = ANY(roles))`, [
+    teacherId,
+  ]);
 }
 
 // ---- notifications and portal sync --------------------------------------------------------------
 
 /** Polls until fn returns a truthy value (no fixed sleeps); throws with the label after the deadline. */
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, label: string, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  label: string,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -171,14 +217,17 @@ export async function makeClassWithFamily(db: DataSource, o: { schoolId?: string
 }
 
 /** An active ESIA link of a user (what the linking flow writes). */
-export async function linkEsiaAccount(db: DataSource, userId: string, oid = String(1_000_000 + Math.floor(Math.random() * 8_999_999))): Promise<string> {
+export async function linkEsiaAccount(
+  db: DataSource,
+  userId: string,
+  oid = String(1_000_000 + Math.floor(Math.random() * 8_999_999)),
+): Promise<string> {
   await db.query(`INSERT INTO esia_links (user_id, oid, method) VALUES ($1, $2, 'password')`, [userId, oid]);
   return oid;
 }
 
 /** Keys of a browser push subscription (a real P-256 key pair and auth secret, as PushSubscription.toJSON() gives). */
 export function webPushKeys(): { p256dh: string; auth: string } {
-   
   const { createECDH, randomBytes: rb } = require('node:crypto') as typeof import('node:crypto');
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
@@ -204,7 +253,10 @@ export interface HttpSink {
 }
 
 /** A local HTTP server standing in for a push service or the portal: records every request. */
-export async function startHttpSink(respond: (req: SinkRequest, index: number) => number = () => 201, o: { port?: number; listen?: boolean } = {}): Promise<HttpSink> {
+export async function startHttpSink(
+  respond: (req: SinkRequest, index: number) => number = () => 201,
+  o: { port?: number; listen?: boolean } = {},
+): Promise<HttpSink> {
   const http = await import('node:http');
   const sink: HttpSink = {
     url: '',
@@ -228,7 +280,13 @@ export async function startHttpSink(respond: (req: SinkRequest, index: number) =
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: SinkRequest = { at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      const r: SinkRequest = {
+        at: Date.now(),
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       const index = sink.requests.length;
       sink.requests.push(r);
       res.statusCode = sink.respond(r, index);
@@ -244,13 +302,23 @@ export async function startHttpSink(respond: (req: SinkRequest, index: number) =
  * Another instance of the app on the SAME database and Redis prefix as `base` (several API instances,
  * or two workers). Only app.close() on it: the database belongs to `base`.
  */
-export async function startPeerApp(base: TestApp, env: Record<string, string>, o: { listen?: boolean } = {}): Promise<{ app: import('@nestjs/platform-express').NestExpressApplication; baseUrl: string | null; close(): Promise<void> }> {
+export async function startPeerApp(
+  base: TestApp,
+  env: Record<string, string>,
+  o: { listen?: boolean } = {},
+): Promise<{ app: import('@nestjs/platform-express').NestExpressApplication; baseUrl: string | null; close(): Promise<void> }> {
   const { Test } = await import('@nestjs/testing');
   const { AppModule } = await import('../../src/app.module');
   const { loadConfig } = await import('../../src/config/app-config');
   const { configureApp } = await import('../../src/core/http/configure-app');
   const { TEST_ENV } = await import('../utils/create-test-app');
-  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: base.config.databaseUrl, REDIS_PREFIX: base.config.redisPrefix, REDIS_URL: base.config.redisUrl, ...env });
+  const config = loadConfig({
+    ...TEST_ENV,
+    DATABASE_URL: base.config.databaseUrl,
+    REDIS_PREFIX: base.config.redisPrefix,
+    REDIS_URL: base.config.redisUrl,
+    ...env,
+  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<import('@nestjs/platform-express').NestExpressApplication>({ bufferLogs: true });
   configureApp(app, config);
@@ -264,7 +332,18 @@ export async function startPeerApp(base: TestApp, env: Record<string, string>, o
 /** A lesson row straight into the table (UTC instants computed for Europe/Moscow unless given). */
 export async function makeLesson(
   db: DataSource,
-  o: { schoolId: string; classId: string; subjectId: string; teacherId: string; date: string; startTime?: string; endTime?: string; room?: string | null; startsAt?: Date; substituteTeacherId?: string | null },
+  o: {
+    schoolId: string;
+    classId: string;
+    subjectId: string;
+    teacherId: string;
+    date: string;
+    startTime?: string;
+    endTime?: string;
+    room?: string | null;
+    startsAt?: Date;
+    substituteTeacherId?: string | null;
+  },
 ): Promise<{ id: string }> {
   const start = o.startTime ?? '09:00';
   const end = o.endTime ?? '09:45';
@@ -283,25 +362,50 @@ export async function makeDiaryWorld(t: TestApp, o: { students?: number } = {}) 
   const school = await makeSchool(t.db);
   const cls = await makeClass(t.db, { schoolId: school.id, academicYear: 2026 });
   const subject = await makeSubject(t.db, { schoolId: school.id, name: `Математика ${uniq()}` });
-  const teacherUser = await makeUser(t.db, { roles: [Role.Teacher], schoolId: school.id, lastName: 'Учителева', firstName: 'Мария', middleName: 'Петровна' });
+  const teacherUser = await makeUser(t.db, {
+    roles: [Role.Teacher],
+    schoolId: school.id,
+    lastName: 'Учителева',
+    firstName: 'Мария',
+    middleName: 'Петровна',
+  });
   await assignTeacher(t.db, teacherUser.id, cls.id, subject.id);
   const adminUser = await makeUser(t.db, { roles: [Role.SchoolAdmin], schoolId: school.id });
   const students: MadeUser[] = [];
   for (let i = 0; i < (o.students ?? 3); i++) {
-    students.push(await makeUser(t.db, { roles: [Role.Student], schoolId: school.id, classId: cls.id, lastName: `Ученик${String.fromCharCode(1040 + i)}`, firstName: 'Иван', login: `st${i}.${uniq()}` }));
+    students.push(
+      await makeUser(t.db, {
+        roles: [Role.Student],
+        schoolId: school.id,
+        classId: cls.id,
+        lastName: `Ученик${String.fromCharCode(1040 + i)}`,
+        firstName: 'Иван',
+        login: `st${i}.${uniq()}`,
+      }),
+    );
   }
   const parentUser = await makeUser(t.db, { roles: [Role.Parent], schoolId: school.id, birthDate: '1985-01-01' });
   await linkParent(t.db, parentUser.id, students[0].id);
-  const [teacher, admin, student, parent] = await Promise.all([login(t, teacherUser), login(t, adminUser), login(t, students[0]), login(t, parentUser)]);
+  const [teacher, admin, student, parent] = await Promise.all([
+    login(t, teacherUser),
+    login(t, adminUser),
+    login(t, students[0]),
+    login(t, parentUser),
+  ]);
   return {
-    school, cls, subject, teacherUser, adminUser, students, parentUser,
+    school,
+    cls,
+    subject,
+    teacherUser,
+    adminUser,
+    students,
+    parentUser,
     tokens: { teacher: teacher.accessToken, admin: admin.accessToken, student: student.accessToken, parent: parent.accessToken },
   };
 }
 
 /** Counts SQL statements sent by every pg client of this process while `fn` runs. */
 export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
-   
   const { Client } = require('pg') as { Client: { prototype: { query: (...a: unknown[]) => unknown } } };
   const original = Client.prototype.query;
   let queries = 0;
@@ -321,7 +425,6 @@ export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T
 
 /** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) written out by hand, so tests do not lean on the app's library. */
 export function totpAt(secretBase32: string, step: number): string {
-   
   const { createHmac } = require('node:crypto') as typeof import('node:crypto');
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';

@@ -51,7 +51,8 @@ export function observeErrorContract(app: NestExpressApplication): { check(): vo
         const op = documented.get(`${o.method} ${o.path}`);
         if (!op) continue; // not in the document (the ESIA emulator speaks ESIA's own error format)
         if (o.badBody !== undefined) missing.push(`${o.method.toUpperCase()} ${o.path}: ${o.status} without the error body: ${o.badBody}`);
-        else if (!op.get(o.status)?.has(o.code)) missing.push(`${o.method.toUpperCase()} ${o.path}: ${o.status} ${o.code} is not documented`);
+        else if (!op.get(o.status)?.has(o.code))
+          missing.push(`${o.method.toUpperCase()} ${o.path}: ${o.status} ${o.code} is not documented`);
       }
       const problems = missing.sort();
       if (problems.length > 0) throw new Error(`The API answered outside its documented contract:\n${problems.join('\n')}`);

@@ -14,7 +14,9 @@ export function esiaBrowser(t: TestApp) {
     const res = await fetch(url, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^diary_esia_flow=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/api\/v1\/auth\/esia; Expires=.*; HttpOnly; SameSite=Lax$/);
+    expect(setCookie).toMatch(
+      /^diary_esia_flow=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/api\/v1\/auth\/esia; Expires=.*; HttpOnly; SameSite=Lax$/,
+    );
     return { esiaUrl: res.headers.get('location')!, cookie: setCookie.split(';')[0] };
   }
 
@@ -24,9 +26,17 @@ export function esiaBrowser(t: TestApp) {
     const ac = await fetch(esiaUrl, { redirect: 'manual' });
     expect(ac.status).toBe(302);
     const req = new URL(ac.headers.get('location')!, base).searchParams.get('req')!;
-    const chosen = await fetch(`${base}/esia-emulator/login`, { method: 'POST', body: new URLSearchParams({ req, oid }), redirect: 'manual' });
+    const chosen = await fetch(`${base}/esia-emulator/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ req, oid }),
+      redirect: 'manual',
+    });
     expect(chosen.status).toBe(302);
-    const decided = await fetch(`${base}/esia-emulator/consent`, { method: 'POST', body: new URLSearchParams({ req, decision }), redirect: 'manual' });
+    const decided = await fetch(`${base}/esia-emulator/consent`, {
+      method: 'POST',
+      body: new URLSearchParams({ req, decision }),
+      redirect: 'manual',
+    });
     expect(decided.status).toBe(302);
     return decided.headers.get('location')!;
   }

@@ -45,7 +45,13 @@ export async function startFakeFcm(): Promise<FakeFcm> {
   const projectId = `diary-test-${randomBytes(3).toString('hex')}`;
   const clientEmail = `push@${projectId}.iam.gserviceaccount.com`;
   const fake: FakeFcm = {
-    url: '', keyFile: join(dir, 'service-account.json'), projectId, tokensIssued: 0, expiresIn: 3600, refuseTokens: false, sends: [],
+    url: '',
+    keyFile: join(dir, 'service-account.json'),
+    projectId,
+    tokensIssued: 0,
+    expiresIn: 3600,
+    refuseTokens: false,
+    sends: [],
     respond: () => 200,
     async close() {
       server.closeAllConnections?.();
@@ -56,7 +62,9 @@ export async function startFakeFcm(): Promise<FakeFcm> {
   const verifyAssertion = (jwt: string): boolean => {
     const [h, p, sig] = jwt.split('.');
     if (!h || !p || !sig) return false;
-    const ok = createVerify('RSA-SHA256').update(`${h}.${p}`).verify(createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })), Buffer.from(sig, 'base64url'));
+    const ok = createVerify('RSA-SHA256')
+      .update(`${h}.${p}`)
+      .verify(createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })), Buffer.from(sig, 'base64url'));
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
     return ok && claims.iss === clientEmail && String(claims.scope).includes('firebase.messaging') && claims.exp > Date.now() / 1000;
   };
@@ -68,7 +76,11 @@ export async function startFakeFcm(): Promise<FakeFcm> {
       res.setHeader('Content-Type', 'application/json');
       if (req.method === 'POST' && req.url === '/token') {
         const form = new URLSearchParams(body);
-        if (fake.refuseTokens || form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !verifyAssertion(form.get('assertion') ?? '')) {
+        if (
+          fake.refuseTokens ||
+          form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' ||
+          !verifyAssertion(form.get('assertion') ?? '')
+        ) {
           res.statusCode = 400;
           res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }));
           return;
@@ -79,12 +91,28 @@ export async function startFakeFcm(): Promise<FakeFcm> {
       }
       if (req.method === 'POST' && req.url === `/v1/projects/${projectId}/messages:send`) {
         const auth = String(req.headers.authorization ?? '');
-        const send: FcmSend = { token: auth.startsWith('Bearer ') ? auth.slice(7) : null, headers: req.headers, message: JSON.parse(body).message };
+        const send: FcmSend = {
+          token: auth.startsWith('Bearer ') ? auth.slice(7) : null,
+          headers: req.headers,
+          message: JSON.parse(body).message,
+        };
         fake.sends.push(send);
         const status = fake.respond(send);
         res.statusCode = status;
         const err = FCM_ERRORS[status];
-        res.end(JSON.stringify(status < 300 ? { name: `projects/${projectId}/messages/${fake.sends.length}` } : { error: { code: status, status: err?.status ?? 'INVALID_ARGUMENT', details: [{ errorCode: err?.errorCode ?? 'INVALID_ARGUMENT' }] } }));
+        res.end(
+          JSON.stringify(
+            status < 300
+              ? { name: `projects/${projectId}/messages/${fake.sends.length}` }
+              : {
+                  error: {
+                    code: status,
+                    status: err?.status ?? 'INVALID_ARGUMENT',
+                    details: [{ errorCode: err?.errorCode ?? 'INVALID_ARGUMENT' }],
+                  },
+                },
+          ),
+        );
         return;
       }
       res.statusCode = 404;
@@ -93,11 +121,19 @@ export async function startFakeFcm(): Promise<FakeFcm> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   fake.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  writeFileSync(fake.keyFile, JSON.stringify({
-    type: 'service_account', project_id: projectId, private_key_id: randomBytes(20).toString('hex'),
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }), client_email: clientEmail, client_id: '1',
-    auth_uri: 'https://accounts.google.com/o/oauth2/auth', token_uri: `${fake.url}/token`,
-  }));
+  writeFileSync(
+    fake.keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: projectId,
+      private_key_id: randomBytes(20).toString('hex'),
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      client_email: clientEmail,
+      client_id: '1',
+      auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+      token_uri: `${fake.url}/token`,
+    }),
+  );
   return fake;
 }
 

@@ -44,18 +44,28 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
  * One request with the path and body exactly as given (percent-escapes are not re-encoded, bodies are
  * raw bytes). An event stream is closed as soon as its headers arrive.
  */
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer, timeoutMs = 15_000): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+  timeoutMs = 15_000,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
-      if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
-        res.destroy();
-        return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) });
-      }
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      (res) => {
+        if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          res.destroy();
+          return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) });
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
@@ -104,7 +114,10 @@ export interface Operation {
 }
 
 export interface OpenApiDoc {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -118,7 +131,9 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
         method: method.toUpperCase(),
         path,
         // the SSE route documents Last-Event-ID twice (two spellings): one is enough
-        parameters: (op.parameters ?? []).filter((p, i, all) => all.findIndex((q) => q.in === p.in && q.name.toLowerCase() === p.name.toLowerCase()) === i),
+        parameters: (op.parameters ?? []).filter(
+          (p, i, all) => all.findIndex((q) => q.in === p.in && q.name.toLowerCase() === p.name.toLowerCase()) === i,
+        ),
         body: type ? { type, schema: content[type].schema } : undefined,
         public: !op.security,
       });
@@ -189,7 +204,12 @@ export function validObject(doc: OpenApiDoc, schema: Schema, ids: Record<string,
 }
 
 /** Every field of a body schema (path and schema), one level into nested objects and array items. */
-export function fieldPaths(doc: OpenApiDoc, schema: Schema, prefix: Array<string | number> = [], depth = 0): Array<{ path: Array<string | number>; schema: Schema }> {
+export function fieldPaths(
+  doc: OpenApiDoc,
+  schema: Schema,
+  prefix: Array<string | number> = [],
+  depth = 0,
+): Array<{ path: Array<string | number>; schema: Schema }> {
   const s = resolve(doc, schema);
   const out: Array<{ path: Array<string | number>; schema: Schema }> = [];
   for (const [key, prop] of Object.entries(s.properties ?? {})) {
@@ -216,7 +236,13 @@ export function digitMutations(valid: unknown): Array<[label: string, value: str
 }
 
 /** The minimal valid body with the value at `path` replaced (parents created from the schema). */
-export function withField(doc: OpenApiDoc, schema: Schema, ids: Record<string, string>, path: Array<string | number>, value: unknown): unknown {
+export function withField(
+  doc: OpenApiDoc,
+  schema: Schema,
+  ids: Record<string, string>,
+  path: Array<string | number>,
+  value: unknown,
+): unknown {
   const root = validObject(doc, schema, ids) as Record<string | number, unknown>;
   let node: Record<string | number, unknown> = root;
   let s = resolve(doc, schema);
@@ -224,7 +250,8 @@ export function withField(doc: OpenApiDoc, schema: Schema, ids: Record<string, s
     const key = path[i];
     const childSchema = typeof key === 'number' ? resolve(doc, s.items) : resolve(doc, s.properties?.[key]);
     if (node[key] === undefined || node[key] === null || typeof node[key] !== 'object') {
-      node[key] = childSchema.type === 'array' ? [validObject(doc, resolve(doc, childSchema.items), ids)] : validObject(doc, childSchema, ids);
+      node[key] =
+        childSchema.type === 'array' ? [validObject(doc, resolve(doc, childSchema.items), ids)] : validObject(doc, childSchema, ids);
     }
     node = node[key] as Record<string | number, unknown>;
     s = childSchema;
@@ -241,8 +268,12 @@ export const deepArray = (levels: number): string => '['.repeat(levels) + ']'.re
 
 /** Whether a parameter or field takes numbers (by schema, or by a valid value made of digits: ids, cursors, years). */
 export function numeric(schema: Schema, valid: unknown): boolean {
-  return ['integer', 'number'].includes(schema.type ?? '') || !!schema.oneOf?.some((s) => ['integer', 'number'].includes(s.type ?? ''))
-    || typeof valid === 'number' || (typeof valid === 'string' && /^\d+$/.test(valid));
+  return (
+    ['integer', 'number'].includes(schema.type ?? '') ||
+    !!schema.oneOf?.some((s) => ['integer', 'number'].includes(s.type ?? '')) ||
+    typeof valid === 'number' ||
+    (typeof valid === 'string' && /^\d+$/.test(valid))
+  );
 }
 
 /**
@@ -251,7 +282,15 @@ export function numeric(schema: Schema, valid: unknown): boolean {
  */
 export function badJsonValues(rand: () => number, takesNumbers: boolean): Array<[label: string, value: unknown]> {
   const numbers: Array<[string, unknown]> = takesNumbers
-    ? [['1e308', 1e308], ['-1e308', -1e308], ['-1', -1], ['1.5', 1.5], ['2^63', 2 ** 63], ['string 2^63', '9223372036854775808'], ['string 1e308', '1e308']]
+    ? [
+        ['1e308', 1e308],
+        ['-1e308', -1e308],
+        ['-1', -1],
+        ['1.5', 1.5],
+        ['2^63', 2 ** 63],
+        ['string 2^63', '9223372036854775808'],
+        ['string 1e308', '1e308'],
+      ]
     : [['1e308', 1e308]];
   return [
     ['null', null],
@@ -272,8 +311,17 @@ export function badJsonValues(rand: () => number, takesNumbers: boolean): Array<
 export function badQueryValues(rand: () => number, takesNumbers: boolean): Array<[label: string, fragment: (name: string) => string]> {
   const v = (raw: string) => (name: string) => `${name}=${raw}`;
   const numbers: Array<[string, (name: string) => string]> = takesNumbers
-    ? [['1e308', v('1e308')], ['-1', v('-1')], ['NaN', v('NaN')], ['1e3', v('1e3')], ['0x10', v('0x10')], ['1.5', v('1.5')],
-      ['huge integer', v('99999999999999999999999999')], ['2^63', v('9223372036854775808')], ['20 digits', v('99999999999999999999')]]
+    ? [
+        ['1e308', v('1e308')],
+        ['-1', v('-1')],
+        ['NaN', v('NaN')],
+        ['1e3', v('1e3')],
+        ['0x10', v('0x10')],
+        ['1.5', v('1.5')],
+        ['huge integer', v('99999999999999999999999999')],
+        ['2^63', v('9223372036854775808')],
+        ['20 digits', v('99999999999999999999')],
+      ]
     : [['1e308', v('1e308')]];
   return [
     ...numbers,
@@ -369,7 +417,12 @@ export function multipart(boundary: string, parts: Part[], o: { close?: boolean 
  * Broken multipart bodies for an upload route whose file field is `fileField` and whose text fields
  * are `textFields` (may be empty). Each gives its own Content-Type.
  */
-export function badMultiparts(fileField: string, textFields: string[], validFile: { name: string; type: string; data: Buffer }, maxFileBytes: number): Array<[label: string, contentType: string, body: Buffer]> {
+export function badMultiparts(
+  fileField: string,
+  textFields: string[],
+  validFile: { name: string; type: string; data: Buffer },
+  maxFileBytes: number,
+): Array<[label: string, contentType: string, body: Buffer]> {
   const b = 'fuzzBoundary7MA4YWxkTrZu0gW';
   const ct = `multipart/form-data; boundary=${b}`;
   const file: Part = { name: fileField, filename: validFile.name, contentType: validFile.type, data: validFile.data };
@@ -386,9 +439,29 @@ export function badMultiparts(fileField: string, textFields: string[], validFile
     ['no boundary parameter', 'multipart/form-data', multipart(b, [file])],
     ['empty body', ct, Buffer.alloc(0)],
     ['only the closing boundary', ct, Buffer.from(`--${b}--${CRLF}`)],
-    ['malformed part header', ct, Buffer.from(`--${b}${CRLF}Content-Disposition: form-data; name="${fileField}"; filename="a.txt"${CRLF}Bad Header Without Colon${CRLF}${CRLF}x${CRLF}--${b}--${CRLF}`)],
-    ['300 text parts', ct, multipart(b, Array.from({ length: 300 }, (_, i) => withText(`v${i}`, `f${i}`)))],
-    ['30 files', ct, multipart(b, Array.from({ length: 30 }, () => file))],
+    [
+      'malformed part header',
+      ct,
+      Buffer.from(
+        `--${b}${CRLF}Content-Disposition: form-data; name="${fileField}"; filename="a.txt"${CRLF}Bad Header Without Colon${CRLF}${CRLF}x${CRLF}--${b}--${CRLF}`,
+      ),
+    ],
+    [
+      '300 text parts',
+      ct,
+      multipart(
+        b,
+        Array.from({ length: 300 }, (_, i) => withText(`v${i}`, `f${i}`)),
+      ),
+    ],
+    [
+      '30 files',
+      ct,
+      multipart(
+        b,
+        Array.from({ length: 30 }, () => file),
+      ),
+    ],
     ['file in an unknown field', ct, multipart(b, [{ ...file, name: 'other' }])],
     ['file too large', ct, multipart(b, [{ ...file, data: Buffer.concat([validFile.data, Buffer.alloc(maxFileBytes + 1024, 0x20)]) }])],
     ['NUL byte in a text field', ct, multipart(b, [file, withText('a\u0000b')])],
@@ -398,7 +471,11 @@ export function badMultiparts(fileField: string, textFields: string[], validFile
     ['bracket text field', ct, multipart(b, [file, withText('a', `${text ?? 'text'}[x][y]`)])],
     ['__proto__ field', ct, multipart(b, [file, withText('a', '__proto__[polluted]')])],
     ['NUL byte in a file name', ct, multipart(b, [{ ...file, filename: Buffer.from(`a\u0000b.${validFile.name.split('.').pop()}`) }])],
-    ['invalid UTF-8 in a file name', ct, multipart(b, [{ ...file, filename: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`.${validFile.name.split('.').pop()}`)]) }])],
+    [
+      'invalid UTF-8 in a file name',
+      ct,
+      multipart(b, [{ ...file, filename: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`.${validFile.name.split('.').pop()}`)]) }]),
+    ],
     ['long file name', ct, multipart(b, [{ ...file, filename: `${'я'.repeat(3000)}.${validFile.name.split('.').pop()}` }])],
     ['NUL byte in a field name', ct, multipart(b, [file, withText('a', Buffer.from('te\u0000xt'))])],
     ['JSON instead of multipart', 'application/json', Buffer.from('{"text":"x"}')],

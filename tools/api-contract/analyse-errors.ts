@@ -73,7 +73,10 @@ interface Factory {
 export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
   const configPath = join(rootDir, 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-  const program = ts.createProgram({ rootNames: parsed.fileNames.filter((f) => f.includes('/src/')), options: { ...parsed.options, noEmit: true } });
+  const program = ts.createProgram({
+    rootNames: parsed.fileNames.filter((f) => f.includes('/src/')),
+    options: { ...parsed.options, noEmit: true },
+  });
   const checker = program.getTypeChecker();
   const problems: string[] = [];
   const ours = (f: ts.SourceFile): boolean => !f.isDeclarationFile && f.fileName.startsWith(join(rootDir, 'src'));
@@ -83,7 +86,8 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
   // ---------------------------------------------------------------- factories
   /** The declaration node of each factory (property assignment or function declaration) → factory. */
   const factories = new Map<ts.Node, Factory>();
-  const isFactoryFile = (f: ts.SourceFile): boolean => /\.errors\.ts$/.test(f.fileName) || f.fileName.endsWith('/common/errors/app-error.ts');
+  const isFactoryFile = (f: ts.SourceFile): boolean =>
+    /\.errors\.ts$/.test(f.fileName) || f.fileName.endsWith('/common/errors/app-error.ts');
 
   for (const file of sources.filter(isFactoryFile)) {
     file.forEachChild(function visit(node) {
@@ -115,7 +119,15 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
   }
 
   function addFactory(decl: ts.Node, name: string, fn: ts.ArrowFunction | ts.FunctionExpression, file: ts.SourceFile): void {
-    const f: Factory = { name, file: file.fileName, codes: new Set(), statuses: new Set(), messages: new Set(), when: docOf(decl), delegates: new Set() };
+    const f: Factory = {
+      name,
+      file: file.fileName,
+      codes: new Set(),
+      statuses: new Set(),
+      messages: new Set(),
+      when: docOf(decl),
+      delegates: new Set(),
+    };
     fn.forEachChild(function walk(c) {
       if (ts.isNewExpression(c) && c.expression.getText() === 'AppError') {
         const [code, message, status] = c.arguments ?? [];
@@ -205,7 +217,11 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
     const decl = symbolOf(e)?.valueDeclaration;
     if (!decl || depth > 5) return undefined;
     if (factories.has(decl)) return decl;
-    if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.isPropertyAccessExpression(decl.initializer) || ts.isIdentifier(decl.initializer))) {
+    if (
+      ts.isVariableDeclaration(decl) &&
+      decl.initializer &&
+      (ts.isPropertyAccessExpression(decl.initializer) || ts.isIdentifier(decl.initializer))
+    ) {
       return factoryDecl(decl.initializer, depth + 1);
     }
     return undefined;
@@ -310,8 +326,14 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
   }
 
   function isFunctionLike(n: ts.Node): boolean {
-    return ts.isMethodDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isArrowFunction(n) ||
-      ts.isFunctionExpression(n) || ts.isGetAccessorDeclaration(n);
+    return (
+      ts.isMethodDeclaration(n) ||
+      ts.isFunctionDeclaration(n) ||
+      ts.isConstructorDeclaration(n) ||
+      ts.isArrowFunction(n) ||
+      ts.isFunctionExpression(n) ||
+      ts.isGetAccessorDeclaration(n)
+    );
   }
 
   // ---------------------------------------------------------------- passport

@@ -8,7 +8,9 @@ export interface RequestClient {
 }
 
 /** The caller's IP (behind a proxy only when TRUST_PROXY is on) and user agent. */
-export const Client = createParamDecorator((_data: unknown, ctx: ExecutionContext): RequestClient => requestClient(ctx.switchToHttp().getRequest<Request>()));
+export const Client = createParamDecorator((_data: unknown, ctx: ExecutionContext): RequestClient =>
+  requestClient(ctx.switchToHttp().getRequest<Request>()),
+);
 
 /** What @Client() reads, for code that has the request itself (a passport strategy). */
 export function requestClient(req: Request): RequestClient {

@@ -5,9 +5,7 @@ import { AppError } from '../errors/app-error';
 export const RATE_LIMIT = 'diary:rateLimit';
 
 /** What the global rate-limit guard (core/rate-limit) does on a route; docs/security.md "Rate limits". */
-export type RateLimitRule =
-  | { class: RateLimitClass; refusal?: (retryAfterSec: number) => AppError }
-  | { exempt: string };
+export type RateLimitRule = { class: RateLimitClass; refusal?: (retryAfterSec: number) => AppError } | { exempt: string };
 
 /**
  * Puts the route into a rate-limit class: one bucket per client address and minute, shared by every
@@ -19,4 +17,5 @@ export const RateLimit = (cls: RateLimitClass, refusal?: (retryAfterSec: number)
   SetMetadata<string, RateLimitRule>(RATE_LIMIT, { class: cls, refusal });
 
 /** Leaves the route unlimited; `reason` says why (it is listed in docs/security.md and checked by a test). */
-export const NoRateLimit = (reason: string): MethodDecorator & ClassDecorator => SetMetadata<string, RateLimitRule>(RATE_LIMIT, { exempt: reason });
+export const NoRateLimit = (reason: string): MethodDecorator & ClassDecorator =>
+  SetMetadata<string, RateLimitRule>(RATE_LIMIT, { exempt: reason });

@@ -46,7 +46,8 @@ export const CommonErrors = {
    * The request itself could not be read: broken JSON, too deep nesting or too many elements (`details`:
    * `{ field, limit: depth | arrayLength | keys | nodes, max }`), an unsupported method or content type.
    */
-  malformedRequest: (message = 'Некорректный запрос', details?: unknown): AppError => new AppError(CommonErrorCode.MalformedRequest, message, 400, details),
+  malformedRequest: (message = 'Некорректный запрос', details?: unknown): AppError =>
+    new AppError(CommonErrorCode.MalformedRequest, message, 400, details),
   /** No access token, or one that is not ours (bad signature, wrong algorithm, malformed). */
   unauthorized: (): AppError => new AppError(CommonErrorCode.Unauthorized, 'Требуется вход в систему', 401),
   /** The access token's signature holds but it has expired: refresh it with the refresh token. */
@@ -60,12 +61,19 @@ export const CommonErrors = {
   /** The edit would leave the row as it is (the same values as now, or a lesson cancelled or restored again): nothing was written or recorded in the history. */
   nothingChanged: (): AppError => new AppError(CommonErrorCode.NothingChanged, 'Изменений нет', 422),
   /** The change collides with existing data (a unique value taken, a row still referenced). */
-  conflict: (message = 'Такая запись уже существует', details?: unknown): AppError => new AppError(CommonErrorCode.Conflict, message, 409, details),
+  conflict: (message = 'Такая запись уже существует', details?: unknown): AppError =>
+    new AppError(CommonErrorCode.Conflict, message, 409, details),
   /** The body is larger than the route accepts. */
   payloadTooLarge: (message = 'Слишком большой запрос'): AppError => new AppError(CommonErrorCode.PayloadTooLarge, message, 413),
   /** Too many requests from this client in the current window; `Retry-After` says when to come back. */
   tooManyRequests: (retryAfterSec?: number): AppError =>
-    new AppError(CommonErrorCode.TooManyRequests, 'Слишком много запросов, попробуйте позже', 429, retryAfterSec ? { retryAfterSec } : undefined, retryAfterSec),
+    new AppError(
+      CommonErrorCode.TooManyRequests,
+      'Слишком много запросов, попробуйте позже',
+      429,
+      retryAfterSec ? { retryAfterSec } : undefined,
+      retryAfterSec,
+    ),
   /** An unexpected failure; the answer's `errorId` is also in the service log. */
   internalError: (): AppError => new AppError(CommonErrorCode.InternalError, 'Внутренняя ошибка сервера. Мы уже разбираемся', 500),
   /** A dependency (PostgreSQL, Redis, a queue) is down or busy, or the data changed under a concurrent request; nothing was written — repeat after `Retry-After`. */

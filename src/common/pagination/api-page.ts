@@ -16,7 +16,9 @@ export class CursorPageMeta {
 
 /** What every `?cursor=` feed of changes carries besides its items (`{ items, nextCursor, hasMore }`). */
 export class FeedPageMeta {
-  @ApiProperty({ description: 'Pass as `cursor` next time: the position after the last item, or the same cursor when nothing changed (never null)' })
+  @ApiProperty({
+    description: 'Pass as `cursor` next time: the position after the last item, or the same cursor when nothing changed (never null)',
+  })
   nextCursor!: string;
 
   @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' })
@@ -44,4 +46,5 @@ export const ApiOffsetPage = (item: Type<unknown>): MethodDecorator => page(Offs
 export const ApiCursorPage = (item: Type<unknown>): MethodDecorator => page(CursorPageMeta, item, `A page of ${item.name}`);
 
 /** The 200 answer of a `?cursor=` feed of changes of `item`, oldest first (deletions as `deleted: true` items). */
-export const ApiFeedPage = (item: Type<unknown>): MethodDecorator => page(FeedPageMeta, item, `Changes of ${item.name} after the cursor, oldest first`);
+export const ApiFeedPage = (item: Type<unknown>): MethodDecorator =>
+  page(FeedPageMeta, item, `Changes of ${item.name} after the cursor, oldest first`);

@@ -16,7 +16,11 @@ export function LimitParam(max: number = MAX_PAGE_SIZE, def = 50): PropertyDecor
 }
 
 export function OffsetParam(): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 }), IsOptional(), QueryInt(0, MAX_OFFSET));
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 }),
+    IsOptional(),
+    QueryInt(0, MAX_OFFSET),
+  );
 }
 
 export class PageQueryDto {

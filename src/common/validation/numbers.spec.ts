@@ -18,9 +18,12 @@ describe('paging parameters (QueryInt)', () => {
     expect(plainToInstance(PageQueryDto, {})).toMatchObject({ limit: 50, offset: 0 });
   });
 
-  it.each(['1e308', '1e3', '0x10', '1.5', 'NaN', '-1', '', ' 1', '99999999999999999999', String(MAX_OFFSET + 1)])('refuses offset=%p', async (v) => {
-    expect(await errorsOf(PageQueryDto, { offset: v })).toHaveProperty('offset');
-  });
+  it.each(['1e308', '1e3', '0x10', '1.5', 'NaN', '-1', '', ' 1', '99999999999999999999', String(MAX_OFFSET + 1)])(
+    'refuses offset=%p',
+    async (v) => {
+      expect(await errorsOf(PageQueryDto, { offset: v })).toHaveProperty('offset');
+    },
+  );
 
   it('refuses a repeated parameter (an array)', async () => {
     expect(await errorsOf(PageQueryDto, { limit: ['1', '2'] })).toHaveProperty('limit');
@@ -35,7 +38,8 @@ describe('IsBigIntString', () => {
   it('takes positive decimals PostgreSQL bigint can hold, nothing larger', async () => {
     expect(await errorsOf(Cursor, { cursor: '9223372036854775807' })).toEqual({});
     expect(await errorsOf(Cursor, { cursor: '9223372036854775808' })).toHaveProperty('cursor');
-    for (const v of ['0', '-1', '1e3', '01', '99999999999999999999']) expect(await errorsOf(Cursor, { cursor: v })).toHaveProperty('cursor');
+    for (const v of ['0', '-1', '1e3', '01', '99999999999999999999'])
+      expect(await errorsOf(Cursor, { cursor: v })).toHaveProperty('cursor');
   });
 });
 

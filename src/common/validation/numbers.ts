@@ -21,16 +21,14 @@ export function QueryInt(min: number, max: number): PropertyDecorator {
 
 /** A positive bigint in decimal (message ids, cursors): digits only, and within PostgreSQL's bigint. */
 export function IsBigIntString(options?: ValidationOptions): PropertyDecorator {
-  return applyDecorators(
-    Matches(/^[1-9]\d{0,18}$/, options),
-    (object: object, propertyName: string | symbol) =>
-      registerDecorator({
-        name: 'max',
-        target: object.constructor,
-        propertyName: propertyName as string,
-        options,
-        validator: { validate: (v: unknown) => typeof v !== 'string' || !/^\d{1,19}$/.test(v) || BigInt(v) <= PG_BIGINT_MAX },
-      }),
+  return applyDecorators(Matches(/^[1-9]\d{0,18}$/, options), (object: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'max',
+      target: object.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: { validate: (v: unknown) => typeof v !== 'string' || !/^\d{1,19}$/.test(v) || BigInt(v) <= PG_BIGINT_MAX },
+    }),
   );
 }
 

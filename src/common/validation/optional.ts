@@ -20,5 +20,8 @@ export function IsNotNull(options?: ValidationOptions): PropertyDecorator {
  * and keep `@IsOptional()` + `@ValidateIf((_, v) => v !== null)` only where null means "clear it".
  */
 export function OptionalNotNull(): PropertyDecorator {
-  return applyDecorators(ValidateIf((_o: object, v: unknown) => v !== undefined), IsNotNull());
+  return applyDecorators(
+    ValidateIf((_o: object, v: unknown) => v !== undefined),
+    IsNotNull(),
+  );
 }

@@ -1,6 +1,10 @@
 import { DefaultNamingStrategy, NamingStrategyInterface, Table } from 'typeorm';
 
-const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+const snake = (s: string): string =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 
 /** snake_case tables and columns; explicit names are kept as written. */
 export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {

@@ -9,15 +9,23 @@ const ROOT = __dirname.includes(`${join('dist', 'src')}`) ? join(__dirname, '../
 const FROM_DIST = __dirname.includes(`${join('dist', 'src')}`);
 
 export const MIGRATIONS_GLOB = FROM_DIST ? join(ROOT, 'dist/migrations/*.js') : join(ROOT, 'migrations/*.ts');
-export const ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/modules/**/entities/*.entity.js') : join(ROOT, 'src/modules/**/entities/*.entity.ts');
+export const ENTITIES_GLOB = FROM_DIST
+  ? join(ROOT, 'dist/src/modules/**/entities/*.entity.js')
+  : join(ROOT, 'src/modules/**/entities/*.entity.ts');
 /** Tables of the infrastructure (core/queue's `installation`). */
-export const CORE_ENTITIES_GLOB = FROM_DIST ? join(ROOT, 'dist/src/core/**/entities/*.entity.js') : join(ROOT, 'src/core/**/entities/*.entity.ts');
+export const CORE_ENTITIES_GLOB = FROM_DIST
+  ? join(ROOT, 'dist/src/core/**/entities/*.entity.js')
+  : join(ROOT, 'src/core/**/entities/*.entity.ts');
 
 /**
  * @param onPoolError where errors of idle pooled connections go (the server went away): the HTTP app
  *   counts them into its outage log (core/health/dependency-outages.ts); TypeORM's default logs each.
  */
-export function typeormOptions(config: AppConfig, overrides: Partial<DataSourceOptions> = {}, onPoolError?: (e: Error) => void): DataSourceOptions {
+export function typeormOptions(
+  config: AppConfig,
+  overrides: Partial<DataSourceOptions> = {},
+  onPoolError?: (e: Error) => void,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.databaseUrl,

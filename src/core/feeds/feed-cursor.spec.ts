@@ -17,7 +17,16 @@ describe('feed cursor', () => {
   });
 
   it('merges its sources in (xid as a number, id as text) order and continues after the last item', async () => {
-    const rows = { a: [{ cx: '9', id: U2 }, { cx: '100', id: '7' }], b: [{ cx: '9', id: '1042' }, { cx: '10', id: U1 }] };
+    const rows = {
+      a: [
+        { cx: '9', id: U2 },
+        { cx: '100', id: '7' },
+      ],
+      b: [
+        { cx: '9', id: '1042' },
+        { cx: '10', id: U1 },
+      ],
+    };
     const page = await readFeedPage(undefined, 3, [async () => rows.a, async () => rows.b], (r) => r.map((x) => `${x.cx}/${x.id}`));
     expect(page).toEqual({ items: [`9/1042`, `9/${U2}`, `10/${U1}`], nextCursor: `10.${U1}`, hasMore: true });
   });
@@ -36,6 +45,8 @@ describe('feed cursor', () => {
   it('wants exactly one target', () => {
     expect(oneFeedTarget({ classId: 'x' }, ['classId', 'studentId'])).toBe('classId');
     expect(() => oneFeedTarget({}, ['classId', 'studentId'])).toThrow(expect.objectContaining({ code: 'FEED_TARGET_REQUIRED' }));
-    expect(() => oneFeedTarget({ classId: 'x', studentId: 'y' }, ['classId', 'studentId'])).toThrow(expect.objectContaining({ code: 'FEED_TARGET_REQUIRED' }));
+    expect(() => oneFeedTarget({ classId: 'x', studentId: 'y' }, ['classId', 'studentId'])).toThrow(
+      expect.objectContaining({ code: 'FEED_TARGET_REQUIRED' }),
+    );
   });
 });

@@ -6,7 +6,10 @@ import { FEED_CURSOR_PATTERN } from './feed-cursor';
 
 /** The paging part of every `?cursor=` feed of changes. */
 export class FeedCursorQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа; без него — с самого начала', example: '48213.3f6b2c1e-8a4d-4c1b-9d2e-0a1b2c3d4e5f' })
+  @ApiPropertyOptional({
+    description: 'nextCursor предыдущего ответа; без него — с самого начала',
+    example: '48213.3f6b2c1e-8a4d-4c1b-9d2e-0a1b2c3d4e5f',
+  })
   @IsOptional()
   @Matches(FEED_CURSOR_PATTERN)
   cursor?: string;

@@ -8,25 +8,44 @@ const sys = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1
 describe('unavailableDependency', () => {
   it('recognises PostgreSQL down, refusing, restarting, full or timing out', () => {
     const shapes = [
-      sys('ECONNREFUSED'), sys('ECONNRESET'), sys('ETIMEDOUT'),
-      new Error('timeout exceeded when trying to connect'), new Error('Connection terminated unexpectedly'),
-      new Error('Connection terminated due to connection timeout'), new Error('Query read timeout'),
-      pg('57P01', 'terminating connection due to administrator command'), pg('57P03', 'the database system is starting up'),
-      pg('53300', 'sorry, too many clients already'), pg('08006'), pg('08001'), pg('57014', 'canceling statement due to statement timeout'),
+      sys('ECONNREFUSED'),
+      sys('ECONNRESET'),
+      sys('ETIMEDOUT'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection terminated due to connection timeout'),
+      new Error('Query read timeout'),
+      pg('57P01', 'terminating connection due to administrator command'),
+      pg('57P03', 'the database system is starting up'),
+      pg('53300', 'sorry, too many clients already'),
+      pg('08006'),
+      pg('08001'),
+      pg('57014', 'canceling statement due to statement timeout'),
       Object.assign(new Error('x'), { code: '57P01' }),
     ];
     for (const e of shapes) expect([e.message, unavailableDependency(e)]).toEqual([e.message, 'database']);
   });
 
   it('recognises Redis down (ioredis gave up, or the connection is closed)', () => {
-    expect(unavailableDependency(Object.assign(new Error('Reached the max retries per request limit (which is 2).'), { name: 'MaxRetriesPerRequestError' }))).toBe('redis');
+    expect(
+      unavailableDependency(
+        Object.assign(new Error('Reached the max retries per request limit (which is 2).'), { name: 'MaxRetriesPerRequestError' }),
+      ),
+    ).toBe('redis');
     expect(unavailableDependency(new Error('Connection is closed.'))).toBe('redis');
     expect(unavailableDependency(new Error('redis: no answer in 250 ms'))).toBe('redis');
   });
 
   it('leaves everything else alone: bad input, constraint violations, bugs, other services', () => {
-    for (const e of [pg('23505'), pg('22021'), pg('42P01'), new TypeError("Cannot read properties of null (reading 'x')"),
-      Object.assign(new TypeError('fetch failed'), { cause: sys('ECONNREFUSED') }), 'a string', null]) {
+    for (const e of [
+      pg('23505'),
+      pg('22021'),
+      pg('42P01'),
+      new TypeError("Cannot read properties of null (reading 'x')"),
+      Object.assign(new TypeError('fetch failed'), { cause: sys('ECONNREFUSED') }),
+      'a string',
+      null,
+    ]) {
       expect(unavailableDependency(e)).toBeNull();
     }
   });
@@ -41,7 +60,11 @@ describe('DependencyOutages: one log line per outage', () => {
     jest.useFakeTimers();
     lines = [];
     for (const level of ['error', 'warn', 'log'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void lines.push({ level, message: String(args[1]), fields: args[0] as Record<string, unknown> }));
+      jest
+        .spyOn(Logger.prototype, level)
+        .mockImplementation(
+          (...args: unknown[]) => void lines.push({ level, message: String(args[1]), fields: args[0] as Record<string, unknown> }),
+        );
     }
     outages = new DependencyOutages();
     up = false;

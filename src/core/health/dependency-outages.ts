@@ -11,7 +11,17 @@ export type Dependency = 'database' | 'redis';
 const NAMES: Record<Dependency, string> = { database: 'PostgreSQL', redis: 'Redis' };
 
 /** Connection-level failures of a socket (pg and ioredis both surface these). */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /**
  * SQLSTATEs that mean "the server cannot serve you right now", not "your query is wrong":
@@ -22,7 +32,8 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 const UNAVAILABLE_SQLSTATE = /^(08...|53300|53400|57P0[123]|57014)$/;
 
 /** Messages of node-postgres (pg, pg-pool) when the server is gone, slow or refuses. */
-const PG_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|sorry, too many clients/i;
+const PG_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|sorry, too many clients/i;
 
 /** ioredis: a command given up after its retries, or sent on a closed connection. */
 const REDIS_NAMES = new Set(['MaxRetriesPerRequestError']);
@@ -111,7 +122,10 @@ export class DependencyOutages implements OnApplicationBootstrap, OnApplicationS
     if (!s.down) {
       Object.assign(s, { down: true, since: now, failures: 1, untold: 0, lastLineAt: now });
       this.startProbe(dep, s);
-      this.logger.error({ dependency: dep, reason: describe(err) }, `${NAMES[dep]} is unavailable: requests that need it answer 503 until it is back`);
+      this.logger.error(
+        { dependency: dep, reason: describe(err) },
+        `${NAMES[dep]} is unavailable: requests that need it answer 503 until it is back`,
+      );
       return;
     }
     s.failures++;
@@ -131,7 +145,10 @@ export class DependencyOutages implements OnApplicationBootstrap, OnApplicationS
     s.down = false;
     if (s.probe) clearInterval(s.probe);
     s.probe = null;
-    this.logger.log({ dependency: dep, downForSec: Math.round((Date.now() - s.since) / 1000), failures: s.failures }, `${NAMES[dep]} is available again`);
+    this.logger.log(
+      { dependency: dep, downForSec: Math.round((Date.now() - s.since) / 1000), failures: s.failures },
+      `${NAMES[dep]} is available again`,
+    );
   }
 
   private state(dep: Dependency): State {
@@ -147,7 +164,12 @@ export class DependencyOutages implements OnApplicationBootstrap, OnApplicationS
     s.probe = setInterval(() => {
       if (running) return;
       running = true;
-      probe().then(() => this.recovered(dep, s), () => undefined).finally(() => (running = false));
+      probe()
+        .then(
+          () => this.recovered(dep, s),
+          () => undefined,
+        )
+        .finally(() => (running = false));
     }, DependencyOutages.PROBE_EVERY_MS);
     s.probe.unref();
   }

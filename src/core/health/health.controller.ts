@@ -50,10 +50,7 @@ export class HealthController {
   @ApiOkResponse({ schema: READINESS_SCHEMA })
   @ApiResponse({ status: 503, description: 'PostgreSQL or Redis does not answer: the same body, status "fail"', schema: READINESS_SCHEMA })
   async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'fail'; checks: Record<string, Check> }> {
-    const [postgres, redis] = await Promise.all([
-      this.check(() => this.db.query('SELECT 1')),
-      this.check(() => this.redis.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([this.check(() => this.db.query('SELECT 1')), this.check(() => this.redis.ping())]);
     const ok = postgres.status === 'up' && redis.status === 'up';
     res.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'fail', checks: { postgres, redis } };

@@ -11,7 +11,11 @@ export class PingController {
   @Get()
   @ApiOperation({ summary: 'Checks the access token and answers who it belongs to (no database access)' })
   @ApiOkResponse({
-    schema: { type: 'object', required: ['ok', 'userId'], properties: { ok: { type: 'boolean', enum: [true] }, userId: { type: 'string', format: 'uuid' } } },
+    schema: {
+      type: 'object',
+      required: ['ok', 'userId'],
+      properties: { ok: { type: 'boolean', enum: [true] }, userId: { type: 'string', format: 'uuid' } },
+    },
   })
   ping(@CurrentUser() p: Principal): { ok: true; userId: string } {
     return { ok: true, userId: p.userId };

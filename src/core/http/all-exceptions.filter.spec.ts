@@ -73,7 +73,10 @@ describe('AllExceptionsFilter: bad input and outages', () => {
       pgError('57P01'),
       pgError('53300'),
       pgError('08006'),
-      Object.assign(new Error('Reached the max retries per request limit (which is 2). Refer to "maxRetriesPerRequest" option for details.'), { name: 'MaxRetriesPerRequestError' }),
+      Object.assign(
+        new Error('Reached the max retries per request limit (which is 2). Refer to "maxRetriesPerRequest" option for details.'),
+        { name: 'MaxRetriesPerRequestError' },
+      ),
     ];
     for (const e of down) {
       const { status, body, headers } = reply(e);
@@ -85,7 +88,12 @@ describe('AllExceptionsFilter: bad input and outages', () => {
 
   it('answers an error Nest wrapped from Express middleware (a body-parser verify failure) with the original AppError', async () => {
     const { HttpException } = await import('@nestjs/common');
-    const original = new AppError('VALIDATION_FAILED', 'Текст не в UTF-8', 400, [{ field: 'body', code: 'wellFormedUnicode', message: '…' }]);
-    expect(reply(new HttpException('x', 400, { cause: original }))).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'body' }] } });
+    const original = new AppError('VALIDATION_FAILED', 'Текст не в UTF-8', 400, [
+      { field: 'body', code: 'wellFormedUnicode', message: '…' },
+    ]);
+    expect(reply(new HttpException('x', 400, { cause: original }))).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', details: [{ field: 'body' }] },
+    });
   });
 });

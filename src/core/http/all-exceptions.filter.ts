@@ -99,7 +99,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const known = HTTP_DEFAULTS[status];
       if (known) return bodyOf(known(), status);
-      return { statusCode: status, code: status >= 500 ? CommonErrorCode.InternalError : CommonErrorCode.MalformedRequest, message: 'Ошибка запроса' };
+      return {
+        statusCode: status,
+        code: status >= 500 ? CommonErrorCode.InternalError : CommonErrorCode.MalformedRequest,
+        message: 'Ошибка запроса',
+      };
     }
     if (exception instanceof QueryFailedError) {
       const pg = exception.driverError as { code?: string; constraint?: string } | undefined;
@@ -111,10 +115,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
         case '40P01': // deadlock detected
         case '40001': // serialization failure
           // the transaction was rolled back whole: nothing half-written, the same request can simply be sent again
-          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Данные как раз меняются, повторите запрос', details: { retry: true } };
+          return {
+            statusCode: 503,
+            code: CommonErrorCode.ServiceUnavailable,
+            message: 'Данные как раз меняются, повторите запрос',
+            details: { retry: true },
+          };
         case '57014':
           this.outages?.report('database', exception);
-          return { statusCode: 503, code: CommonErrorCode.ServiceUnavailable, message: 'Запрос выполнялся слишком долго, попробуйте позже', dependency: 'database' };
+          return {
+            statusCode: 503,
+            code: CommonErrorCode.ServiceUnavailable,
+            message: 'Запрос выполнялся слишком долго, попробуйте позже',
+            dependency: 'database',
+          };
       }
       if (pg?.code && INPUT_SQLSTATE.test(pg.code)) {
         this.logger.warn({ err: loggable(exception) }, 'Input refused by the database: a validation gap');

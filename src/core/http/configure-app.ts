@@ -35,7 +35,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(urlGuard);
   // `verify` is left out of Nest's option types (it is where rawBody hooks in) but passed on to body-parser
   app.useBodyParser('json', { limit: BODY_LIMITS.maxBytes, verify: verifyUtf8 } as NestExpressBodyParserOptionsFor<'json'>);
-  app.useBodyParser('urlencoded', { limit: BODY_LIMITS.maxBytes, extended: true, verify: verifyUtf8 } as NestExpressBodyParserOptionsFor<'urlencoded'>);
+  app.useBodyParser('urlencoded', {
+    limit: BODY_LIMITS.maxBytes,
+    extended: true,
+    verify: verifyUtf8,
+  } as NestExpressBodyParserOptionsFor<'urlencoded'>);
   app.use(bodyGuard);
 
   const strict = helmet();

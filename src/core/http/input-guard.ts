@@ -26,7 +26,10 @@ export const BODY_LIMITS = {
 type StructureLimit = 'depth' | 'arrayLength' | 'keys' | 'nodes';
 
 const MAX: Record<StructureLimit, number> = {
-  depth: BODY_LIMITS.maxDepth, arrayLength: BODY_LIMITS.maxArrayLength, keys: BODY_LIMITS.maxKeys, nodes: BODY_LIMITS.maxNodes,
+  depth: BODY_LIMITS.maxDepth,
+  arrayLength: BODY_LIMITS.maxArrayLength,
+  keys: BODY_LIMITS.maxKeys,
+  nodes: BODY_LIMITS.maxNodes,
 };
 const TOO_MUCH: Record<StructureLimit, string> = {
   depth: `Слишком глубокая вложенность данных (не более ${BODY_LIMITS.maxDepth} уровней)`,

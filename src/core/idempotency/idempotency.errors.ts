@@ -18,11 +18,21 @@ export const IdempotencyErrors = {
    * nothing was done for this one: repeat it after `Retry-After` seconds to get the first one's answer.
    */
   inProgress: (retryAfterSec: number) =>
-    new AppError(IdempotencyErrorCode.InProgress, 'Запрос с этим ключом Idempotency-Key ещё выполняется, повторите его чуть позже', 409, { retryAfterSec }, retryAfterSec),
+    new AppError(
+      IdempotencyErrorCode.InProgress,
+      'Запрос с этим ключом Idempotency-Key ещё выполняется, повторите его чуть позже',
+      409,
+      { retryAfterSec },
+      retryAfterSec,
+    ),
   /**
    * The request with this Idempotency-Key was carried out, but its answer was not saved (the server stopped between the
    * write and the answer): nothing is done again; refresh the data (the `/changes` feeds) instead of repeating it.
    */
   answerLost: () =>
-    new AppError(IdempotencyErrorCode.AnswerLost, 'Запрос с этим ключом уже выполнен, но ответ на него не сохранился: обновите данные', 409),
+    new AppError(
+      IdempotencyErrorCode.AnswerLost,
+      'Запрос с этим ключом уже выполнен, но ответ на него не сохранился: обновите данные',
+      409,
+    ),
 };

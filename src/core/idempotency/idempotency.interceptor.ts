@@ -42,7 +42,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined || !req.user) return next.handle();
     // a header sent twice arrives joined with ", ", which the pattern refuses
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw IdempotencyErrors.keyInvalid();
-    const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ??
+      (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     const id: RequestIdentity = { userId: req.user.userId, key, method: req.method, path: req.originalUrl.split('?')[0] };
     return defer(() => this.carryOut(req, res, next, id, status));
   }
@@ -71,7 +73,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       result = await idempotentAttempts.run(attempt, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
     } catch (e) {
-      await this.store.release(attempt).catch((err: unknown) => this.logger.warn({ err: loggable(err) }, 'Could not release an idempotency key'));
+      await this.store
+        .release(attempt)
+        .catch((err: unknown) => this.logger.warn({ err: loggable(err) }, 'Could not release an idempotency key'));
       throw e;
     }
     try {

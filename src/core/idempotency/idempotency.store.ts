@@ -136,9 +136,17 @@ export class IdempotencyStore {
    */
   async release(a: IdempotentAttempt): Promise<void> {
     if (a.committed) {
-      await this.db.query('UPDATE idempotent_requests SET lease_until = now() WHERE user_id = $1 AND key = $2 AND owner = $3', [a.userId, a.key, a.owner]);
+      await this.db.query('UPDATE idempotent_requests SET lease_until = now() WHERE user_id = $1 AND key = $2 AND owner = $3', [
+        a.userId,
+        a.key,
+        a.owner,
+      ]);
     } else {
-      await this.db.query('DELETE FROM idempotent_requests WHERE user_id = $1 AND key = $2 AND owner = $3 AND committed_at IS NULL', [a.userId, a.key, a.owner]);
+      await this.db.query('DELETE FROM idempotent_requests WHERE user_id = $1 AND key = $2 AND owner = $3 AND committed_at IS NULL', [
+        a.userId,
+        a.key,
+        a.owner,
+      ]);
     }
   }
 
@@ -162,8 +170,14 @@ export class IdempotencyStore {
 }
 
 /** Rows an UPDATE or DELETE touched (TypeORM answers a bare one with `[rows, count]`, so it is counted in a CTE). */
-async function changed(on: { query: (sql: string, params: unknown[]) => Promise<unknown> }, sql: string, params: unknown[]): Promise<number> {
-  const [{ n }] = (await on.query(`WITH changed AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM changed`, params)) as Array<{ n: number }>;
+async function changed(
+  on: { query: (sql: string, params: unknown[]) => Promise<unknown> },
+  sql: string,
+  params: unknown[],
+): Promise<number> {
+  const [{ n }] = (await on.query(`WITH changed AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM changed`, params)) as Array<{
+    n: number;
+  }>;
   return n;
 }
 

@@ -11,7 +11,10 @@ import { IdempotencyInterceptor } from './idempotency.interceptor';
  */
 export function Idempotent(): MethodDecorator {
   const errors: Array<(retryAfterSec: number) => AppError> = [
-    IdempotencyErrors.keyInvalid, IdempotencyErrors.keyReused, IdempotencyErrors.inProgress, IdempotencyErrors.answerLost,
+    IdempotencyErrors.keyInvalid,
+    IdempotencyErrors.keyReused,
+    IdempotencyErrors.inProgress,
+    IdempotencyErrors.answerLost,
   ];
   return applyDecorators(
     UseInterceptors(IdempotencyInterceptor),
@@ -21,7 +24,13 @@ export function Idempotent(): MethodDecorator {
       description:
         'Для повторов с плохой сетью: повтор с тем же ключом и тем же запросом вернёт первый ответ и ничего не создаст ' +
         '(заголовок ответа Idempotent-Replayed: true). Ключ — 8–100 символов [A-Za-z0-9_.:-], свой у каждого запроса пользователя; ' +
-        'хранится 14 дней. Ошибки: ' + errors.map((e) => { const x = e(1); return `${x.statusCode} ${x.code}`; }).join(', '),
+        'хранится 14 дней. Ошибки: ' +
+        errors
+          .map((e) => {
+            const x = e(1);
+            return `${x.statusCode} ${x.code}`;
+          })
+          .join(', '),
     }),
   );
 }

@@ -12,7 +12,11 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -71,6 +75,9 @@ export async function repeatedUploadCanonical(req: Request, res: Response): Prom
     if (e instanceof multer.MulterError && e.code.startsWith('LIMIT_')) return null;
     throw StorageErrors.malformedUpload();
   }
-  const files = ((req as unknown as { files?: Array<{ size: number; sha256: string }> }).files ?? []).map((f) => ({ size: f.size, sha256: f.sha256 }));
+  const files = ((req as unknown as { files?: Array<{ size: number; sha256: string }> }).files ?? []).map((f) => ({
+    size: f.size,
+    sha256: f.sha256,
+  }));
   return multipartCanonical((req.body as Record<string, unknown>) ?? {}, files);
 }

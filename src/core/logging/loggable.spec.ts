@@ -3,7 +3,11 @@ import { loggable } from './loggable';
 
 describe('loggable', () => {
   it('keeps the driver code of a failed query but never its parameters', () => {
-    const err = new QueryFailedError('INSERT INTO messages (body) VALUES ($1)', ['Личное сообщение родителю'], Object.assign(new Error('value too long'), { code: '22001', table: 'messages' }));
+    const err = new QueryFailedError(
+      'INSERT INTO messages (body) VALUES ($1)',
+      ['Личное сообщение родителю'],
+      Object.assign(new Error('value too long'), { code: '22001', table: 'messages' }),
+    );
     const out = JSON.stringify(loggable(err));
     expect(out).toContain('22001');
     expect(out).toContain('messages');

@@ -34,7 +34,10 @@ export const JobKeys = {
    */
   events(events: EventStamp[]): string {
     if (events.length === 1) return event(events[0]);
-    const hash = createHash('sha256').update(events.map((e) => `${e.id}@${e.at}`).join(',')).digest('base64url').slice(0, 16);
+    const hash = createHash('sha256')
+      .update(events.map((e) => `${e.id}@${e.at}`).join(','))
+      .digest('base64url')
+      .slice(0, 16);
     return `events-${events[0].id}-${events[events.length - 1].id}-${events.length}-${hash}`;
   },
   /** An admin's retry of a parked portal delivery: a fresh job each time (the row's reopen allows one). */

@@ -47,10 +47,15 @@ export class QueueIdentity {
     let value: string;
     if (changed.length) {
       value = changed[0].incarnation;
-      if (changed[0].renewed) this.logger.warn({ incarnation: value }, 'This database is a copy (restored or cloned): queue job ids use a new incarnation from now on');
+      if (changed[0].renewed)
+        this.logger.warn(
+          { incarnation: value },
+          'This database is a copy (restored or cloned): queue job ids use a new incarnation from now on',
+        );
     } else {
       const rows: Array<{ incarnation: string }> = await manager.query('SELECT incarnation FROM installation');
-      if (rows.length !== 1 || !rows[0].incarnation) throw new Error('The installation table must hold exactly one row (see its migration)');
+      if (rows.length !== 1 || !rows[0].incarnation)
+        throw new Error('The installation table must hold exactly one row (see its migration)');
       value = rows[0].incarnation;
     }
     this.cached = { value, at: Date.now() };

@@ -41,7 +41,12 @@ export const JOBS = {
   lessonReminder: {
     name: 'lesson-reminder',
     queue: QUEUES.schedule,
-    options: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+    options: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
   },
   /**
    * Fan-out of a batch of up to 100 outbox events into notification rows (+ push jobs, + real-time
@@ -51,19 +56,34 @@ export const JOBS = {
   notifyEvent: {
     name: 'notify-event',
     queue: QUEUES.notifications,
-    options: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+    options: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
   },
   /** Daily digest selection (cron); key `JobKeys.dailyDigest`. */
   dailyDigest: {
     name: 'daily-digest',
     queue: QUEUES.notifications,
-    options: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { age: 2 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+    options: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 30_000 },
+      removeOnComplete: { age: 2 * 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
   },
   /** One user's digest notification; key `JobKeys.userDigest`. */
   userDigest: {
     name: 'user-digest',
     queue: QUEUES.notifications,
-    options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 2 * 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+    options: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 10_000 },
+      removeOnComplete: { age: 2 * 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
   },
   /**
    * One push to one device; key `JobKeys.push` (the delivery row's id and creation time). attempts/backoff are overridden from
@@ -72,7 +92,12 @@ export const JOBS = {
   pushDeliver: {
     name: 'push-deliver',
     queue: QUEUES.push,
-    options: { attempts: 6, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+    options: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
   },
   /**
    * One outbox event to the state portal; key `JobKeys.event` (relay) or `JobKeys.portalRetry`
@@ -89,4 +114,6 @@ export const JOBS = {
 export type JobName = (typeof JOBS)[keyof typeof JOBS]['name'];
 
 export const jobsOfQueue = (queue: QueueName): string[] =>
-  Object.values(JOBS).filter((j) => j.queue === queue).map((j) => j.name);
+  Object.values(JOBS)
+    .filter((j) => j.queue === queue)
+    .map((j) => j.name);

@@ -30,7 +30,12 @@ describe('RedisThrottlerStorage', () => {
       Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).increment('rl:signIn:198.51.100.1', 60_000, 10, 60_000)),
     );
     expect(results.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect(results.filter((r) => r.isBlocked).map((r) => r.totalHits).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
+    expect(
+      results
+        .filter((r) => r.isBlocked)
+        .map((r) => r.totalHits)
+        .sort((x, y) => x - y),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
     for (const r of results) {
       expect(r.timeToExpire).toBeGreaterThan(0);
       expect(r.timeToExpire).toBeLessThanOrEqual(60);
@@ -62,8 +67,15 @@ describe('RedisThrottlerStorage', () => {
   it('fails open when Redis does not answer (a hung server, then none): the hit is let through, not counted, and logged once', async () => {
     const sockets = new Set<Socket>();
     const hung = createServer((socket) => sockets.add(socket)); // accepts, never answers
-    const port = await new Promise<number>((resolve) => hung.listen(0, '127.0.0.1', () => resolve((hung.address() as { port: number }).port)));
-    const down = new Redis(`redis://127.0.0.1:${port}`, { keyPrefix: `${prefix}:`, maxRetriesPerRequest: 1, retryStrategy: () => null, enableReadyCheck: false });
+    const port = await new Promise<number>((resolve) =>
+      hung.listen(0, '127.0.0.1', () => resolve((hung.address() as { port: number }).port)),
+    );
+    const down = new Redis(`redis://127.0.0.1:${port}`, {
+      keyPrefix: `${prefix}:`,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      enableReadyCheck: false,
+    });
     down.on('error', () => undefined);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {

@@ -48,7 +48,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     let hits: number;
     let leftMs: number;
     try {
-      [hits, leftMs] = await withTimeout((this.redis as RedisWithHit).diaryRateLimitHit(key, ttl, limit, blockDuration), RATE_LIMIT_REDIS_TIMEOUT_MS, 'redis');
+      [hits, leftMs] = await withTimeout(
+        (this.redis as RedisWithHit).diaryRateLimitHit(key, ttl, limit, blockDuration),
+        RATE_LIMIT_REDIS_TIMEOUT_MS,
+        'redis',
+      );
     } catch (e) {
       this.warnUnavailable(e);
       return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };

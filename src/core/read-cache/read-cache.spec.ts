@@ -39,7 +39,11 @@ describe('ReadCache', () => {
 
   it('does not keep a failed build', async () => {
     const cache = cacheOf(1);
-    await expect(cache.json('k', async () => { throw new Error('db down'); })).rejects.toThrow('db down');
+    await expect(
+      cache.json('k', async () => {
+        throw new Error('db down');
+      }),
+    ).rejects.toThrow('db down');
     expect((await cache.json('k', async () => ({ ok: 1 }))).body.toString()).toBe('{"ok":1}');
   });
 

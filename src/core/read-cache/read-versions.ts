@@ -7,6 +7,8 @@ export const CATALOG_VERSION_ID = '00000000-0000-0000-0000-000000000000';
  * access, so the hit path of a cached view costs that one query.
  */
 export function readVersionsSql(...idExprs: string[]): string {
-  const parts = [...idExprs, `'${CATALOG_VERSION_ID}'::uuid`].map((e) => `COALESCE((SELECT rv.version FROM read_versions rv WHERE rv.id = ${e}), 0)`);
+  const parts = [...idExprs, `'${CATALOG_VERSION_ID}'::uuid`].map(
+    (e) => `COALESCE((SELECT rv.version FROM read_versions rv WHERE rv.id = ${e}), 0)`,
+  );
   return `concat_ws('.', ${parts.join(', ')})`;
 }

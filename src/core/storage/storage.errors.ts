@@ -36,15 +36,19 @@ export const StorageErrors = {
    */
   fileNotFound: () => new AppError(StorageErrorCode.FileNotFound, 'Файл не найден', 404),
   /** The body is not multipart/form-data, or is cut short or broken (a part without a name, a wrong boundary, a nested field name). */
-  malformedUpload: () => new AppError(StorageErrorCode.MalformedUpload, 'Не удалось прочитать загружаемые данные (ожидается multipart/form-data)', 400),
+  malformedUpload: () =>
+    new AppError(StorageErrorCode.MalformedUpload, 'Не удалось прочитать загружаемые данные (ожидается multipart/form-data)', 400),
   /** Files came in another form field than the route reads, or more of them than it takes there; the message names the field and the limit. */
   unexpectedFileField: (field: string, maxFiles: number) =>
     new AppError(StorageErrorCode.MalformedUpload, `Файлы принимаются только в поле «${field}» (не более ${maxFiles})`, 400),
   /** A text field of an upload form is longer than the form allows (64 KB). */
   fieldTooLarge: (maxBytes: number) =>
-    new AppError(StorageErrorCode.FieldTooLarge, `Слишком длинное текстовое поле: допускается не более ${formatBytes(maxBytes)}`, 413, { maxBytes }),
+    new AppError(StorageErrorCode.FieldTooLarge, `Слишком длинное текстовое поле: допускается не более ${formatBytes(maxBytes)}`, 413, {
+      maxBytes,
+    }),
   /** An upload form has more parts (text fields and files) than it allows. */
-  tooManyParts: (max: number) => new AppError(StorageErrorCode.TooManyParts, `Слишком много частей в запросе: не более ${max}`, 400, { max }),
+  tooManyParts: (max: number) =>
+    new AppError(StorageErrorCode.TooManyParts, `Слишком много частей в запросе: не более ${max}`, 400, { max }),
 };
 
 export function formatBytes(n: number): string {

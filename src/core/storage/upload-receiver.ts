@@ -105,7 +105,11 @@ function formTextProblem(s: string): ReturnType<typeof textProblem> {
 /** Keeps letters, digits and a few safe characters; the name is never used as a path. */
 export function cleanFileName(name: string): string {
   const base = name.replace(/^.*[\\/]/, '').normalize('NFC');
-  const cleaned = base.replace(/[^\p{L}\p{N} ._()-]+/gu, '_').replace(/\s+/g, ' ').trim().slice(-150);
+  const cleaned = base
+    .replace(/[^\p{L}\p{N} ._()-]+/gu, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(-150);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }
 
@@ -146,7 +150,13 @@ export class UploadReceiver {
         storage
           .write(file.stream, { area: spec.area, maxBytes: spec.maxBytes, transforms: [signature] })
           .then((o) => {
-            const info: ReceivedFile = { key: o.key, size: o.size, originalName: cleanFileName(file.originalname), contentType: types[0], extension: ext };
+            const info: ReceivedFile = {
+              key: o.key,
+              size: o.size,
+              originalName: cleanFileName(file.originalname),
+              contentType: types[0],
+              extension: ext,
+            };
             written.push(info);
             cb(null, info);
           })
@@ -157,7 +167,10 @@ export class UploadReceiver {
       },
       _removeFile(_req: Request, file: Partial<ReceivedFile>, cb: (err: Error | null) => void): void {
         if (!file.key) return cb(null);
-        storage.remove(file.key).then(() => cb(null), (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))));
+        storage.remove(file.key).then(
+          () => cb(null),
+          (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))),
+        );
       },
     };
     const middleware = multer({
@@ -165,7 +178,13 @@ export class UploadReceiver {
       // Browsers send UTF-8 file names ("задание.pdf"); busboy's default would read them as latin1.
       defParamCharset: 'utf8',
       // fieldNestingDepth 0: no `a[b]` names, the forms are flat (a nested name is MALFORMED_UPLOAD)
-      limits: { ...FORM_LIMITS, files: spec.maxFiles, fileSize: spec.maxBytes, parts: spec.maxFiles + FORM_LIMITS.fields, fieldNestingDepth: 0 },
+      limits: {
+        ...FORM_LIMITS,
+        files: spec.maxFiles,
+        fileSize: spec.maxBytes,
+        parts: spec.maxFiles + FORM_LIMITS.fields,
+        fieldNestingDepth: 0,
+      },
     }).array(spec.field, spec.maxFiles);
 
     try {
@@ -175,7 +194,11 @@ export class UploadReceiver {
       throw mapUploadError(e, spec);
     }
     const files = ((req as unknown as { files?: ReceivedFile[] }).files ?? []).map((f) => ({
-      key: f.key, size: f.size, originalName: f.originalName, contentType: f.contentType, extension: f.extension,
+      key: f.key,
+      size: f.size,
+      originalName: f.originalName,
+      contentType: f.contentType,
+      extension: f.extension,
     }));
     try {
       if (spec.required && files.length === 0) throw StorageErrors.fileRequired();

@@ -71,7 +71,16 @@ describe('AccessTokenGuard', () => {
 
   it('answers UNAUTHORIZED without a usable Bearer token', async () => {
     const { run, verify } = setup();
-    for (const h of [undefined, '', 'Bearer', 'Bearer ', 'Basic good.token.sig', 'Token good.token.sig', 'good.token.sig', 'Bearer good.token.sig extra']) {
+    for (const h of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Basic good.token.sig',
+      'Token good.token.sig',
+      'good.token.sig',
+      'Bearer good.token.sig extra',
+    ]) {
       expect(await run(h)).toEqual({ code: 'UNAUTHORIZED', user: undefined });
     }
     expect(verify).not.toHaveBeenCalled();

@@ -12,7 +12,13 @@ const key = accessTokenKey(SECRET);
 // Issued exactly as in production: JwtService configured as AuthModule does, through TokenService.
 const jwt = new JwtService({ privateKey: key, signOptions: { algorithm: 'HS256' } });
 const tokens = new TokenService(jwt, { jwtAccessTtlSec: TTL } as AppConfig);
-const user = { id: '11111111-1111-4111-8111-111111111111', roles: [Role.Teacher], schoolId: '22222222-2222-4222-8222-222222222222', regionId: null, authVersion: 3 };
+const user = {
+  id: '11111111-1111-4111-8111-111111111111',
+  roles: [Role.Teacher],
+  schoolId: '22222222-2222-4222-8222-222222222222',
+  regionId: null,
+  authVersion: 3,
+};
 const SID = '33333333-3333-4333-8333-333333333333';
 
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -114,7 +120,9 @@ describe('AccessTokenVerifier', () => {
 
   it('refuses a token signed with another secret, from JwtService or by hand', () => {
     const other = accessTokenKey('another-secret-of-sufficient-length-0123456789');
-    const foreign = new TokenService(new JwtService({ privateKey: other, signOptions: { algorithm: 'HS256' } }), { jwtAccessTtlSec: TTL } as AppConfig);
+    const foreign = new TokenService(new JwtService({ privateKey: other, signOptions: { algorithm: 'HS256' } }), {
+      jwtAccessTtlSec: TTL,
+    } as AppConfig);
     unauthorized(foreign.signAccess(user, SID));
     unauthorized(signRaw(HS256, b64(claims()), other));
   });

@@ -11,7 +11,15 @@ import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { AuthService, PasswordChecked } from './auth.service';
 import { CheckedPassword, LocalAuthGuard } from './strategies/local-auth.guard';
-import { AdminHistoryQueryDto, HistoryQueryDto, LoginDto, LoginHistoryView, PasswordLoginResultView, RefreshDto, TokenPairView } from './dto/auth.dto';
+import {
+  AdminHistoryQueryDto,
+  HistoryQueryDto,
+  LoginDto,
+  LoginHistoryView,
+  PasswordLoginResultView,
+  RefreshDto,
+  TokenPairView,
+} from './dto/auth.dto';
 import { CSV_EXPORT_LIMIT, LoginAttemptView, LoginHistoryService, loginHistoryCsv } from './login-history.service';
 import { SignInRateLimit } from './sign-in-rate-limit';
 
@@ -58,7 +66,10 @@ export class AuthController {
   @RateLimit('token')
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the session of this refresh token', description: '429 TOO_MANY_REQUESTS (per-address limit, Retry-After).' })
+  @ApiOperation({
+    summary: 'End the session of this refresh token',
+    description: '429 TOO_MANY_REQUESTS (per-address limit, Retry-After).',
+  })
   logout(@Body() dto: RefreshDto): Promise<void> {
     return this.auth.logout(dto.refreshToken);
   }
@@ -74,7 +85,11 @@ export class MyLoginHistoryController {
   @ApiOperation({ summary: 'Own sign-in attempts, newest first; ?format=csv downloads them as CSV' })
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
-  async list(@CurrentUser() p: Principal, @Query() q: HistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
+  async list(
+    @CurrentUser() p: Principal,
+    @Query() q: HistoryQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginHistoryView | string> {
     if (q.format === 'csv') return csvAnswer(res, (await this.history.forUser(p.userId, CSV_EXPORT_LIMIT, pageCursor(q))).items, false);
     return this.history.forUser(p.userId, q.limit, pageCursor(q));
   }
@@ -94,7 +109,11 @@ export class AdminLoginHistoryController {
   })
   @ApiOkResponse({ type: LoginHistoryView })
   @ApiProduces('application/json', 'text/csv')
-  async list(@CurrentUser() p: Principal, @Query() q: AdminHistoryQueryDto, @Res({ passthrough: true }) res: Response): Promise<LoginHistoryView | string> {
+  async list(
+    @CurrentUser() p: Principal,
+    @Query() q: AdminHistoryQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginHistoryView | string> {
     const filter = { userId: q.userId, schoolId: q.schoolId, before: pageCursor(q) };
     if (q.format === 'csv') return csvAnswer(res, (await this.history.forAdmin(p, CSV_EXPORT_LIMIT, filter)).items, true);
     return this.history.forAdmin(p, q.limit, filter);

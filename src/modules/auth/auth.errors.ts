@@ -34,7 +34,13 @@ export const AuthErrors = {
   sessionRevoked: () => new AppError(AuthErrorCode.SessionRevoked, 'Сеанс завершён, войдите снова', 401),
   /** Too many sign-in attempts from this address in the current minute (password, second factor, Госуслуги linking): wait `Retry-After` seconds. */
   tooManyAttempts: (retryAfterSec: number) =>
-    new AppError(AuthErrorCode.TooManyLoginAttempts, 'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова', 429, { retryAfterSec }, retryAfterSec),
+    new AppError(
+      AuthErrorCode.TooManyLoginAttempts,
+      'Слишком много попыток входа с этого адреса. Подождите минуту и попробуйте снова',
+      429,
+      { retryAfterSec },
+      retryAfterSec,
+    ),
   /** A password change without the current password, from a session not opened through Госуслуги in the last few minutes. */
   currentPasswordRequired: (esiaWindowMinutes: number) =>
     new AppError(

@@ -54,7 +54,15 @@ import { TokenService } from './token.service';
     // security alerts (lockout, new device, second factor reset) go out through the outbox
     EventsModule,
   ],
-  controllers: [AuthController, MyLoginHistoryController, AdminLoginHistoryController, MfaSignInController, MyMfaController, AdminMfaController, MePasswordController],
+  controllers: [
+    AuthController,
+    MyLoginHistoryController,
+    AdminLoginHistoryController,
+    MfaSignInController,
+    MyMfaController,
+    AdminMfaController,
+    MePasswordController,
+  ],
   providers: [
     AuthService,
     SessionsService,
@@ -70,7 +78,11 @@ import { TokenService } from './token.service';
     MfaChallengeStore,
     MfaGate,
     MfaSignInService,
-    { provide: AccessTokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)) },
+    {
+      provide: AccessTokenVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new AccessTokenVerifier(accessTokenKey(config.jwtSecret)),
+    },
     AccessTokenStrategy,
     LocalStrategy,
     // Order matters: authenticate first, then check roles.

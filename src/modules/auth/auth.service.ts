@@ -59,14 +59,24 @@ export class AuthService {
     const region = await this.settings.signInContext(user);
     await this.ensurePasswordOpen(user, region.options, client);
     await this.mfaGate.afterPassword(user, region, client);
-    return this.completePasswordLogin(user, client, region.options.staffException ? 'password_ok_staff_exception' : 'password_ok', region.options);
+    return this.completePasswordLogin(
+      user,
+      client,
+      region.options.staffException ? 'password_ok_staff_exception' : 'password_ok',
+      region.options,
+    );
   }
 
   /**
    * The end of a password sign-in (straight after the password, or after its second step): the failure
    * count restarts, the session opens, and `esiaLinkSuggested` is worked out.
    */
-  async completePasswordLogin(user: LoginCandidate, client: ClientInfo, reason: string, options?: SignInOptions): Promise<PasswordLoginResultView> {
+  async completePasswordLogin(
+    user: LoginCandidate,
+    client: ClientInfo,
+    reason: string,
+    options?: SignInOptions,
+  ): Promise<PasswordLoginResultView> {
     if (!options) {
       options = (await this.settings.signInContext(user)).options;
       await this.ensurePasswordOpen(user, options, client);
@@ -79,7 +89,14 @@ export class AuthService {
 
   private async ensurePasswordOpen(user: LoginCandidate, options: SignInOptions, client: ClientInfo): Promise<void> {
     if (options.password) return;
-    await this.history.record({ userId: user.id, schoolId: user.schoolId, method: 'password', outcome: 'failure', reason: 'PASSWORD_LOGIN_CLOSED', client });
+    await this.history.record({
+      userId: user.id,
+      schoolId: user.schoolId,
+      method: 'password',
+      outcome: 'failure',
+      reason: 'PASSWORD_LOGIN_CLOSED',
+      client,
+    });
     throw SettingsErrors.passwordLoginClosed();
   }
 
@@ -89,7 +106,13 @@ export class AuthService {
    * does not tell whether the password was right. `resetFailures: false` leaves the failure count
    * to the caller (a second factor may still follow).
    */
-  async checkCredentials(login: string, password: string, client: ClientInfo, method: AuthMethod = 'password', resetFailures = true): Promise<CredentialCheck> {
+  async checkCredentials(
+    login: string,
+    password: string,
+    client: ClientInfo,
+    method: AuthMethod = 'password',
+    resetFailures = true,
+  ): Promise<CredentialCheck> {
     const user = await this.users.findLoginCandidate(login);
     const record = (outcome: 'success' | 'failure', reason: string) =>
       this.history.record({ userId: user?.id ?? null, schoolId: user?.schoolId ?? null, method, outcome, reason, client });

@@ -30,14 +30,17 @@ export const CSV_EXPORT_LIMIT = 10_000;
 export class LoginHistoryService {
   constructor(@InjectRepository(LoginAttempt) private readonly attempts: Repository<LoginAttempt>) {}
 
-  async record(entry: {
-    userId: string | null;
-    schoolId: string | null;
-    method: AuthMethod;
-    outcome: LoginOutcome;
-    reason: string;
-    client: ClientInfo;
-  }, manager?: EntityManager): Promise<void> {
+  async record(
+    entry: {
+      userId: string | null;
+      schoolId: string | null;
+      method: AuthMethod;
+      outcome: LoginOutcome;
+      reason: string;
+      client: ClientInfo;
+    },
+    manager?: EntityManager,
+  ): Promise<void> {
     await (manager?.getRepository(LoginAttempt) ?? this.attempts).insert({
       userId: entry.userId,
       schoolId: entry.schoolId,
@@ -54,7 +57,12 @@ export class LoginHistoryService {
    * device within the last `days`: the same user agent and the same network (IPv4 /24, IPv6 /48), so a
    * new address from the provider's pool is not a new device but another browser or computer is.
    */
-  async deviceHistory(userId: string, client: ClientInfo, days: number, manager?: EntityManager): Promise<{ signedInBefore: boolean; knownDevice: boolean }> {
+  async deviceHistory(
+    userId: string,
+    client: ClientInfo,
+    days: number,
+    manager?: EntityManager,
+  ): Promise<{ signedInBefore: boolean; knownDevice: boolean }> {
     const prefix = (x: string): string => `network(set_masklen(${x}, CASE family(${x}) WHEN 4 THEN 24 ELSE 48 END))`;
     const [row]: Array<{ before: boolean; known: boolean }> = await (manager ?? this.attempts.manager).query(
       `SELECT EXISTS (SELECT 1 FROM login_attempts WHERE user_id = $1 AND outcome = 'success') AS before,
@@ -97,7 +105,10 @@ export class LoginHistoryService {
     withUser: boolean,
   ): Promise<HistoryPage> {
     if (before) qb.andWhere('a.id < :before', { before });
-    const rows = await qb.orderBy('a.id', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
     const items = rows.slice(0, limit).map((a) => toView(a, withUser));
     return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
   }

@@ -42,7 +42,14 @@ export class MePasswordService {
     const { change, result: refreshToken } = await this.users.changeOwnPassword(user.id, newPassword, (tx, c) =>
       this.sessions.moveToEpoch(tx, p.sessionId, c.sessionEpoch),
     );
-    await this.history.record({ userId: user.id, schoolId: change.schoolId, method, outcome: 'success', reason: 'password_changed', client });
+    await this.history.record({
+      userId: user.id,
+      schoolId: change.schoolId,
+      method,
+      outcome: 'success',
+      reason: 'password_changed',
+      client,
+    });
     return {
       accessToken: this.tokens.signAccess({ id: user.id, ...change }, p.sessionId),
       refreshToken,

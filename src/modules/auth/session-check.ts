@@ -153,6 +153,9 @@ export class SessionCheck {
     this.lastRedisFailure = performance.now();
     if (Date.now() - this.lastWarning < 60_000) return;
     this.lastWarning = Date.now();
-    this.logger.warn({ err: (e as Error).message }, 'Redis did not answer the session check; checking sessions in PostgreSQL until it does');
+    this.logger.warn(
+      { err: (e as Error).message },
+      'Redis did not answer the session check; checking sessions in PostgreSQL until it does',
+    );
   }
 }

@@ -60,7 +60,9 @@ export class SessionsService implements OnApplicationShutdown {
    * A well-formed token of a live session that no longer matches was already used: the session is
    * revoked (stolen-token detection).
    */
-  async rotate(refreshToken: string): Promise<{ sessionId: string; userId: string; method: AuthMethod; epoch: number; refreshToken: string }> {
+  async rotate(
+    refreshToken: string,
+  ): Promise<{ sessionId: string; userId: string; method: AuthMethod; epoch: number; refreshToken: string }> {
     const [sessionId, secret] = refreshToken.split('.');
     if (!sessionId || !secret || !UUID.test(sessionId)) throw AuthErrors.invalidRefreshToken();
     const next = newSecret();
@@ -74,7 +76,8 @@ export class SessionsService implements OnApplicationShutdown {
        SELECT user_id, method, epoch FROM rotated`,
       [sessionId, hashSecret(secret), hashSecret(next)],
     );
-    if (rows.length === 1) return { sessionId, userId: rows[0].user_id, method: rows[0].method, epoch: rows[0].epoch, refreshToken: `${sessionId}.${next}` };
+    if (rows.length === 1)
+      return { sessionId, userId: rows[0].user_id, method: rows[0].method, epoch: rows[0].epoch, refreshToken: `${sessionId}.${next}` };
 
     const [session]: Array<{ refresh_token_hash: string; live: boolean; behind: boolean; active: boolean }> = await this.db.query(
       `SELECT s.refresh_token_hash, (s.revoked_at IS NULL AND s.expires_at > now()) AS live,
@@ -120,7 +123,10 @@ export class SessionsService implements OnApplicationShutdown {
 
   /** How and when a live session was opened; null if it has ended. */
   async findLive(sessionId: string): Promise<{ method: AuthMethod; createdAt: Date } | null> {
-    const s = await this.sessions.findOne({ where: { id: sessionId, revokedAt: IsNull() }, select: { id: true, method: true, createdAt: true, expiresAt: true } });
+    const s = await this.sessions.findOne({
+      where: { id: sessionId, revokedAt: IsNull() },
+      select: { id: true, method: true, createdAt: true, expiresAt: true },
+    });
     return s && s.expiresAt > new Date() ? { method: s.method, createdAt: s.createdAt } : null;
   }
 
@@ -163,7 +169,9 @@ export class SessionsService implements OnApplicationShutdown {
   async markRevoked(ids: string[]): Promise<void> {
     // An access token lives at most jwtAccessTtlSec; the mark only has to outlive it.
     const ttlSec = this.config.jwtAccessTtlSec + 60;
-    await Promise.all(ids.map((id) => this.marks.run(revokedSessionKey(id), () => this.redis.set(revokedSessionKey(id), '1', 'EX', ttlSec), ttlSec * 1000)));
+    await Promise.all(
+      ids.map((id) => this.marks.run(revokedSessionKey(id), () => this.redis.set(revokedSessionKey(id), '1', 'EX', ttlSec), ttlSec * 1000)),
+    );
   }
 
   onApplicationShutdown(): void {

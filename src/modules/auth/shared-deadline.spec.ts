@@ -11,7 +11,11 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: 
   return { promise, resolve, reject };
 }
 
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: string }> => p.then((value) => ({ value }), (e: Error) => ({ error: e.message }));
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: string }> =>
+  p.then(
+    (value) => ({ value }),
+    (e: Error) => ({ error: e.message }),
+  );
 
 describe('SharedDeadline', () => {
   beforeEach(() => jest.useFakeTimers());

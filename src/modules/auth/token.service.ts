@@ -31,8 +31,18 @@ export class TokenService {
     return this.config.jwtAccessTtlSec;
   }
 
-  signAccess(user: { id: string; roles: Role[]; schoolId: string | null; regionId: string | null; authVersion: number }, sessionId: string): string {
-    const claims: AccessClaims = { sub: user.id, sid: sessionId, roles: user.roles, sch: user.schoolId, reg: user.regionId, av: user.authVersion };
+  signAccess(
+    user: { id: string; roles: Role[]; schoolId: string | null; regionId: string | null; authVersion: number },
+    sessionId: string,
+  ): string {
+    const claims: AccessClaims = {
+      sub: user.id,
+      sid: sessionId,
+      roles: user.roles,
+      sch: user.schoolId,
+      reg: user.regionId,
+      av: user.authVersion,
+    };
     return this.jwt.sign(claims, { expiresIn: this.config.jwtAccessTtlSec, algorithm: 'HS256' });
   }
 }

@@ -77,7 +77,11 @@ export class EsiaEmulatorOAuthController {
   @Get('idp/ext/Logout')
   logout(@Query('client_id') clientId: unknown, @Query('redirect_url') redirectUrl: unknown, @Res() res: Response): void {
     if (typeof clientId !== 'string' || clientId === '') {
-      return sendPage(res, 400, errorPage({ code: 'ESIA-007014', description: 'ESIA-007014: Запрос не содержит обязательного параметра [client_id]' }));
+      return sendPage(
+        res,
+        400,
+        errorPage({ code: 'ESIA-007014', description: 'ESIA-007014: Запрос не содержит обязательного параметра [client_id]' }),
+      );
     }
     if (typeof redirectUrl === 'string' && /^https?:\/\//.test(redirectUrl)) return res.redirect(302, redirectUrl);
     sendPage(res, 200, loggedOutPage());
@@ -101,7 +105,13 @@ export class EsiaEmulatorRestController {
   constructor(private readonly emulator: EsiaEmulatorService) {}
 
   @Get(':oid')
-  root(@Param('oid') oid: string, @Query('embed') embed: unknown, @Headers('authorization') auth: unknown, @Req() req: Request, @Res() res: Response) {
+  root(
+    @Param('oid') oid: string,
+    @Query('embed') embed: unknown,
+    @Headers('authorization') auth: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     return this.serve(oid, auth, res, async (person, scopes, kids) => personView(baseOf(req), person, scopes, parseEmbed(embed), kids));
   }
 
@@ -117,12 +127,20 @@ export class EsiaEmulatorRestController {
     const kind = collection as CollectionKind;
     if (!COLLECTIONS.has(kind)) return void res.status(404).json({ error: 'not_found' });
     return this.serve(oid, auth, res, async (person, scopes, kids) =>
-      collectionAllowed(kind, scopes) ? collectionView(baseOf(req), person, kind, scopes, kids, parseEmbed(embed).includes('elements')) : 403,
+      collectionAllowed(kind, scopes)
+        ? collectionView(baseOf(req), person, kind, scopes, kids, parseEmbed(embed).includes('elements'))
+        : 403,
     );
   }
 
   @Get(':oid/:collection/:id')
-  item(@Param('oid') oid: string, @Param('collection') collection: string, @Param('id') id: string, @Headers('authorization') auth: unknown, @Res() res: Response) {
+  item(
+    @Param('oid') oid: string,
+    @Param('collection') collection: string,
+    @Param('id') id: string,
+    @Headers('authorization') auth: unknown,
+    @Res() res: Response,
+  ) {
     const kind = collection as CollectionKind;
     if (!COLLECTIONS.has(kind)) return void res.status(404).json({ error: 'not_found' });
     return this.serve(oid, auth, res, async (person, scopes, kids) =>
@@ -169,8 +187,15 @@ export class EsiaEmulatorAdminController {
     const oid = dto.oid ?? String(randomInt(2_000_000_000, 2_999_999_999));
     const birthDate = dto.birthDate && /^\d{4}-/.test(dto.birthDate) ? dto.birthDate.split('-').reverse().join('.') : dto.birthDate;
     const level = dto.level;
-    if (level === 'standard' && !dto.snils) throw validationFailed([{ field: 'snils', code: 'isDefined', message: 'Для стандартной учётной записи нужен СНИЛС' }]);
-    const passport = (vrfStu: 'VERIFIED' | 'NOT_VERIFIED') => ({ id: Number(oid.slice(-6)) + 500000, type: 'RF_PASSPORT', vrfStu, series: '4500', number: oid.slice(-6) });
+    if (level === 'standard' && !dto.snils)
+      throw validationFailed([{ field: 'snils', code: 'isDefined', message: 'Для стандартной учётной записи нужен СНИЛС' }]);
+    const passport = (vrfStu: 'VERIFIED' | 'NOT_VERIFIED') => ({
+      id: Number(oid.slice(-6)) + 500000,
+      type: 'RF_PASSPORT',
+      vrfStu,
+      series: '4500',
+      number: oid.slice(-6),
+    });
     const documents = dto.documents ?? (level === 'confirmed' || level === 'standard' ? [passport('VERIFIED')] : []);
     const person: EmulatorPerson = {
       oid,
@@ -193,9 +218,16 @@ export class EsiaEmulatorAdminController {
   @HttpCode(201)
   async registerClient(@Body() dto: RegisterEmulatorClientDto): Promise<{ clientId: string }> {
     try {
-      await this.emulator.registerClient({ clientId: dto.clientId, certificatePems: dto.certificatePems, redirectUris: dto.redirectUris, grantedScopes: dto.grantedScopes });
+      await this.emulator.registerClient({
+        clientId: dto.clientId,
+        certificatePems: dto.certificatePems,
+        redirectUris: dto.redirectUris,
+        grantedScopes: dto.grantedScopes,
+      });
     } catch {
-      throw validationFailed([{ field: 'certificatePems', code: 'isCertificate', message: 'Ожидается PEM-сертификат ГОСТ и известные области доступа' }]);
+      throw validationFailed([
+        { field: 'certificatePems', code: 'isCertificate', message: 'Ожидается PEM-сертификат ГОСТ и известные области доступа' },
+      ]);
     }
     return { clientId: dto.clientId };
   }
@@ -207,7 +239,9 @@ export class EsiaEmulatorAdminController {
       const s = await this.emulator.setTokenSigning(dto.alg, dto.keyPath, dto.certPath);
       return { alg: s.alg, certPath: s.certPath };
     } catch (e) {
-      throw validationFailed([{ field: 'keyPath', code: 'isKeyPair', message: `Ключ и сертификат не подходят: ${e instanceof Error ? e.message : String(e)}` }]);
+      throw validationFailed([
+        { field: 'keyPath', code: 'isKeyPair', message: `Ключ и сертификат не подходят: ${e instanceof Error ? e.message : String(e)}` },
+      ]);
     }
   }
 }

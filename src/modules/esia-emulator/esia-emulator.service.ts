@@ -46,9 +46,33 @@ export const ID_TOKEN_TTL_SEC = 3 * 3600;
 export const TIMESTAMP_WINDOW_SEC = 300;
 
 export const KNOWN_SCOPES = new Set([
-  'openid', 'fullname', 'birthdate', 'birthplace', 'gender', 'snils', 'inn', 'id_doc', 'citizenship', 'email', 'mobile', 'contacts',
-  'addresses', 'usr_org', 'vehicles', 'birth_cert_doc', 'medical_doc', 'drivers_licence_doc', 'military_doc', 'foreign_passport_doc',
-  'kid_fullname', 'kid_birthdate', 'kid_gender', 'kid_snils', 'kid_inn', 'kid_birth_cert_doc', 'kid_medical_doc',
+  'openid',
+  'fullname',
+  'birthdate',
+  'birthplace',
+  'gender',
+  'snils',
+  'inn',
+  'id_doc',
+  'citizenship',
+  'email',
+  'mobile',
+  'contacts',
+  'addresses',
+  'usr_org',
+  'vehicles',
+  'birth_cert_doc',
+  'medical_doc',
+  'drivers_licence_doc',
+  'military_doc',
+  'foreign_passport_doc',
+  'kid_fullname',
+  'kid_birthdate',
+  'kid_gender',
+  'kid_snils',
+  'kid_inn',
+  'kid_birth_cert_doc',
+  'kid_medical_doc',
 ]);
 
 export interface EmulatorClient {
@@ -240,7 +264,8 @@ export class EsiaEmulatorService implements OnModuleInit {
     for (const pem of client.certificatePems) if ((await this.certHash(pem)) === wanted) return { pem };
     for (const other of await this.allClients()) {
       if (other.clientId === client.clientId) continue;
-      for (const pem of other.certificatePems) if ((await this.certHash(pem)) === wanted) return { error: EmulatorErrors.certificateNotBound() };
+      for (const pem of other.certificatePems)
+        if ((await this.certHash(pem)) === wanted) return { error: EmulatorErrors.certificateNotBound() };
     }
     return { error: EmulatorErrors.clientSecretWrong() };
   }
@@ -277,10 +302,23 @@ export class EsiaEmulatorService implements OnModuleInit {
     const canRedirect = client !== null && redirectUri !== undefined && client.redirectUris.includes(redirectUri);
     const fail = (error: EsiaEmulatorError): AuthorizeOutcome =>
       canRedirect
-        ? { kind: 'redirect', error, location: withParams(redirectUri!, { error: error.error, error_description: error.description, state }) }
+        ? {
+            kind: 'redirect',
+            error,
+            location: withParams(redirectUri!, { error: error.error, error_description: error.description, state }),
+          }
         : { kind: 'page', error };
 
-    for (const name of ['client_id', 'client_secret', 'redirect_uri', 'scope', 'response_type', 'state', 'timestamp', 'client_certificate_hash']) {
+    for (const name of [
+      'client_id',
+      'client_secret',
+      'redirect_uri',
+      'scope',
+      'response_type',
+      'state',
+      'timestamp',
+      'client_certificate_hash',
+    ]) {
       if (Array.isArray(q[name])) return fail(EmulatorErrors.invalidParameter(name));
       if (get(name) === undefined) return fail(EmulatorErrors.missingParameter(name));
     }
@@ -296,7 +334,14 @@ export class EsiaEmulatorService implements OnModuleInit {
     const cert = await this.certificateFor(client, get('client_certificate_hash')!);
     if ('error' in cert) return fail(cert.error);
     const timestamp = get('timestamp')!;
-    const signed = buildV2AuthorizationSigningString({ clientId: clientId!, scope, scopeOrg: get('scope_org'), timestamp, state: state!, redirectUri: redirectUri! });
+    const signed = buildV2AuthorizationSigningString({
+      clientId: clientId!,
+      scope,
+      scopeOrg: get('scope_org'),
+      timestamp,
+      state: state!,
+      redirectUri: redirectUri!,
+    });
     if (!(await verifyGostSignature(signed, get('client_secret')!, cert.pem))) return fail(EmulatorErrors.clientSecretWrong());
     if (!this.timestampOk(timestamp)) return fail(EmulatorErrors.badTimestamp());
 
@@ -355,15 +400,28 @@ export class EsiaEmulatorService implements OnModuleInit {
   // ---------------------------------------------------------------- /aas/oauth2/v3/te
 
   async token(body: Params): Promise<TokenOutcome> {
-    const get = (name: string): string | undefined => (typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined);
+    const get = (name: string): string | undefined =>
+      typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined;
     const state = get('state') ?? '';
-    const fail = (e: EsiaEmulatorError): TokenOutcome => ({ status: 400, body: { error: e.error, error_description: e.description, state } });
+    const fail = (e: EsiaEmulatorError): TokenOutcome => ({
+      status: 400,
+      body: { error: e.error, error_description: e.description, state },
+    });
 
     for (const name of ['client_id', 'grant_type']) if (get(name) === undefined) return fail(EmulatorErrors.missingParameter(name));
     const grantType = get('grant_type')!;
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') return fail(EmulatorErrors.unsupportedGrant());
     const grantParam = grantType === 'authorization_code' ? 'code' : 'refresh_token';
-    for (const name of [grantParam, 'client_secret', 'client_certificate_hash', 'state', 'redirect_uri', 'scope', 'timestamp', 'token_type']) {
+    for (const name of [
+      grantParam,
+      'client_secret',
+      'client_certificate_hash',
+      'state',
+      'redirect_uri',
+      'scope',
+      'timestamp',
+      'token_type',
+    ]) {
       if (Array.isArray(body[name])) return fail(EmulatorErrors.invalidParameter(name));
       if (get(name) === undefined) return fail(EmulatorErrors.missingParameter(name));
     }
@@ -460,11 +518,16 @@ export class EsiaEmulatorService implements OnModuleInit {
   async authorizeRest(authorization: unknown, oid: string): Promise<RestAuth> {
     const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
     const jwt = m ? decodeJwt(m[1]) : null;
-    if (!jwt || jwt.header.sbt !== 'access' || !(await this.signedByEmulator(jwt))) return { ok: false, status: 401, error: 'invalid_token' };
+    if (!jwt || jwt.header.sbt !== 'access' || !(await this.signedByEmulator(jwt)))
+      return { ok: false, status: 401, error: 'invalid_token' };
     const c = jwt.payload;
-    if (c.iss !== this.esia.issuer || typeof c.exp !== 'number' || c.exp * 1000 < Date.now()) return { ok: false, status: 401, error: 'invalid_token' };
+    if (c.iss !== this.esia.issuer || typeof c.exp !== 'number' || c.exp * 1000 < Date.now())
+      return { ok: false, status: 401, error: 'invalid_token' };
     if (String(c['urn:esia:sbj_id']) !== oid) return { ok: false, status: 403, error: 'insufficient_scope' };
-    const scopes = (typeof c.scope === 'string' ? c.scope : '').split(' ').map((s) => s.split('?')[0]).filter((s) => s !== '');
+    const scopes = (typeof c.scope === 'string' ? c.scope : '')
+      .split(' ')
+      .map((s) => s.split('?')[0])
+      .filter((s) => s !== '');
     return { ok: true, scopes };
   }
 }

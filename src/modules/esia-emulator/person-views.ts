@@ -38,26 +38,42 @@ export function collectionAllowed(kind: CollectionKind, scopes: string[]): boole
 export function parseEmbed(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   const m = /^\((.*)\)$/.exec(value.trim());
-  return m ? m[1].split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+  return m
+    ? m[1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
 }
 
 type Kids = Map<string, EmulatorPerson>;
 
-function items(person: EmulatorPerson, kind: CollectionKind, scopes: string[], kids: Kids): Array<Record<string, unknown> & { id: number | string }> {
+function items(
+  person: EmulatorPerson,
+  kind: CollectionKind,
+  scopes: string[],
+  kids: Kids,
+): Array<Record<string, unknown> & { id: number | string }> {
   switch (kind) {
     case 'ctts':
       return person.contacts
         .filter((c) => (c.type === 'EML' || c.type === 'CEM' ? has(scopes, 'email', 'contacts') : has(scopes, 'mobile', 'contacts')))
         .map((c) => ({ stateFacts: ['Identifiable'], ...c, eTag: eTag(c) }));
     case 'docs':
-      return person.documents.map((d) => ({ stateFacts: ['EntityRoot'], ...d, ...(d.type === 'RF_PASSPORT' ? { fmsValid: d.vrfStu === 'VERIFIED' } : {}), eTag: eTag(d) }));
+      return person.documents.map((d) => ({
+        stateFacts: ['EntityRoot'],
+        ...d,
+        ...(d.type === 'RF_PASSPORT' ? { fmsValid: d.vrfStu === 'VERIFIED' } : {}),
+        eTag: eTag(d),
+      }));
     case 'kids':
       return person.kids
         .map((oid) => kids.get(oid))
         .filter((k): k is EmulatorPerson => k !== undefined)
         .map((k) => {
           const kid: Record<string, unknown> & { id: number } = { stateFacts: ['Identifiable'], id: Number(k.oid) };
-          if (has(scopes, 'kid_fullname')) Object.assign(kid, { lastName: k.lastName, firstName: k.firstName, ...(k.middleName ? { middleName: k.middleName } : {}) });
+          if (has(scopes, 'kid_fullname'))
+            Object.assign(kid, { lastName: k.lastName, firstName: k.firstName, ...(k.middleName ? { middleName: k.middleName } : {}) });
           if (has(scopes, 'kid_birthdate') && k.birthDate) kid.birthDate = k.birthDate;
           if (has(scopes, 'kid_gender') && k.gender) kid.gender = k.gender;
           if (has(scopes, 'kid_snils') && k.snils) kid.snils = k.snils;
@@ -82,7 +98,13 @@ export function collectionView(
   return { stateFacts: ['hasSize'], size: list.length, eTag: eTag(list), elements };
 }
 
-export function collectionItem(person: EmulatorPerson, kind: CollectionKind, scopes: string[], kids: Kids, id: string): Record<string, unknown> | null {
+export function collectionItem(
+  person: EmulatorPerson,
+  kind: CollectionKind,
+  scopes: string[],
+  kids: Kids,
+  id: string,
+): Record<string, unknown> | null {
   return items(person, kind, scopes, kids).find((i) => String(i.id) === id) ?? null;
 }
 

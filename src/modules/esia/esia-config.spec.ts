@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigValidationError, ESIA_DEFAULT_ISSUER, ESIA_DEFAULT_SCOPES, ESIA_TEST_STAND_ISSUER, esiaIssuerFor, loadConfig } from '../../config/app-config';
+import {
+  ConfigValidationError,
+  ESIA_DEFAULT_ISSUER,
+  ESIA_DEFAULT_SCOPES,
+  ESIA_TEST_STAND_ISSUER,
+  esiaIssuerFor,
+  loadConfig,
+} from '../../config/app-config';
 
 /** The ESIA block of loadConfig (kept here, beside the module it configures). */
 describe('loadConfig: ESIA', () => {
@@ -31,7 +38,10 @@ describe('loadConfig: ESIA', () => {
       expect(c.esia!.signer).toEqual({ kind: 'openssl' });
       expect(c.esia!.tokenAlgorithms).toEqual(['RS256', 'GOST3410_2012_256']);
       // the client trusts both emulator token certificates, whichever algorithm the emulator signs with
-      expect(c.esia!.trustedCertPaths).toEqual([c.esiaEmulator!.tokenKeys.RS256.certPath, c.esiaEmulator!.tokenKeys.GOST3410_2012_256.certPath]);
+      expect(c.esia!.trustedCertPaths).toEqual([
+        c.esiaEmulator!.tokenKeys.RS256.certPath,
+        c.esiaEmulator!.tokenKeys.GOST3410_2012_256.certPath,
+      ]);
       expect(c.esiaEmulator!.tokenAlgorithm).toBe('RS256');
       expect(c.frontendUrl).toBe('http://127.0.0.1:4100');
     }
@@ -45,8 +55,15 @@ describe('loadConfig: ESIA', () => {
     const dir = mkdtempSync(join(tmpdir(), 'esia-config-'));
     try {
       for (const f of ['k.pem', 'c.pem']) writeFileSync(join(dir, f), 'x');
-      const c = loadConfig({ ESIA_EMULATOR_TOKEN_ALG: 'GOST3410_2012_256', ESIA_EMULATOR_TOKEN_KEY_PATH: join(dir, 'k.pem'), ESIA_EMULATOR_TOKEN_CERT_PATH: join(dir, 'c.pem') });
-      expect(c.esiaEmulator).toMatchObject({ tokenAlgorithm: 'GOST3410_2012_256', tokenKeys: { GOST3410_2012_256: { keyPath: join(dir, 'k.pem'), certPath: join(dir, 'c.pem') } } });
+      const c = loadConfig({
+        ESIA_EMULATOR_TOKEN_ALG: 'GOST3410_2012_256',
+        ESIA_EMULATOR_TOKEN_KEY_PATH: join(dir, 'k.pem'),
+        ESIA_EMULATOR_TOKEN_CERT_PATH: join(dir, 'c.pem'),
+      });
+      expect(c.esiaEmulator).toMatchObject({
+        tokenAlgorithm: 'GOST3410_2012_256',
+        tokenKeys: { GOST3410_2012_256: { keyPath: join(dir, 'k.pem'), certPath: join(dir, 'c.pem') } },
+      });
       expect(c.esiaEmulator!.tokenKeys.RS256.keyPath).toMatch(/esia-emulator\.rsa\.key\.pem$/);
       expect(problems({ ESIA_EMULATOR_TOKEN_ALG: 'HS256' })).toMatch(/ESIA_EMULATOR_TOKEN_ALG must be one of RS256, GOST3410_2012_256/);
       expect(problems({ ESIA_EMULATOR_TOKEN_KEY_PATH: join(dir, 'k.pem') })).toMatch(/must be set together/);
@@ -62,21 +79,40 @@ describe('loadConfig: ESIA', () => {
     expect(loadConfig({ ESIA_BASE_URL: 'https://esia-portal1.test.gosuslugi.ru' }).esia!.issuer).toBe(ESIA_TEST_STAND_ISSUER);
     expect(loadConfig({ ESIA_BASE_URL: 'https://esia.gosuslugi.ru' }).esia!.issuer).toBe(ESIA_DEFAULT_ISSUER);
     expect(loadConfig({}).esia!.issuer).toBe(ESIA_DEFAULT_ISSUER); // the emulator
-    expect(loadConfig({ ESIA_BASE_URL: 'https://esia-portal1.test.gosuslugi.ru', ESIA_ISSUER: 'http://esia.gosuslugi.ru/' }).esia!.issuer).toBe(ESIA_DEFAULT_ISSUER);
+    expect(
+      loadConfig({ ESIA_BASE_URL: 'https://esia-portal1.test.gosuslugi.ru', ESIA_ISSUER: 'http://esia.gosuslugi.ru/' }).esia!.issuer,
+    ).toBe(ESIA_DEFAULT_ISSUER);
   });
 
   it('ESIA_TOKEN_ALGORITHMS: a subset of RS256, GOST3410_2012_256', () => {
     expect(loadConfig({ ESIA_TOKEN_ALGORITHMS: 'GOST3410_2012_256' }).esia!.tokenAlgorithms).toEqual(['GOST3410_2012_256']);
-    expect(loadConfig({ ESIA_TOKEN_ALGORITHMS: ' RS256 , GOST3410_2012_256 ' }).esia!.tokenAlgorithms).toEqual(['RS256', 'GOST3410_2012_256']);
-    expect(problems({ ESIA_TOKEN_ALGORITHMS: 'RS256,GOST3410_2012_512' })).toMatch(/ESIA_TOKEN_ALGORITHMS must list some of RS256, GOST3410_2012_256/);
+    expect(loadConfig({ ESIA_TOKEN_ALGORITHMS: ' RS256 , GOST3410_2012_256 ' }).esia!.tokenAlgorithms).toEqual([
+      'RS256',
+      'GOST3410_2012_256',
+    ]);
+    expect(problems({ ESIA_TOKEN_ALGORITHMS: 'RS256,GOST3410_2012_512' })).toMatch(
+      /ESIA_TOKEN_ALGORITHMS must list some of RS256, GOST3410_2012_256/,
+    );
     expect(problems({ ESIA_TOKEN_ALGORITHMS: ',' })).toMatch(/ESIA_TOKEN_ALGORITHMS/);
   });
 
   it('ESIA_SIGNER=cryptopro: container required, no key file needed, PIN kept as given', () => {
     expect(problems({ ESIA_SIGNER: 'cryptopro' })).toMatch(/ESIA_CRYPTOPRO_CONTAINER is required/);
     expect(problems({ ESIA_SIGNER: 'pkcs11' })).toMatch(/ESIA_SIGNER must be one of openssl, cryptopro/);
-    const c = loadConfig({ ESIA_SIGNER: 'cryptopro', ESIA_CRYPTOPRO_CONTAINER: '\\\\.\\HDIMAGE\\diary', ESIA_CRYPTOPRO_PIN: ' 12 34', ESIA_CRYPTOPRO_KEY_TYPE: 'signature' });
-    expect(c.esia!.signer).toEqual({ kind: 'cryptopro', csptestPath: '/opt/cprocsp/bin/amd64/csptest', container: '\\\\.\\HDIMAGE\\diary', pin: ' 12 34', keyType: 'signature', timeoutMs: 15000 });
+    const c = loadConfig({
+      ESIA_SIGNER: 'cryptopro',
+      ESIA_CRYPTOPRO_CONTAINER: '\\\\.\\HDIMAGE\\diary',
+      ESIA_CRYPTOPRO_PIN: ' 12 34',
+      ESIA_CRYPTOPRO_KEY_TYPE: 'signature',
+    });
+    expect(c.esia!.signer).toEqual({
+      kind: 'cryptopro',
+      csptestPath: '/opt/cprocsp/bin/amd64/csptest',
+      container: '\\\\.\\HDIMAGE\\diary',
+      pin: ' 12 34',
+      keyType: 'signature',
+      timeoutMs: 15000,
+    });
     expect(c.esia!.keyPath).toBe('');
   });
 
@@ -98,7 +134,8 @@ describe('loadConfig: ESIA', () => {
   it('production with ESIA_CLIENT_ID: every ESIA_* is required, files must exist, https only', () => {
     const base = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DATA_ENCRYPTION_KEY: 'ab'.repeat(32), ESIA_CLIENT_ID: 'SCHOOL01' };
     const p = problems(base);
-    for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_KEY_PATH', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS', 'FRONTEND_URL']) expect(p).toContain(name);
+    for (const name of ['ESIA_BASE_URL', 'ESIA_REDIRECT_URI', 'ESIA_KEY_PATH', 'ESIA_CERT_PATH', 'ESIA_TRUSTED_CERTS', 'FRONTEND_URL'])
+      expect(p).toContain(name);
     // the CryptoPro signer keeps its key in a CSP container: no ESIA_KEY_PATH
     expect(problems({ ...base, ESIA_SIGNER: 'cryptopro' })).not.toContain('ESIA_KEY_PATH');
 
@@ -115,10 +152,17 @@ describe('loadConfig: ESIA', () => {
         FRONTEND_URL: 'https://diary.example.test',
       };
       const c = loadConfig(full);
-      expect(c.esia).toMatchObject({ clientId: 'SCHOOL01', testKeysDir: null, issuer: ESIA_DEFAULT_ISSUER, trustedCertPaths: [join(dir, 'esia1.pem'), join(dir, 'esia2.pem')] });
+      expect(c.esia).toMatchObject({
+        clientId: 'SCHOOL01',
+        testKeysDir: null,
+        issuer: ESIA_DEFAULT_ISSUER,
+        trustedCertPaths: [join(dir, 'esia1.pem'), join(dir, 'esia2.pem')],
+      });
       expect(c.esiaEmulator).toBeNull();
       expect(loadConfig({ ...full, ESIA_TRUSTED_CERTS: dir }).esia!.trustedCertPaths).toEqual([dir]); // a directory of .cer files
-      expect(problems({ ...full, ESIA_TRUSTED_CERTS: join(dir, 'missing.pem') })).toMatch(/ESIA_TRUSTED_CERTS: file or directory not found/);
+      expect(problems({ ...full, ESIA_TRUSTED_CERTS: join(dir, 'missing.pem') })).toMatch(
+        /ESIA_TRUSTED_CERTS: file or directory not found/,
+      );
       expect(problems({ ...full, ESIA_BASE_URL: 'http://esia.gosuslugi.ru' })).toMatch(/ESIA_BASE_URL must use https:/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

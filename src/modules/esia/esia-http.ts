@@ -34,7 +34,8 @@ export async function esiaFetch(step: string, url: string, init: RequestInit, ti
     text = await res.text();
   } catch (e) {
     const name = (e as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw new EsiaCallError(step, 'timeout', `${step}: no answer within ${timeoutMs} ms`);
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new EsiaCallError(step, 'timeout', `${step}: no answer within ${timeoutMs} ms`);
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     throw new EsiaCallError(step, 'network', `${step}: ${cause ?? (e instanceof Error ? e.message : 'network error')}`);
   }

@@ -48,11 +48,13 @@ describe('ESIA person mapping', () => {
       expect(mapEsiaPerson('1', { ...root, snils: undefined }, []).level).toBe('confirmed');
     });
 
-    it('standard = not trusted, SNILS and a VERIFIED Russian passport or foreign citizen\'s document', () => {
+    it("standard = not trusted, SNILS and a VERIFIED Russian passport or foreign citizen's document", () => {
       expect(mapEsiaPerson('1', { ...root, trusted: false }, [passport('VERIFIED')]).level).toBe('standard');
       expect(mapEsiaPerson('1', { ...root, trusted: false }, [{ id: 9, type: 'FID_DOC', vrfStu: 'VERIFIED' }]).level).toBe('standard');
       // documents embedded in the root (?embed=(documents.elements)) count too
-      expect(mapEsiaPerson('1', { ...root, trusted: false, documents: { size: 1, elements: [passport('VERIFIED')] } }).level).toBe('standard');
+      expect(mapEsiaPerson('1', { ...root, trusted: false, documents: { size: 1, elements: [passport('VERIFIED')] } }).level).toBe(
+        'standard',
+      );
     });
 
     it('simplified = no SNILS, or no verified identity document', () => {

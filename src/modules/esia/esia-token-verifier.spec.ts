@@ -89,7 +89,11 @@ describe('EsiaTokenVerifier', () => {
 
   it('rotation: every certificate of the token algorithm is tried; PEM bundles and DER certificates count', async () => {
     expect((await verifier.verifyAccessToken(signRs256Jwt(HEADER, accessClaims(), next.keyPem))).oid).toBe('1000123456');
-    const bundled = make([`${current.certPem}\n${next.certPem}`, certificateToDer(gostCurrent.certPem), certificateToDer(gostNext.certPem)]);
+    const bundled = make([
+      `${current.certPem}\n${next.certPem}`,
+      certificateToDer(gostCurrent.certPem),
+      certificateToDer(gostNext.certPem),
+    ]);
     expect(bundled.trustedKeyCount).toBe(4);
     expect((await bundled.verifyAccessToken(signRs256Jwt(HEADER, accessClaims(), next.keyPem))).oid).toBe('1000123456');
     expect((await bundled.verifyAccessToken(await gostToken(gostNext))).oid).toBe('1000123456');
@@ -107,7 +111,9 @@ describe('EsiaTokenVerifier', () => {
     }
     expect(orderByKeyHint(certs, { kid: 'no-such-key' })).toEqual(certs);
     const v = make([gostCurrent.certPem, gostNext.certPem]);
-    expect((await v.verifyAccessToken(await gostToken(gostNext, accessClaims(), { ...GOST_HEADER, kid: 'no-such-key' }))).oid).toBe('1000123456');
+    expect((await v.verifyAccessToken(await gostToken(gostNext, accessClaims(), { ...GOST_HEADER, kid: 'no-such-key' }))).oid).toBe(
+      '1000123456',
+    );
   });
 
   it('refuses a token signed by an untrusted key, and a tampered payload', async () => {
@@ -151,13 +157,18 @@ describe('EsiaTokenVerifier', () => {
   });
 
   it('nbf / iat in the future beyond the leeway are refused', async () => {
-    expect((await verifier.verifyAccessToken(signRs256Jwt(HEADER, accessClaims({ nbf: nowSec + 59, iat: nowSec + 59 }), currentKey))).oid).toBe('1000123456');
+    expect(
+      (await verifier.verifyAccessToken(signRs256Jwt(HEADER, accessClaims({ nbf: nowSec + 59, iat: nowSec + 59 }), currentKey))).oid,
+    ).toBe('1000123456');
     await refused(signRs256Jwt(HEADER, accessClaims({ nbf: nowSec + 61 }), currentKey), 'not_yet_valid');
     await refused(signRs256Jwt(HEADER, accessClaims({ iat: nowSec + 120, nbf: nowSec }), currentKey), 'not_yet_valid');
   });
 
   it('wrong issuer (the test stand seen from a production setup) and wrong client_id are refused', async () => {
-    const e = await refused(signRs256Jwt(HEADER, accessClaims({ iss: 'http://esia-portal1.test.gosuslugi.ru/' }), currentKey), 'wrong_issuer');
+    const e = await refused(
+      signRs256Jwt(HEADER, accessClaims({ iss: 'http://esia-portal1.test.gosuslugi.ru/' }), currentKey),
+      'wrong_issuer',
+    );
     expect(e.observed.iss).toBe('http://esia-portal1.test.gosuslugi.ru/');
     await refused(gostToken(gostCurrent, accessClaims({ iss: 'http://esia-portal1.test.gosuslugi.ru/' })), 'wrong_issuer');
     await refused(signRs256Jwt(HEADER, accessClaims({ iss: undefined }), currentKey), 'wrong_issuer');
@@ -184,8 +195,14 @@ describe('EsiaTokenVerifier', () => {
       exp: nowSec + 10800,
       'urn:esia:sbj': { 'urn:esia:sbj:typ': 'P', 'urn:esia:sbj:oid': 1000123456, 'urn:esia:sbj:is_tru': true },
     };
-    expect(await verifier.verifyIdToken(signRs256Jwt({ ...HEADER, sbt: 'id' }, idClaims, currentKey))).toMatchObject({ oid: '1000123456', trusted: true });
-    expect(await verifier.verifyIdToken(await gostToken(gostCurrent, idClaims, { ...GOST_HEADER, sbt: 'id' }))).toMatchObject({ oid: '1000123456', trusted: true });
+    expect(await verifier.verifyIdToken(signRs256Jwt({ ...HEADER, sbt: 'id' }, idClaims, currentKey))).toMatchObject({
+      oid: '1000123456',
+      trusted: true,
+    });
+    expect(await verifier.verifyIdToken(await gostToken(gostCurrent, idClaims, { ...GOST_HEADER, sbt: 'id' }))).toMatchObject({
+      oid: '1000123456',
+      trusted: true,
+    });
     await expect(verifier.verifyIdToken(signRs256Jwt(HEADER, { ...idClaims, aud: 'OTHER' }, currentKey))).rejects.toThrow(EsiaTokenError);
   });
 });
@@ -201,7 +218,9 @@ describe('parseTrustedCertificates', () => {
     [rsa, gost] = await Promise.all([generateRsaTestKeyPair(dir, 'rsa'), generateGostTestKeyPair(dir, 'gost')]);
     const ecKey = `${dir}/ec.key.pem`;
     await runOpenSslOrThrow('EC test key', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', ecKey]);
-    ecPem = (await runOpenSslOrThrow('EC test cert', ['req', '-new', '-x509', '-key', ecKey, '-subj', '/CN=EC TEST ONLY', '-days', '2'])).toString();
+    ecPem = (
+      await runOpenSslOrThrow('EC test cert', ['req', '-new', '-x509', '-key', ecKey, '-subj', '/CN=EC TEST ONLY', '-days', '2'])
+    ).toString();
   });
   afterAll(() => removeTestDir(dir));
 

@@ -129,7 +129,8 @@ export class EsiaTokenVerifier {
     if (!jwt) throw new EsiaTokenError('malformed', 'token is not a compact JWS');
     const alg = jwt.header.alg;
     const observed: EsiaTokenObservation = { alg: short(alg, 32), iss: short(jwt.payload.iss, 100) };
-    if (typeof alg !== 'string' || alg.toLowerCase() === 'none' || alg === '') throw new EsiaTokenError('alg_none', 'token is not signed (alg none)', observed);
+    if (typeof alg !== 'string' || alg.toLowerCase() === 'none' || alg === '')
+      throw new EsiaTokenError('alg_none', 'token is not signed (alg none)', observed);
     if (!(ESIA_TOKEN_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new EsiaTokenError('unsupported_alg', `token algorithm ${alg.slice(0, 32)} is not one ESIA signs with`, observed);
     }
@@ -167,7 +168,11 @@ export class EsiaTokenVerifier {
 }
 
 /** True when `jwt`'s signature (its header's `alg`) verifies with `cert`. GOST goes through openssl (which may throw). */
-export async function jwsSignatureMatches(jwt: DecodedJwt, cert: TrustedTokenCertificate, openssl: OpenSslCommonOptions = {}): Promise<boolean> {
+export async function jwsSignatureMatches(
+  jwt: DecodedJwt,
+  cert: TrustedTokenCertificate,
+  openssl: OpenSslCommonOptions = {},
+): Promise<boolean> {
   if (jwt.header.alg !== cert.alg) return false;
   if (cert.alg === 'RS256') return !!cert.rsaKey && createVerify('RSA-SHA256').update(jwt.signingInput).verify(cert.rsaKey, jwt.signature);
   return verifyGostSignature(jwt.signingInput, jwt.signature, cert.der, openssl);
@@ -178,7 +183,10 @@ export async function jwsSignatureMatches(jwt: DecodedJwt, cert: TrustedTokenCer
  * rest after: a hint only, never a requirement, since ESIA's tokens carry none of them today.
  */
 export function orderByKeyHint(certificates: TrustedTokenCertificate[], header: JsonObject): TrustedTokenCertificate[] {
-  const hints = ['kid', 'x5t', 'x5t#S256'].map((k) => header[k]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase().replace(/:/g, ''));
+  const hints = ['kid', 'x5t', 'x5t#S256']
+    .map((k) => header[k])
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.toLowerCase().replace(/:/g, ''));
   if (hints.length === 0) return certificates;
   const named = certificates.filter((c) => c.ids.some((id) => hints.includes(id)));
   return [...named, ...certificates.filter((c) => !named.includes(c))];

@@ -28,7 +28,13 @@ import {
   IdentityProvider,
   IdentityTokens,
 } from './identity-provider';
-import { certificateSourcesFingerprint, parseTrustedCertificates, readCertificateSources, SkippedCertificate, TrustedTokenCertificate } from './token-certificates';
+import {
+  certificateSourcesFingerprint,
+  parseTrustedCertificates,
+  readCertificateSources,
+  SkippedCertificate,
+  TrustedTokenCertificate,
+} from './token-certificates';
 import { TokenRefusalLog } from './token-refusals';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -80,7 +86,13 @@ export class EsiaIdentityProvider implements IdentityProvider {
     const c = this.config;
     const timestamp = formatEsiaTimestamp(this.now());
     const [secret, hash] = await this.sign(
-      buildV2AuthorizationSigningString({ clientId: c.clientId, scope: c.scopes, timestamp, state: request.state, redirectUri: c.redirectUri }),
+      buildV2AuthorizationSigningString({
+        clientId: c.clientId,
+        scope: c.scopes,
+        timestamp,
+        state: request.state,
+        redirectUri: c.redirectUri,
+      }),
     );
     const q = new URLSearchParams({
       client_id: c.clientId,
@@ -103,8 +115,10 @@ export class EsiaIdentityProvider implements IdentityProvider {
     if (res.status !== 200 || !res.json) return this.fail(errorResponse(step, res));
     const body = res.json;
     const accessToken = body.access_token;
-    if (typeof accessToken !== 'string') return this.fail(new EsiaCallError(step, 'invalid_response', 'token: no access_token in the answer'));
-    if (body.state !== res.sentState) return this.fail(new EsiaCallError(step, 'invalid_response', 'token: state in the answer differs from the request'));
+    if (typeof accessToken !== 'string')
+      return this.fail(new EsiaCallError(step, 'invalid_response', 'token: no access_token in the answer'));
+    if (body.state !== res.sentState)
+      return this.fail(new EsiaCallError(step, 'invalid_response', 'token: state in the answer differs from the request'));
     try {
       const access = await this.verifyTokens(accessToken, typeof body.id_token === 'string' ? body.id_token : undefined);
       await this.refusals?.clear();
@@ -140,7 +154,10 @@ export class EsiaIdentityProvider implements IdentityProvider {
     try {
       loaded = await this.verifier();
     } catch (e) {
-      this.logger.error({ step: 'trusted_certificates', err: e instanceof Error ? e.message : String(e) }, 'ESIA trusted certificates cannot be loaded');
+      this.logger.error(
+        { step: 'trusted_certificates', err: e instanceof Error ? e.message : String(e) },
+        'ESIA trusted certificates cannot be loaded',
+      );
       throw EsiaErrors.unavailable('not_configured');
     }
     try {
@@ -152,7 +169,8 @@ export class EsiaIdentityProvider implements IdentityProvider {
       return access;
     } catch (e) {
       const certificateProblem = e instanceof EsiaTokenError && (e.reason === 'bad_signature' || e.reason === 'no_certificate_for_alg');
-      if (!certificateProblem || retried || (await certificateSourcesFingerprint(this.config.trustedCertPaths)) === loaded.fingerprint) throw e;
+      if (!certificateProblem || retried || (await certificateSourcesFingerprint(this.config.trustedCertPaths)) === loaded.fingerprint)
+        throw e;
       this.logger.log({ step: 'trusted_certificates' }, 'ESIA certificate files changed: reloading them');
       this.verifierPromise = undefined;
       return this.verifyTokens(accessToken, idToken, true);
@@ -174,12 +192,18 @@ export class EsiaIdentityProvider implements IdentityProvider {
       if (!this.config.scopes.split(' ').includes('id_doc')) {
         documentsGranted = false;
       } else {
-        const docs = await this.call('documents', () => esiaFetch('documents', `${base}/docs?embed=(elements)`, { headers }, this.config.timeoutMs));
+        const docs = await this.call('documents', () =>
+          esiaFetch('documents', `${base}/docs?embed=(elements)`, { headers }, this.config.timeoutMs),
+        );
         if (docs.status === 200 && docs.json) documents = collectionElements<EsiaDocumentResource>(docs.json);
         else if (docs.status === 403) documentsGranted = false;
         else return this.fail(errorResponse('documents', docs));
       }
-      if (!documentsGranted) this.logger.warn({ step: 'documents' }, 'ESIA gave no identity documents (id_doc scope not granted?): the account level is undetermined');
+      if (!documentsGranted)
+        this.logger.warn(
+          { step: 'documents' },
+          'ESIA gave no identity documents (id_doc scope not granted?): the account level is undetermined',
+        );
     }
     const mapped = mapEsiaPerson(oid, resource, documents);
     return !documentsGranted && mapped.level !== 'standard' ? { ...mapped, levelUndetermined: 'documents_not_granted' } : mapped;
@@ -194,12 +218,27 @@ export class EsiaIdentityProvider implements IdentityProvider {
   async testConnection(): Promise<ConnectionTestReport> {
     const steps: ConnectionTestStep[] = [];
     const c = this.config;
-    const add = (step: ConnectionTestStepName, ok: boolean, detail: string, extra: { esiaCode?: string; problem?: ConnectionTestProblem } = {}): boolean => {
-      steps.push({ step, ok, detail, ...(extra.esiaCode ? { esiaCode: extra.esiaCode } : {}), ...(extra.problem ? { problem: extra.problem } : {}) });
+    const add = (
+      step: ConnectionTestStepName,
+      ok: boolean,
+      detail: string,
+      extra: { esiaCode?: string; problem?: ConnectionTestProblem } = {},
+    ): boolean => {
+      steps.push({
+        step,
+        ok,
+        detail,
+        ...(extra.esiaCode ? { esiaCode: extra.esiaCode } : {}),
+        ...(extra.problem ? { problem: extra.problem } : {}),
+      });
       return ok;
     };
     const signerName = c.signer.kind === 'cryptopro' ? 'КриптоПро CSP (csptest)' : 'OpenSSL (gost engine)';
-    add('config', true, `Адрес ЕСИА ${c.baseUrl}, мнемоника ${c.clientId}, redirect_uri ${c.redirectUri}, подпись: ${signerName}, алгоритмы токенов: ${c.tokenAlgorithms.join(', ')}`);
+    add(
+      'config',
+      true,
+      `Адрес ЕСИА ${c.baseUrl}, мнемоника ${c.clientId}, redirect_uri ${c.redirectUri}, подпись: ${signerName}, алгоритмы токенов: ${c.tokenAlgorithms.join(', ')}`,
+    );
 
     const issuer = checkIssuer(c);
     add('issuer', issuer.ok, issuer.detail, issuer);
@@ -208,7 +247,8 @@ export class EsiaIdentityProvider implements IdentityProvider {
     try {
       const probe = `esia-connection-test:${randomUUID()}`;
       const [signature, hash, cert] = await Promise.all([this.signer.sign(probe), this.signer.certificateHashHex(), readFile(c.certPath)]);
-      if (!(await verifyGostSignature(probe, signature, cert))) throw new Error('подпись не проверяется сертификатом: ключ и сертификат не пара');
+      if (!(await verifyGostSignature(probe, signature, cert)))
+        throw new Error('подпись не проверяется сертификатом: ключ и сертификат не пара');
       signerOk = add('signer', true, `Подпись ГОСТ Р 34.10-2012 работает (${signerName}); хэш сертификата ${hash}`);
     } catch (e) {
       add('signer', false, `Не удалось подписать запрос (${signerName}): ${e instanceof Error ? e.message : String(e)}`);
@@ -234,7 +274,9 @@ export class EsiaIdentityProvider implements IdentityProvider {
     return { ok: steps.every((s) => s.ok), steps };
   }
 
-  private async checkEndpoints(add: (step: ConnectionTestStepName, ok: boolean, detail: string, extra?: { esiaCode?: string }) => boolean): Promise<void> {
+  private async checkEndpoints(
+    add: (step: ConnectionTestStepName, ok: boolean, detail: string, extra?: { esiaCode?: string }) => boolean,
+  ): Promise<void> {
     const c = this.config;
     try {
       const url = await this.authorizationUrl({ state: randomUUID() });
@@ -246,7 +288,9 @@ export class EsiaIdentityProvider implements IdentityProvider {
         add('authorization_endpoint', true, `Запрос авторизации принят (HTTP ${res.status})`);
       } else if (error) {
         const code = target?.searchParams.get('error_description') ?? '';
-        add('authorization_endpoint', false, `ЕСИА отклонила запрос авторизации: ${error} ${code}`.trim(), { esiaCode: /ESIA-\d{6}/.exec(code)?.[0] });
+        add('authorization_endpoint', false, `ЕСИА отклонила запрос авторизации: ${error} ${code}`.trim(), {
+          esiaCode: /ESIA-\d{6}/.exec(code)?.[0],
+        });
       } else {
         const err = errorResponse('authorization', res);
         add('authorization_endpoint', false, `Неожиданный ответ точки авторизации: HTTP ${res.status}`, { esiaCode: err.esiaCode });
@@ -259,8 +303,12 @@ export class EsiaIdentityProvider implements IdentityProvider {
       const res = await this.postToken(`connection-test-${randomUUID()}`);
       const err = errorResponse('token', res);
       // An unknown code answered with ESIA-007011 means the signature and certificate were accepted.
-      if (res.status === 400 && err.esiaCode === 'ESIA-007011') add('token_endpoint', true, 'Точка получения токена принимает подпись (тестовый код отклонён как и ожидалось)');
-      else add('token_endpoint', false, `Точка получения токена ответила HTTP ${res.status}${err.esiaCode ? ` ${err.esiaCode}` : ''}`, { esiaCode: err.esiaCode });
+      if (res.status === 400 && err.esiaCode === 'ESIA-007011')
+        add('token_endpoint', true, 'Точка получения токена принимает подпись (тестовый код отклонён как и ожидалось)');
+      else
+        add('token_endpoint', false, `Точка получения токена ответила HTTP ${res.status}${err.esiaCode ? ` ${err.esiaCode}` : ''}`, {
+          esiaCode: err.esiaCode,
+        });
     } catch (e) {
       add('token_endpoint', false, connectionFailureText(e));
     }
@@ -290,7 +338,11 @@ export class EsiaIdentityProvider implements IdentityProvider {
     const res = await esiaFetch(
       'token',
       `${c.baseUrl}/aas/oauth2/v3/te`,
-      { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: body.toString() },
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: body.toString(),
+      },
       c.timeoutMs,
     );
     return { ...res, sentState: state };
@@ -315,7 +367,8 @@ export class EsiaIdentityProvider implements IdentityProvider {
       this.verifierPromise = (async () => {
         const fingerprint = await certificateSourcesFingerprint(this.config.trustedCertPaths);
         const { certificates, skipped } = await this.loadCertificates();
-        for (const s of skipped) this.logger.warn({ step: 'trusted_certificates', source: s.source }, `ESIA certificate skipped: ${s.reason}`);
+        for (const s of skipped)
+          this.logger.warn({ step: 'trusted_certificates', source: s.source }, `ESIA certificate skipped: ${s.reason}`);
         if (certificates.length === 0) throw new Error(`no usable ESIA token certificate in ${this.config.trustedCertPaths.join(', ')}`);
         const verifier = new EsiaTokenVerifier({
           certificates,
@@ -372,6 +425,9 @@ export class NotConfiguredIdentityProvider implements IdentityProvider {
     throw EsiaErrors.unavailable('not_configured');
   }
   testConnection(): Promise<ConnectionTestReport> {
-    return Promise.resolve({ ok: false, steps: [{ step: 'config', ok: false, detail: 'Вход через Госуслуги не настроен (нет ESIA_CLIENT_ID)' }] });
+    return Promise.resolve({
+      ok: false,
+      steps: [{ step: 'config', ok: false, detail: 'Вход через Госуслуги не настроен (нет ESIA_CLIENT_ID)' }],
+    });
   }
 }

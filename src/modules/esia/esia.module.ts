@@ -14,7 +14,14 @@ import { RedisTokenRefusalLog } from './token-refusals';
 export function createEsiaSigner(esia: EsiaConfig): EsiaSigner {
   const s = esia.signer;
   if (s.kind === 'cryptopro') {
-    return new CryptoProCspSigner({ csptestPath: s.csptestPath, container: s.container, pin: s.pin, keyType: s.keyType, certPath: esia.certPath, timeoutMs: s.timeoutMs });
+    return new CryptoProCspSigner({
+      csptestPath: s.csptestPath,
+      container: s.container,
+      pin: s.pin,
+      keyType: s.keyType,
+      certPath: esia.certPath,
+      timeoutMs: s.timeoutMs,
+    });
   }
   return new OpenSslGostSigner({ keyPath: esia.keyPath, certPath: esia.certPath });
 }

@@ -49,7 +49,11 @@ export function signRs256Jwt(header: JsonObject, payload: JsonObject, privateKey
  * Signs `header.payload` with any signer of the raw signature bytes, e.g. a GOST R 34.10-2012 signer for
  * `alg: GOST3410_2012_256` (64 bytes in OpenSSL's order, docs/esia.md "Tokens signed with GOST").
  */
-export async function signJwtWith(header: JsonObject, payload: JsonObject, sign: (signingInput: string) => Promise<Buffer>): Promise<string> {
+export async function signJwtWith(
+  header: JsonObject,
+  payload: JsonObject,
+  sign: (signingInput: string) => Promise<Buffer>,
+): Promise<string> {
   const input = `${encodePart(header)}.${encodePart(payload)}`;
   return `${input}.${(await sign(input)).toString('base64url')}`;
 }

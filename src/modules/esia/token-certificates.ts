@@ -49,7 +49,9 @@ export async function readCertificateSources(paths: readonly string[]): Promise<
   const out: CertificateSource[] = [];
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
-      const names = (await readdir(path)).filter((n) => (CERTIFICATE_FILE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase())).sort();
+      const names = (await readdir(path))
+        .filter((n) => (CERTIFICATE_FILE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
+        .sort();
       for (const name of names) out.push({ source: name, data: await readFile(join(path, name)) });
     } else {
       out.push({ source: basename(path), data: await readFile(path) });
@@ -71,7 +73,9 @@ export async function certificateSourcesFingerprint(paths: readonly string[]): P
   for (const path of paths) {
     const st = await stat(path).catch(() => null);
     if (st?.isDirectory()) {
-      const names = (await readdir(path).catch(() => [] as string[])).filter((n) => (CERTIFICATE_FILE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase())).sort();
+      const names = (await readdir(path).catch(() => [] as string[]))
+        .filter((n) => (CERTIFICATE_FILE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
+        .sort();
       for (const name of names) parts.push(await describe(join(path, name)));
     } else {
       parts.push(await describe(path));
@@ -90,11 +94,16 @@ function algorithmOf(der: Buffer): { alg: EsiaTokenAlgorithm } | { unsupported: 
 function identifiers(der: Buffer, serialNumber: string): string[] {
   const sha1 = createHash('sha1').update(der).digest();
   const sha256 = createHash('sha256').update(der).digest();
-  return [sha1.toString('hex'), sha256.toString('hex'), sha1.toString('base64url'), sha256.toString('base64url'), serialNumber].map((s) => s.toLowerCase());
+  return [sha1.toString('hex'), sha256.toString('hex'), sha1.toString('base64url'), sha256.toString('base64url'), serialNumber].map((s) =>
+    s.toLowerCase(),
+  );
 }
 
 /** Parses PEM (one or several blocks) or DER certificates into {@link TrustedTokenCertificate}s; unusable ones are skipped with a reason. */
-export function parseTrustedCertificates(sources: readonly CertificateSource[]): { certificates: TrustedTokenCertificate[]; skipped: SkippedCertificate[] } {
+export function parseTrustedCertificates(sources: readonly CertificateSource[]): {
+  certificates: TrustedTokenCertificate[];
+  skipped: SkippedCertificate[];
+} {
   const certificates: TrustedTokenCertificate[] = [];
   const skipped: SkippedCertificate[] = [];
   for (const { source, data } of sources) {
@@ -136,6 +145,7 @@ export function parseTrustedCertificates(sources: readonly CertificateSource[]):
 /** Certificates from PEM/DER contents given directly (tests, tools); throws when none of them is usable. */
 export function trustedCertificatesFrom(...inputs: Array<string | Buffer>): TrustedTokenCertificate[] {
   const { certificates, skipped } = parseTrustedCertificates(inputs.map((data, i) => ({ source: `#${i + 1}`, data: Buffer.from(data) })));
-  if (certificates.length === 0) throw new Error(`ESIA trusted certificates: none usable${skipped.length ? ` (${skipped.map((s) => s.reason).join('; ')})` : ''}`);
+  if (certificates.length === 0)
+    throw new Error(`ESIA trusted certificates: none usable${skipped.length ? ` (${skipped.map((s) => s.reason).join('; ')})` : ''}`);
   return certificates;
 }

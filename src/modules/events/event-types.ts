@@ -24,7 +24,16 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const AGGREGATE_TYPES = ['grade', 'attendance', 'homework', 'homework_submission', 'lesson', 'conversation', 'announcement', 'user'] as const;
+export const AGGREGATE_TYPES = [
+  'grade',
+  'attendance',
+  'homework',
+  'homework_submission',
+  'lesson',
+  'conversation',
+  'announcement',
+  'user',
+] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 export interface NewEvent {

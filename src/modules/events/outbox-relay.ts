@@ -98,7 +98,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.failures++;
       next = Math.min(outboxPollMs * 2 ** this.failures, 10_000);
       if (this.failures === 1 || this.failures % 20 === 0) {
-        this.logger.warn({ err: (e as Error).message, failures: this.failures }, 'Outbox relay round failed; events stay unpublished and are retried');
+        this.logger.warn(
+          { err: (e as Error).message, failures: this.failures },
+          'Outbox relay round failed; events stay unpublished and are retried',
+        );
       }
     }
     this.schedule(next);
@@ -118,7 +121,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const adds: Array<Promise<void>> = [];
       for (const route of EVENT_ROUTES) {
         if (route.portal && !this.config.notify.portalSyncUrl) continue;
-        const events = rows.filter((r) => !route.types || route.types.includes(r.type)).map((r) => ({ id: String(r.id), at: String(r.at), occurredAt: r.occurredAt }));
+        const events = rows
+          .filter((r) => !route.types || route.types.includes(r.type))
+          .map((r) => ({ id: String(r.id), at: String(r.at), occurredAt: r.occurredAt }));
         if (route.batch) {
           for (let i = 0; i < events.length; i += route.batch) {
             const batch = events.slice(i, i + route.batch);
@@ -129,13 +134,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
       }
       await withTimeout(Promise.all(adds), ENQUEUE_TIMEOUT_MS, 'queue');
-      await this.outbox.markPublished(tx, rows.map((r) => String(r.id)));
+      await this.outbox.markPublished(
+        tx,
+        rows.map((r) => String(r.id)),
+      );
       return rows.length;
     });
   }
 
   /** One add; when Bull kept a job that is not this one under its id, the work is queued under a distinct id. */
-  private async publish<T extends object>(job: JobKey, data: T, key: string, events: Array<EventStamp & { occurredAt: Date }>): Promise<void> {
+  private async publish<T extends object>(
+    job: JobKey,
+    data: T,
+    key: string,
+    events: Array<EventStamp & { occurredAt: Date }>,
+  ): Promise<void> {
     const options = this.optionsFor(job);
     const r = await this.producer.add(job, data, { key, ...options });
     const newest = Math.max(...events.map((e) => new Date(e.occurredAt).getTime()));

@@ -17,7 +17,8 @@ export interface StoredEvent {
   publishedAt: Date | null;
 }
 
-const COLUMNS = 'id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", school_id AS "schoolId", actor_id AS "actorId", payload, idempotency_key AS "idempotencyKey", occurred_at AS "occurredAt", published_at AS "publishedAt"';
+const COLUMNS =
+  'id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", school_id AS "schoolId", actor_id AS "actorId", payload, idempotency_key AS "idempotencyKey", occurred_at AS "occurredAt", published_at AS "publishedAt"';
 
 /** The only writer of `domain_events`. Callers pass the EntityManager of their own transaction. */
 @Injectable()
@@ -97,7 +98,10 @@ export class OutboxService {
    * relay never takes the same rows), oldest first, with `at`: occurred_at in microseconds since the
    * epoch, which job ids carry (see core/queue/job-ids.ts).
    */
-  async lockUnpublished(manager: EntityManager, limit: number): Promise<Array<Pick<StoredEvent, 'id' | 'type' | 'occurredAt'> & { at: string }>> {
+  async lockUnpublished(
+    manager: EntityManager,
+    limit: number,
+  ): Promise<Array<Pick<StoredEvent, 'id' | 'type' | 'occurredAt'> & { at: string }>> {
     return manager.query(
       `SELECT id, type, occurred_at AS "occurredAt", ${epochMicrosSql('occurred_at')} AS at
          FROM domain_events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,

@@ -37,7 +37,12 @@ describe('weightedAverage (hand-computed)', () => {
 
   it('ignores pass/fail marks and answers null with no five-point marks', () => {
     expect(weightedAverage([])).toEqual({ average: null, suggested: null, count: 0, weightSum: 0 });
-    expect(weightedAverage([{ value: 1, weight: 1, scale: 'pass_fail' }])).toEqual({ average: null, suggested: null, count: 0, weightSum: 0 });
+    expect(weightedAverage([{ value: 1, weight: 1, scale: 'pass_fail' }])).toEqual({
+      average: null,
+      suggested: null,
+      count: 0,
+      weightSum: 0,
+    });
     expect(weightedAverage([five(5), { value: 0, weight: 1, scale: 'pass_fail' }])).toMatchObject({ average: 5, suggested: 5, count: 1 });
   });
 

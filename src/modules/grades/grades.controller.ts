@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { ADMIN_ROLES, Role } from '../../common/auth/role';
@@ -9,10 +18,37 @@ import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
 import {
-  AttendanceFeedView, AttendanceListView, BatchGradesDto, CreateGradeDto, CreatePeriodDto, DeleteGradeQueryDto, FeedQueryDto, GradeChangePage,
-  GradeFeedView, GradeHistoryView, GradeListView, GradeView, GradingSettingsDto, GradingSettingsView, HistoryQueryDto, ImportQueryDto,
-  ImportResultView, JournalQueryDto, JournalView, ListPeriodsQueryDto, MarkAttendanceDto, PeriodMarkListView, PeriodPage, PeriodView,
-  RangeQueryDto, SchoolQueryDto, SetPeriodMarksDto, StudentGradesView, UpdateGradeDto, WhatIfDto, WhatIfView,
+  AttendanceFeedView,
+  AttendanceListView,
+  BatchGradesDto,
+  CreateGradeDto,
+  CreatePeriodDto,
+  DeleteGradeQueryDto,
+  FeedQueryDto,
+  GradeChangePage,
+  GradeFeedView,
+  GradeHistoryView,
+  GradeListView,
+  GradeView,
+  GradingSettingsDto,
+  GradingSettingsView,
+  HistoryQueryDto,
+  ImportQueryDto,
+  ImportResultView,
+  JournalQueryDto,
+  JournalView,
+  ListPeriodsQueryDto,
+  MarkAttendanceDto,
+  PeriodMarkListView,
+  PeriodPage,
+  PeriodView,
+  RangeQueryDto,
+  SchoolQueryDto,
+  SetPeriodMarksDto,
+  StudentGradesView,
+  UpdateGradeDto,
+  WhatIfDto,
+  WhatIfView,
 } from './dto/grades.dto';
 import { GradesService } from './grades.service';
 import { GradeImportService } from './import/grade-import.service';
@@ -28,7 +64,10 @@ export class GradesController {
 
   @Post()
   @Roles(Role.Teacher)
-  @ApiOperation({ summary: 'Enter a grade for a lesson (or class + subject + date): the teacher of that class and subject, or the substitute of that lesson' })
+  @ApiOperation({
+    summary:
+      'Enter a grade for a lesson (or class + subject + date): the teacher of that class and subject, or the substitute of that lesson',
+  })
   @Idempotent()
   @ApiCreatedResponse({ type: GradeView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateGradeDto): Promise<GradeView> {
@@ -76,7 +115,7 @@ export class GradesController {
   }
 
   @Get('journal')
-  @ApiOperation({ summary: "A class journal: students × lessons of a subject and period, with grades, absences, averages, period marks" })
+  @ApiOperation({ summary: 'A class journal: students × lessons of a subject and period, with grades, absences, averages, period marks' })
   @ApiOkResponse({ type: JournalView })
   async journal(@CurrentUser() p: Principal, @Query() q: JournalQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     replyJson(req, res, await this.grades.journal(p, q));
@@ -85,7 +124,11 @@ export class GradesController {
   @Get('students/:studentId')
   @ApiOperation({ summary: "A student's grades by subject with weighted averages and period marks (student, parent, teachers, admins)" })
   @ApiOkResponse({ type: StudentGradesView })
-  studentGrades(@CurrentUser() p: Principal, @Param('studentId', ParseId) id: string, @Query() q: RangeQueryDto): Promise<StudentGradesView> {
+  studentGrades(
+    @CurrentUser() p: Principal,
+    @Param('studentId', ParseId) id: string,
+    @Query() q: RangeQueryDto,
+  ): Promise<StudentGradesView> {
     return this.grades.studentGrades(p, id, q);
   }
 
@@ -116,7 +159,11 @@ export class GradesController {
   @Roles(...ADMIN_ROLES)
   @ApiOperation({ summary: "Set a school's grading scale, work types with weights and rounding threshold (school admin)" })
   @ApiOkResponse({ type: GradingSettingsView })
-  putSettings(@CurrentUser() p: Principal, @Param('schoolId', ParseId) schoolId: string, @Body() dto: GradingSettingsDto): Promise<GradingSettingsView> {
+  putSettings(
+    @CurrentUser() p: Principal,
+    @Param('schoolId', ParseId) schoolId: string,
+    @Body() dto: GradingSettingsDto,
+  ): Promise<GradingSettingsView> {
     return this.grades.putSettings(p, schoolId, dto);
   }
 
@@ -139,13 +186,19 @@ export class GradesController {
   @HttpCode(200)
   @Roles(Role.Teacher)
   @ApiOperation({
-    summary: 'Import grades from CSV or XLSX (columns: date, subject, student — login or full name —, grade, work_type, comment); streamed; ' +
+    summary:
+      'Import grades from CSV or XLSX (columns: date, subject, student — login or full name —, grade, work_type, comment); streamed; ' +
       'each bad row reported with its line; ?mode=all-or-nothing imports nothing if any row is bad (default good-rows); the answer names the mode',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiOkResponse({ type: ImportResultView })
-  import(@CurrentUser() p: Principal, @Query() q: ImportQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<ImportResultView> {
+  import(
+    @CurrentUser() p: Principal,
+    @Query() q: ImportQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportResultView> {
     return this.importer.import(p, q, req, res);
   }
 

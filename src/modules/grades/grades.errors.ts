@@ -51,7 +51,8 @@ export const GradesErrors = {
   targetRequired: () =>
     new AppError(GradesErrorCode.TargetRequired, 'Укажите урок (lessonId) или класс, предмет и дату (classId, subjectId, date)', 400),
   /** The same student appears twice in one batch of grades, attendance or period marks (`details.studentId`); nothing was written. */
-  duplicateStudent: (studentId: string) => new AppError(GradesErrorCode.DuplicateStudent, 'Ученик указан в запросе дважды', 400, { studentId }),
+  duplicateStudent: (studentId: string) =>
+    new AppError(GradesErrorCode.DuplicateStudent, 'Ученик указан в запросе дважды', 400, { studentId }),
   /**
    * `from` and `to` must come together, in order and at most a year apart (or give `periodId` instead); a new period
    * must not end before it starts.

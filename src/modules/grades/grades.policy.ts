@@ -28,7 +28,8 @@ export function gradeWritableSql(p: Principal, alias: string): SqlCondition {
 export function gradeReadableSql(p: Principal, alias: string): SqlCondition {
   const parts = [`${alias}.student_id = :gpMe`];
   const params: Record<string, unknown> = { gpMe: p.userId };
-  if (hasRole(p, Role.Parent)) parts.push(`EXISTS (SELECT 1 FROM parent_children gpc WHERE gpc.parent_id = :gpMe AND gpc.child_id = ${alias}.student_id)`);
+  if (hasRole(p, Role.Parent))
+    parts.push(`EXISTS (SELECT 1 FROM parent_children gpc WHERE gpc.parent_id = :gpMe AND gpc.child_id = ${alias}.student_id)`);
   if (hasRole(p, Role.Teacher, Role.ClassTeacher)) {
     parts.push(gradeWritableSql(p, alias).sql);
     parts.push(`EXISTS (SELECT 1 FROM class_teachers gct WHERE gct.class_id = ${alias}.class_id AND gct.teacher_id = :gpMe)`);

@@ -96,8 +96,6 @@ export class GradesRepository extends SqlRepository {
     super(db);
   }
 
-
-
   // ---- context and checks ----------------------------------------------------------------------
 
   /** A class with its school, time zone and year, and whether the caller teaches the subject in it. */
@@ -142,10 +140,20 @@ export class GradesRepository extends SqlRepository {
          RETURNING *)
        SELECT ${GRADE_COLUMNS} FROM ins g`,
       [
-        rows.map((r) => r.schoolId), rows.map((r) => r.studentId), rows.map((r) => r.classId), rows.map((r) => r.subjectId),
-        rows.map((r) => r.lessonId), rows.map((r) => r.date), rows.map((r) => r.scale), rows.map((r) => r.value),
-        rows.map((r) => r.workType), rows.map((r) => r.weight), rows.map((r) => r.comment), rows.map((r) => r.source),
-        rows.map((r) => r.sourceRef), rows.map((r) => r.enteredBy),
+        rows.map((r) => r.schoolId),
+        rows.map((r) => r.studentId),
+        rows.map((r) => r.classId),
+        rows.map((r) => r.subjectId),
+        rows.map((r) => r.lessonId),
+        rows.map((r) => r.date),
+        rows.map((r) => r.scale),
+        rows.map((r) => r.value),
+        rows.map((r) => r.workType),
+        rows.map((r) => r.weight),
+        rows.map((r) => r.comment),
+        rows.map((r) => r.source),
+        rows.map((r) => r.sourceRef),
+        rows.map((r) => r.enteredBy),
       ],
     );
   }
@@ -158,10 +166,20 @@ export class GradesRepository extends SqlRepository {
                             $10::numeric[], $11::text[], $12::text[], $13::uuid[], $14::uuid[])
        RETURNING id`,
       [
-        rows.map((r) => r.schoolId), rows.map((r) => r.studentId), rows.map((r) => r.classId), rows.map((r) => r.subjectId),
-        rows.map((r) => r.lessonId), rows.map((r) => r.date), rows.map((r) => r.scale), rows.map((r) => r.value),
-        rows.map((r) => r.workType), rows.map((r) => r.weight), rows.map((r) => r.comment), rows.map((r) => r.source),
-        rows.map((r) => r.sourceRef), rows.map((r) => r.enteredBy),
+        rows.map((r) => r.schoolId),
+        rows.map((r) => r.studentId),
+        rows.map((r) => r.classId),
+        rows.map((r) => r.subjectId),
+        rows.map((r) => r.lessonId),
+        rows.map((r) => r.date),
+        rows.map((r) => r.scale),
+        rows.map((r) => r.value),
+        rows.map((r) => r.workType),
+        rows.map((r) => r.weight),
+        rows.map((r) => r.comment),
+        rows.map((r) => r.source),
+        rows.map((r) => r.sourceRef),
+        rows.map((r) => r.enteredBy),
       ],
     );
     return out.map((o) => o.id);
@@ -183,7 +201,11 @@ export class GradesRepository extends SqlRepository {
     return row ?? null;
   }
 
-  async updateGrade(tx: EntityManager, id: string, patch: { value: number; workType: string; weight: number; comment: string | null; deleted?: boolean }): Promise<GradeRow> {
+  async updateGrade(
+    tx: EntityManager,
+    id: string,
+    patch: { value: number; workType: string; weight: number; comment: string | null; deleted?: boolean },
+  ): Promise<GradeRow> {
     const [row] = await tx.query(
       `WITH up AS (
          UPDATE grades SET value = $2, work_type = $3, weight = $4, comment = $5, version = version + 1, updated_at = now(),
@@ -197,7 +219,15 @@ export class GradesRepository extends SqlRepository {
 
   async insertGradeChange(
     tx: EntityManager,
-    c: { gradeId: string; studentId: string; action: 'changed' | 'deleted'; before: object; after: object | null; reason: string | null; changedBy: string },
+    c: {
+      gradeId: string;
+      studentId: string;
+      action: 'changed' | 'deleted';
+      before: object;
+      after: object | null;
+      reason: string | null;
+      changedBy: string;
+    },
   ): Promise<void> {
     await tx.query(
       'INSERT INTO grade_changes (grade_id, student_id, action, before, after, reason, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7)',
@@ -243,7 +273,13 @@ export class GradesRepository extends SqlRepository {
   }
 
   /** Grades of one student in a date range (optionally one subject) with subject names. */
-  async findStudentGrades(studentId: string, from: string, to: string, subjectId: string | null, p: Principal): Promise<Array<GradeRow & { subject_name: string }>> {
+  async findStudentGrades(
+    studentId: string,
+    from: string,
+    to: string,
+    subjectId: string | null,
+    p: Principal,
+  ): Promise<Array<GradeRow & { subject_name: string }>> {
     const cond = gradeReadableSql(p, 'g');
     return this.run(
       `SELECT ${GRADE_COLUMNS}, sub.name AS subject_name FROM grades g JOIN subjects sub ON sub.id = g.subject_id
@@ -284,7 +320,17 @@ export class GradesRepository extends SqlRepository {
                 WHERE (attendance.status, attendance.reason) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.reason)
               RETURNING *)
        SELECT ${ATTENDANCE_COLUMNS}, old.status AS previous_status FROM up a LEFT JOIN old ON old.student_id = a.student_id`,
-      [marks.map((m) => m.studentId), marks.map((m) => m.status), marks.map((m) => m.reason), lesson.id, lesson.classId, lesson.subjectId, lesson.schoolId, lesson.date, markedBy],
+      [
+        marks.map((m) => m.studentId),
+        marks.map((m) => m.status),
+        marks.map((m) => m.reason),
+        lesson.id,
+        lesson.classId,
+        lesson.subjectId,
+        lesson.schoolId,
+        lesson.date,
+        markedBy,
+      ],
     );
   }
 
@@ -304,7 +350,15 @@ export class GradesRepository extends SqlRepository {
    * Rows of a table stamped with change_xid (grades, attendance) after a (xid, id) cursor, oldest
    * first, held back while an older transaction may still commit (so a cursor never skips one).
    */
-  private feed<T>(from: string, a: string, columns: string, p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<T[]> {
+  private feed<T>(
+    from: string,
+    a: string,
+    columns: string,
+    p: Principal,
+    filter: FeedFilter,
+    after: FeedCursor,
+    limit: number,
+  ): Promise<T[]> {
     const cond = gradeReadableSql(p, a);
     const by = filter.studentId ? `${a}.student_id = :fKey` : `${a}.class_id = :fKey`;
     return this.run<T>(
@@ -313,22 +367,31 @@ export class GradesRepository extends SqlRepository {
           AND (${a}.change_xid, ${a}.id) > (CAST(:fXid AS bigint), CAST(:fId AS uuid)) AND ${a}.change_xid < ${SETTLED}
           AND ${cond.sql}
         ORDER BY ${a}.change_xid, ${a}.id LIMIT :fLimit`,
-      { fKey: filter.studentId ?? filter.classId, fSubject: filter.subjectId ?? null, fXid: after.xid, fId: after.id, fLimit: limit, ...cond.params },
+      {
+        fKey: filter.studentId ?? filter.classId,
+        fSubject: filter.subjectId ?? null,
+        fXid: after.xid,
+        fId: after.id,
+        fLimit: limit,
+        ...cond.params,
+      },
     );
   }
 
   async findAttendanceOfLessons(lessonIds: string[]): Promise<Array<{ lesson_id: string; student_id: string; status: string }>> {
     if (lessonIds.length === 0) return [];
-    return this.db.query(
-      `SELECT lesson_id, student_id, status FROM attendance WHERE lesson_id = ANY($1::uuid[]) AND status <> 'present'`,
-      [lessonIds],
-    );
+    return this.db.query(`SELECT lesson_id, student_id, status FROM attendance WHERE lesson_id = ANY($1::uuid[]) AND status <> 'present'`, [
+      lessonIds,
+    ]);
   }
 
   // ---- students, classes, journal -----------------------------------------------------------------
 
   /** The student if the caller may see them, with their school and current class. */
-  async findStudentContext(p: Principal, studentId: string): Promise<{ id: string; school_id: string; class_id: string | null; tz: string } | null> {
+  async findStudentContext(
+    p: Principal,
+    studentId: string,
+  ): Promise<{ id: string; school_id: string; class_id: string | null; tz: string } | null> {
     const visible = visibleStudentSql(p, 'u');
     const [row] = await this.run<{ id: string; school_id: string; class_id: string | null; tz: string }>(
       `SELECT u.id, u.school_id, e.class_id, COALESCE(s.timezone, r.timezone) AS tz
@@ -341,7 +404,11 @@ export class GradesRepository extends SqlRepository {
   }
 
   /** The class if the caller may read the subject's journal in it. */
-  async findJournalClass(p: Principal, classId: string, subjectId: string): Promise<{ id: string; school_id: string; tz: string; versions: string } | null> {
+  async findJournalClass(
+    p: Principal,
+    classId: string,
+    subjectId: string,
+  ): Promise<{ id: string; school_id: string; tz: string; versions: string } | null> {
     const cond = journalReadableSql(p, 'c', ':jSubject');
     const [row] = await this.runPrepared<{ id: string; school_id: string; tz: string; versions: string }>(
       `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz, ${readVersionsSql('c.id')} AS versions
@@ -359,7 +426,9 @@ export class GradesRepository extends SqlRepository {
     return rows.length > 0;
   }
 
-  async findClassStudents(classId: string): Promise<Array<{ id: string; last_name: string; first_name: string; middle_name: string | null; login: string }>> {
+  async findClassStudents(
+    classId: string,
+  ): Promise<Array<{ id: string; last_name: string; first_name: string; middle_name: string | null; login: string }>> {
     return this.db.query(
       `SELECT u.id, u.last_name, u.first_name, u.middle_name, u.login FROM enrolments e JOIN users u ON u.id = e.student_id
         WHERE e.class_id = $1 AND e.ended_at IS NULL ORDER BY u.last_name, u.first_name, u.id LIMIT 200`,
@@ -380,7 +449,9 @@ export class GradesRepository extends SqlRepository {
         WHERE period_id = $1 AND ($2::uuid IS NULL OR student_id = $2) AND ($3::uuid IS NULL OR class_id = $3) AND ($4::uuid IS NULL OR subject_id = $4)
         LIMIT 5000`,
       [periodId, filter.studentId ?? null, filter.classId ?? null, filter.subjectId ?? null],
-    ) as Promise<Array<{ student_id: string; subject_id: string; period_id: string; scale: string; value: number; comment: string | null }>>;
+    ) as Promise<
+      Array<{ student_id: string; subject_id: string; period_id: string; scale: string; value: number; comment: string | null }>
+    >;
   }
 
   async upsertPeriodMarks(
@@ -393,18 +464,31 @@ export class GradesRepository extends SqlRepository {
        SELECT $1, i.student_id, $2, $3, $4, i.value, i.comment, $5 FROM unnest($6::uuid[], $7::smallint[], $8::text[]) AS i(student_id, value, comment)
        ON CONFLICT (student_id, subject_id, period_id) DO UPDATE
          SET value = EXCLUDED.value, scale = EXCLUDED.scale, comment = EXCLUDED.comment, class_id = EXCLUDED.class_id, set_by = EXCLUDED.set_by, updated_at = now()`,
-      [c.periodId, c.subjectId, c.classId, c.scale, c.setBy, marks.map((m) => m.studentId), marks.map((m) => m.value), marks.map((m) => m.comment)],
+      [
+        c.periodId,
+        c.subjectId,
+        c.classId,
+        c.scale,
+        c.setBy,
+        marks.map((m) => m.studentId),
+        marks.map((m) => m.value),
+        marks.map((m) => m.comment),
+      ],
     );
   }
 
   async isSchoolReadable(p: Principal, schoolId: string): Promise<boolean> {
     const cond = schoolReadableSql(p, 's.id');
-    return (await this.run('SELECT 1 FROM schools s WHERE s.id = :rSchool AND ' + cond.sql, { rSchool: schoolId, ...cond.params })).length > 0;
+    return (
+      (await this.run('SELECT 1 FROM schools s WHERE s.id = :rSchool AND ' + cond.sql, { rSchool: schoolId, ...cond.params })).length > 0
+    );
   }
 
   async isSchoolAdministered(p: Principal, schoolId: string): Promise<boolean> {
     const cond = schoolAdminSql(p, 's.id');
-    return (await this.run('SELECT 1 FROM schools s WHERE s.id = :rSchool AND ' + cond.sql, { rSchool: schoolId, ...cond.params })).length > 0;
+    return (
+      (await this.run('SELECT 1 FROM schools s WHERE s.id = :rSchool AND ' + cond.sql, { rSchool: schoolId, ...cond.params })).length > 0
+    );
   }
 
   async saveGrading(schoolId: string, g: SchoolGrading, by: string): Promise<void> {
@@ -446,7 +530,10 @@ export class GradesRepository extends SqlRepository {
     return new Set(rows.map((r) => r.subject_id));
   }
 
-  async findClassForImport(p: Principal, classId: string): Promise<{ id: string; school_id: string; academic_year: number; tz: string } | null> {
+  async findClassForImport(
+    p: Principal,
+    classId: string,
+  ): Promise<{ id: string; school_id: string; academic_year: number; tz: string } | null> {
     const [row] = await this.db.query(
       `SELECT c.id, c.school_id, c.academic_year, COALESCE(s.timezone, r.timezone) AS tz
          FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id

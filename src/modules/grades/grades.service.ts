@@ -15,10 +15,37 @@ import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
 import { AverageResult, Mark, weightedAverage } from './averages';
 import {
-  AttendanceFeedView, AttendanceListView, AttendanceView, BatchGradesDto, CreateGradeDto, CreatePeriodDto, FeedQueryDto, GradeChangePage,
-  GradeChangeView, GradeFeedView, GradeHistoryView, GradeItemDto, GradeListView, GradeView, GradingSettingsDto, GradingSettingsView,
-  HistoryQueryDto, JournalQueryDto, JournalView, ListPeriodsQueryDto, MarkAttendanceDto, PeriodMarkListView, PeriodPage, PeriodRef,
-  PeriodView, RangeQueryDto, SetPeriodMarksDto, StudentGradesView, UpdateGradeDto, WhatIfDto, WhatIfView,
+  AttendanceFeedView,
+  AttendanceListView,
+  AttendanceView,
+  BatchGradesDto,
+  CreateGradeDto,
+  CreatePeriodDto,
+  FeedQueryDto,
+  GradeChangePage,
+  GradeChangeView,
+  GradeFeedView,
+  GradeHistoryView,
+  GradeItemDto,
+  GradeListView,
+  GradeView,
+  GradingSettingsDto,
+  GradingSettingsView,
+  HistoryQueryDto,
+  JournalQueryDto,
+  JournalView,
+  ListPeriodsQueryDto,
+  MarkAttendanceDto,
+  PeriodMarkListView,
+  PeriodPage,
+  PeriodRef,
+  PeriodView,
+  RangeQueryDto,
+  SetPeriodMarksDto,
+  StudentGradesView,
+  UpdateGradeDto,
+  WhatIfDto,
+  WhatIfView,
 } from './dto/grades.dto';
 import { GradeScale } from './entities/grade.entity';
 import { SchoolGrading, toApiValue, toStoredValue } from './grading-rules';
@@ -72,9 +99,11 @@ export class GradesService {
       const grading = await this.repo.findGrading(g.school_id, tx);
       const value = dto.value !== undefined ? this.storedValue(dto.value, g.scale) : g.value;
       const workType = dto.workType ?? g.work_type;
-      const weight = dto.workType !== undefined && dto.workType !== g.work_type ? this.workType(grading, dto.workType).weight : Number(g.weight);
+      const weight =
+        dto.workType !== undefined && dto.workType !== g.work_type ? this.workType(grading, dto.workType).weight : Number(g.weight);
       const comment = dto.comment !== undefined ? dto.comment || null : g.comment;
-      if (value === g.value && workType === g.work_type && weight === Number(g.weight) && comment === g.comment) throw CommonErrors.nothingChanged();
+      if (value === g.value && workType === g.work_type && weight === Number(g.weight) && comment === g.comment)
+        throw CommonErrors.nothingChanged();
       const saved = await this.repo.updateGrade(tx, id, { value, workType, weight, comment });
       await this.recordCorrection(tx, p.userId, g, saved, 'changed', dto.reason ?? null);
       return toGradeView(saved);
@@ -85,7 +114,13 @@ export class GradesService {
     await this.repo.transaction(async (tx) => {
       const g = await this.repo.lockWritableGrade(tx, p, id);
       if (!g) throw GradesErrors.gradeNotFound();
-      const saved = await this.repo.updateGrade(tx, id, { value: g.value, workType: g.work_type, weight: Number(g.weight), comment: g.comment, deleted: true });
+      const saved = await this.repo.updateGrade(tx, id, {
+        value: g.value,
+        workType: g.work_type,
+        weight: Number(g.weight),
+        comment: g.comment,
+        deleted: true,
+      });
       await this.recordCorrection(tx, p.userId, g, saved, 'deleted', reason);
     });
   }
@@ -118,22 +153,51 @@ export class GradesService {
     const missing = [...seen].filter((id) => !enrolled.has(id));
     if (missing.length) throw UsersErrors.studentNotFound(missing);
     return items.map((it) => ({
-      schoolId: target.schoolId, studentId: it.studentId, classId: target.classId, subjectId: target.subjectId, lessonId: target.lessonId,
-      date: target.date, scale: grading.scale, value: this.storedValue(it.value, grading.scale), workType: it.workType,
-      weight: this.workType(grading, it.workType).weight, comment: it.comment || null, source: 'manual', sourceRef: null, enteredBy: p.userId,
+      schoolId: target.schoolId,
+      studentId: it.studentId,
+      classId: target.classId,
+      subjectId: target.subjectId,
+      lessonId: target.lessonId,
+      date: target.date,
+      scale: grading.scale,
+      value: this.storedValue(it.value, grading.scale),
+      workType: it.workType,
+      weight: this.workType(grading, it.workType).weight,
+      comment: it.comment || null,
+      source: 'manual',
+      sourceRef: null,
+      enteredBy: p.userId,
     }));
   }
 
   private async insertWithEvents(tx: EntityManager, actorId: string, rows: NewGrade[]): Promise<GradeRow[]> {
     const saved = await this.repo.insertGrades(tx, rows);
-    await this.outbox.recordMany(tx, saved.map((g) => gradeCreatedEvent(g, actorId)));
+    await this.outbox.recordMany(
+      tx,
+      saved.map((g) => gradeCreatedEvent(g, actorId)),
+    );
     return saved;
   }
 
-  private async recordCorrection(tx: EntityManager, actorId: string, old: GradeRow, now: GradeRow, action: 'changed' | 'deleted', reason: string | null): Promise<void> {
+  private async recordCorrection(
+    tx: EntityManager,
+    actorId: string,
+    old: GradeRow,
+    now: GradeRow,
+    action: 'changed' | 'deleted',
+    reason: string | null,
+  ): Promise<void> {
     const before = facts(old);
     const after = action === 'deleted' ? null : facts(now);
-    await this.repo.insertGradeChange(tx, { gradeId: old.id, studentId: old.student_id, action, before, after, reason, changedBy: actorId });
+    await this.repo.insertGradeChange(tx, {
+      gradeId: old.id,
+      studentId: old.student_id,
+      action,
+      before,
+      after,
+      reason,
+      changedBy: actorId,
+    });
     await this.outbox.record(tx, {
       type: action === 'deleted' ? 'grade.deleted' : 'grade.changed',
       aggregateType: 'grade',
@@ -141,9 +205,19 @@ export class GradesService {
       schoolId: old.school_id,
       actorId,
       payload: {
-        gradeId: old.id, studentId: old.student_id, classId: old.class_id, subjectId: old.subject_id, lessonId: old.lesson_id, date: old.date,
+        gradeId: old.id,
+        studentId: old.student_id,
+        classId: old.class_id,
+        subjectId: old.subject_id,
+        lessonId: old.lesson_id,
+        date: old.date,
         old: { value: toApiValue(old.value, old.scale), workType: old.work_type, weight: Number(old.weight) },
-        ...(after ? { new: { value: toApiValue(now.value, now.scale), workType: now.work_type, weight: Number(now.weight) }, commentChanged: old.comment !== now.comment } : {}),
+        ...(after
+          ? {
+              new: { value: toApiValue(now.value, now.scale), workType: now.work_type, weight: Number(now.weight) },
+              commentChanged: old.comment !== now.comment,
+            }
+          : {}),
         version: now.version,
       },
       idempotencyKey: `${action === 'deleted' ? 'grade.deleted' : 'grade.changed'}:${old.id}:${now.version}`,
@@ -169,8 +243,15 @@ export class GradesService {
     if (!g) throw GradesErrors.gradeNotFound();
     const changes = await this.repo.findChangesOfGrade(id);
     const created: GradeChangeView = {
-      id: null, gradeId: id, action: 'created', before: null, after: changes[0]?.before ?? facts(g), reason: null,
-      changedBy: g.entered_by, changedByName: g.entered_by_name, changedAt: new Date(g.created_at).toISOString(),
+      id: null,
+      gradeId: id,
+      action: 'created',
+      before: null,
+      after: changes[0]?.before ?? facts(g),
+      reason: null,
+      changedBy: g.entered_by,
+      changedByName: g.entered_by_name,
+      changedAt: new Date(g.created_at).toISOString(),
     };
     return { grade: toGradeView(g), changes: [created, ...changes.map(toChangeView)] };
   }
@@ -199,7 +280,12 @@ export class GradesService {
     view: (row: R) => V,
   ): Promise<{ items: V[]; nextCursor: string; hasMore: boolean }> {
     await this.checkFeedAccess(p, q);
-    return readFeedPage(pageCursor(q), q.limit, [async (after, limit) => (await find(after, limit)).map((r) => ({ ...r, cx: r.cx ?? '0' }))], (rows) => rows.map(view));
+    return readFeedPage(
+      pageCursor(q),
+      q.limit,
+      [async (after, limit) => (await find(after, limit)).map((r) => ({ ...r, cx: r.cx ?? '0' }))],
+      (rows) => rows.map(view),
+    );
   }
 
   private async checkFeedAccess(p: Principal, q: FeedQueryDto): Promise<void> {
@@ -218,8 +304,19 @@ export class GradesService {
     const missing = ids.filter((id) => !enrolled.has(id));
     if (missing.length) throw UsersErrors.studentNotFound(missing);
     return this.repo.transaction(async (tx) => {
-      const lesson = { id: target.lessonId!, classId: target.classId, subjectId: target.subjectId, schoolId: target.schoolId, date: target.date };
-      const written = await this.repo.upsertAttendance(tx, lesson, dto.marks.map((m) => ({ studentId: m.studentId, status: m.status, reason: m.reason || null })), p.userId);
+      const lesson = {
+        id: target.lessonId!,
+        classId: target.classId,
+        subjectId: target.subjectId,
+        schoolId: target.schoolId,
+        date: target.date,
+      };
+      const written = await this.repo.upsertAttendance(
+        tx,
+        lesson,
+        dto.marks.map((m) => ({ studentId: m.studentId, status: m.status, reason: m.reason || null })),
+        p.userId,
+      );
       const events: NewEvent[] = written
         .filter((a) => a.status !== 'present' && a.status !== a.previous_status)
         .map((a) => ({
@@ -228,7 +325,16 @@ export class GradesService {
           aggregateId: a.id,
           schoolId: a.school_id,
           actorId: p.userId,
-          payload: { attendanceId: a.id, lessonId: a.lesson_id, studentId: a.student_id, classId: a.class_id, subjectId: a.subject_id, date: a.date, status: a.status, previousStatus: a.previous_status ?? null },
+          payload: {
+            attendanceId: a.id,
+            lessonId: a.lesson_id,
+            studentId: a.student_id,
+            classId: a.class_id,
+            subjectId: a.subject_id,
+            date: a.date,
+            status: a.status,
+            previousStatus: a.previous_status ?? null,
+          },
           idempotencyKey: `attendance.marked:${a.id}:${a.version}`,
         }));
       await this.outbox.recordMany(tx, events);
@@ -263,11 +369,16 @@ export class GradesService {
       bySubject.set(g.subject_id, entry);
     }
     return {
-      studentId, from: range.from, to: range.to, period: range.period,
+      studentId,
+      from: range.from,
+      to: range.to,
+      period: range.period,
       subjects: [...bySubject.entries()].map(([subjectId, s]) => {
         const pm = periodMarks.find((m) => m.subject_id === subjectId);
         return {
-          subjectId, subjectName: s.name, grades: s.rows.map(toGradeView),
+          subjectId,
+          subjectName: s.name,
+          grades: s.rows.map(toGradeView),
           average: weightedAverage(s.rows.map(toMark), grading.roundingThreshold),
           periodMark: pm ? toApiValue(pm.value, pm.scale) : null,
         };
@@ -282,11 +393,22 @@ export class GradesService {
     const [range, grading] = await Promise.all([this.resolveRange(ctx.school_id, ctx.tz, dto), this.repo.findGrading(ctx.school_id)]);
     const grades = await this.repo.findStudentGrades(studentId, range.from, range.to, dto.subjectId, p);
     const current = grades.map(toMark);
-    const extra: Mark[] = dto.extra.map((e) => ({ value: e.value, weight: this.workType(grading, e.workType).weight, scale: 'five_point' }));
-    return { current: weightedAverage(current, grading.roundingThreshold), projected: weightedAverage([...current, ...extra], grading.roundingThreshold) };
+    const extra: Mark[] = dto.extra.map((e) => ({
+      value: e.value,
+      weight: this.workType(grading, e.workType).weight,
+      scale: 'five_point',
+    }));
+    return {
+      current: weightedAverage(current, grading.roundingThreshold),
+      projected: weightedAverage([...current, ...extra], grading.roundingThreshold),
+    };
   }
 
-  private async resolveRange(schoolId: string, tz: string, q: RangeQueryDto): Promise<{ from: string; to: string; period: PeriodRef | null }> {
+  private async resolveRange(
+    schoolId: string,
+    tz: string,
+    q: RangeQueryDto,
+  ): Promise<{ from: string; to: string; period: PeriodRef | null }> {
     if (q.periodId) {
       const period = await this.repo.findPeriod(q.periodId, schoolId);
       if (!period) throw GradesErrors.periodNotFound();
@@ -330,11 +452,18 @@ export class GradesService {
       }
       const periodMarkOf = new Map(periodMarks.map((m) => [m.student_id, m]));
       return {
-        classId: q.classId, subjectId: q.subjectId, from: range.from, to: range.to, period: range.period,
+        classId: q.classId,
+        subjectId: q.subjectId,
+        from: range.from,
+        to: range.to,
+        period: range.period,
         students: students.map((s) => {
           const pm = periodMarkOf.get(s.id);
           return {
-            id: s.id, lastName: s.last_name, firstName: s.first_name, middleName: s.middle_name,
+            id: s.id,
+            lastName: s.last_name,
+            firstName: s.first_name,
+            middleName: s.middle_name,
             average: weightedAverage(byStudent.get(s.id) ?? [], grading.roundingThreshold) as AverageResult,
             periodMark: pm ? toApiValue(pm.value, pm.scale) : null,
           };
@@ -359,12 +488,28 @@ export class GradesService {
     const missing = ids.filter((id) => !enrolled.has(id));
     if (missing.length) throw UsersErrors.studentNotFound(missing);
     const grading = await this.repo.findGrading(cls.school_id);
-    const marks = dto.marks.map((m) => ({ studentId: m.studentId, value: this.storedValue(m.value, grading.scale), comment: m.comment || null }));
+    const marks = dto.marks.map((m) => ({
+      studentId: m.studentId,
+      value: this.storedValue(m.value, grading.scale),
+      comment: m.comment || null,
+    }));
     await this.repo.transaction((tx) =>
-      this.repo.upsertPeriodMarks(tx, { periodId: period.id, classId: dto.classId, subjectId: dto.subjectId, scale: grading.scale, setBy: p.userId }, marks),
+      this.repo.upsertPeriodMarks(
+        tx,
+        { periodId: period.id, classId: dto.classId, subjectId: dto.subjectId, scale: grading.scale, setBy: p.userId },
+        marks,
+      ),
     );
     const rows = await this.repo.findPeriodMarks(period.id, { classId: dto.classId, subjectId: dto.subjectId });
-    return { items: rows.map((r) => ({ studentId: r.student_id, subjectId: r.subject_id, periodId: r.period_id, value: toApiValue(r.value, r.scale), comment: r.comment })) };
+    return {
+      items: rows.map((r) => ({
+        studentId: r.student_id,
+        subjectId: r.subject_id,
+        periodId: r.period_id,
+        value: toApiValue(r.value, r.scale),
+        comment: r.comment,
+      })),
+    };
   }
 
   // ---- settings and periods ---------------------------------------------------------------------
@@ -379,7 +524,11 @@ export class GradesService {
     const codes = dto.workTypes.map((w) => w.code);
     const dup = codes.find((c, i) => codes.indexOf(c) !== i);
     if (dup) throw GradesErrors.invalidSettings(`Вид работы «${dup}» указан дважды`, 'workTypes');
-    const grading: SchoolGrading = { scale: dto.scale, workTypes: dto.workTypes.map((w) => ({ code: w.code, name: w.name, weight: w.weight })), roundingThreshold: dto.roundingThreshold ?? 0.5 };
+    const grading: SchoolGrading = {
+      scale: dto.scale,
+      workTypes: dto.workTypes.map((w) => ({ code: w.code, name: w.name, weight: w.weight })),
+      roundingThreshold: dto.roundingThreshold ?? 0.5,
+    };
     await this.repo.saveGrading(schoolId, grading, p.userId);
     return toSettingsView(schoolId, grading);
   }
@@ -388,7 +537,15 @@ export class GradesService {
     if (!(await this.repo.isSchoolAdministered(p, dto.schoolId))) throw SchoolsErrors.schoolNotFound();
     if (dto.endsOn < dto.startsOn) throw GradesErrors.invalidRange();
     const row = await mapConstraint(
-      () => this.repo.insertPeriod({ school_id: dto.schoolId, academic_year: dto.academicYear, kind: dto.kind, name: dto.name, starts_on: dto.startsOn, ends_on: dto.endsOn }),
+      () =>
+        this.repo.insertPeriod({
+          school_id: dto.schoolId,
+          academic_year: dto.academicYear,
+          kind: dto.kind,
+          name: dto.name,
+          starts_on: dto.startsOn,
+          ends_on: dto.endsOn,
+        }),
       GradesErrors.periodExists,
     );
     return toPeriodView(row);
@@ -408,22 +565,50 @@ export class GradesService {
    */
   async recordHomeworkGrade(
     tx: EntityManager,
-    input: { submissionId: string; schoolId: string; studentId: string; classId: string; subjectId: string; lessonId: string | null; date: string; value: number | string; actorId: string },
+    input: {
+      submissionId: string;
+      schoolId: string;
+      studentId: string;
+      classId: string;
+      subjectId: string;
+      lessonId: string | null;
+      date: string;
+      value: number | string;
+      actorId: string;
+    },
   ): Promise<GradeView> {
     const grading = await this.repo.findGrading(input.schoolId, tx);
     const value = this.storedValue(input.value, grading.scale);
     const wt = grading.workTypes.find((w) => w.code === 'homework') ?? { code: 'homework', weight: 1 };
     const existing = await this.repo.lockGradeBySourceRef(tx, input.submissionId);
     if (!existing) {
-      const [saved] = await this.insertWithEvents(tx, input.actorId, [{
-        schoolId: input.schoolId, studentId: input.studentId, classId: input.classId, subjectId: input.subjectId, lessonId: input.lessonId,
-        date: input.date, scale: grading.scale, value, workType: wt.code, weight: wt.weight, comment: null, source: 'homework',
-        sourceRef: input.submissionId, enteredBy: input.actorId,
-      }]);
+      const [saved] = await this.insertWithEvents(tx, input.actorId, [
+        {
+          schoolId: input.schoolId,
+          studentId: input.studentId,
+          classId: input.classId,
+          subjectId: input.subjectId,
+          lessonId: input.lessonId,
+          date: input.date,
+          scale: grading.scale,
+          value,
+          workType: wt.code,
+          weight: wt.weight,
+          comment: null,
+          source: 'homework',
+          sourceRef: input.submissionId,
+          enteredBy: input.actorId,
+        },
+      ]);
       return toGradeView(saved);
     }
     if (existing.value === value && !existing.deleted_at) return toGradeView(existing);
-    const saved = await this.repo.updateGrade(tx, existing.id, { value, workType: existing.work_type, weight: Number(existing.weight), comment: existing.comment });
+    const saved = await this.repo.updateGrade(tx, existing.id, {
+      value,
+      workType: existing.work_type,
+      weight: Number(existing.weight),
+      comment: existing.comment,
+    });
     await this.recordCorrection(tx, input.actorId, existing, saved, 'changed', null);
     return toGradeView(saved);
   }
@@ -448,15 +633,36 @@ function facts(g: GradeRow): Record<string, unknown> {
   return { value: toApiValue(g.value, g.scale), workType: g.work_type, weight: Number(g.weight), comment: g.comment };
 }
 
-function toRowLike(r: NewGrade): Omit<GradeRow, 'id' | 'entered_by' | 'version' | 'created_at' | 'updated_at' | 'deleted_at' | 'weight' | 'source'> {
+function toRowLike(
+  r: NewGrade,
+): Omit<GradeRow, 'id' | 'entered_by' | 'version' | 'created_at' | 'updated_at' | 'deleted_at' | 'weight' | 'source'> {
   return {
-    school_id: r.schoolId, student_id: r.studentId, class_id: r.classId, subject_id: r.subjectId, lesson_id: r.lessonId, date: r.date,
-    scale: r.scale, value: r.value, work_type: r.workType, comment: r.comment,
+    school_id: r.schoolId,
+    student_id: r.studentId,
+    class_id: r.classId,
+    subject_id: r.subjectId,
+    lesson_id: r.lessonId,
+    date: r.date,
+    scale: r.scale,
+    value: r.value,
+    work_type: r.workType,
+    comment: r.comment,
   };
 }
 
 function gradeCreatedEvent(
-  g: { id: string; school_id: string; student_id: string; class_id: string; subject_id: string; lesson_id: string | null; date: string; scale: string; value: number; work_type: string },
+  g: {
+    id: string;
+    school_id: string;
+    student_id: string;
+    class_id: string;
+    subject_id: string;
+    lesson_id: string | null;
+    date: string;
+    scale: string;
+    value: number;
+    work_type: string;
+  },
   actorId: string,
 ): NewEvent {
   return {
@@ -466,8 +672,14 @@ function gradeCreatedEvent(
     schoolId: g.school_id,
     actorId,
     payload: {
-      gradeId: g.id, studentId: g.student_id, classId: g.class_id, subjectId: g.subject_id, lessonId: g.lesson_id, date: g.date,
-      value: toApiValue(g.value, g.scale), workType: g.work_type,
+      gradeId: g.id,
+      studentId: g.student_id,
+      classId: g.class_id,
+      subjectId: g.subject_id,
+      lessonId: g.lesson_id,
+      date: g.date,
+      value: toApiValue(g.value, g.scale),
+      workType: g.work_type,
     },
     idempotencyKey: `grade.created:${g.id}`,
   };
@@ -475,10 +687,23 @@ function gradeCreatedEvent(
 
 export function toGradeView(g: GradeRow): GradeView {
   return {
-    id: g.id, studentId: g.student_id, classId: g.class_id, subjectId: g.subject_id, lessonId: g.lesson_id, date: g.date,
-    value: toApiValue(g.value, g.scale), scale: g.scale, workType: g.work_type, weight: Number(g.weight), comment: g.comment,
-    source: g.source, enteredBy: g.entered_by, version: g.version, createdAt: new Date(g.created_at).toISOString(),
-    updatedAt: new Date(g.updated_at).toISOString(), deleted: g.deleted_at !== null,
+    id: g.id,
+    studentId: g.student_id,
+    classId: g.class_id,
+    subjectId: g.subject_id,
+    lessonId: g.lesson_id,
+    date: g.date,
+    value: toApiValue(g.value, g.scale),
+    scale: g.scale,
+    workType: g.work_type,
+    weight: Number(g.weight),
+    comment: g.comment,
+    source: g.source,
+    enteredBy: g.entered_by,
+    version: g.version,
+    createdAt: new Date(g.created_at).toISOString(),
+    updatedAt: new Date(g.updated_at).toISOString(),
+    deleted: g.deleted_at !== null,
   };
 }
 
@@ -488,15 +713,29 @@ function toMark(g: GradeRow): Mark {
 
 function toChangeView(c: ChangeRow): GradeChangeView {
   return {
-    id: c.id, gradeId: c.grade_id, action: c.action, before: c.before, after: c.after, reason: c.reason, changedBy: c.changed_by,
-    changedByName: c.changed_by_name, changedAt: new Date(c.changed_at).toISOString(),
+    id: c.id,
+    gradeId: c.grade_id,
+    action: c.action,
+    before: c.before,
+    after: c.after,
+    reason: c.reason,
+    changedBy: c.changed_by,
+    changedByName: c.changed_by_name,
+    changedAt: new Date(c.changed_at).toISOString(),
   };
 }
 
 function toAttendanceView(a: AttendanceRow): AttendanceView {
   return {
-    id: a.id, lessonId: a.lesson_id, studentId: a.student_id, classId: a.class_id, subjectId: a.subject_id, date: a.date, status: a.status,
-    reason: a.reason, updatedAt: new Date(a.updated_at).toISOString(),
+    id: a.id,
+    lessonId: a.lesson_id,
+    studentId: a.student_id,
+    classId: a.class_id,
+    subjectId: a.subject_id,
+    date: a.date,
+    status: a.status,
+    reason: a.reason,
+    updatedAt: new Date(a.updated_at).toISOString(),
   };
 }
 

@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
@@ -10,8 +20,20 @@ import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { FeedPage } from '../../core/feeds/feed-cursor';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import {
-  CommentPage, CommentsQueryDto, CommentView, CreateCommentDto, CreateHomeworkDto, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
-  ReturnSubmissionDto, SubmissionPage, SubmissionsQueryDto, SubmissionView, UpdateHomeworkDto,
+  CommentPage,
+  CommentsQueryDto,
+  CommentView,
+  CreateCommentDto,
+  CreateHomeworkDto,
+  GradeSubmissionDto,
+  HomeworkPage,
+  HomeworkView,
+  ListHomeworkQueryDto,
+  ReturnSubmissionDto,
+  SubmissionPage,
+  SubmissionsQueryDto,
+  SubmissionView,
+  UpdateHomeworkDto,
 } from './dto/homework.dto';
 import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
 import { HomeworkService } from './homework.service';
@@ -48,7 +70,8 @@ export class HomeworkController {
   @Get('changes')
   @ApiOperation({
     summary: "Feed of a class's homework set, changed or deleted since a cursor (offline sync); a student's class by studentId",
-    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted homework comes as `{ id, deleted: true }`; ' +
+    description:
+      'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted homework comes as `{ id, deleted: true }`; ' +
       'adding or removing an attachment is a change of its homework. Exactly one of classId, studentId.',
   })
   @ApiFeedPage(HomeworkFeedItem)
@@ -60,7 +83,11 @@ export class HomeworkController {
   @ApiOperation({ summary: 'Download an attachment or a submission file (only for those allowed to see it)' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
-  async download(@CurrentUser() p: Principal, @Param('fileId', ParseId) fileId: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async download(
+    @CurrentUser() p: Principal,
+    @Param('fileId', ParseId) fileId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const { file, stream } = await this.homework.download(p, fileId);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     return new StreamableFile(stream, {
@@ -96,12 +123,20 @@ export class HomeworkController {
 
   @Post(':id/attachments')
   @Roles(Role.Teacher)
-  @ApiOperation({ summary: 'Attach files (multipart field "files"; allowed types and size from configuration; 415 FILE_TYPE_NOT_ALLOWED, 413 FILE_TOO_LARGE)' })
+  @ApiOperation({
+    summary:
+      'Attach files (multipart field "files"; allowed types and size from configuration; 415 FILE_TYPE_NOT_ALLOWED, 413 FILE_TOO_LARGE)',
+  })
   @Idempotent()
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILES_BODY)
   @ApiCreatedResponse({ type: HomeworkView })
-  attach(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<HomeworkView> {
+  attach(
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HomeworkView> {
     return this.homework.addAttachments(p, id, req, res);
   }
 
@@ -120,7 +155,12 @@ export class HomeworkController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILES_BODY)
   @ApiCreatedResponse({ type: SubmissionView })
-  submit(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SubmissionView> {
+  submit(
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SubmissionView> {
     return this.homework.submit(p, id, req, res);
   }
 
@@ -134,7 +174,11 @@ export class HomeworkController {
   @Get(':id/submissions/:studentId')
   @ApiOperation({ summary: "One student's work (the student, their parents, the teacher, admins)" })
   @ApiOkResponse({ type: SubmissionView })
-  submission(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('studentId', ParseId) studentId: string): Promise<SubmissionView> {
+  submission(
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Param('studentId', ParseId) studentId: string,
+  ): Promise<SubmissionView> {
     return this.homework.submission(p, id, studentId);
   }
 
@@ -144,7 +188,10 @@ export class HomeworkController {
   @ApiOperation({ summary: 'Return the work for rework with a comment; emits homework.returned' })
   @ApiOkResponse({ type: SubmissionView })
   returnWork(
-    @CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('studentId', ParseId) studentId: string, @Body() dto: ReturnSubmissionDto,
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Param('studentId', ParseId) studentId: string,
+    @Body() dto: ReturnSubmissionDto,
   ): Promise<SubmissionView> {
     return this.homework.returnSubmission(p, id, studentId, dto);
   }
@@ -155,7 +202,10 @@ export class HomeworkController {
   @ApiOperation({ summary: 'Grade the work: the mark goes into the journal as a homework-type grade; emits homework.graded' })
   @ApiOkResponse({ type: SubmissionView })
   gradeWork(
-    @CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('studentId', ParseId) studentId: string, @Body() dto: GradeSubmissionDto,
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Param('studentId', ParseId) studentId: string,
+    @Body() dto: GradeSubmissionDto,
   ): Promise<SubmissionView> {
     return this.homework.gradeSubmission(p, id, studentId, dto);
   }

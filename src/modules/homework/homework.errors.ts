@@ -27,7 +27,11 @@ export const HomeworkErrors = {
   submissionNotFound: () => new AppError(HomeworkErrorCode.SubmissionNotFound, 'Ответ ученика не найден', 404),
   /** The student has already submitted and the teacher has not returned the work for rework: a second answer is accepted only after a return. */
   alreadySubmitted: () =>
-    new AppError(HomeworkErrorCode.AlreadySubmitted, 'Ответ уже отправлен. Повторно отправить можно, только если учитель вернёт работу на доработку', 409),
+    new AppError(
+      HomeworkErrorCode.AlreadySubmitted,
+      'Ответ уже отправлен. Повторно отправить можно, только если учитель вернёт работу на доработку',
+      409,
+    ),
   /** The submission has neither text nor a file. */
   emptySubmission: () => new AppError(HomeworkErrorCode.EmptySubmission, 'Добавьте текст ответа или файл', 400),
   /** The student has not submitted anything yet (or the submission is gone), so there is nothing to return or grade. */

@@ -12,7 +12,12 @@ import { HomeworkRepository } from './homework.repository';
 import { HomeworkService } from './homework.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Homework, HomeworkSubmission, HomeworkFile, HomeworkComment]), EventsModule, TimetableModule, GradesModule],
+  imports: [
+    TypeOrmModule.forFeature([Homework, HomeworkSubmission, HomeworkFile, HomeworkComment]),
+    EventsModule,
+    TimetableModule,
+    GradesModule,
+  ],
   controllers: [HomeworkController],
   providers: [HomeworkService, HomeworkRepository],
   exports: [HomeworkService],

@@ -17,7 +17,8 @@ export const homeworkWritableSql = (p: Principal, h: string): SqlCondition => te
 export function studentWorkReadableSql(p: Principal, h: string, studentExpr: string): SqlCondition {
   const parts = [`${studentExpr} = :hpMe`];
   const params: Record<string, unknown> = { hpMe: p.userId };
-  if (hasRole(p, Role.Parent)) parts.push(`EXISTS (SELECT 1 FROM parent_children hpc WHERE hpc.parent_id = :hpMe AND hpc.child_id = ${studentExpr})`);
+  if (hasRole(p, Role.Parent))
+    parts.push(`EXISTS (SELECT 1 FROM parent_children hpc WHERE hpc.parent_id = :hpMe AND hpc.child_id = ${studentExpr})`);
   if (hasRole(p, Role.Teacher, Role.ClassTeacher)) {
     const t = homeworkWritableSql(p, h);
     parts.push(t.sql);

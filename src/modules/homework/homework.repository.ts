@@ -64,9 +64,11 @@ export class HomeworkRepository extends SqlRepository {
     super(db);
   }
 
-
-
-  async findClassForTeacher(p: Principal, classId: string, subjectId: string): Promise<{ id: string; school_id: string; tz: string } | null> {
+  async findClassForTeacher(
+    p: Principal,
+    classId: string,
+    subjectId: string,
+  ): Promise<{ id: string; school_id: string; tz: string } | null> {
     const t = teachesSql(p, 'c.id', ':hSubject');
     const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
       `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
@@ -95,11 +97,17 @@ export class HomeworkRepository extends SqlRepository {
   }
 
   findReadable = (p: Principal, id: string): Promise<HomeworkRow | null> => this.findHomework(id, homeworkReadableSql(p, 'h'));
-  findWritable = (p: Principal, id: string, tx?: EntityManager): Promise<HomeworkRow | null> => this.findHomework(id, homeworkWritableSql(p, 'h'), tx, !!tx);
+  findWritable = (p: Principal, id: string, tx?: EntityManager): Promise<HomeworkRow | null> =>
+    this.findHomework(id, homeworkWritableSql(p, 'h'), tx, !!tx);
   findReviewable = (p: Principal, id: string): Promise<HomeworkRow | null> => this.findHomework(id, homeworkReviewableSql(p, 'h'));
 
   async updateHomework(tx: EntityManager, id: string, patch: { text: string; dueDate: string; dueAt: Date }): Promise<void> {
-    await tx.query('UPDATE homework SET text = $2, due_date = $3, due_at = $4, updated_at = now() WHERE id = $1', [id, patch.text, patch.dueDate, patch.dueAt]);
+    await tx.query('UPDATE homework SET text = $2, due_date = $3, due_at = $4, updated_at = now() WHERE id = $1', [
+      id,
+      patch.text,
+      patch.dueDate,
+      patch.dueAt,
+    ]);
   }
 
   /** Deletes the homework (cascading to submissions, files, comments); returns the storage keys to remove after commit. */
@@ -113,7 +121,10 @@ export class HomeworkRepository extends SqlRepository {
     return keys.map((k) => k.storage_key);
   }
 
-  async listForClass(p: Principal, q: { classId: string; subjectId?: string; from?: string; to?: string; limit: number; offset: number }): Promise<{ rows: HomeworkRow[]; total: number }> {
+  async listForClass(
+    p: Principal,
+    q: { classId: string; subjectId?: string; from?: string; to?: string; limit: number; offset: number },
+  ): Promise<{ rows: HomeworkRow[]; total: number }> {
     const cond = classReadableSql(p, 'h.class_id');
     const rows = await this.run<HomeworkRow & { total: string }>(
       `SELECT ${HW_COLUMNS}, count(*) OVER () AS total FROM homework h
@@ -121,7 +132,15 @@ export class HomeworkRepository extends SqlRepository {
           AND (CAST(:lFrom AS date) IS NULL OR h.due_date >= CAST(:lFrom AS date)) AND (CAST(:lTo AS date) IS NULL OR h.due_date <= CAST(:lTo AS date))
           AND ${cond.sql}
         ORDER BY h.due_date DESC, h.created_at DESC LIMIT :lLimit OFFSET :lOffset`,
-      { lClass: q.classId, lSubject: q.subjectId ?? null, lFrom: q.from ?? null, lTo: q.to ?? null, lLimit: q.limit, lOffset: q.offset, ...cond.params },
+      {
+        lClass: q.classId,
+        lSubject: q.subjectId ?? null,
+        lFrom: q.from ?? null,
+        lTo: q.to ?? null,
+        lLimit: q.limit,
+        lOffset: q.offset,
+        ...cond.params,
+      },
     );
     return { rows, total: rows.length ? Number(rows[0].total) : 0 };
   }
@@ -137,12 +156,25 @@ export class HomeworkRepository extends SqlRepository {
     );
   }
 
-  async insertFiles(tx: EntityManager, owner: { homeworkId?: string; submissionId?: string }, files: ReceivedFile[], by: string): Promise<void> {
+  async insertFiles(
+    tx: EntityManager,
+    owner: { homeworkId?: string; submissionId?: string },
+    files: ReceivedFile[],
+    by: string,
+  ): Promise<void> {
     if (files.length === 0) return;
     await tx.query(
       `INSERT INTO homework_files (homework_id, submission_id, storage_key, file_name, content_type, size_bytes, uploaded_by)
        SELECT $1::uuid, $2::uuid, * FROM unnest($3::text[], $4::text[], $5::text[], $6::int[]) AS f, (SELECT $7::uuid) AS u`,
-      [owner.homeworkId ?? null, owner.submissionId ?? null, files.map((f) => f.key), files.map((f) => f.originalName), files.map((f) => f.contentType), files.map((f) => f.size), by],
+      [
+        owner.homeworkId ?? null,
+        owner.submissionId ?? null,
+        files.map((f) => f.key),
+        files.map((f) => f.originalName),
+        files.map((f) => f.contentType),
+        files.map((f) => f.size),
+        by,
+      ],
     );
   }
 
@@ -179,7 +211,10 @@ export class HomeworkRepository extends SqlRepository {
   // ---- submissions -----------------------------------------------------------------------------
 
   async isCurrentStudentOf(classId: string, studentId: string, manager?: EntityManager): Promise<boolean> {
-    const rows = await (manager ?? this.db.manager).query('SELECT 1 FROM enrolments WHERE class_id = $1 AND student_id = $2 AND ended_at IS NULL', [classId, studentId]);
+    const rows = await (manager ?? this.db.manager).query(
+      'SELECT 1 FROM enrolments WHERE class_id = $1 AND student_id = $2 AND ended_at IS NULL',
+      [classId, studentId],
+    );
     return rows.length > 0;
   }
 
@@ -192,7 +227,10 @@ export class HomeworkRepository extends SqlRepository {
   }
 
   async peekSubmissionStatus(homeworkId: string, studentId: string): Promise<string | null> {
-    const [row] = await this.db.query('SELECT status FROM homework_submissions WHERE homework_id = $1 AND student_id = $2', [homeworkId, studentId]);
+    const [row] = await this.db.query('SELECT status FROM homework_submissions WHERE homework_id = $1 AND student_id = $2', [
+      homeworkId,
+      studentId,
+    ]);
     return row?.status ?? null;
   }
 
@@ -217,7 +255,11 @@ export class HomeworkRepository extends SqlRepository {
     return removed.map((r) => r.storage_key);
   }
 
-  async setReview(tx: EntityManager, id: string, r: { status: 'returned' | 'graded'; comment: string | null; gradeId?: string; by: string }): Promise<void> {
+  async setReview(
+    tx: EntityManager,
+    id: string,
+    r: { status: 'returned' | 'graded'; comment: string | null; gradeId?: string; by: string },
+  ): Promise<void> {
     await tx.query(
       `UPDATE homework_submissions SET status = $2, teacher_comment = COALESCE($3, teacher_comment), grade_id = COALESCE($4, grade_id),
               reviewed_by = $5, reviewed_at = now(), updated_at = now() WHERE id = $1`,
@@ -226,7 +268,12 @@ export class HomeworkRepository extends SqlRepository {
   }
 
   /** Every current student of the class with their submission (or none), by name. */
-  async findSubmissionsOfClass(homeworkId: string, classId: string, limit: number, offset: number): Promise<{ rows: SubmissionRow[]; total: number }> {
+  async findSubmissionsOfClass(
+    homeworkId: string,
+    classId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: SubmissionRow[]; total: number }> {
     const rows = await this.run<SubmissionRow & { total: string }>(
       `SELECT ${SUBMISSION_SELECT}, count(*) OVER () AS total
          FROM enrolments e JOIN users u ON u.id = e.student_id
@@ -253,19 +300,34 @@ export class HomeworkRepository extends SqlRepository {
   /** Whether the caller may read this student's work on the homework. */
   async canReadStudentWork(p: Principal, homeworkId: string, studentId: string): Promise<boolean> {
     const cond = studentWorkReadableSql(p, 'h', 'CAST(:wStudent AS uuid)');
-    const rows = await this.run(`SELECT 1 FROM homework h WHERE h.id = :wHomework AND ${cond.sql}`, { wHomework: homeworkId, wStudent: studentId, ...cond.params });
+    const rows = await this.run(`SELECT 1 FROM homework h WHERE h.id = :wHomework AND ${cond.sql}`, {
+      wHomework: homeworkId,
+      wStudent: studentId,
+      ...cond.params,
+    });
     return rows.length > 0;
   }
 
   // ---- comments ----------------------------------------------------------------------------------
 
   async insertComment(tx: EntityManager, homeworkId: string, studentId: string, authorId: string, body: string): Promise<string> {
-    const [row] = await tx.query('INSERT INTO homework_comments (homework_id, student_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id', [homeworkId, studentId, authorId, body]);
+    const [row] = await tx.query(
+      'INSERT INTO homework_comments (homework_id, student_id, author_id, body) VALUES ($1, $2, $3, $4) RETURNING id',
+      [homeworkId, studentId, authorId, body],
+    );
     return row.id;
   }
 
   async findComments(homeworkId: string, studentId: string, limit: number, offset: number) {
-    const rows: Array<{ id: string; student_id: string; author_id: string; author_name: string; body: string; created_at: Date; total: string }> = await this.db.query(
+    const rows: Array<{
+      id: string;
+      student_id: string;
+      author_id: string;
+      author_name: string;
+      body: string;
+      created_at: Date;
+      total: string;
+    }> = await this.db.query(
       `SELECT c.id, c.student_id, c.author_id, ${shortName('u')} AS author_name, c.body, c.created_at, count(*) OVER () AS total
          FROM homework_comments c JOIN users u ON u.id = c.author_id
         WHERE c.homework_id = $1 AND c.student_id = $2 ORDER BY c.created_at, c.id LIMIT $3 OFFSET $4`,

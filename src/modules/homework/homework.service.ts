@@ -21,8 +21,20 @@ import { addDays, localDate, zonedToUtc } from '../schedule/school-time';
 import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
 import {
-  CommentPage, CommentView, CreateCommentDto, CreateHomeworkDto, FileView, GradeSubmissionDto, HomeworkPage, HomeworkView, ListHomeworkQueryDto,
-  ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto, UpdateHomeworkDto,
+  CommentPage,
+  CommentView,
+  CreateCommentDto,
+  CreateHomeworkDto,
+  FileView,
+  GradeSubmissionDto,
+  HomeworkPage,
+  HomeworkView,
+  ListHomeworkQueryDto,
+  ReturnSubmissionDto,
+  SubmissionPage,
+  SubmissionView,
+  SubmitFieldsDto,
+  UpdateHomeworkDto,
 } from './dto/homework.dto';
 import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
 import { HomeworkErrors } from './homework.errors';
@@ -61,11 +73,21 @@ export class HomeworkService {
     }
     const id = await this.repo.transaction(async (tx) => {
       const hid = await this.repo.insertHomework(tx, {
-        school_id: cls.school_id, class_id: dto.classId, subject_id: dto.subjectId, lesson_id: dto.lessonId ?? null, teacher_id: p.userId,
-        text: dto.text, due_date: dto.dueDate, due_at: endOfDay(dto.dueDate, cls.tz),
+        school_id: cls.school_id,
+        class_id: dto.classId,
+        subject_id: dto.subjectId,
+        lesson_id: dto.lessonId ?? null,
+        teacher_id: p.userId,
+        text: dto.text,
+        due_date: dto.dueDate,
+        due_at: endOfDay(dto.dueDate, cls.tz),
       });
       await this.outbox.record(tx, {
-        type: 'homework.created', aggregateType: 'homework', aggregateId: hid, schoolId: cls.school_id, actorId: p.userId,
+        type: 'homework.created',
+        aggregateType: 'homework',
+        aggregateId: hid,
+        schoolId: cls.school_id,
+        actorId: p.userId,
         payload: { homeworkId: hid, classId: dto.classId, subjectId: dto.subjectId, lessonId: dto.lessonId ?? null, dueDate: dto.dueDate },
         idempotencyKey: `homework.created:${hid}`,
       });
@@ -123,7 +145,10 @@ export class HomeworkService {
     const h = await this.repo.findReviewable(p, id);
     if (!h) throw HomeworkErrors.homeworkNotFound();
     const { rows, total } = await this.repo.findSubmissionsOfClass(id, h.class_id, q.limit, q.offset);
-    const files = await this.repo.filesOf('submission', rows.map((r) => r.id).filter((x): x is string => !!x));
+    const files = await this.repo.filesOf(
+      'submission',
+      rows.map((r) => r.id).filter((x): x is string => !!x),
+    );
     return { items: rows.map((r) => toSubmissionView(r, h, files)), total, limit: q.limit, offset: q.offset };
   }
 
@@ -135,7 +160,11 @@ export class HomeworkService {
       if (!s) throw HomeworkErrors.notSubmitted();
       await this.repo.setReview(tx, s.id, { status: 'returned', comment: dto.comment, by: p.userId });
       await this.outbox.record(tx, {
-        type: 'homework.returned', aggregateType: 'homework_submission', aggregateId: s.id, schoolId: h.school_id, actorId: p.userId,
+        type: 'homework.returned',
+        aggregateType: 'homework_submission',
+        aggregateId: s.id,
+        schoolId: h.school_id,
+        actorId: p.userId,
         payload: { homeworkId: id, submissionId: s.id, studentId, classId: h.class_id, subjectId: h.subject_id, attempt: s.attempt },
         idempotencyKey: `homework.returned:${s.id}:${s.attempt}`,
       });
@@ -152,13 +181,33 @@ export class HomeworkService {
       if (!s) throw HomeworkErrors.notSubmitted();
       const today = localDate(new Date(), h.tz!);
       const grade = await this.grades.recordHomeworkGrade(tx, {
-        submissionId: s.id, schoolId: h.school_id, studentId, classId: h.class_id, subjectId: h.subject_id, lessonId: null,
-        date: h.due_date <= today ? h.due_date : today, value: dto.value, actorId: p.userId,
+        submissionId: s.id,
+        schoolId: h.school_id,
+        studentId,
+        classId: h.class_id,
+        subjectId: h.subject_id,
+        lessonId: null,
+        date: h.due_date <= today ? h.due_date : today,
+        value: dto.value,
+        actorId: p.userId,
       });
       await this.repo.setReview(tx, s.id, { status: 'graded', comment: dto.comment ?? null, gradeId: grade.id, by: p.userId });
       await this.outbox.record(tx, {
-        type: 'homework.graded', aggregateType: 'homework_submission', aggregateId: s.id, schoolId: h.school_id, actorId: p.userId,
-        payload: { homeworkId: id, submissionId: s.id, studentId, classId: h.class_id, subjectId: h.subject_id, gradeId: grade.id, value: grade.value, version: grade.version },
+        type: 'homework.graded',
+        aggregateType: 'homework_submission',
+        aggregateId: s.id,
+        schoolId: h.school_id,
+        actorId: p.userId,
+        payload: {
+          homeworkId: id,
+          submissionId: s.id,
+          studentId,
+          classId: h.class_id,
+          subjectId: h.subject_id,
+          gradeId: grade.id,
+          value: grade.value,
+          version: grade.version,
+        },
         idempotencyKey: `homework.graded:${s.id}:${grade.id}:${grade.version}`,
       });
     });
@@ -176,7 +225,10 @@ export class HomeworkService {
   async list(p: Principal, q: ListHomeworkQueryDto): Promise<HomeworkPage> {
     if (!(await this.schedule.readableClass(p, q.classId))) throw SchoolsErrors.classNotFound();
     const { rows, total } = await this.repo.listForClass(p, q);
-    const files = await this.repo.filesOf('homework', rows.map((r) => r.id));
+    const files = await this.repo.filesOf(
+      'homework',
+      rows.map((r) => r.id),
+    );
     return { items: rows.map((h) => toView(h, files)), total, limit: q.limit, offset: q.offset };
   }
 
@@ -200,7 +252,10 @@ export class HomeworkService {
         (after, limit) => this.tombstones.after('homework', classId!, after, limit),
       ],
       async (rows) => {
-        const files = await this.repo.filesOf('homework', rows.flatMap((r) => (r.row ? [r.id] : [])));
+        const files = await this.repo.filesOf(
+          'homework',
+          rows.flatMap((r) => (r.row ? [r.id] : [])),
+        );
         return rows.map((r) => (r.row ? { ...toView(r.row, files), deleted: false } : { id: r.id, deleted: true }));
       },
     );
@@ -228,7 +283,8 @@ export class HomeworkService {
   /** Text and files; the submit time is recorded. Twice → 409 unless the teacher returned the work. */
   async submit(p: Principal, id: string, req: Request, res: Response): Promise<SubmissionView> {
     const h = await this.repo.findReadable(p, id);
-    if (!h || !hasRole(p, Role.Student) || !(await this.repo.isCurrentStudentOf(h.class_id, p.userId))) throw HomeworkErrors.homeworkNotFound();
+    if (!h || !hasRole(p, Role.Student) || !(await this.repo.isCurrentStudentOf(h.class_id, p.userId)))
+      throw HomeworkErrors.homeworkNotFound();
     const status = await this.repo.peekSubmissionStatus(id, p.userId);
     if (status && status !== 'returned') throw HomeworkErrors.alreadySubmitted();
     const { fields, files } = await this.uploads.receive(req, res, this.uploadSpec('submissions'), SubmitFieldsDto);
@@ -302,7 +358,8 @@ export class HomeworkService {
 
   /** Files whose rows are gone (after commit); a leftover file is harmless, a missing one is not. */
   private async removeStored(keys: string[]): Promise<void> {
-    for (const k of keys) await this.storage.remove(k).catch((e: unknown) => this.logger.warn({ err: loggable(e) }, 'Could not remove a stored file'));
+    for (const k of keys)
+      await this.storage.remove(k).catch((e: unknown) => this.logger.warn({ err: loggable(e) }, 'Could not remove a stored file'));
   }
 }
 
@@ -311,13 +368,27 @@ function endOfDay(date: string, tz: string): Date {
   return zonedToUtc(addDays(date, 1), '00:00', tz);
 }
 
-const fileView = (f: FileRow): FileView => ({ id: f.id, fileName: f.file_name, contentType: f.content_type, sizeBytes: f.size_bytes, url: `/api/v1/homework/files/${f.id}` });
+const fileView = (f: FileRow): FileView => ({
+  id: f.id,
+  fileName: f.file_name,
+  contentType: f.content_type,
+  sizeBytes: f.size_bytes,
+  url: `/api/v1/homework/files/${f.id}`,
+});
 
 function toView(h: HomeworkRow, files: FileRow[]): HomeworkView {
   return {
-    id: h.id, classId: h.class_id, subjectId: h.subject_id, lessonId: h.lesson_id, teacherId: h.teacher_id, text: h.text, dueDate: h.due_date,
-    dueAt: new Date(h.due_at).toISOString(), attachments: files.filter((f) => f.homework_id === h.id).map(fileView),
-    createdAt: new Date(h.created_at).toISOString(), updatedAt: new Date(h.updated_at).toISOString(),
+    id: h.id,
+    classId: h.class_id,
+    subjectId: h.subject_id,
+    lessonId: h.lesson_id,
+    teacherId: h.teacher_id,
+    text: h.text,
+    dueDate: h.due_date,
+    dueAt: new Date(h.due_at).toISOString(),
+    attachments: files.filter((f) => f.homework_id === h.id).map(fileView),
+    createdAt: new Date(h.created_at).toISOString(),
+    updatedAt: new Date(h.updated_at).toISOString(),
   };
 }
 
@@ -325,15 +396,38 @@ function toSubmissionView(r: SubmissionRow, h: HomeworkRow, files: FileRow[]): S
   const late = !!r.submitted_at && new Date(r.submitted_at).getTime() > new Date(h.due_at).getTime();
   const status = !r.status ? 'not_submitted' : r.status === 'submitted' ? (late ? 'late' : 'submitted') : r.status;
   return {
-    id: r.id, homeworkId: h.id, studentId: r.student_id, studentName: r.student_name, status, text: r.text,
-    submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null, late, attempt: r.attempt ?? 0, teacherComment: r.teacher_comment,
-    gradeId: r.grade_id, grade: r.grade_value !== null && r.grade_value !== undefined ? toApiValue(r.grade_value, r.grade_scale ?? 'five_point') : null,
+    id: r.id,
+    homeworkId: h.id,
+    studentId: r.student_id,
+    studentName: r.student_name,
+    status,
+    text: r.text,
+    submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+    late,
+    attempt: r.attempt ?? 0,
+    teacherComment: r.teacher_comment,
+    gradeId: r.grade_id,
+    grade: r.grade_value !== null && r.grade_value !== undefined ? toApiValue(r.grade_value, r.grade_scale ?? 'five_point') : null,
     files: files.filter((f) => r.id && f.submission_id === r.id).map(fileView),
   };
 }
 
-function toCommentView(c: { id: string; student_id: string; author_id: string; author_name: string; body: string; created_at: Date }): CommentView {
-  return { id: c.id, studentId: c.student_id, authorId: c.author_id, authorName: c.author_name, body: c.body, createdAt: new Date(c.created_at).toISOString() };
+function toCommentView(c: {
+  id: string;
+  student_id: string;
+  author_id: string;
+  author_name: string;
+  body: string;
+  created_at: Date;
+}): CommentView {
+  return {
+    id: c.id,
+    studentId: c.student_id,
+    authorId: c.author_id,
+    authorName: c.author_name,
+    body: c.body,
+    createdAt: new Date(c.created_at).toISOString(),
+  };
 }
 
 export type { ReceivedFile };

@@ -97,7 +97,12 @@ export class EsiaFlowStore {
     const browserSecret = newSecret();
     const value = JSON.stringify({ browser: sha256(browserSecret), purpose });
     const fullForMs = await (this.redis as RedisWithCreateState).diaryEsiaCreateState(
-      PENDING_STATES_KEY, `esia:state:${state}`, ESIA_FLOW_TTL.state * 1000, this.config.rateLimits.esiaPendingStatesMax, value, state,
+      PENDING_STATES_KEY,
+      `esia:state:${state}`,
+      ESIA_FLOW_TTL.state * 1000,
+      this.config.rateLimits.esiaPendingStatesMax,
+      value,
+      state,
     );
     if (fullForMs > 0) throw EsiaErrors.busy('pending_states_full', Math.min(60, Math.ceil(fullForMs / 1000)));
     return { state, browserSecret };
@@ -114,7 +119,9 @@ export class EsiaFlowStore {
    */
   async takeState(state: unknown, browserSecret: string | undefined): Promise<FlowPurpose | null> {
     if (typeof state !== 'string' || !/^[0-9a-f-]{36}$/.test(state)) return null;
-    const [[, raw]] = (await this.redis.multi().getdel(`esia:state:${state}`).zrem(PENDING_STATES_KEY, state).exec()) as [[Error | null, string | null]];
+    const [[, raw]] = (await this.redis.multi().getdel(`esia:state:${state}`).zrem(PENDING_STATES_KEY, state).exec()) as [
+      [Error | null, string | null],
+    ];
     if (!raw || !browserSecret) return null;
     const stored = JSON.parse(raw) as { browser: string; purpose: FlowPurpose };
     const a = Buffer.from(stored.browser, 'hex');
@@ -153,7 +160,10 @@ export class EsiaFlowStore {
   /** Takes the link ticket: while one request holds it, a concurrent one with the same ticket finds nothing. */
   async takeLinkTicket(token: string): Promise<{ person: PendingEsiaPerson; attempts: number; ttlMs: number } | null> {
     const key = `esia:link-ticket:${sha256(token)}`;
-    const [[, ttlMs], [, raw]] = (await this.redis.multi().pttl(key).getdel(key).exec()) as [[Error | null, number], [Error | null, string | null]];
+    const [[, ttlMs], [, raw]] = (await this.redis.multi().pttl(key).getdel(key).exec()) as [
+      [Error | null, number],
+      [Error | null, string | null],
+    ];
     if (!raw) return null;
     const { person, attempts } = JSON.parse(raw) as { person: PendingEsiaPerson; attempts: number };
     return { person, attempts, ttlMs };

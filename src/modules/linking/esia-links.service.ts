@@ -23,11 +23,17 @@ export class EsiaLinksService {
   constructor(@InjectRepository(EsiaLink) private readonly links: Repository<EsiaLink>) {}
 
   async activeByOid(oid: string): Promise<ActiveLink | null> {
-    return this.links.findOne({ where: { oid, revokedAt: IsNull() }, select: { id: true, userId: true, oid: true, linkedAt: true, method: true } });
+    return this.links.findOne({
+      where: { oid, revokedAt: IsNull() },
+      select: { id: true, userId: true, oid: true, linkedAt: true, method: true },
+    });
   }
 
   async activeByUser(userId: string): Promise<ActiveLink | null> {
-    return this.links.findOne({ where: { userId, revokedAt: IsNull() }, select: { id: true, userId: true, oid: true, linkedAt: true, method: true } });
+    return this.links.findOne({
+      where: { userId, revokedAt: IsNull() },
+      select: { id: true, userId: true, oid: true, linkedAt: true, method: true },
+    });
   }
 
   async hasActiveLink(userId: string): Promise<boolean> {
@@ -49,7 +55,10 @@ export class EsiaLinksService {
 
   /** Ends the user's own active link. Returns false when there was none. */
   async revokeOwn(userId: string): Promise<boolean> {
-    const res = await this.links.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'user', revokedBy: userId });
+    const res = await this.links.update(
+      { userId, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokedReason: 'user', revokedBy: userId },
+    );
     return (res.affected ?? 0) > 0;
   }
 
@@ -65,7 +74,10 @@ export class EsiaLinksService {
       .andWhere(scope.sql, scope.params)
       .getRawMany();
     if (rows.length === 0) throw LinkingErrors.linkNotFound();
-    const res = await this.links.update({ id: linkId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: 'admin', revokedBy: p.userId });
+    const res = await this.links.update(
+      { id: linkId, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokedReason: 'admin', revokedBy: p.userId },
+    );
     if (!res.affected) throw LinkingErrors.linkNotFound(); // revoked meanwhile
     return { userId: rows[0].user_id };
   }
@@ -76,7 +88,13 @@ export class EsiaLinksService {
     const qb = this.links
       .createQueryBuilder('l')
       .select(['l.id AS id', 'l.user_id AS user_id', 'l.linked_at AS linked_at', 'l.method AS method'])
-      .addSelect(['u.login AS login', 'u.last_name AS last_name', 'u.first_name AS first_name', 'u.middle_name AS middle_name', 'u.school_id AS school_id'])
+      .addSelect([
+        'u.login AS login',
+        'u.last_name AS last_name',
+        'u.first_name AS first_name',
+        'u.middle_name AS middle_name',
+        'u.school_id AS school_id',
+      ])
       .innerJoin('users', 'u', 'u.id = l.user_id')
       .leftJoin('schools', 's', 's.id = u.school_id')
       .where('l.revoked_at IS NULL')
@@ -88,7 +106,17 @@ export class EsiaLinksService {
       qb.clone().getCount(),
     ]);
     const items = rows.map(
-      (r: { id: string; user_id: string; linked_at: Date; method: EsiaLinkMethod; login: string; last_name: string; first_name: string; middle_name: string | null; school_id: string | null }) => ({
+      (r: {
+        id: string;
+        user_id: string;
+        linked_at: Date;
+        method: EsiaLinkMethod;
+        login: string;
+        last_name: string;
+        first_name: string;
+        middle_name: string | null;
+        school_id: string | null;
+      }) => ({
         id: r.id,
         userId: r.user_id,
         login: r.login,

@@ -87,7 +87,10 @@ export class EsiaSignInService {
       if (query.error !== undefined) {
         const esiaCode = extractEsiaCode(query.error_description);
         if (query.error === 'access_denied' && (esiaCode === undefined || esiaCode === 'ESIA-007004')) throw LinkingErrors.consentDenied();
-        this.logger.warn({ step: 'authorization', error: String(query.error).slice(0, 100), esiaCode }, `ESIA refused the authorization: ${esiaCode ?? String(query.error).slice(0, 100)}`);
+        this.logger.warn(
+          { step: 'authorization', error: String(query.error).slice(0, 100), esiaCode },
+          `ESIA refused the authorization: ${esiaCode ?? String(query.error).slice(0, 100)}`,
+        );
         throw EsiaErrors.unavailable('error_response', esiaCode);
       }
       if (typeof query.code !== 'string' || query.code === '' || query.code.length > 4096) {
@@ -212,11 +215,24 @@ export class EsiaSignInService {
     }
     // 3. diary login and password. When ESIA gives the birth date, a too low level is refused now
     //    rather than after the user typed a password.
-    if (person.birthDate) levelRefusal(person, checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: null, today: dateInZone(new Date(), DEFAULT_TIMEZONE) }));
+    if (person.birthDate)
+      levelRefusal(
+        person,
+        checkAccountLevel({
+          level: person.level,
+          esiaBirthDate: person.birthDate,
+          diaryBirthDate: null,
+          today: dateInZone(new Date(), DEFAULT_TIMEZONE),
+        }),
+      );
     return { linkTicket: await this.store.createLinkTicket(pending(person)) };
   }
 
-  private async linkFromSession(purpose: Extract<FlowPurpose, { kind: 'link' }>, person: EsiaPerson, subject: { user: Subject }): Promise<CallbackOutcome> {
+  private async linkFromSession(
+    purpose: Extract<FlowPurpose, { kind: 'link' }>,
+    person: EsiaPerson,
+    subject: { user: Subject },
+  ): Promise<CallbackOutcome> {
     const user = await this.identity(purpose.userId, subject);
     if (await this.sessionCheck.hasEnded({ userId: purpose.userId, sessionId: purpose.sessionId })) throw LinkingErrors.stateInvalid();
     const timezone = await this.ensureRegionAllowsEsia(user);
@@ -244,7 +260,15 @@ export class EsiaSignInService {
 
   /** Account level enough for the age on the day of login (in the region's time zone). */
   private ensureLevel(user: UserIdentity, person: LevelFacts, timezone: string): void {
-    levelRefusal(person, checkAccountLevel({ level: person.level, esiaBirthDate: person.birthDate, diaryBirthDate: user.birthDate, today: dateInZone(new Date(), timezone) }));
+    levelRefusal(
+      person,
+      checkAccountLevel({
+        level: person.level,
+        esiaBirthDate: person.birthDate,
+        diaryBirthDate: user.birthDate,
+        today: dateInZone(new Date(), timezone),
+      }),
+    );
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
@@ -258,12 +282,21 @@ export class EsiaSignInService {
       this.logger.error({ errorId, err: loggable(e) }, 'ESIA callback failed');
       code = CommonErrorCode.InternalError;
     }
-    await this.recordFailure(user, code, client).catch((err: unknown) => this.logger.error({ err: loggable(err) }, 'Cannot record the ESIA sign-in failure'));
+    await this.recordFailure(user, code, client).catch((err: unknown) =>
+      this.logger.error({ err: loggable(err) }, 'Cannot record the ESIA sign-in failure'),
+    );
     return code;
   }
 
   private async recordFailure(user: Subject, code: string, client: ClientInfo): Promise<void> {
-    await this.history.record({ userId: user?.id ?? null, schoolId: user?.schoolId ?? null, method: 'esia', outcome: 'failure', reason: code, client });
+    await this.history.record({
+      userId: user?.id ?? null,
+      schoolId: user?.schoolId ?? null,
+      method: 'esia',
+      outcome: 'failure',
+      reason: code,
+      client,
+    });
   }
 
   private esiaRedirectUri(): string {

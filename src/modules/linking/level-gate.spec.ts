@@ -1,6 +1,7 @@
 import { ageOn, checkAccountLevel, dateInZone, LevelGateInput } from './level-gate';
 
-const gate = (o: Partial<LevelGateInput>) => checkAccountLevel({ level: 'simplified', esiaBirthDate: null, diaryBirthDate: null, today: '2026-05-10', ...o });
+const gate = (o: Partial<LevelGateInput>) =>
+  checkAccountLevel({ level: 'simplified', esiaBirthDate: null, diaryBirthDate: null, today: '2026-05-10', ...o });
 
 describe('ageOn', () => {
   it.each<[string, string, number | null]>([
@@ -30,7 +31,12 @@ describe('checkAccountLevel', () => {
     ['turns 14 today with a standard account', { level: 'standard', esiaBirthDate: '2012-05-10' }, true, 'standard'],
     ['no ESIA birth date: the diary profile decides (child)', { level: 'simplified', diaryBirthDate: '2016-09-01' }, true, 'simplified'],
     ['no ESIA birth date: the diary profile decides (adult)', { level: 'simplified', diaryBirthDate: '1980-09-01' }, false, 'standard'],
-    ['ESIA birth date wins over the diary one', { level: 'simplified', esiaBirthDate: '1990-01-01', diaryBirthDate: '2016-01-01' }, false, 'standard'],
+    [
+      'ESIA birth date wins over the diary one',
+      { level: 'simplified', esiaBirthDate: '1990-01-01', diaryBirthDate: '2016-01-01' },
+      false,
+      'standard',
+    ],
     ['age unknown: treated as 14+ (simplified refused)', { level: 'simplified' }, false, 'standard'],
     ['age unknown, standard account', { level: 'standard' }, true, 'standard'],
   ])('%s', (_name, input, ok, requiredLevel) => {

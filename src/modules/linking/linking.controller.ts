@@ -16,7 +16,14 @@ import { APP_CONFIG } from '../../config/config.module';
 import { SignInRateLimit } from '../auth/sign-in-rate-limit';
 import { unavailableDependency } from '../../core/health/dependency-outages';
 import {
-  AdminEsiaLinkPageView, AdminEsiaLinkView, EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, ListEsiaLinksQueryDto, MyEsiaLinkView,
+  AdminEsiaLinkPageView,
+  AdminEsiaLinkView,
+  EsiaExchangeDto,
+  EsiaLinkDto,
+  EsiaLinkStartView,
+  EsiaSignInView,
+  ListEsiaLinksQueryDto,
+  MyEsiaLinkView,
 } from './dto/linking.dto';
 import { ESIA_FLOW_TTL } from './esia-flow.store';
 import { CallbackOutcome, EsiaSignInService } from './esia-sign-in.service';
@@ -75,7 +82,8 @@ export class EsiaAuthController {
     } catch (e) {
       // "come back in N seconds" (pending states full, signer busy) is an HTTP answer with Retry-After, like the 429
       if (e instanceof AppError && e.retryAfterSec !== undefined) throw e;
-      const code = e instanceof AppError ? e.code : unavailableDependency(e) ? CommonErrorCode.ServiceUnavailable : CommonErrorCode.InternalError;
+      const code =
+        e instanceof AppError ? e.code : unavailableDependency(e) ? CommonErrorCode.ServiceUnavailable : CommonErrorCode.InternalError;
       this.redirect(res, this.frontend({ error: code }));
     }
   }
@@ -95,7 +103,12 @@ export class EsiaAuthController {
   @ApiQuery({ name: 'error', required: false })
   @ApiQuery({ name: 'error_description', required: false })
   @ApiFoundResponse({ description: 'Location: FRONTEND_URL?ticket=… | ?linkTicket=… | ?error=CODE' })
-  async callback(@Query() query: Record<string, unknown>, @Req() req: Request, @Client() client: RequestClient, @Res() res: Response): Promise<void> {
+  async callback(
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Client() client: RequestClient,
+    @Res() res: Response,
+  ): Promise<void> {
     const outcome = await this.esia.callback(query, readCookie(req, ESIA_FLOW_COOKIE), client);
     res.clearCookie(ESIA_FLOW_COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.config.nodeEnv === 'production', path: COOKIE_PATH });
     this.redirect(res, this.frontend(outcome));
@@ -107,7 +120,8 @@ export class EsiaAuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Swap the sign-in ticket from the callback for the token pair',
-    description: '400 ESIA_STATE_INVALID for an unknown, used or expired ticket, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After)',
+    description:
+      '400 ESIA_STATE_INVALID for an unknown, used or expired ticket, 403 ACCOUNT_DISABLED, 429 TOO_MANY_REQUESTS (per-address limit, Retry-After)',
   })
   @ApiOkResponse({ type: EsiaSignInView })
   exchange(@Body() dto: EsiaExchangeDto, @Client() client: RequestClient): Promise<EsiaSignInView> {
@@ -135,7 +149,8 @@ export class EsiaAuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: '"Привязать учетную запись портала Госуслуг": the URL that takes the browser to ESIA for linking to the signed-in user',
-    description: 'The URL is single use (10 minutes). 409 ESIA_ALREADY_LINKED when the user already has a link, 403 ESIA_DISABLED when the region has ESIA off.',
+    description:
+      'The URL is single use (10 minutes). 409 ESIA_ALREADY_LINKED when the user already has a link, 403 ESIA_DISABLED when the region has ESIA off.',
   })
   @ApiOkResponse({ type: EsiaLinkStartView })
   linkStart(@CurrentUser() p: Principal): Promise<EsiaLinkStartView> {

@@ -29,7 +29,8 @@ export const ESIA_REFUSAL_MESSAGES = {
     'Учётная запись портала госуслуг уже связана с другим профилем Дневника. Обратитесь к администратору своей образовательной организации.',
   [SignInPolicyErrorCode.EsiaDisabled]: SIGN_IN_POLICY_MESSAGES.ESIA_DISABLED,
   [SignInPolicyErrorCode.PasswordLoginClosed]: SIGN_IN_POLICY_MESSAGES.PASSWORD_LOGIN_CLOSED,
-  [LinkingErrorCode.StateInvalid]: 'Вход через портал госуслуг не завершён: ссылка устарела, уже использована или открыта в другом браузере. Начните вход заново.',
+  [LinkingErrorCode.StateInvalid]:
+    'Вход через портал госуслуг не завершён: ссылка устарела, уже использована или открыта в другом браузере. Начните вход заново.',
   [EsiaErrorCode.Unavailable]: ESIA_UNAVAILABLE_MESSAGE,
 } as const;
 

@@ -9,8 +9,15 @@ import { Page, page, PageQueryDto } from '../../common/pagination/page';
 import { SchoolsErrors } from '../schools/schools.errors';
 import { toPerson } from './conversations.service';
 import {
-  AnnouncementStatsView, AnnouncementView, CreateAnnouncementDto, InboxAnnouncementView, ListInboxQueryDto, ListRecipientsQueryDto,
-  RecipientView, RemindResultView, SentAnnouncementView,
+  AnnouncementStatsView,
+  AnnouncementView,
+  CreateAnnouncementDto,
+  InboxAnnouncementView,
+  ListInboxQueryDto,
+  ListRecipientsQueryDto,
+  RecipientView,
+  RemindResultView,
+  SentAnnouncementView,
 } from './dto/announcements.dto';
 import { PersonView } from './dto/messaging.dto';
 import { AnnouncementAudience } from './entities/announcement.entity';
@@ -205,7 +212,13 @@ export class AnnouncementsService {
         `SELECT count(*)::int AS n FROM announcement_recipients r JOIN announcements a ON a.id = r.announcement_id WHERE r.announcement_id = $1 AND ${PENDING}`,
         [a.id],
       );
-      if (reminded.length) await this.recordReminder(tx, p, a, reminded.map((r) => r.user_id));
+      if (reminded.length)
+        await this.recordReminder(
+          tx,
+          p,
+          a,
+          reminded.map((r) => r.user_id),
+        );
       return { reminded: reminded.length, skipped: n - reminded.length };
     });
   }
@@ -288,7 +301,10 @@ export class AnnouncementsService {
   private async senders(rows: AnnouncementRow[]): Promise<Map<string, PersonView>> {
     const ids = [...new Set(rows.map((r) => r.sender_id).filter((x): x is string => !!x))];
     if (!ids.length) return new Map();
-    const people = await this.db.query('SELECT u.id, u.last_name, u.first_name, u.middle_name, u.roles FROM users u WHERE u.id = ANY($1::uuid[])', [ids]);
+    const people = await this.db.query(
+      'SELECT u.id, u.last_name, u.first_name, u.middle_name, u.roles FROM users u WHERE u.id = ANY($1::uuid[])',
+      [ids],
+    );
     return new Map(people.map((r: never) => [(r as { id: string }).id, toPerson(r)]));
   }
 

@@ -11,8 +11,21 @@ import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { FILE_STORAGE, FileStorage } from '../../core/storage/storage.types';
 import { ReceivedFile, UploadReceiver } from '../../core/storage/upload-receiver';
 import {
-  ATTACHMENT_SPEC, AttachmentView, ConversationDetailView, ConversationView, CreateGroupConversationDto, ListContactsQueryDto, MarkReadDto, MessageHistoryQueryDto,
-  MessageHistoryView, MessageView, PersonView, ReadStateView, SendMessageDto, SendMessageFieldsDto, UnreadView,
+  ATTACHMENT_SPEC,
+  AttachmentView,
+  ConversationDetailView,
+  ConversationView,
+  CreateGroupConversationDto,
+  ListContactsQueryDto,
+  MarkReadDto,
+  MessageHistoryQueryDto,
+  MessageHistoryView,
+  MessageView,
+  PersonView,
+  ReadStateView,
+  SendMessageDto,
+  SendMessageFieldsDto,
+  UnreadView,
 } from './dto/messaging.dto';
 import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import { ConversationKind } from './entities/conversation.entity';
@@ -78,7 +91,12 @@ const toMessage = (r: MessageRow, attachments: AttachmentView[] = []): MessageVi
   createdAt: r.created_at,
 });
 
-const toAttachment = (r: AttachmentRow): AttachmentView => ({ id: r.id, name: r.original_name, contentType: r.content_type, size: r.size_bytes });
+const toAttachment = (r: AttachmentRow): AttachmentView => ({
+  id: r.id,
+  name: r.original_name,
+  contentType: r.content_type,
+  size: r.size_bytes,
+});
 
 /** Unread messages of member row `m`: newer than what they read, written by someone else. */
 const UNREAD_OF_MEMBER = `(SELECT count(*)::int FROM messages x
@@ -121,8 +139,11 @@ export class ConversationsService {
     if (q.role) qb.andWhere(':role = ANY(u.roles)', { role: q.role });
     if (q.q) {
       const term = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(`(lower(u.last_name) LIKE :term OR lower(u.first_name) LIKE :term OR lower(COALESCE(u.middle_name, '')) LIKE :term
-                    OR lower(u.last_name || ' ' || u.first_name) LIKE :term)`, { term });
+      qb.andWhere(
+        `(lower(u.last_name) LIKE :term OR lower(u.first_name) LIKE :term OR lower(COALESCE(u.middle_name, '')) LIKE :term
+                    OR lower(u.last_name || ' ' || u.first_name) LIKE :term)`,
+        { term },
+      );
     }
     const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
     const rows = await qb
@@ -165,7 +186,10 @@ export class ConversationsService {
         [p.schoolId, p.userId, directKey],
       );
       if (inserted.length) {
-        await tx.query('INSERT INTO conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])', [inserted[0].id, [p.userId, userId]]);
+        await tx.query('INSERT INTO conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])', [
+          inserted[0].id,
+          [p.userId, userId],
+        ]);
         return inserted[0].id;
       }
       const [existing] = await tx.query('SELECT id FROM conversations WHERE direct_key = $1', [directKey]);
@@ -179,12 +203,14 @@ export class ConversationsService {
     if (others.length === 0) throw MessagingErrors.contactNotFound(dto.memberIds);
     await this.requireContacts(p, others);
     const id = await this.db.transaction(async (tx) => {
-      const [c] = await tx.query(`INSERT INTO conversations (kind, title, school_id, created_by) VALUES ('group', $1, $2, $3) RETURNING id`, [
-        dto.title,
-        p.schoolId,
-        p.userId,
+      const [c] = await tx.query(
+        `INSERT INTO conversations (kind, title, school_id, created_by) VALUES ('group', $1, $2, $3) RETURNING id`,
+        [dto.title, p.schoolId, p.userId],
+      );
+      await tx.query('INSERT INTO conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])', [
+        c.id,
+        [p.userId, ...others],
       ]);
-      await tx.query('INSERT INTO conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])', [c.id, [p.userId, ...others]]);
       return c.id as string;
     });
     return this.get(p, id);
@@ -216,13 +242,18 @@ export class ConversationsService {
   async addMembers(p: Principal, id: string, userIds: string[]): Promise<ConversationDetailView> {
     await this.db.transaction(async (tx) => {
       const c = await this.lockGroupForOwner(tx, p, id);
-      const existing: Array<{ user_id: string }> = await tx.query('SELECT user_id FROM conversation_members WHERE conversation_id = $1', [c.id]);
+      const existing: Array<{ user_id: string }> = await tx.query('SELECT user_id FROM conversation_members WHERE conversation_id = $1', [
+        c.id,
+      ]);
       const present = new Set(existing.map((r) => r.user_id));
       const added = userIds.filter((u) => !present.has(u));
       if (present.size + added.length > MAX_GROUP_MEMBERS) throw MessagingErrors.tooManyMembers();
       await this.requireContacts(p, added, tx);
       if (added.length) {
-        await tx.query('INSERT INTO conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING', [c.id, added]);
+        await tx.query('INSERT INTO conversation_members (conversation_id, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING', [
+          c.id,
+          added,
+        ]);
       }
     });
     return this.get(p, id);
@@ -240,7 +271,10 @@ export class ConversationsService {
         [id, userId],
       );
       if (deleted.length === 0) throw MessagingErrors.memberNotFound();
-      await tx.query('DELETE FROM conversations c WHERE c.id = $1 AND NOT EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = c.id)', [id]);
+      await tx.query(
+        'DELETE FROM conversations c WHERE c.id = $1 AND NOT EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = c.id)',
+        [id],
+      );
     });
   }
 
@@ -268,7 +302,14 @@ export class ConversationsService {
    */
   async feed(p: Principal, q: MessageFeedQueryDto): Promise<FeedPage<MessageFeedItem>> {
     const cursor = (after: FeedPosition) => [after.xid, after.id];
-    type Row = { cx: string; id: string; kind: 'message' | 'conversation'; deleted?: boolean; message?: MessageRow; last_read_message_id?: string | null };
+    type Row = {
+      cx: string;
+      id: string;
+      kind: 'message' | 'conversation';
+      deleted?: boolean;
+      message?: MessageRow;
+      last_read_message_id?: string | null;
+    };
     return readFeedPage<Row, MessageFeedItem>(
       pageCursor(q),
       q.limit,
@@ -293,13 +334,20 @@ export class ConversationsService {
               [p.userId, ...cursor(after), limit],
             )) as Array<{ id: string; last_read_message_id: string | null; cx: string }>
           ).map((m) => ({ ...m, kind: 'conversation' as const })),
-        async (after, limit) => (await this.tombstones.after('conversation', p.userId, after, limit)).map((t) => ({ ...t, kind: 'conversation' as const })),
+        async (after, limit) =>
+          (await this.tombstones.after('conversation', p.userId, after, limit)).map((t) => ({ ...t, kind: 'conversation' as const })),
       ],
       async (rows) => {
         const files = await this.attachmentsOf(rows.flatMap((r) => (r.message ? [r.id] : [])));
         return rows.map((r): MessageFeedItem =>
           r.message
-            ? { kind: 'message', id: r.id, conversationId: r.message.conversation_id, deleted: false, message: toMessage(r.message, files.get(r.id)) }
+            ? {
+                kind: 'message',
+                id: r.id,
+                conversationId: r.message.conversation_id,
+                deleted: false,
+                message: toMessage(r.message, files.get(r.id)),
+              }
             : r.deleted
               ? { kind: 'conversation', id: r.id, conversationId: r.id, deleted: true }
               : { kind: 'conversation', id: r.id, conversationId: r.id, deleted: false, lastReadMessageId: r.last_read_message_id ?? null },
@@ -425,7 +473,9 @@ export class ConversationsService {
          FROM (SELECT ${UNREAD_OF_MEMBER} AS n FROM conversation_members m WHERE m.user_id = $1) t`,
       [p.userId],
     );
-    const [ann] = await this.db.query('SELECT count(*)::int AS n FROM announcement_recipients WHERE user_id = $1 AND read_at IS NULL', [p.userId]);
+    const [ann] = await this.db.query('SELECT count(*)::int AS n FROM announcement_recipients WHERE user_id = $1 AND read_at IS NULL', [
+      p.userId,
+    ]);
     return { messages: msgs.messages, conversations: msgs.conversations, announcements: ann.n };
   }
 
@@ -439,7 +489,11 @@ export class ConversationsService {
   }
 
   /** Membership check that also locks the conversation row (sends and membership changes serialise per conversation). */
-  private async lockMemberConversation(tx: EntityManager, p: Principal, id: string): Promise<{ id: string; kind: ConversationKind; school_id: string; created_by: string | null }> {
+  private async lockMemberConversation(
+    tx: EntityManager,
+    p: Principal,
+    id: string,
+  ): Promise<{ id: string; kind: ConversationKind; school_id: string; created_by: string | null }> {
     const [c] = await tx.query(
       `SELECT c.id, c.kind, c.school_id, c.created_by FROM conversations c
         WHERE c.id = $1 AND EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = c.id AND cm.user_id = $2)
@@ -475,7 +529,9 @@ export class ConversationsService {
 
   private async conversationViews(rows: ConversationRow[]): Promise<ConversationView[]> {
     const peerIds = [...new Set(rows.map((r) => r.peer_id).filter((x): x is string => !!x))];
-    const peers: PersonRow[] = peerIds.length ? await this.db.query(`SELECT ${PERSON_COLUMNS} FROM users u WHERE u.id = ANY($1::uuid[])`, [peerIds]) : [];
+    const peers: PersonRow[] = peerIds.length
+      ? await this.db.query(`SELECT ${PERSON_COLUMNS} FROM users u WHERE u.id = ANY($1::uuid[])`, [peerIds])
+      : [];
     const byId = new Map(peers.map((r) => [r.id, toPerson(r)]));
     const files = await this.attachmentsOf(rows.filter((r) => r.lm_id !== null).map((r) => String(r.lm_id)));
     return rows.map((r) => ({

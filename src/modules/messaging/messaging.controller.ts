@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../../common/auth/principal';
@@ -16,13 +24,36 @@ import { AnnouncementsService } from './announcements.service';
 import { ConversationsService } from './conversations.service';
 import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import {
-  AnnouncementStatsView, CreateAnnouncementDto, InboxAnnouncementView, InboxPageView, ListInboxQueryDto, ListRecipientsQueryDto,
-  RecipientPageView, RecipientView, RemindResultView, SentAnnouncementView, SentPageView,
+  AnnouncementStatsView,
+  CreateAnnouncementDto,
+  InboxAnnouncementView,
+  InboxPageView,
+  ListInboxQueryDto,
+  ListRecipientsQueryDto,
+  RecipientPageView,
+  RecipientView,
+  RemindResultView,
+  SentAnnouncementView,
+  SentPageView,
 } from './dto/announcements.dto';
 import {
-  AddMembersDto, ATTACHMENT_SPEC, ContactPageView, ConversationDetailView, ConversationPageView, ConversationView, CreateDirectConversationDto,
-  CreateGroupConversationDto, ListContactsQueryDto, MarkReadDto, MessageHistoryQueryDto, MessageHistoryView, MessageView, PersonView,
-  ReadStateView, SendMessageDto, UnreadView,
+  AddMembersDto,
+  ATTACHMENT_SPEC,
+  ContactPageView,
+  ConversationDetailView,
+  ConversationPageView,
+  ConversationView,
+  CreateDirectConversationDto,
+  CreateGroupConversationDto,
+  ListContactsQueryDto,
+  MarkReadDto,
+  MessageHistoryQueryDto,
+  MessageHistoryView,
+  MessageView,
+  PersonView,
+  ReadStateView,
+  SendMessageDto,
+  UnreadView,
 } from './dto/messaging.dto';
 
 @ApiTags('messaging')
@@ -47,8 +78,10 @@ export class MessagingController {
 
   @Get('changes')
   @ApiOperation({
-    summary: 'Feed of changes in my conversations since a cursor (offline sync): new messages, my memberships (joined, read further, ended)',
-    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`. A conversation I left or was removed from comes as ' +
+    summary:
+      'Feed of changes in my conversations since a cursor (offline sync): new messages, my memberships (joined, read further, ended)',
+    description:
+      'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`. A conversation I left or was removed from comes as ' +
       '`{ kind: conversation, id, deleted: true }`: drop it and its messages.',
   })
   @ApiFeedPage(MessageFeedItem)
@@ -120,7 +153,9 @@ export class MessagingController {
   @Post('conversations/:id/messages/files')
   @ApiOperation({
     summary: `Send a message with files (multipart/form-data: optional text \`body\`, up to ${ATTACHMENT_SPEC.maxFiles} \`files\` of ${ATTACHMENT_SPEC.maxBytes / 1024 / 1024} MB)`,
-    description: `Allowed types: ${Object.keys(ATTACHMENT_SPEC.allowed).map((e) => `.${e}`).join(', ')}`,
+    description: `Allowed types: ${Object.keys(ATTACHMENT_SPEC.allowed)
+      .map((e) => `.${e}`)
+      .join(', ')}`,
   })
   @Idempotent()
   @ApiConsumes('multipart/form-data')
@@ -229,7 +264,11 @@ export class AnnouncementsController {
   @Roles(Role.SchoolAdmin, Role.ClassTeacher)
   @ApiOperation({ summary: 'Sender: who read / confirmed / did not' })
   @ApiOkResponse({ type: RecipientPageView })
-  recipients(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Query() q: ListRecipientsQueryDto): Promise<Page<RecipientView>> {
+  recipients(
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Query() q: ListRecipientsQueryDto,
+  ): Promise<Page<RecipientView>> {
     return this.announcements.recipients(p, id, q);
   }
 

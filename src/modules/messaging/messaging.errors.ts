@@ -46,7 +46,9 @@ export const MessagingErrors = {
   memberNotFound: () => new AppError(MessagingErrorCode.MemberNotFound, 'Участник беседы не найден', 404),
   /** Adding these members would take the group over its limit (`details.max`, the creator included). */
   tooManyMembers: () =>
-    new AppError(MessagingErrorCode.TooManyMembers, `В группе может быть не больше ${MAX_GROUP_MEMBERS} участников`, 400, { max: MAX_GROUP_MEMBERS }),
+    new AppError(MessagingErrorCode.TooManyMembers, `В группе может быть не больше ${MAX_GROUP_MEMBERS} участников`, 400, {
+      max: MAX_GROUP_MEMBERS,
+    }),
   /** The caller belongs to no school, so there is no school to send an announcement in. */
   noSchool: () => new AppError(MessagingErrorCode.NoSchool, 'Сообщения доступны только пользователям школы', 403),
   /**
@@ -60,6 +62,5 @@ export const MessagingErrors = {
   /** The chosen audience has nobody in it but the sender (an empty class, a role nobody holds): nothing was sent. */
   noRecipients: () => new AppError(MessagingErrorCode.NoRecipients, 'У объявления нет ни одного получателя', 400),
   /** The announcement does not ask for a confirmation: mark it read instead (POST /messaging/announcements/{id}/read). */
-  confirmationNotRequested: () =>
-    new AppError(MessagingErrorCode.ConfirmationNotRequested, 'Это объявление не требует подтверждения', 400),
+  confirmationNotRequested: () => new AppError(MessagingErrorCode.ConfirmationNotRequested, 'Это объявление не требует подтверждения', 400),
 };

@@ -26,7 +26,9 @@ export function contactSql(p: Principal, alias: string): { sql: string; params: 
       OR EXISTS (SELECT 1 FROM class_teachers cct WHERE cct.class_id = ${classExpr} AND cct.teacher_id = ${alias}.id))`;
   const parts: string[] = [`'school_admin' = ANY(${alias}.roles)`];
   if (hasRole(p, Role.Student)) {
-    parts.push(`EXISTS (SELECT 1 FROM enrolments ce WHERE ce.student_id = :ctSelf AND ce.ended_at IS NULL AND ${teachesOrLeads('ce.class_id')})`);
+    parts.push(
+      `EXISTS (SELECT 1 FROM enrolments ce WHERE ce.student_id = :ctSelf AND ce.ended_at IS NULL AND ${teachesOrLeads('ce.class_id')})`,
+    );
   }
   if (hasRole(p, Role.Parent)) {
     parts.push(
@@ -38,7 +40,9 @@ export function contactSql(p: Principal, alias: string): { sql: string; params: 
     const myClasses = `(SELECT mta.class_id FROM teacher_assignments mta WHERE mta.teacher_id = :ctSelf
                         UNION SELECT mct.class_id FROM class_teachers mct WHERE mct.teacher_id = :ctSelf)`;
     parts.push(`${alias}.roles && ARRAY['teacher', 'class_teacher']::text[]`);
-    parts.push(`EXISTS (SELECT 1 FROM enrolments ce WHERE ce.student_id = ${alias}.id AND ce.ended_at IS NULL AND ce.class_id IN ${myClasses})`);
+    parts.push(
+      `EXISTS (SELECT 1 FROM enrolments ce WHERE ce.student_id = ${alias}.id AND ce.ended_at IS NULL AND ce.class_id IN ${myClasses})`,
+    );
     parts.push(
       `EXISTS (SELECT 1 FROM parent_children cpc JOIN enrolments ce ON ce.student_id = cpc.child_id AND ce.ended_at IS NULL
                 WHERE cpc.parent_id = ${alias}.id AND ce.class_id IN ${myClasses})`,

@@ -55,11 +55,7 @@ export class EventsStreamController {
   @ApiQuery({ name: 'access_token', required: false, description: 'Access token, for EventSource which cannot set headers' })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   @ApiOkResponse({ type: NotificationView, description: 'Stream of `notification` events' })
-  async stream(
-    @CurrentUser() p: Principal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async stream(@CurrentUser() p: Principal, @Req() req: Request, @Res() res: Response): Promise<void> {
     // Read from the request rather than @Headers(): that decorator documents the header as required.
     const header = req.headers['last-event-id'];
     const lastEventId = typeof header === 'string' ? header : undefined;

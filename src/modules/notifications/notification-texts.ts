@@ -76,7 +76,10 @@ export function renderEvent(type: string, f: Facts): { kind: NotificationKind | 
   switch (type) {
     case 'grade.created': {
       const g = gradeValues(p);
-      return { kind: 'grade', text: { title: 'Новая оценка', body: about(f, join(subject, g.new ? `оценка ${g.new}` : 'выставлена оценка')) } };
+      return {
+        kind: 'grade',
+        text: { title: 'Новая оценка', body: about(f, join(subject, g.new ? `оценка ${g.new}` : 'выставлена оценка')) },
+      };
     }
     case 'grade.changed': {
       const g = gradeValues(p);
@@ -85,7 +88,13 @@ export function renderEvent(type: string, f: Facts): { kind: NotificationKind | 
     }
     case 'grade.deleted': {
       const g = gradeValues(p);
-      return { kind: 'grade', text: { title: 'Оценка удалена', body: about(f, join(subject, g.old ?? g.new ? `удалена оценка ${g.old ?? g.new}` : 'оценка удалена')) } };
+      return {
+        kind: 'grade',
+        text: {
+          title: 'Оценка удалена',
+          body: about(f, join(subject, (g.old ?? g.new) ? `удалена оценка ${g.old ?? g.new}` : 'оценка удалена')),
+        },
+      };
     }
     case 'attendance.marked': {
       const status = str(p.status) ?? str(p.mark) ?? str(p.value);
@@ -94,17 +103,27 @@ export function renderEvent(type: string, f: Facts): { kind: NotificationKind | 
     }
     case 'homework.created': {
       const due = str(p.dueDate) ?? str(p.dueAt);
-      return { kind: 'homework', text: { title: 'Новое домашнее задание', body: join(subject, due ? `срок: ${due.slice(0, 10)}` : null) || 'Новое задание' } };
+      return {
+        kind: 'homework',
+        text: { title: 'Новое домашнее задание', body: join(subject, due ? `срок: ${due.slice(0, 10)}` : null) || 'Новое задание' },
+      };
     }
     case 'homework.graded': {
       const g = gradeValues(p);
-      return { kind: 'homework', text: { title: 'Домашнее задание проверено', body: about(f, join(subject, g.new ? `оценка ${g.new}` : 'работа проверена')) } };
+      return {
+        kind: 'homework',
+        text: { title: 'Домашнее задание проверено', body: about(f, join(subject, g.new ? `оценка ${g.new}` : 'работа проверена')) },
+      };
     }
     case 'homework.returned':
-      return { kind: 'homework', text: { title: 'Домашнее задание возвращено', body: about(f, join(subject, 'работа возвращена на доработку')) } };
+      return {
+        kind: 'homework',
+        text: { title: 'Домашнее задание возвращено', body: about(f, join(subject, 'работа возвращена на доработку')) },
+      };
     case 'lesson.changed': {
       const kinds = Array.isArray(p.kinds) ? p.kinds.map((k) => CHANGE_KINDS[String(k)]).filter(Boolean) : [];
-      const date = str((p.after as Record<string, unknown> | undefined)?.date) ?? str((p.before as Record<string, unknown> | undefined)?.date);
+      const date =
+        str((p.after as Record<string, unknown> | undefined)?.date) ?? str((p.before as Record<string, unknown> | undefined)?.date);
       return { kind: 'schedule', text: { title: 'Изменение в расписании', body: join(subject, date, kinds.join(', ') || 'урок изменён') } };
     }
     case 'lesson.reminder':
@@ -112,9 +131,18 @@ export function renderEvent(type: string, f: Facts): { kind: NotificationKind | 
     case 'message.created':
       return { kind: 'message', text: { title: 'Новое сообщение', body: 'Вам пришло новое сообщение' } };
     case 'announcement.created':
-      return { kind: 'announcement', text: { title: 'Новое объявление', body: p.requiresConfirmation ? 'Новое объявление: просим подтвердить участие' : 'Новое объявление школы' } };
+      return {
+        kind: 'announcement',
+        text: {
+          title: 'Новое объявление',
+          body: p.requiresConfirmation ? 'Новое объявление: просим подтвердить участие' : 'Новое объявление школы',
+        },
+      };
     case 'announcement.reminder':
-      return { kind: 'announcement', text: { title: 'Напоминание об объявлении', body: 'Пожалуйста, прочитайте объявление и подтвердите участие' } };
+      return {
+        kind: 'announcement',
+        text: { title: 'Напоминание об объявлении', body: 'Пожалуйста, прочитайте объявление и подтвердите участие' },
+      };
     case 'security.account_locked':
     case 'security.new_device':
     case 'security.mfa_reset':

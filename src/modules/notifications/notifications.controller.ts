@@ -1,5 +1,13 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
@@ -8,8 +16,21 @@ import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { FeedPage } from '../../core/feeds/feed-cursor';
 import { NotificationFeedItem, NotificationFeedQueryDto } from './dto/notification-feed.dto';
 import {
-  ConfirmDeviceDto, DeviceConfirmationView, DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView, RegisterMobileDto,
-  RegisterWebPushDto, UnreadCountView, UnregisterWebPushDto, UpdatePreferencesDto, VapidKeyView,
+  ConfirmDeviceDto,
+  DeviceConfirmationView,
+  DeviceView,
+  MarkAllReadDto,
+  MarkAllReadResult,
+  NotificationListQueryDto,
+  NotificationPage,
+  NotificationView,
+  PreferencesView,
+  RegisterMobileDto,
+  RegisterWebPushDto,
+  UnreadCountView,
+  UnregisterWebPushDto,
+  UpdatePreferencesDto,
+  VapidKeyView,
 } from './dto/notifications.dto';
 import { DeviceRegistration, NotificationsService } from './notifications.service';
 
@@ -17,16 +38,20 @@ import { DeviceRegistration, NotificationsService } from './notifications.servic
  * How a push device registered by another user is handled (the same for Web Push and mobile tokens).
  * Also in docs/security.md ("Queues, push and restores").
  */
-const TAKEN_DEVICE = 'A device already registered by another user is never moved on this request alone: the answer is 202 and a ' +
+const TAKEN_DEVICE =
+  'A device already registered by another user is never moved on this request alone: the answer is 202 and a ' +
   'confirmation push (data `{ type: "device-confirmation", code }`; for Web Push encrypted with the keys sent here) goes to the device. ' +
-  'It moves to the caller only when the caller\'s session sends that code to POST /notifications/devices/confirm within 10 minutes; ' +
-  'the previous owner\'s registration is then removed. At most one confirmation push per device a minute.';
+  "It moves to the caller only when the caller's session sends that code to POST /notifications/devices/confirm within 10 minutes; " +
+  "the previous owner's registration is then removed. At most one confirmation push per device a minute.";
 
 /** OpenAPI of a device registration route: 201 or 202, the taken-device rule, and its error codes. */
 const DeviceRegistrationDocs = (summary: string, errors: string): MethodDecorator =>
   applyDecorators(
-    ApiOperation({ summary, description: `${TAKEN_DEVICE} Errors: ${errors}; 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.` }),
-    ApiCreatedResponse({ type: DeviceView, description: 'Registered (new, or the caller\'s own again)' }),
+    ApiOperation({
+      summary,
+      description: `${TAKEN_DEVICE} Errors: ${errors}; 429 PUSH_CONFIRMATION_THROTTLED; 503 PUSH_CONFIRMATION_UNAVAILABLE.`,
+    }),
+    ApiCreatedResponse({ type: DeviceView, description: "Registered (new, or the caller's own again)" }),
     ApiAcceptedResponse({ type: DeviceConfirmationView, description: 'Held by another user: a confirmation push was sent to the device' }),
   );
 
@@ -54,7 +79,8 @@ export class NotificationsController {
   @Get('changes')
   @ApiOperation({
     summary: 'Feed of my notifications that arrived or were read since a cursor (offline sync, read state across devices)',
-    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted notification comes as `{ id, deleted: true }`.',
+    description:
+      'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a deleted notification comes as `{ id, deleted: true }`.',
   })
   @ApiFeedPage(NotificationFeedItem)
   listNotificationFeed(@CurrentUser() p: Principal, @Query() q: NotificationFeedQueryDto): Promise<FeedPage<NotificationFeedItem>> {
@@ -117,7 +143,11 @@ export class NotificationsController {
     'Register a browser Web Push subscription (PushSubscription.toJSON()); re-registering is harmless',
     '400 INVALID_PUSH_ENDPOINT, VALIDATION_FAILED; 409 WEB_PUSH_DISABLED, DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered)',
   )
-  async registerWebPush(@CurrentUser() p: Principal, @Body() dto: RegisterWebPushDto, @Res({ passthrough: true }) res: Response): Promise<DeviceView | DeviceConfirmationView> {
+  async registerWebPush(
+    @CurrentUser() p: Principal,
+    @Body() dto: RegisterWebPushDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DeviceView | DeviceConfirmationView> {
     return answer(res, await this.notifications.registerWebPush(p, dto));
   }
 
@@ -134,14 +164,19 @@ export class NotificationsController {
     'Register a mobile push token (FCM); re-registering is harmless. The confirmation push is a data-only (silent) FCM message',
     '400 VALIDATION_FAILED; 409 DEVICE_LIMIT_REACHED, PUSH_DEVICE_TAKEN (held by another user and no confirmation push could be delivered, e.g. mobile push is not configured)',
   )
-  async registerMobile(@CurrentUser() p: Principal, @Body() dto: RegisterMobileDto, @Res({ passthrough: true }) res: Response): Promise<DeviceView | DeviceConfirmationView> {
+  async registerMobile(
+    @CurrentUser() p: Principal,
+    @Body() dto: RegisterMobileDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DeviceView | DeviceConfirmationView> {
     return answer(res, await this.notifications.registerMobile(p, dto));
   }
 
   @Post('devices/confirm')
   @ApiOperation({
     summary: 'Confirm a device registered by another user with the code its confirmation push carried; the device moves to me',
-    description: 'Single use; the code is bound to the user who registered the device. Errors: 400 VALIDATION_FAILED; ' +
+    description:
+      'Single use; the code is bound to the user who registered the device. Errors: 400 VALIDATION_FAILED; ' +
       '404 DEVICE_CONFIRMATION_NOT_FOUND (unknown, expired, used, or asked for by another user); 409 DEVICE_LIMIT_REACHED; 503 PUSH_CONFIRMATION_UNAVAILABLE.',
   })
   @ApiCreatedResponse({ type: DeviceView })

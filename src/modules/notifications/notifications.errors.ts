@@ -31,14 +31,34 @@ export const NotificationsErrors = {
   webPushOff: () => new AppError(NotificationsErrorCode.WebPushOff, 'Web Push-уведомления на сервере не настроены', 409),
   /** Another user holds the device and no confirmation push could be delivered to it (push off or refused). */
   deviceTaken: () =>
-    new AppError(NotificationsErrorCode.DeviceTaken, 'Это устройство подключено к другой учётной записи, и подтвердить перенос сейчас нельзя', 409),
+    new AppError(
+      NotificationsErrorCode.DeviceTaken,
+      'Это устройство подключено к другой учётной записи, и подтвердить перенос сейчас нельзя',
+      409,
+    ),
   /** The confirmation code is unknown, expired, used, or was asked for by another user. */
   confirmationNotFound: () =>
-    new AppError(NotificationsErrorCode.ConfirmationNotFound, 'Код подтверждения устройства неверен или устарел; подключите устройство заново', 404),
+    new AppError(
+      NotificationsErrorCode.ConfirmationNotFound,
+      'Код подтверждения устройства неверен или устарел; подключите устройство заново',
+      404,
+    ),
   /** A confirmation push went to this device less than a minute ago. */
   confirmationThrottled: (retryAfterSec: number) =>
-    new AppError(NotificationsErrorCode.ConfirmationThrottled, 'Код подтверждения на это устройство уже отправлен; подождите немного', 429, undefined, retryAfterSec),
+    new AppError(
+      NotificationsErrorCode.ConfirmationThrottled,
+      'Код подтверждения на это устройство уже отправлен; подождите немного',
+      429,
+      undefined,
+      retryAfterSec,
+    ),
   /** The push service or Redis could not be reached to send or check a confirmation. */
   confirmationUnavailable: () =>
-    new AppError(NotificationsErrorCode.ConfirmationUnavailable, 'Не удалось отправить код подтверждения на устройство; попробуйте позже', 503, undefined, 30),
+    new AppError(
+      NotificationsErrorCode.ConfirmationUnavailable,
+      'Не удалось отправить код подтверждения на устройство; попробуйте позже',
+      503,
+      undefined,
+      30,
+    ),
 };

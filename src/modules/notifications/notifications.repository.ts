@@ -175,10 +175,14 @@ export class NotificationsRepository {
       branches.push(`${cols('user', 'u.id', 'u.id', 'NULL', 0)} FROM users u WHERE u.id = ANY(${arg(keys.user)}) AND u.status = 'active'`);
     }
     if (keys.conversation.length) {
-      branches.push(`${cols('conversation', 'cm.conversation_id', 'cm.user_id', 'NULL', 0)} FROM conversation_members cm ${active('cm.user_id')} WHERE cm.conversation_id = ANY(${arg(keys.conversation)})`);
+      branches.push(
+        `${cols('conversation', 'cm.conversation_id', 'cm.user_id', 'NULL', 0)} FROM conversation_members cm ${active('cm.user_id')} WHERE cm.conversation_id = ANY(${arg(keys.conversation)})`,
+      );
     }
     if (keys.announcement.length) {
-      branches.push(`${cols('announcement', 'ar.announcement_id', 'ar.user_id', 'NULL', 0)} FROM announcement_recipients ar ${active('ar.user_id')} WHERE ar.announcement_id = ANY(${arg(keys.announcement)})`);
+      branches.push(
+        `${cols('announcement', 'ar.announcement_id', 'ar.user_id', 'NULL', 0)} FROM announcement_recipients ar ${active('ar.user_id')} WHERE ar.announcement_id = ANY(${arg(keys.announcement)})`,
+      );
     }
     if (keys.account.length) {
       const a = arg(keys.account);
@@ -203,7 +207,11 @@ export class NotificationsRepository {
   }
 
   /** Subject names by subject id and by lesson id (reminders carry only the lesson), in one statement. */
-  async subjectNames(m: EntityManager, subjectIds: string[], lessonIds: string[]): Promise<{ bySubject: Map<string, string>; byLesson: Map<string, string> }> {
+  async subjectNames(
+    m: EntityManager,
+    subjectIds: string[],
+    lessonIds: string[],
+  ): Promise<{ bySubject: Map<string, string>; byLesson: Map<string, string> }> {
     const branches: string[] = [];
     const params: string[][] = [];
     if (subjectIds.length) {
@@ -212,7 +220,9 @@ export class NotificationsRepository {
     }
     if (lessonIds.length) {
       params.push(lessonIds);
-      branches.push(`SELECT 'lesson' AS source, l.id AS key, s.name FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.id = ANY($${params.length}::uuid[])`);
+      branches.push(
+        `SELECT 'lesson' AS source, l.id AS key, s.name FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.id = ANY($${params.length}::uuid[])`,
+      );
     }
     const bySubject = new Map<string, string>();
     const byLesson = new Map<string, string>();
@@ -243,7 +253,9 @@ export class NotificationsRepository {
   }
 
   async digestUsers(): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await this.db.query('SELECT user_id FROM notification_preferences WHERE daily_digest ORDER BY user_id');
+    const rows: Array<{ user_id: string }> = await this.db.query(
+      'SELECT user_id FROM notification_preferences WHERE daily_digest ORDER BY user_id',
+    );
     return rows.map((r) => r.user_id);
   }
 
@@ -263,8 +275,12 @@ export class NotificationsRepository {
          ON CONFLICT (event_id, user_id) WHERE event_id IS NOT NULL DO NOTHING
          RETURNING ${N_COLS}, event_id`,
         [
-          chunk.map((r) => r.eventId), chunk.map((r) => r.userId), chunk.map((r) => r.kind),
-          chunk.map((r) => r.title), chunk.map((r) => r.body), chunk.map((r) => JSON.stringify(r.data)),
+          chunk.map((r) => r.eventId),
+          chunk.map((r) => r.userId),
+          chunk.map((r) => r.kind),
+          chunk.map((r) => r.title),
+          chunk.map((r) => r.body),
+          chunk.map((r) => JSON.stringify(r.data)),
         ],
       );
       out.push(...inserted);
@@ -302,7 +318,11 @@ export class NotificationsRepository {
   }
 
   async listAfter(userId: string, afterId: string, limit: number): Promise<NotificationRow[]> {
-    return this.db.query(`SELECT ${N_COLS} FROM notifications WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [userId, afterId, limit]);
+    return this.db.query(`SELECT ${N_COLS} FROM notifications WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+      userId,
+      afterId,
+      limit,
+    ]);
   }
 
   /** The user's notifications created or changed (read) after the feed cursor, oldest change first. */
@@ -371,7 +391,10 @@ export class NotificationsRepository {
 
   /** Who holds a push address now (null: nobody). */
   async deviceOwner(kind: string, address: string): Promise<string | null> {
-    const rows: Array<{ user_id: string }> = await this.db.query('SELECT user_id FROM push_devices WHERE kind = $1 AND address = $2', [kind, address]);
+    const rows: Array<{ user_id: string }> = await this.db.query('SELECT user_id FROM push_devices WHERE kind = $1 AND address = $2', [
+      kind,
+      address,
+    ]);
     return rows[0]?.user_id ?? null;
   }
 
@@ -391,7 +414,11 @@ export class NotificationsRepository {
 
   /** Removes the device at an address: the user's only, or whoever's with userId null (the push service says it is gone). */
   async deleteDeviceByAddress(userId: string | null, kind: string, address: string): Promise<boolean> {
-    const [, n] = await this.db.query('DELETE FROM push_devices WHERE kind = $1 AND address = $2 AND ($3::uuid IS NULL OR user_id = $3)', [kind, address, userId]);
+    const [, n] = await this.db.query('DELETE FROM push_devices WHERE kind = $1 AND address = $2 AND ($3::uuid IS NULL OR user_id = $3)', [
+      kind,
+      address,
+      userId,
+    ]);
     return Number(n) > 0;
   }
 

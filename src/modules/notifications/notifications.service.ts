@@ -10,8 +10,17 @@ import { JobKeys, RowStamp } from '../../core/queue/job-ids';
 import { QueueProducer } from '../../core/queue/queue-producer.service';
 import { OutboxService, StoredEvent } from '../events/outbox.service';
 import {
-  DeviceConfirmationView, DeviceView, MarkAllReadDto, MarkAllReadResult, NotificationListQueryDto, NotificationPage, NotificationView, PreferencesView,
-  RegisterMobileDto, RegisterWebPushDto, UpdatePreferencesDto,
+  DeviceConfirmationView,
+  DeviceView,
+  MarkAllReadDto,
+  MarkAllReadResult,
+  NotificationListQueryDto,
+  NotificationPage,
+  NotificationView,
+  PreferencesView,
+  RegisterMobileDto,
+  RegisterWebPushDto,
+  UpdatePreferencesDto,
 } from './dto/notifications.dto';
 import { NotificationFeedItem, NotificationFeedQueryDto } from './dto/notification-feed.dto';
 import { CLAIM_TTL_SEC, DeviceClaims } from './device-claims';
@@ -19,7 +28,14 @@ import { Channel, CHANNELS, DEFAULT_CHANNEL, NOTIFICATION_KINDS, SECURITY_KIND }
 import { renderDigest, renderEvent } from './notification-texts';
 import { MAX_DEVICES_PER_USER, NotificationsErrors } from './notifications.errors';
 import {
-  DeviceRow, NewDevice, NewEventNotification, NotificationRow, NotificationsRepository, RecipientKeys, RecipientRow, RecipientSource,
+  DeviceRow,
+  NewDevice,
+  NewEventNotification,
+  NotificationRow,
+  NotificationsRepository,
+  RecipientKeys,
+  RecipientRow,
+  RecipientSource,
 } from './notifications.repository';
 import { MOBILE_PUSH_PROVIDER, MobilePushProvider, PushMessage, PushOutcome, pushTag } from './push/push.types';
 import { WebPushSender } from './push/web-push.sender';
@@ -28,7 +44,20 @@ import { RealtimeService, StreamListener } from './realtime.service';
 /** Time zone of the daily digest (the cron fires at 19:00 there). */
 export const DIGEST_TIME_ZONE = 'Europe/Moscow';
 
-const ID_FIELDS = ['studentId', 'classId', 'subjectId', 'lessonId', 'gradeId', 'homeworkId', 'submissionId', 'conversationId', 'messageId', 'announcementId', 'changeId', 'userId'];
+const ID_FIELDS = [
+  'studentId',
+  'classId',
+  'subjectId',
+  'lessonId',
+  'gradeId',
+  'homeworkId',
+  'submissionId',
+  'conversationId',
+  'messageId',
+  'announcementId',
+  'changeId',
+  'userId',
+];
 
 export const toView = (r: NotificationRow): NotificationView => ({
   id: String(r.id),
@@ -50,8 +79,12 @@ const deviceView = (d: DeviceRow): DeviceView => {
     }
   }
   return {
-    id: d.id, kind: d.kind, platform: d.platform, label,
-    createdAt: new Date(d.created_at).toISOString(), lastSuccessAt: d.last_success_at ? new Date(d.last_success_at).toISOString() : null,
+    id: d.id,
+    kind: d.kind,
+    platform: d.platform,
+    label,
+    createdAt: new Date(d.created_at).toISOString(),
+    lastSuccessAt: d.last_success_at ? new Date(d.last_success_at).toISOString() : null,
   };
 };
 
@@ -164,7 +197,8 @@ export class NotificationsService {
       pageCursor(q),
       q.limit,
       [
-        async (after, limit) => (await this.repo.findChanges(p.userId, after, limit)).map((row) => ({ cx: row.cx, id: String(row.id), row })),
+        async (after, limit) =>
+          (await this.repo.findChanges(p.userId, after, limit)).map((row) => ({ cx: row.cx, id: String(row.id), row })),
         (after, limit) => this.tombstones.after('notification', p.userId, after, limit),
       ],
       (rows) => rows.map((r) => (r.row ? { ...toView(r.row), deleted: false } : { id: r.id, deleted: true })),
@@ -191,7 +225,10 @@ export class NotificationsService {
   async preferences(p: Principal): Promise<PreferencesView> {
     const row = (await this.repo.preferences([p.userId])).get(p.userId);
     const channels = Object.fromEntries(
-      NOTIFICATION_KINDS.map((k) => [k, (CHANNELS as readonly string[]).includes(row?.channels?.[k] ?? '') ? (row!.channels[k] as Channel) : DEFAULT_CHANNEL]),
+      NOTIFICATION_KINDS.map((k) => [
+        k,
+        (CHANNELS as readonly string[]).includes(row?.channels?.[k] ?? '') ? (row!.channels[k] as Channel) : DEFAULT_CHANNEL,
+      ]),
     ) as Record<string, Channel>;
     return { channels, dailyDigest: row?.daily_digest ?? false };
   }
@@ -222,7 +259,14 @@ export class NotificationsService {
     }
     const allowed = this.config.nodeEnv === 'production' ? ['https:'] : ['https:', 'http:'];
     if (!allowed.includes(url.protocol) || url.username || url.password) throw NotificationsErrors.invalidEndpoint();
-    return this.register(p, { userId: p.userId, kind: 'web_push', address: url.toString(), p256dh: dto.keys.p256dh, auth: dto.keys.auth, platform: 'web' });
+    return this.register(p, {
+      userId: p.userId,
+      kind: 'web_push',
+      address: url.toString(),
+      p256dh: dto.keys.p256dh,
+      auth: dto.keys.auth,
+      platform: 'web',
+    });
   }
 
   async registerMobile(p: Principal, dto: RegisterMobileDto): Promise<DeviceRegistration> {
@@ -254,13 +298,19 @@ export class NotificationsService {
     const code = await this.redisCall(() => this.claims.create(d));
     const createdAt = new Date().toISOString();
     const message: PushMessage = {
-      id: 'device-confirmation', kind: 'device_confirmation', title: 'Подтверждение устройства',
-      body: 'Откройте дневник на этом устройстве, чтобы получать на него уведомления', data: { type: 'device-confirmation', code },
-      createdAt, tag: pushTag('device-confirmation', code), silent: true,
+      id: 'device-confirmation',
+      kind: 'device_confirmation',
+      title: 'Подтверждение устройства',
+      body: 'Откройте дневник на этом устройстве, чтобы получать на него уведомления',
+      data: { type: 'device-confirmation', code },
+      createdAt,
+      tag: pushTag('device-confirmation', code),
+      silent: true,
     };
-    const outcome = d.kind === 'web_push'
-      ? await this.webPush.send({ endpoint: d.address, p256dh: d.p256dh ?? '', auth: d.auth ?? '' }, message)
-      : await this.mobile.send(d.address, message);
+    const outcome =
+      d.kind === 'web_push'
+        ? await this.webPush.send({ endpoint: d.address, p256dh: d.p256dh ?? '', auth: d.auth ?? '' }, message)
+        : await this.mobile.send(d.address, message);
     if (outcome.outcome === 'sent') return { status: 'confirmation_sent', expiresInSec: CLAIM_TTL_SEC };
     await this.claims.drop(code).catch(() => undefined);
     if (outcome.outcome === 'retry') {
@@ -425,7 +475,11 @@ export class NotificationsService {
         skip('no-recipients');
         continue;
       }
-      const subject = a.subjectId ? (subjects.bySubject.get(a.subjectId) ?? null) : a.lessonId ? (subjects.byLesson.get(a.lessonId) ?? null) : null;
+      const subject = a.subjectId
+        ? (subjects.bySubject.get(a.subjectId) ?? null)
+        : a.lessonId
+          ? (subjects.byLesson.get(a.lessonId) ?? null)
+          : null;
       const data: Record<string, unknown> = { eventType: event.type };
       for (const f of ID_FIELDS) if (typeof event.payload[f] === 'string') data[f] = event.payload[f];
       let made = 0;
@@ -443,7 +497,13 @@ export class NotificationsService {
         const security = rendered.kind === SECURITY_KIND;
         const channel = security ? 'push' : ((r.channels?.[rendered.kind] as Channel | undefined) ?? DEFAULT_CHANNEL);
         if (channel === 'off') continue;
-        notifications.push({ eventId: event.id, userId: r.user_id, kind: rendered.kind, ...rendered.text, data: r.child_id && !aboutOther ? { ...data, studentId: r.child_id } : data });
+        notifications.push({
+          eventId: event.id,
+          userId: r.user_id,
+          kind: rendered.kind,
+          ...rendered.text,
+          data: r.child_id && !aboutOther ? { ...data, studentId: r.child_id } : data,
+        });
         if (channel === 'push' && (security || !r.daily_digest)) pushTo.push({ eventId: event.id, userId: r.user_id });
         made++;
       }
@@ -458,8 +518,15 @@ export class NotificationsService {
 
   private async enqueuePushes(deliveries: RowStamp[]): Promise<number> {
     const { pushAttempts, pushBackoffMs } = this.config.notify;
-    await Promise.all(deliveries.map((d) =>
-      this.producer.enqueue('pushDeliver', { deliveryId: d.id }, { key: JobKeys.push(d), attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } })));
+    await Promise.all(
+      deliveries.map((d) =>
+        this.producer.enqueue(
+          'pushDeliver',
+          { deliveryId: d.id },
+          { key: JobKeys.push(d), attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } },
+        ),
+      ),
+    );
     return deliveries.length;
   }
 
@@ -478,10 +545,20 @@ export class NotificationsService {
     if (!d) return { result: 'skipped', error: 'device or notification gone' };
     if (!d.claimed) return { result: 'done-before' };
     const resent = d.status === 'sending';
-    if (resent) this.logger.warn({ deliveryId: d.id, attempts: d.attempts }, 'Push delivery was interrupted after it was marked sending; sending it again with the same tag');
+    if (resent)
+      this.logger.warn(
+        { deliveryId: d.id, attempts: d.attempts },
+        'Push delivery was interrupted after it was marked sending; sending it again with the same tag',
+      );
     const createdAt = new Date(d.created_at).toISOString();
     const message: PushMessage = {
-      id: String(d.notification_id), kind: d.kind, title: d.title, body: d.body, data: d.data ?? {}, createdAt, tag: pushTag(String(d.notification_id), createdAt),
+      id: String(d.notification_id),
+      kind: d.kind,
+      title: d.title,
+      body: d.body,
+      data: d.data ?? {},
+      createdAt,
+      tag: pushTag(String(d.notification_id), createdAt),
     };
     const outcome: PushOutcome =
       d.device_kind === 'web_push'

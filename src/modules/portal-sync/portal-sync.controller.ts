@@ -16,7 +16,10 @@ export class PortalSyncController {
   constructor(private readonly portal: PortalSyncService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Deliveries to the state portal of my school (region, all for platform admins), newest first; status=failed shows what is stuck' })
+  @ApiOperation({
+    summary:
+      'Deliveries to the state portal of my school (region, all for platform admins), newest first; status=failed shows what is stuck',
+  })
   @ApiOkResponse({ type: PortalDeliveryPage })
   list(@CurrentUser() p: Principal, @Query() q: PortalDeliveryQueryDto): Promise<PortalDeliveryPage> {
     return this.portal.list(p, q);

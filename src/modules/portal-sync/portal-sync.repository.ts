@@ -20,7 +20,8 @@ export interface DeliveryRow {
   created_at: Date;
 }
 
-const COLS = 'id, event_id, event_type, school_id, student_ids, idempotency_key, status, attempts, manual_retries, last_error, last_attempt_at, delivered_at, created_at';
+const COLS =
+  'id, event_id, event_type, school_id, student_ids, idempotency_key, status, attempts, manual_retries, last_error, last_attempt_at, delivered_at, created_at';
 
 /** Deliveries an admin may see: their school, their region's schools, or all for platform admins (SQL-scoped). */
 function scope(p: Principal, param: number): { sql: string; value: string | null } {
@@ -42,7 +43,10 @@ export class PortalSyncRepository {
   }
 
   async classStudents(classId: string): Promise<string[]> {
-    const rows: Array<{ student_id: string }> = await this.db.query('SELECT student_id FROM enrolments WHERE class_id = $1 AND ended_at IS NULL', [classId]);
+    const rows: Array<{ student_id: string }> = await this.db.query(
+      'SELECT student_id FROM enrolments WHERE class_id = $1 AND ended_at IS NULL',
+      [classId],
+    );
     return rows.map((r) => r.student_id);
   }
 
@@ -66,7 +70,13 @@ export class PortalSyncRepository {
     );
   }
 
-  async insert(d: { eventId: string; eventType: string; schoolId: string | null; studentIds: string[]; idempotencyKey: string }): Promise<void> {
+  async insert(d: {
+    eventId: string;
+    eventType: string;
+    schoolId: string | null;
+    studentIds: string[];
+    idempotencyKey: string;
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO portal_deliveries (event_id, event_type, school_id, student_ids, idempotency_key) VALUES ($1, $2, $3, $4::uuid[], $5)
        ON CONFLICT (event_id) DO NOTHING`,
@@ -98,7 +108,9 @@ export class PortalSyncRepository {
   async listForAdmin(p: Principal, status: string | null, beforeEventId: string | null, limit: number): Promise<DeliveryRow[]> {
     const s = scope(p, 4);
     return this.db.query(
-      `SELECT ${COLS.split(', ').map((c) => `d.${c}`).join(', ')} FROM portal_deliveries d
+      `SELECT ${COLS.split(', ')
+        .map((c) => `d.${c}`)
+        .join(', ')} FROM portal_deliveries d
         WHERE ($1::text IS NULL OR d.status = $1) AND ($2::bigint IS NULL OR d.event_id < $2) AND ${s.sql}
         ORDER BY d.event_id DESC LIMIT $3`,
       s.value === null ? [status, beforeEventId, limit] : [status, beforeEventId, limit, s.value],
@@ -108,7 +120,9 @@ export class PortalSyncRepository {
   async findForAdmin(tx: EntityManager, p: Principal, id: string): Promise<DeliveryRow | null> {
     const s = scope(p, 2);
     const rows: DeliveryRow[] = await tx.query(
-      `SELECT ${COLS.split(', ').map((c) => `d.${c}`).join(', ')} FROM portal_deliveries d WHERE d.id = $1 AND ${s.sql} FOR UPDATE`,
+      `SELECT ${COLS.split(', ')
+        .map((c) => `d.${c}`)
+        .join(', ')} FROM portal_deliveries d WHERE d.id = $1 AND ${s.sql} FOR UPDATE`,
       s.value === null ? [id] : [id, s.value],
     );
     return rows[0] ?? null;

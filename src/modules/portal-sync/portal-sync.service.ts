@@ -14,9 +14,19 @@ export type PortalResult = 'delivered' | 'retry' | 'failed' | 'permanent' | 'ski
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const view = (r: DeliveryRow): PortalDeliveryView => ({
-  id: r.id, eventId: String(r.event_id), eventType: r.event_type, schoolId: r.school_id, studentIds: r.student_ids, idempotencyKey: r.idempotency_key,
-  status: r.status, attempts: r.attempts, manualRetries: r.manual_retries, lastError: r.last_error,
-  lastAttemptAt: iso(r.last_attempt_at), deliveredAt: iso(r.delivered_at), createdAt: new Date(r.created_at).toISOString(),
+  id: r.id,
+  eventId: String(r.event_id),
+  eventType: r.event_type,
+  schoolId: r.school_id,
+  studentIds: r.student_ids,
+  idempotencyKey: r.idempotency_key,
+  status: r.status,
+  attempts: r.attempts,
+  manualRetries: r.manual_retries,
+  lastError: r.last_error,
+  lastAttemptAt: iso(r.last_attempt_at),
+  deliveredAt: iso(r.delivered_at),
+  createdAt: new Date(r.created_at).toISOString(),
 });
 
 /**
@@ -41,10 +51,17 @@ export class PortalSyncService {
     let d = await this.repo.byEvent(eventId);
     if (!d) {
       const event = await this.outbox.findById(eventId);
-      if (!event || !(PORTAL_EVENT_TYPES as readonly string[]).includes(event.type)) return { result: 'skipped', error: 'not a portal event' };
+      if (!event || !(PORTAL_EVENT_TYPES as readonly string[]).includes(event.type))
+        return { result: 'skipped', error: 'not a portal event' };
       const students = await this.repo.linkedStudents(await this.studentsOf(event));
       if (students.length === 0) return { result: 'skipped', error: 'no linked students' };
-      await this.repo.insert({ eventId, eventType: event.type, schoolId: event.schoolId, studentIds: students, idempotencyKey: `diary-event:${event.idempotencyKey}` });
+      await this.repo.insert({
+        eventId,
+        eventType: event.type,
+        schoolId: event.schoolId,
+        studentIds: students,
+        idempotencyKey: `diary-event:${event.idempotencyKey}`,
+      });
       d = (await this.repo.byEvent(eventId))!;
     }
     if (d.status !== 'pending') return { result: 'done-before' };
@@ -107,7 +124,11 @@ export class PortalSyncService {
       return { ok: false, retry, error: `HTTP ${res.status}` };
     } catch (e) {
       const err = e as { name?: string; cause?: { code?: string } };
-      return { ok: false, retry: true, error: `network: ${err?.name === 'TimeoutError' ? 'timeout' : (err?.cause?.code ?? err?.name ?? 'error')}` };
+      return {
+        ok: false,
+        retry: true,
+        error: `network: ${err?.name === 'TimeoutError' ? 'timeout' : (err?.cause?.code ?? err?.name ?? 'error')}`,
+      };
     }
   }
 
@@ -135,11 +156,13 @@ export class PortalSyncService {
     try {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        this.producer.enqueue(
-          'portalDeliver',
-          { eventId: String(row.event_id) },
-          { key: JobKeys.portalRetry(String(row.event_id), row.manual_retries), attempts: this.config.notify.portalAttempts },
-        ).finally(() => clearTimeout(timer)),
+        this.producer
+          .enqueue(
+            'portalDeliver',
+            { eventId: String(row.event_id) },
+            { key: JobKeys.portalRetry(String(row.event_id), row.manual_retries), attempts: this.config.notify.portalAttempts },
+          )
+          .finally(() => clearTimeout(timer)),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('queue timeout')), 5_000))),
       ]);
     } catch {

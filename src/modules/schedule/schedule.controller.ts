@@ -11,8 +11,19 @@ import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
 import {
-  CancelLessonDto, ChangesQueryDto, CursorPageQueryDto, CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonView, ReminderSettingDto, ReminderSettingView,
-  TermPatternResult, UpdateLessonDto, WeekQueryDto, WeekView,
+  CancelLessonDto,
+  ChangesQueryDto,
+  CursorPageQueryDto,
+  CreateLessonDto,
+  CreateTermPatternDto,
+  LessonChangePage,
+  LessonView,
+  ReminderSettingDto,
+  ReminderSettingView,
+  TermPatternResult,
+  UpdateLessonDto,
+  WeekQueryDto,
+  WeekView,
 } from './dto/schedule.dto';
 import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { ScheduleService } from './schedule.service';
@@ -43,8 +54,10 @@ export class ScheduleController {
 
   @Get('lessons/changes')
   @ApiOperation({
-    summary: "Feed of lessons created or changed since a cursor, for a class, a student's class or a teacher (offline sync of the timetable)",
-    description: 'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a lesson that left the feed comes as `{ id, deleted: true }`. ' +
+    summary:
+      "Feed of lessons created or changed since a cursor, for a class, a student's class or a teacher (offline sync of the timetable)",
+    description:
+      'Same cursor semantics as GET /grades/changes: pass nextCursor as `cursor`; a lesson that left the feed comes as `{ id, deleted: true }`. ' +
       'Exactly one of classId, studentId, teacherId.',
   })
   @ApiFeedPage(LessonFeedItem)
@@ -61,7 +74,9 @@ export class ScheduleController {
 
   @Patch('lessons/:id')
   @Roles(...ADMIN_ROLES)
-  @ApiOperation({ summary: 'Move a lesson, change its room, set or clear a substitute teacher, or its topic (school admin); recorded in the history' })
+  @ApiOperation({
+    summary: 'Move a lesson, change its room, set or clear a substitute teacher, or its topic (school admin); recorded in the history',
+  })
   @ApiOkResponse({ type: LessonView })
   update(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: UpdateLessonDto): Promise<LessonView> {
     return this.schedule.updateLesson(p, id, dto);
@@ -93,14 +108,18 @@ export class ScheduleController {
   }
 
   @Get('changes')
-  @ApiOperation({ summary: "Timetable changes of a class, newest first, keyset-paginated (admins, the class's teachers, students and parents)" })
+  @ApiOperation({
+    summary: "Timetable changes of a class, newest first, keyset-paginated (admins, the class's teachers, students and parents)",
+  })
   @ApiOkResponse({ type: LessonChangePage })
   classChanges(@CurrentUser() p: Principal, @Query() q: ChangesQueryDto): Promise<LessonChangePage> {
     return this.schedule.classChanges(p, q.classId, q.cursor ?? null, q.limit);
   }
 
   @Get('students/:studentId/week')
-  @ApiOperation({ summary: "A student's week: lessons with homework, the student's grades and attendance (self, parent, teachers, admins)" })
+  @ApiOperation({
+    summary: "A student's week: lessons with homework, the student's grades and attendance (self, parent, teachers, admins)",
+  })
   @ApiOkResponse({ type: WeekView })
   async studentWeek(
     @CurrentUser() p: Principal,

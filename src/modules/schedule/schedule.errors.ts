@@ -52,7 +52,8 @@ export const ScheduleErrors = {
    */
   invalid: (field: string, message: string) => new AppError(ScheduleErrorCode.InvalidLesson, message, 422, { field }),
   /** The `week` parameter is neither an ISO week (`2026-W48`) nor `current` or `next`. */
-  invalidWeek: () => new AppError(ScheduleErrorCode.InvalidWeek, 'Неделя указывается как ГГГГ-Wнн (например, 2026-W48), current или next', 400),
+  invalidWeek: () =>
+    new AppError(ScheduleErrorCode.InvalidWeek, 'Неделя указывается как ГГГГ-Wнн (например, 2026-W48), current или next', 400),
   /**
    * The lesson is cancelled: it cannot be moved, given another room or a substitute, and grades and attendance cannot
    * be entered for it (its topic may still change). Restore it first (POST /schedule/lessons/{id}/restore).

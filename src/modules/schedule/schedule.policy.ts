@@ -23,7 +23,9 @@ export function classReadableSql(p: Principal, classIdExpr: string): SqlConditio
     parts.push(`EXISTS (SELECT 1 FROM class_teachers pct WHERE pct.class_id = ${classIdExpr} AND pct.teacher_id = :polMe)`);
   }
   if (hasRole(p, Role.Student)) {
-    parts.push(`EXISTS (SELECT 1 FROM enrolments pe WHERE pe.class_id = ${classIdExpr} AND pe.student_id = :polMe AND pe.ended_at IS NULL)`);
+    parts.push(
+      `EXISTS (SELECT 1 FROM enrolments pe WHERE pe.class_id = ${classIdExpr} AND pe.student_id = :polMe AND pe.ended_at IS NULL)`,
+    );
   }
   if (hasRole(p, Role.Parent)) {
     parts.push(

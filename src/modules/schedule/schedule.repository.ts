@@ -97,12 +97,16 @@ export class ScheduleRepository extends SqlRepository {
     super(db);
   }
 
-
   /**
    * Lessons of a class, or of a teacher (own and covered), changed after the feed cursor, oldest change first; each
    * also checked with the lesson read rule.
    */
-  async findLessonFeed(p: Principal, scope: { classId: string } | { teacherId: string }, after: FeedPosition, limit: number): Promise<Array<LessonRow & { cx: string }>> {
+  async findLessonFeed(
+    p: Principal,
+    scope: { classId: string } | { teacherId: string },
+    after: FeedPosition,
+    limit: number,
+  ): Promise<Array<LessonRow & { cx: string }>> {
     const readable = lessonReadableSql(p, 'l');
     const by = 'classId' in scope ? 'l.class_id = :fScope' : '(l.teacher_id = :fScope OR l.substitute_teacher_id = :fScope)';
     return this.run(
@@ -119,7 +123,12 @@ export class ScheduleRepository extends SqlRepository {
   }
 
   /** Existing scheduled lessons that overlap any candidate on class (same group or whole class), teacher or room. */
-  async findClashes(tx: EntityManager, schoolId: string, candidates: LessonCandidate[], exceptLessonId: string | null = null): Promise<ClashRow[]> {
+  async findClashes(
+    tx: EntityManager,
+    schoolId: string,
+    candidates: LessonCandidate[],
+    exceptLessonId: string | null = null,
+  ): Promise<ClashRow[]> {
     if (candidates.length === 0) return [];
     return tx.query(
       `WITH c AS (
@@ -164,10 +173,19 @@ export class ScheduleRepository extends SqlRepository {
                               $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::uuid[])
          RETURNING id`,
         [
-          chunk.map((r) => r.schoolId), chunk.map((r) => r.classId), chunk.map((r) => r.subjectId), chunk.map((r) => r.teacherId),
-          chunk.map((r) => r.groupName), chunk.map((r) => r.date), chunk.map((r) => r.startTime), chunk.map((r) => r.endTime),
-          chunk.map((r) => r.startsAt.toISOString()), chunk.map((r) => r.endsAt.toISOString()), chunk.map((r) => r.room),
-          chunk.map((r) => r.topic), chunk.map((r) => r.seriesId),
+          chunk.map((r) => r.schoolId),
+          chunk.map((r) => r.classId),
+          chunk.map((r) => r.subjectId),
+          chunk.map((r) => r.teacherId),
+          chunk.map((r) => r.groupName),
+          chunk.map((r) => r.date),
+          chunk.map((r) => r.startTime),
+          chunk.map((r) => r.endTime),
+          chunk.map((r) => r.startsAt.toISOString()),
+          chunk.map((r) => r.endsAt.toISOString()),
+          chunk.map((r) => r.room),
+          chunk.map((r) => r.topic),
+          chunk.map((r) => r.seriesId),
         ],
       );
       ids.push(...out.map((o) => o.id));
@@ -188,7 +206,11 @@ export class ScheduleRepository extends SqlRepository {
   }
 
   /** Which of the ids are subjects of the school, and which are teachers of it. */
-  async findSchoolRefs(schoolId: string, subjectIds: string[], teacherIds: string[]): Promise<{ subjects: Set<string>; teachers: Set<string> }> {
+  async findSchoolRefs(
+    schoolId: string,
+    subjectIds: string[],
+    teacherIds: string[],
+  ): Promise<{ subjects: Set<string>; teachers: Set<string> }> {
     const rows: Array<{ kind: string; id: string }> = await this.db.query(
       `SELECT 'subject' AS kind, id FROM subjects WHERE school_id = $1 AND id = ANY($2::uuid[])
        UNION ALL
@@ -201,7 +223,11 @@ export class ScheduleRepository extends SqlRepository {
     };
   }
 
-  async findLessonRow(id: string, condition: SqlCondition = { sql: 'TRUE', params: {} }, manager?: EntityManager): Promise<LessonRow | null> {
+  async findLessonRow(
+    id: string,
+    condition: SqlCondition = { sql: 'TRUE', params: {} },
+    manager?: EntityManager,
+  ): Promise<LessonRow | null> {
     const [row] = await this.run<LessonRow>(
       `SELECT ${LESSON_COLUMNS} FROM lessons l ${LESSON_JOINS} WHERE l.id = :lessonId AND ${condition.sql}`,
       { lessonId: id, ...condition.params },
@@ -232,17 +258,40 @@ export class ScheduleRepository extends SqlRepository {
   }
 
   async updateLesson(tx: EntityManager, id: string, patch: Record<string, unknown>): Promise<void> {
-    await tx.createQueryBuilder().update('lessons').set({ ...patch, updatedAt: () => 'now()' }).where('id = :id', { id }).execute();
+    await tx
+      .createQueryBuilder()
+      .update('lessons')
+      .set({ ...patch, updatedAt: () => 'now()' })
+      .where('id = :id', { id })
+      .execute();
   }
 
   async insertChange(
     tx: EntityManager,
-    row: { lessonId: string; schoolId: string; classId: string; kinds: LessonChangeKind[]; before: object; after: object; reason: string | null; changedBy: string },
+    row: {
+      lessonId: string;
+      schoolId: string;
+      classId: string;
+      kinds: LessonChangeKind[];
+      before: object;
+      after: object;
+      reason: string | null;
+      changedBy: string;
+    },
   ): Promise<string> {
     const [r] = await tx.query(
       `INSERT INTO lesson_changes (lesson_id, school_id, class_id, kinds, before, after, reason, changed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [row.lessonId, row.schoolId, row.classId, row.kinds, JSON.stringify(row.before), JSON.stringify(row.after), row.reason, row.changedBy],
+      [
+        row.lessonId,
+        row.schoolId,
+        row.classId,
+        row.kinds,
+        JSON.stringify(row.before),
+        JSON.stringify(row.after),
+        row.reason,
+        row.changedBy,
+      ],
     );
     return String(r.id);
   }
@@ -256,7 +305,19 @@ export class ScheduleRepository extends SqlRepository {
         WHERE ${where.lessonId ? 'lc.lesson_id = $1' : 'lc.class_id = $1'} AND ($2::bigint IS NULL OR lc.id < $2)
         ORDER BY lc.id DESC LIMIT $3`,
       [where.lessonId ?? where.classId, cursor, limit],
-    ) as Promise<Array<{ id: string; lesson_id: string; kinds: string[]; before: object; after: object; reason: string | null; changed_at: Date; changed_by: string | null; changed_by_name: string | null }>>;
+    ) as Promise<
+      Array<{
+        id: string;
+        lesson_id: string;
+        kinds: string[];
+        before: object;
+        after: object;
+        reason: string | null;
+        changed_at: Date;
+        changed_by: string | null;
+        changed_by_name: string | null;
+      }>
+    >;
   }
 
   async isClassReadable(p: Principal, classId: string): Promise<{ id: string; tz: string } | null> {
@@ -271,7 +332,10 @@ export class ScheduleRepository extends SqlRepository {
 
   /** The student (visible to the caller) with their current class and school time zone. */
   /** The student if the caller may see them, with their class, time zone and the read versions of both. */
-  async findStudentContext(p: Principal, studentId: string): Promise<{ id: string; class_id: string | null; tz: string; versions: string } | null> {
+  async findStudentContext(
+    p: Principal,
+    studentId: string,
+  ): Promise<{ id: string; class_id: string | null; tz: string; versions: string } | null> {
     const visible = visibleStudentSql(p, 'u');
     const [row] = await this.runPrepared<{ id: string; class_id: string | null; tz: string; versions: string }>(
       `SELECT u.id, e.class_id, COALESCE(s.timezone, r.timezone) AS tz, ${readVersionsSql('e.class_id', 'u.id')} AS versions
@@ -329,7 +393,13 @@ export class ScheduleRepository extends SqlRepository {
          FROM lessons l ${LESSON_JOINS}
         WHERE ${where} AND l.date BETWEEN :wFrom AND :wTo
         ORDER BY l.date, l.start_time, c.name`,
-      { wClass: 'classId' in filter ? filter.classId : undefined, wTeacher: 'teacherId' in filter ? filter.teacherId : undefined, wStudent: studentId, wFrom: from, wTo: to },
+      {
+        wClass: 'classId' in filter ? filter.classId : undefined,
+        wTeacher: 'teacherId' in filter ? filter.teacherId : undefined,
+        wStudent: studentId,
+        wFrom: from,
+        wTo: to,
+      },
     );
   }
 
@@ -341,7 +411,19 @@ export class ScheduleRepository extends SqlRepository {
         WHERE g.student_id = :studentId AND g.date BETWEEN :from AND :to AND g.lesson_id IS NULL AND g.deleted_at IS NULL
         ORDER BY g.date, g.created_at`,
       { studentId, from, to },
-    ) as Promise<Array<{ id: string; value: number; scale: string; work_type: string; weight: string; comment: string | null; date: string; subject_id: string; subject_name: string }>>;
+    ) as Promise<
+      Array<{
+        id: string;
+        value: number;
+        scale: string;
+        work_type: string;
+        weight: string;
+        comment: string | null;
+        date: string;
+        subject_id: string;
+        subject_name: string;
+      }>
+    >;
   }
 
   // ---- reminders ------------------------------------------------------------------------------
@@ -378,7 +460,10 @@ export class ScheduleRepository extends SqlRepository {
     return rows.map((r) => r.user_id);
   }
 
-  async findLessonForReminder(tx: EntityManager, lessonId: string): Promise<{ id: string; school_id: string; status: string; starts_at: Date } | null> {
+  async findLessonForReminder(
+    tx: EntityManager,
+    lessonId: string,
+  ): Promise<{ id: string; school_id: string; status: string; starts_at: Date } | null> {
     const [row] = await tx.query('SELECT id, school_id, status, starts_at FROM lessons WHERE id = $1', [lessonId]);
     return row ?? null;
   }
@@ -409,7 +494,11 @@ export class ScheduleRepository extends SqlRepository {
   }
 
   /** First scheduled lesson of class + subject on each given date (grade import links rows to lessons). */
-  async findFirstLessonsByDate(classId: string, from: string, to: string): Promise<Array<{ id: string; subject_id: string; date: string }>> {
+  async findFirstLessonsByDate(
+    classId: string,
+    from: string,
+    to: string,
+  ): Promise<Array<{ id: string; subject_id: string; date: string }>> {
     return this.db.query(
       `SELECT DISTINCT ON (subject_id, date) id, subject_id, to_char(date, 'YYYY-MM-DD') AS date
          FROM lessons WHERE class_id = $1 AND date BETWEEN $2 AND $3 AND status = 'scheduled'

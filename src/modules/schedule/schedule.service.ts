@@ -12,7 +12,15 @@ import { OutboxService } from '../events/outbox.service';
 import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
 import {
-  CreateLessonDto, CreateTermPatternDto, LessonChangePage, LessonChangeView, LessonView, TermPatternResult, UpdateLessonDto, WeekLessonView, WeekView,
+  CreateLessonDto,
+  CreateTermPatternDto,
+  LessonChangePage,
+  LessonChangeView,
+  LessonView,
+  TermPatternResult,
+  UpdateLessonDto,
+  WeekLessonView,
+  WeekView,
 } from './dto/schedule.dto';
 import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { LessonChangeKind } from './entities/lesson-change.entity';
@@ -58,7 +66,11 @@ export class ScheduleService {
     if (span < 0) throw ScheduleErrors.invalid('to', 'Дата окончания раньше даты начала');
     if (span > MAX_PATTERN_DAYS) throw ScheduleErrors.invalid('to', `Период не может быть длиннее ${MAX_PATTERN_DAYS} дней`);
     dto.items.forEach((it, i) => checkTimes(it.startTime, it.endTime, `items.${i}`));
-    await this.checkRefs(cls.school_id, dto.items.map((i) => i.subjectId), dto.items.map((i) => i.teacherId));
+    await this.checkRefs(
+      cls.school_id,
+      dto.items.map((i) => i.subjectId),
+      dto.items.map((i) => i.teacherId),
+    );
     const skip = new Set(dto.skipDates ?? []);
     const seriesId = randomUUID();
     const rows: NewLessonRow[] = [];
@@ -109,7 +121,11 @@ export class ScheduleService {
         after[field] = now;
         return true;
       };
-      const moved = [note('date', current.date, next.date), note('startTime', current.start_time, next.startTime), note('endTime', current.end_time, next.endTime)];
+      const moved = [
+        note('date', current.date, next.date),
+        note('startTime', current.start_time, next.startTime),
+        note('endTime', current.end_time, next.endTime),
+      ];
       if (moved.some(Boolean)) kinds.push('moved');
       if (note('substituteTeacherId', current.substitute_teacher_id, next.substituteTeacherId)) kinds.push('substituted');
       if (note('room', current.room, next.room)) kinds.push('room_changed');
@@ -123,7 +139,17 @@ export class ScheduleService {
         const clashes = await this.repo.findClashes(
           tx,
           current.school_id,
-          [{ date: next.date, startTime: next.startTime, endTime: next.endTime, classId: current.class_id, teacherId: next.substituteTeacherId ?? current.teacher_id, room: next.room, groupName: current.group_name }],
+          [
+            {
+              date: next.date,
+              startTime: next.startTime,
+              endTime: next.endTime,
+              classId: current.class_id,
+              teacherId: next.substituteTeacherId ?? current.teacher_id,
+              room: next.room,
+              groupName: current.group_name,
+            },
+          ],
           id,
         );
         if (clashes.length) throw ScheduleErrors.clash(clashes.map(toClashDetail));
@@ -131,8 +157,14 @@ export class ScheduleService {
       const startsAt = zonedToUtc(next.date, next.startTime, current.tz);
       const endsAt = zonedToUtc(next.date, next.endTime, current.tz);
       await this.repo.updateLesson(tx, id, {
-        date: next.date, startTime: next.startTime, endTime: next.endTime, startsAt, endsAt, room: next.room,
-        substituteTeacherId: next.substituteTeacherId, ...(dto.topic !== undefined ? { topic: dto.topic || null } : {}),
+        date: next.date,
+        startTime: next.startTime,
+        endTime: next.endTime,
+        startsAt,
+        endsAt,
+        room: next.room,
+        substituteTeacherId: next.substituteTeacherId,
+        ...(dto.topic !== undefined ? { topic: dto.topic || null } : {}),
       });
       if (kinds.length) await this.recordChange(tx, p, current, kinds, before, after, dto.reason ?? null);
     });
@@ -150,7 +182,17 @@ export class ScheduleService {
         const clashes = await this.repo.findClashes(
           tx,
           current.school_id,
-          [{ date: current.date, startTime: current.start_time, endTime: current.end_time, classId: current.class_id, teacherId: current.substitute_teacher_id ?? current.teacher_id, room: current.room, groupName: current.group_name }],
+          [
+            {
+              date: current.date,
+              startTime: current.start_time,
+              endTime: current.end_time,
+              classId: current.class_id,
+              teacherId: current.substitute_teacher_id ?? current.teacher_id,
+              room: current.room,
+              groupName: current.group_name,
+            },
+          ],
           id,
         );
         if (clashes.length) throw ScheduleErrors.clash(clashes.map(toClashDetail));
@@ -162,10 +204,23 @@ export class ScheduleService {
   }
 
   private async recordChange(
-    tx: EntityManager, p: Principal, lesson: LessonRow, kinds: LessonChangeKind[], before: object, after: object, reason: string | null,
+    tx: EntityManager,
+    p: Principal,
+    lesson: LessonRow,
+    kinds: LessonChangeKind[],
+    before: object,
+    after: object,
+    reason: string | null,
   ): Promise<void> {
     const changeId = await this.repo.insertChange(tx, {
-      lessonId: lesson.id, schoolId: lesson.school_id, classId: lesson.class_id, kinds, before, after, reason, changedBy: p.userId,
+      lessonId: lesson.id,
+      schoolId: lesson.school_id,
+      classId: lesson.class_id,
+      kinds,
+      before,
+      after,
+      reason,
+      changedBy: p.userId,
     });
     await this.outbox.record(tx, {
       type: 'lesson.changed',
@@ -250,7 +305,12 @@ export class ScheduleService {
         timezone: ctx.tz,
         days: toDays(range.from, lessons, true),
         otherGrades: other.map((g) => ({
-          id: g.id, value: gradeValue(g.value, g.scale), workType: g.work_type, weight: Number(g.weight), comment: g.comment, date: g.date,
+          id: g.id,
+          value: gradeValue(g.value, g.scale),
+          workType: g.work_type,
+          weight: Number(g.weight),
+          comment: g.comment,
+          date: g.date,
           subject: { id: g.subject_id, name: g.subject_name },
         })),
       };
@@ -353,14 +413,27 @@ function checkTimes(start: string, end: string, field = ''): void {
 }
 
 function toNewLesson(
-  schoolId: string, tz: string, classId: string,
+  schoolId: string,
+  tz: string,
+  classId: string,
   it: { subjectId: string; teacherId: string; startTime: string; endTime: string; room?: string; groupName?: string; topic?: string },
-  date: string, seriesId: string | null,
+  date: string,
+  seriesId: string | null,
 ): NewLessonRow {
   return {
-    schoolId, classId, subjectId: it.subjectId, teacherId: it.teacherId, date, startTime: it.startTime, endTime: it.endTime,
-    startsAt: zonedToUtc(date, it.startTime, tz), endsAt: zonedToUtc(date, it.endTime, tz),
-    room: it.room ?? null, groupName: it.groupName ?? null, topic: it.topic ?? null, seriesId,
+    schoolId,
+    classId,
+    subjectId: it.subjectId,
+    teacherId: it.teacherId,
+    date,
+    startTime: it.startTime,
+    endTime: it.endTime,
+    startsAt: zonedToUtc(date, it.startTime, tz),
+    endsAt: zonedToUtc(date, it.endTime, tz),
+    room: it.room ?? null,
+    groupName: it.groupName ?? null,
+    topic: it.topic ?? null,
+    seriesId,
   };
 }
 
@@ -379,7 +452,16 @@ export function clashesWithin(rows: LessonCandidate[]): ClashDetail[] {
         if (x.classId === y.classId && (!x.groupName || !y.groupName || x.groupName === y.groupName)) reasons.push('class');
         if (x.teacherId === y.teacherId) reasons.push('teacher');
         if (x.room && x.room === y.room) reasons.push('room');
-        if (reasons.length) out.push({ lessonId: null, requestIndex: idxs[a], with: idxs[b], date: x.date, startTime: y.startTime, endTime: y.endTime, reasons });
+        if (reasons.length)
+          out.push({
+            lessonId: null,
+            requestIndex: idxs[a],
+            with: idxs[b],
+            date: x.date,
+            startTime: y.startTime,
+            endTime: y.endTime,
+            reasons,
+          });
         if (out.length >= 50) return out;
       }
     }
@@ -387,7 +469,16 @@ export function clashesWithin(rows: LessonCandidate[]): ClashDetail[] {
   return out;
 }
 
-function toClashDetail(c: { idx: number; id: string; date: string; start_time: string; end_time: string; class_clash: boolean; teacher_clash: boolean; room_clash: boolean }): ClashDetail {
+function toClashDetail(c: {
+  idx: number;
+  id: string;
+  date: string;
+  start_time: string;
+  end_time: string;
+  class_clash: boolean;
+  teacher_clash: boolean;
+  room_clash: boolean;
+}): ClashDetail {
   const reasons: ClashDetail['reasons'] = [];
   if (c.class_clash) reasons.push('class');
   if (c.teacher_clash) reasons.push('teacher');
@@ -420,7 +511,11 @@ export function toLessonView(r: LessonRow): LessonView {
 }
 
 function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekView['days'] {
-  const days: WeekView['days'] = Array.from({ length: 7 }, (_, i) => ({ date: addDays(from, i), weekday: i + 1, lessons: [] as WeekLessonView[] }));
+  const days: WeekView['days'] = Array.from({ length: 7 }, (_, i) => ({
+    date: addDays(from, i),
+    weekday: i + 1,
+    lessons: [] as WeekLessonView[],
+  }));
   for (const r of rows) {
     const day = days.find((d) => d.date === r.date);
     if (!day) continue;
@@ -429,7 +524,13 @@ function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekV
       homeworkAssigned: r.hw_assigned,
       homeworkDue: r.hw_due,
       grades: perStudent
-        ? (r.grades ?? []).map((g) => ({ id: g.id, value: gradeValue(g.value, g.scale), workType: g.workType, weight: Number(g.weight), comment: g.comment }))
+        ? (r.grades ?? []).map((g) => ({
+            id: g.id,
+            value: gradeValue(g.value, g.scale),
+            workType: g.workType,
+            weight: Number(g.weight),
+            comment: g.comment,
+          }))
         : [],
       attendance: perStudent ? r.attendance : null,
       gradeCount: perStudent ? (r.grades ?? []).length : r.grade_count,
@@ -440,7 +541,17 @@ function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekV
 }
 
 function toChangePage(
-  rows: Array<{ id: string; lesson_id: string; kinds: string[]; before: object; after: object; reason: string | null; changed_at: Date; changed_by: string | null; changed_by_name: string | null }>,
+  rows: Array<{
+    id: string;
+    lesson_id: string;
+    kinds: string[];
+    before: object;
+    after: object;
+    reason: string | null;
+    changed_at: Date;
+    changed_by: string | null;
+    changed_by_name: string | null;
+  }>,
   limit: number,
 ): LessonChangePage {
   const items: LessonChangeView[] = rows.map((r) => ({

@@ -9,7 +9,14 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(tz, f);
   }
@@ -82,8 +89,17 @@ export function isoWeekRange(label: string): { from: string; to: string } | null
 }
 
 /** Resolves `current`, `next` or an ISO label against today's date in the school's zone. */
-export function resolveWeek(param: string | undefined, tz: string, now: Date = new Date()): { week: string; from: string; to: string } | null {
-  const label = param === undefined || param === 'current' ? isoWeekOf(localDate(now, tz)) : param === 'next' ? isoWeekOf(addDays(localDate(now, tz), 7)) : param;
+export function resolveWeek(
+  param: string | undefined,
+  tz: string,
+  now: Date = new Date(),
+): { week: string; from: string; to: string } | null {
+  const label =
+    param === undefined || param === 'current'
+      ? isoWeekOf(localDate(now, tz))
+      : param === 'next'
+        ? isoWeekOf(addDays(localDate(now, tz), 7))
+        : param;
   const range = isoWeekRange(label);
   return range ? { week: label, ...range } : null;
 }

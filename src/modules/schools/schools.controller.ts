@@ -9,8 +9,21 @@ import { Page, PageQueryDto } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import {
-  ClassView, CreateClassDto, CreateRegionDto, CreateSchoolDto, CreateSubjectDto, ListBySchoolQueryDto, ListClassesQueryDto,
-  ListSchoolsQueryDto, RegionView, SchoolView, SubjectView, UpdateClassDto, UpdateRegionDto, UpdateSchoolDto, UpdateSubjectDto,
+  ClassView,
+  CreateClassDto,
+  CreateRegionDto,
+  CreateSchoolDto,
+  CreateSubjectDto,
+  ListBySchoolQueryDto,
+  ListClassesQueryDto,
+  ListSchoolsQueryDto,
+  RegionView,
+  SchoolView,
+  SubjectView,
+  UpdateClassDto,
+  UpdateRegionDto,
+  UpdateSchoolDto,
+  UpdateSubjectDto,
 } from './dto/schools.dto';
 import { SchoolsService } from './schools.service';
 
@@ -60,7 +73,7 @@ export class SchoolsController {
   }
 
   @Get('schools')
-  @ApiOperation({ summary: 'Schools the caller administers (a region admin: the region\'s; a school admin: their own)' })
+  @ApiOperation({ summary: "Schools the caller administers (a region admin: the region's; a school admin: their own)" })
   @ApiOffsetPage(SchoolView)
   listSchools(@CurrentUser() p: Principal, @Query() q: ListSchoolsQueryDto): Promise<Page<SchoolView>> {
     return this.schools.listSchools(p, q);

@@ -6,8 +6,21 @@ import { forbidden } from '../../common/errors/app-error';
 import { mapConstraint, stripUndefined } from '../../common/errors/db-constraint';
 import { Page, page, PageQueryDto } from '../../common/pagination/page';
 import {
-  ClassView, CreateClassDto, CreateRegionDto, CreateSchoolDto, CreateSubjectDto, ListClassesQueryDto, ListBySchoolQueryDto,
-  ListSchoolsQueryDto, RegionView, SchoolView, SubjectView, UpdateClassDto, UpdateRegionDto, UpdateSchoolDto, UpdateSubjectDto,
+  ClassView,
+  CreateClassDto,
+  CreateRegionDto,
+  CreateSchoolDto,
+  CreateSubjectDto,
+  ListClassesQueryDto,
+  ListBySchoolQueryDto,
+  ListSchoolsQueryDto,
+  RegionView,
+  SchoolView,
+  SubjectView,
+  UpdateClassDto,
+  UpdateRegionDto,
+  UpdateSchoolDto,
+  UpdateSubjectDto,
 } from './dto/schools.dto';
 import { Region } from './entities/region.entity';
 import { SchoolClass } from './entities/school-class.entity';
@@ -79,7 +92,10 @@ export class SchoolsService {
     if (scope.kind === 'school' || scope.kind === 'none') throw forbidden('Создавать школы могут администраторы региона');
     const region = await this.regionInScope(p, dto.regionId, true);
     const school = await mapConstraint(
-      () => this.schools.save(this.schools.create({ regionId: region.id, name: dto.name, shortName: dto.shortName ?? null, timezone: dto.timezone ?? null })),
+      () =>
+        this.schools.save(
+          this.schools.create({ regionId: region.id, name: dto.name, shortName: dto.shortName ?? null, timezone: dto.timezone ?? null }),
+        ),
       SchoolsErrors.duplicateSchoolName,
     );
     return toSchoolView(school, region);
@@ -97,7 +113,11 @@ export class SchoolsService {
       .skip(q.offset);
     if (q.regionId) qb.andWhere('s.region_id = :regionId', { regionId: q.regionId });
     const [rows, total] = await qb.getManyAndCount();
-    return page(rows.map((s) => toSchoolView(s, s.region!)), total, q);
+    return page(
+      rows.map((s) => toSchoolView(s, s.region!)),
+      total,
+      q,
+    );
   }
 
   async getSchool(p: Principal, id: string): Promise<SchoolView> {
@@ -137,7 +157,10 @@ export class SchoolsService {
   async createClass(p: Principal, dto: CreateClassDto): Promise<ClassView> {
     const school = await this.schoolInScope(p, dto.schoolId);
     const cls = await mapConstraint(
-      () => this.classes.save(this.classes.create({ schoolId: school.id, name: dto.name, grade: parseClassName(dto.name), academicYear: dto.academicYear })),
+      () =>
+        this.classes.save(
+          this.classes.create({ schoolId: school.id, name: dto.name, grade: parseClassName(dto.name), academicYear: dto.academicYear }),
+        ),
       SchoolsErrors.duplicateClass,
     );
     return toClassView(cls);
@@ -176,7 +199,11 @@ export class SchoolsService {
 
   async deleteClass(p: Principal, id: string): Promise<void> {
     const cls = await this.classInScope(p, id);
-    await mapConstraint(() => this.classes.delete({ id: cls.id }), SchoolsErrors.duplicateClass, () => SchoolsErrors.inUse('Класс'));
+    await mapConstraint(
+      () => this.classes.delete({ id: cls.id }),
+      SchoolsErrors.duplicateClass,
+      () => SchoolsErrors.inUse('Класс'),
+    );
   }
 
   /** The class (with its school) if the caller administers its school; otherwise 404. */
@@ -227,7 +254,11 @@ export class SchoolsService {
 
   async deleteSubject(p: Principal, id: string): Promise<void> {
     const subject = await this.subjectInScope(p, id);
-    await mapConstraint(() => this.subjects.delete({ id: subject.id }), SchoolsErrors.duplicateSubject, () => SchoolsErrors.inUse('Предмет'));
+    await mapConstraint(
+      () => this.subjects.delete({ id: subject.id }),
+      SchoolsErrors.duplicateSubject,
+      () => SchoolsErrors.inUse('Предмет'),
+    );
   }
 
   async subjectInScope(p: Principal, id: string): Promise<Subject> {
@@ -239,7 +270,17 @@ export class SchoolsService {
 
 const toRegionView = (r: Region): RegionView => ({ id: r.id, code: r.code, name: r.name, timezone: r.timezone });
 const toSchoolView = (s: School, r: Region): SchoolView => ({
-  id: s.id, regionId: s.regionId, name: s.name, shortName: s.shortName, timezone: s.timezone ?? r.timezone,
+  id: s.id,
+  regionId: s.regionId,
+  name: s.name,
+  shortName: s.shortName,
+  timezone: s.timezone ?? r.timezone,
 });
-const toClassView = (c: SchoolClass): ClassView => ({ id: c.id, schoolId: c.schoolId, name: c.name, grade: c.grade, academicYear: c.academicYear });
+const toClassView = (c: SchoolClass): ClassView => ({
+  id: c.id,
+  schoolId: c.schoolId,
+  name: c.name,
+  grade: c.grade,
+  academicYear: c.academicYear,
+});
 const toSubjectView = (s: Subject): SubjectView => ({ id: s.id, schoolId: s.schoolId, name: s.name, shortName: s.shortName });

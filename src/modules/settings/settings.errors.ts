@@ -8,8 +8,7 @@ export enum SignInPolicyErrorCode {
 
 /** Russian texts after the Dnevnik.ru help page (seeds/000-…): what happened and what to do. */
 export const SIGN_IN_POLICY_MESSAGES: Record<SignInPolicyErrorCode, string> = {
-  [SignInPolicyErrorCode.EsiaDisabled]:
-    'Вход через портал госуслуг в вашем регионе не включён. Войдите с логином и паролем Дневника.',
+  [SignInPolicyErrorCode.EsiaDisabled]: 'Вход через портал госуслуг в вашем регионе не включён. Войдите с логином и паролем Дневника.',
   [SignInPolicyErrorCode.PasswordLoginClosed]:
     'Переходный период закончился: вход по логину и паролю Дневника больше недоступен. Нажмите «Войти через Госуслуги».',
 };

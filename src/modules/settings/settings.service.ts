@@ -40,15 +40,18 @@ export class SettingsService {
   async signInContext(user: { regionId: string | null; roles: Role[] }, now = new Date()): Promise<RegionSignInContext> {
     if (!user.regionId) return { options: signInOptions(null, user.roles, now), timezone: DEFAULT_TIMEZONE, adminMfaRequired: false };
     const rows: Array<{
-      timezone: string; esia_enabled: boolean | null; transition_starts_at: Date | null; transition_ends_at: Date | null; staff_password_login: boolean | null;
+      timezone: string;
+      esia_enabled: boolean | null;
+      transition_starts_at: Date | null;
+      transition_ends_at: Date | null;
+      staff_password_login: boolean | null;
       admin_mfa_required: boolean | null;
-    }> =
-      await this.db.query(
-        `SELECT r.timezone, s.esia_enabled, s.transition_starts_at, s.transition_ends_at, s.staff_password_login, s.admin_mfa_required
+    }> = await this.db.query(
+      `SELECT r.timezone, s.esia_enabled, s.transition_starts_at, s.transition_ends_at, s.staff_password_login, s.admin_mfa_required
            FROM regions r LEFT JOIN region_auth_settings s ON s.region_id = r.id
           WHERE r.id = $1`,
-        [user.regionId],
-      );
+      [user.regionId],
+    );
     const row = rows[0];
     const policy: RegionAuthPolicy | null =
       row && row.esia_enabled !== null
@@ -59,7 +62,11 @@ export class SettingsService {
             staffPasswordLogin: row.staff_password_login ?? false,
           }
         : null;
-    return { options: signInOptions(policy, user.roles, now), timezone: row?.timezone ?? DEFAULT_TIMEZONE, adminMfaRequired: row?.admin_mfa_required ?? false };
+    return {
+      options: signInOptions(policy, user.roles, now),
+      timezone: row?.timezone ?? DEFAULT_TIMEZONE,
+      adminMfaRequired: row?.admin_mfa_required ?? false,
+    };
   }
 
   // ---- administration ------------------------------------------------------------------------
@@ -75,12 +82,22 @@ export class SettingsService {
     const startsAt = dto.transitionStartsAt === null ? null : new Date(dto.transitionStartsAt);
     const endsAt = dto.transitionEndsAt === null ? null : new Date(dto.transitionEndsAt);
     if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
-      throw validationFailed([{ field: 'transitionEndsAt', code: 'endsAfterStarts', message: 'Конец переходного периода должен быть позже его начала' }]);
+      throw validationFailed([
+        { field: 'transitionEndsAt', code: 'endsAfterStarts', message: 'Конец переходного периода должен быть позже его начала' },
+      ]);
     }
     // adminMfaRequired may be omitted (clients from before it existed): the stored value stays.
     const adminMfaRequired = dto.adminMfaRequired ?? (await this.settings.findOneBy({ regionId }))?.adminMfaRequired ?? false;
     await this.settings.upsert(
-      { regionId, esiaEnabled: dto.esiaEnabled, transitionStartsAt: startsAt, transitionEndsAt: endsAt, staffPasswordLogin: dto.staffPasswordLogin, adminMfaRequired, updatedBy: p.userId },
+      {
+        regionId,
+        esiaEnabled: dto.esiaEnabled,
+        transitionStartsAt: startsAt,
+        transitionEndsAt: endsAt,
+        staffPasswordLogin: dto.staffPasswordLogin,
+        adminMfaRequired,
+        updatedBy: p.userId,
+      },
       { conflictPaths: ['regionId'] },
     );
     this.logger.log({ regionId, by: p.userId, esiaEnabled: dto.esiaEnabled, adminMfaRequired }, 'Region sign-in settings changed');
@@ -103,7 +120,14 @@ export class SettingsService {
     ]);
     const items = rows.map((r) => {
       const open = !r.transition_ends_at || r.transition_ends_at.getTime() > now.getTime();
-      return { id: r.id, code: r.code, name: r.name, phase: open ? 'transition' : 'esia_only', passwordLoginOpen: open, transitionEndsAt: r.transition_ends_at?.toISOString() ?? null };
+      return {
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        phase: open ? 'transition' : 'esia_only',
+        passwordLoginOpen: open,
+        transitionEndsAt: r.transition_ends_at?.toISOString() ?? null,
+      };
     });
     return page(items, total, q);
   }

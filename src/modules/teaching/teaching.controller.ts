@@ -7,7 +7,13 @@ import { Roles } from '../../common/decorators/roles.decorator';
 import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
-import { ClassTeacherView, CreateTeacherAssignmentDto, ListTeacherAssignmentsQueryDto, SetClassTeacherDto, TeacherAssignmentView } from './dto/teaching.dto';
+import {
+  ClassTeacherView,
+  CreateTeacherAssignmentDto,
+  ListTeacherAssignmentsQueryDto,
+  SetClassTeacherDto,
+  TeacherAssignmentView,
+} from './dto/teaching.dto';
 import { TeachingService } from './teaching.service';
 
 @ApiTags('admin: teaching')
@@ -41,7 +47,11 @@ export class TeachingController {
   @Put('classes/:id/class-teacher')
   @ApiOperation({ summary: 'Make a teacher the class teacher (классный руководитель) of the class' })
   @ApiOkResponse({ type: ClassTeacherView })
-  setClassTeacher(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SetClassTeacherDto): Promise<ClassTeacherView> {
+  setClassTeacher(
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: SetClassTeacherDto,
+  ): Promise<ClassTeacherView> {
     return this.teaching.setClassTeacher(p, id, dto.teacherId);
   }
 

@@ -25,7 +25,8 @@ export const TeachingErrors = {
    * The teacher already leads another class (one class per class teacher): remove them there first
    * (DELETE /admin/classes/{id}/class-teacher), then appoint them here.
    */
-  alreadyClassTeacher: () => new AppError(TeachingErrorCode.AlreadyClassTeacher, 'Этот учитель уже классный руководитель другого класса', 409),
+  alreadyClassTeacher: () =>
+    new AppError(TeachingErrorCode.AlreadyClassTeacher, 'Этот учитель уже классный руководитель другого класса', 409),
   /** The class (which the caller may see) has no class teacher at the moment: nothing to read or remove. */
   noClassTeacher: () => new AppError(TeachingErrorCode.NoClassTeacher, 'У класса нет классного руководителя', 404),
 };

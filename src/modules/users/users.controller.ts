@@ -8,7 +8,16 @@ import { ApiOffsetPage } from '../../common/pagination/api-page';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
-import { CreateUserDto, LinkChildDto, ListUsersQueryDto, MeView, SetPasswordDto, StudentProfileView, UpdateUserDto, UserView } from './dto/users.dto';
+import {
+  CreateUserDto,
+  LinkChildDto,
+  ListUsersQueryDto,
+  MeView,
+  SetPasswordDto,
+  StudentProfileView,
+  UpdateUserDto,
+  UserView,
+} from './dto/users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('admin: users')
@@ -69,7 +78,7 @@ export class AdminUsersController {
     description:
       'For a user who forgot the password. Rule: at least 8 characters, letters and digits, not the login ' +
       '(400 VALIDATION_FAILED, field `password`). Every session of the user ends before this answer returns: old access ' +
-      'and refresh tokens are refused with 401 SESSION_REVOKED. Errors: 404 USER_NOT_FOUND outside the caller\'s scope.',
+      "and refresh tokens are refused with 401 SESSION_REVOKED. Errors: 404 USER_NOT_FOUND outside the caller's scope.",
   })
   setPassword(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SetPasswordDto): Promise<void> {
     return this.users.setPassword(p, id, dto.password);
@@ -86,7 +95,11 @@ export class AdminUsersController {
   @Delete(':id/children/:childId')
   @ApiOkResponse({ type: UserView })
   @ApiOperation({ summary: 'Unlink a child from a parent' })
-  removeChild(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Param('childId', ParseId) childId: string): Promise<UserView> {
+  removeChild(
+    @CurrentUser() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Param('childId', ParseId) childId: string,
+  ): Promise<UserView> {
     return this.users.removeChild(p, id, childId);
   }
 }

@@ -25,8 +25,7 @@ export const UsersErrors = {
   invalidSetup: (field: string, message: string) =>
     new AppError(UsersErrorCode.InvalidUserSetup, message, 400, [{ field, code: 'invalidUserSetup', message }]),
   /** A child to link is not a student of a school the caller administers; `details.childId` names it. */
-  childNotFound: (childId: string) =>
-    new AppError(UsersErrorCode.ChildNotFound, 'Ученик не найден', 404, { childId }),
+  childNotFound: (childId: string) => new AppError(UsersErrorCode.ChildNotFound, 'Ученик не найден', 404, { childId }),
   /**
    * Without `studentIds`: the student does not exist, is not a student, or the caller may not see them (the two read
    * the same): a student sees themself, a parent their children, a teacher the classes they teach or lead, an admin their scope.
@@ -34,5 +33,10 @@ export const UsersErrors = {
    * request's class; nothing was written. In a homework thread: the student is not in the homework's class or not visible.
    */
   studentNotFound: (studentIds?: string[]) =>
-    new AppError(UsersErrorCode.StudentNotFound, studentIds ? 'Ученик не найден в этом классе' : 'Ученик не найден', 404, studentIds ? { studentIds } : undefined),
+    new AppError(
+      UsersErrorCode.StudentNotFound,
+      studentIds ? 'Ученик не найден в этом классе' : 'Ученик не найден',
+      404,
+      studentIds ? { studentIds } : undefined,
+    ),
 };

@@ -16,7 +16,15 @@ import { AccessChangePublisher } from './access-change.publisher';
 import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../schools/schools.policy';
 import { SchoolsService } from '../schools/schools.service';
 import {
-  ChildView, ClassRef, CreateUserDto, ListUsersQueryDto, MeView, SchoolRef, StudentProfileView, UpdateUserDto, UserView,
+  ChildView,
+  ClassRef,
+  CreateUserDto,
+  ListUsersQueryDto,
+  MeView,
+  SchoolRef,
+  StudentProfileView,
+  UpdateUserDto,
+  UserView,
 } from './dto/users.dto';
 import { Enrolment } from './entities/enrolment.entity';
 import { ParentChild } from './entities/parent-child.entity';
@@ -68,7 +76,16 @@ export interface UserIdentity {
 }
 
 const LOGIN_CANDIDATE_COLUMNS = {
-  id: true, login: true, passwordHash: true, status: true, lockedUntil: true, roles: true, schoolId: true, regionId: true, authVersion: true, sessionEpoch: true,
+  id: true,
+  login: true,
+  passwordHash: true,
+  status: true,
+  lockedUntil: true,
+  roles: true,
+  schoolId: true,
+  regionId: true,
+  authVersion: true,
+  sessionEpoch: true,
 } as const;
 
 /** Refuses a new password that breaks the rule (common/validation/password.ts) as a validation error of `field`. */
@@ -141,7 +158,8 @@ export class UsersService implements OnApplicationBootstrap {
     if (forbiddenRoles.length) throw UsersErrors.roleNotAllowed(forbiddenRoles);
     const placement = await this.resolvePlacement(p, scope, dto.roles, dto.schoolId, dto.regionId);
     if (dto.classId !== undefined) await this.checkClass(dto.roles, placement.schoolId, dto.classId);
-    if (dto.childIds?.length && !dto.roles.includes(Role.Parent)) throw UsersErrors.invalidSetup('childIds', 'Детей можно указать только у родителя');
+    if (dto.childIds?.length && !dto.roles.includes(Role.Parent))
+      throw UsersErrors.invalidSetup('childIds', 'Детей можно указать только у родителя');
     const snils = dto.snils !== undefined ? normalizeSnils(dto.snils) : undefined;
     const passwordHash = await this.hasher.hash(dto.password);
 
@@ -185,10 +203,15 @@ export class UsersService implements OnApplicationBootstrap {
     if (q.schoolId) qb.andWhere('u.school_id = :schoolId', { schoolId: q.schoolId });
     if (q.role) qb.andWhere(':role = ANY(u.roles)', { role: q.role });
     if (q.classId) {
-      qb.andWhere('EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = u.id AND e.class_id = :classId AND e.ended_at IS NULL)', { classId: q.classId });
+      qb.andWhere('EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = u.id AND e.class_id = :classId AND e.ended_at IS NULL)', {
+        classId: q.classId,
+      });
     }
     if (q.q?.trim()) {
-      const term = `%${q.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const term = `%${q.q
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere('(lower(u.last_name) LIKE :term OR lower(u.first_name) LIKE :term OR u.login LIKE :term)', { term });
     }
     const [rows, total] = await qb.getManyAndCount();
@@ -386,14 +409,27 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async registerSuccessfulLogin(userId: string): Promise<void> {
-    await this.db.query('UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1 AND (failed_login_count <> 0 OR locked_until IS NOT NULL)', [userId]);
+    await this.db.query(
+      'UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1 AND (failed_login_count <> 0 OR locked_until IS NOT NULL)',
+      [userId],
+    );
   }
 
   /** FIO, birth date, status, roles and placement: what ESIA linking compares and checks (no SNILS). */
   async findIdentity(id: string): Promise<UserIdentity | null> {
     return this.users.findOne({
       where: { id },
-      select: { id: true, status: true, roles: true, schoolId: true, regionId: true, lastName: true, firstName: true, middleName: true, birthDate: true },
+      select: {
+        id: true,
+        status: true,
+        roles: true,
+        schoolId: true,
+        regionId: true,
+        lastName: true,
+        firstName: true,
+        middleName: true,
+        birthDate: true,
+      },
     });
   }
 
@@ -404,13 +440,19 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** Adds a role if the user lacks it (one statement, safe to repeat). Open sessions get it on their next request. */
   async grantRole(tx: EntityManager | undefined, userId: string, role: Role): Promise<void> {
-    await (tx ?? this.db.manager).query('UPDATE users SET roles = array_append(roles, $2) WHERE id = $1 AND NOT ($2 = ANY(roles))', [userId, role]);
+    await (tx ?? this.db.manager).query('UPDATE users SET roles = array_append(roles, $2) WHERE id = $1 AND NOT ($2 = ANY(roles))', [
+      userId,
+      role,
+    ]);
     await this.accessChanges.changed(tx, [userId]);
   }
 
   /** Removes a role, keeping at least one. Open sessions lose it on their next request. */
   async revokeRole(tx: EntityManager | undefined, userId: string, role: Role): Promise<void> {
-    await (tx ?? this.db.manager).query('UPDATE users SET roles = array_remove(roles, $2) WHERE id = $1 AND cardinality(roles) > 1', [userId, role]);
+    await (tx ?? this.db.manager).query('UPDATE users SET roles = array_remove(roles, $2) WHERE id = $1 AND cardinality(roles) > 1', [
+      userId,
+      role,
+    ]);
     await this.accessChanges.changed(tx, [userId]);
   }
 
@@ -448,12 +490,14 @@ export class UsersService implements OnApplicationBootstrap {
   private async writeSnils(tx: EntityManager, userId: string, snils: string | null): Promise<void> {
     await mapConstraint(
       () =>
-        tx.getRepository(User).update(
-          { id: userId },
-          snils === null
-            ? { snilsEncrypted: null, snilsHash: null }
-            : { snilsEncrypted: this.pii.encrypt(snils, snilsAad(userId)), snilsHash: this.pii.lookupHash('snils', snils) },
-        ),
+        tx
+          .getRepository(User)
+          .update(
+            { id: userId },
+            snils === null
+              ? { snilsEncrypted: null, snilsHash: null }
+              : { snilsEncrypted: this.pii.encrypt(snils, snilsAad(userId)), snilsHash: this.pii.lookupHash('snils', snils) },
+          ),
       UsersErrors.snilsTaken,
     );
   }
@@ -466,12 +510,21 @@ export class UsersService implements OnApplicationBootstrap {
         throw UsersErrors.childNotFound(childId);
       }
     }
-    await tx.getRepository(ParentChild).createQueryBuilder().insert().values(childIds.map((childId) => ({ parentId, childId }))).orIgnore().execute();
+    await tx
+      .getRepository(ParentChild)
+      .createQueryBuilder()
+      .insert()
+      .values(childIds.map((childId) => ({ parentId, childId })))
+      .orIgnore()
+      .execute();
   }
 
   /** Finds the SNILS owner by keyed hash (exact match only). */
   async findIdBySnils(snils: string): Promise<string | null> {
-    const user = await this.users.findOne({ where: { snilsHash: this.pii.lookupHash('snils', normalizeSnils(snils)) }, select: { id: true } });
+    const user = await this.users.findOne({
+      where: { snilsHash: this.pii.lookupHash('snils', normalizeSnils(snils)) },
+      select: { id: true },
+    });
     return user?.id ?? null;
   }
 
@@ -519,11 +572,15 @@ export class UsersService implements OnApplicationBootstrap {
       where: { studentId: In(studentIds), endedAt: IsNull() },
       relations: { schoolClass: true },
     });
-    return rows.map((e) => ({ studentId: e.studentId, class: { id: e.schoolClass!.id, name: e.schoolClass!.name, academicYear: e.schoolClass!.academicYear } }));
+    return rows.map((e) => ({
+      studentId: e.studentId,
+      class: { id: e.schoolClass!.id, name: e.schoolClass!.name, academicYear: e.schoolClass!.academicYear },
+    }));
   }
 }
 
-const SCHOOL_JSON = (s: string) => `CASE WHEN ${s}.id IS NULL THEN NULL ELSE json_build_object('id', ${s}.id, 'name', ${s}.name, 'regionId', ${s}.region_id) END`;
+const SCHOOL_JSON = (s: string) =>
+  `CASE WHEN ${s}.id IS NULL THEN NULL ELSE json_build_object('id', ${s}.id, 'name', ${s}.name, 'regionId', ${s}.region_id) END`;
 const CLASS_JSON = (student: string) => `(SELECT json_build_object('id', c.id, 'name', c.name, 'academicYear', c.academic_year)
    FROM enrolments e JOIN classes c ON c.id = e.class_id WHERE e.student_id = ${student} AND e.ended_at IS NULL)`;
 const ME_SQL = `
@@ -539,4 +596,3 @@ const ME_SQL = `
 
 const toPersonRef = (u: User) => ({ id: u.id, lastName: u.lastName, firstName: u.firstName, middleName: u.middleName });
 const toSchoolRef = (s: { id: string; name: string; regionId: string }): SchoolRef => ({ id: s.id, name: s.name, regionId: s.regionId });
-

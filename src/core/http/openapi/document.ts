@@ -179,7 +179,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   });
   addErrorSchema(doc);
   doc.security = [{ bearer: [] }];
-  doc.components!.responses = Object.fromEntries(Object.entries(SHARED_RESPONSES).map(([name, r]) => [name, errorResponse(r.status, r.codes())]));
+  doc.components!.responses = Object.fromEntries(
+    Object.entries(SHARED_RESPONSES).map(([name, r]) => [name, errorResponse(r.status, r.codes())]),
+  );
   for (const item of Object.values(doc.paths)) {
     for (const m of METHODS) {
       const op = item[m];

@@ -39,7 +39,7 @@ export class LoginResultView extends TokenPairView {
 export class PasswordLoginResultView extends LoginResultView {
   @ApiProperty({
     description:
-      'True during the region\'s ESIA transition period for a user without a Госуслуги link: the frontend offers ' +
+      "True during the region's ESIA transition period for a user without a Госуслуги link: the frontend offers " +
       '"Привязать учетную запись портала Госуслуг" (POST /auth/esia/link-start) or "Пропустить" (keep the tokens)',
   })
   esiaLinkSuggested!: boolean;
@@ -79,7 +79,8 @@ export class LoginAttemptDto {
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) userAgent!: string | null;
   @ApiProperty({ enum: ['password', 'esia'] }) method!: string;
-  @ApiProperty({ enum: ['success', 'failure', 'pending'], description: 'pending: the password was right, a second factor was asked for' }) outcome!: string;
+  @ApiProperty({ enum: ['success', 'failure', 'pending'], description: 'pending: the password was right, a second factor was asked for' })
+  outcome!: string;
   @ApiProperty({ example: 'invalid_password' }) reason!: string;
 }
 

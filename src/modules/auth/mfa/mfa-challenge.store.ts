@@ -45,7 +45,13 @@ export class MfaChallengeStore {
   async create(challenge: MfaChallenge): Promise<{ challenge: string; expiresInSec: number }> {
     const token = randomBytes(32).toString('base64url');
     const key = this.key(token);
-    await this.call(this.redis.multi().hset(key, { data: JSON.stringify(challenge), attempts: 0 }).expire(key, MFA_CHALLENGE_TTL_SEC).exec());
+    await this.call(
+      this.redis
+        .multi()
+        .hset(key, { data: JSON.stringify(challenge), attempts: 0 })
+        .expire(key, MFA_CHALLENGE_TTL_SEC)
+        .exec(),
+    );
     return { challenge: token, expiresInSec: MFA_CHALLENGE_TTL_SEC };
   }
 

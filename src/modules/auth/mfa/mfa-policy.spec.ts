@@ -3,7 +3,8 @@ import { mfaAvailableFor, mfaRequiredFor } from './mfa-policy';
 
 describe('mfa policy', () => {
   it('is available to staff only', () => {
-    for (const r of [Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin, Role.RegionAdmin, Role.PlatformAdmin]) expect(mfaAvailableFor([r])).toBe(true);
+    for (const r of [Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin, Role.RegionAdmin, Role.PlatformAdmin])
+      expect(mfaAvailableFor([r])).toBe(true);
     expect(mfaAvailableFor([Role.Student])).toBe(false);
     expect(mfaAvailableFor([Role.Parent])).toBe(false);
     expect(mfaAvailableFor([Role.Parent, Role.Teacher])).toBe(true);

@@ -37,7 +37,13 @@ export class MfaSignInService {
     if (result === 'not_enabled') return this.refuse(dto.challenge, user, 'mfa_not_enabled', client, MfaErrors.challengeInvalid()); // reset meanwhile
     if (result === 'invalid' || result === 'reused') {
       const lockedUntil = await this.alerts.registerFailure(user);
-      const reason = lockedUntil ? 'mfa_failed_locked' : result === 'reused' ? 'mfa_code_reused' : dto.code !== undefined ? 'mfa_failed' : 'recovery_code_invalid';
+      const reason = lockedUntil
+        ? 'mfa_failed_locked'
+        : result === 'reused'
+          ? 'mfa_code_reused'
+          : dto.code !== undefined
+            ? 'mfa_failed'
+            : 'recovery_code_invalid';
       if (lockedUntil) return this.refuse(dto.challenge, user, reason, client, AuthErrors.accountLocked(lockedUntil));
       await this.record(user, 'failure', reason, client);
       if (attemptsLeft === 0) await this.challenges.end(dto.challenge);
@@ -71,10 +77,21 @@ export class MfaSignInService {
   }
 
   /** Spends an attempt of a challenge of this purpose, for an account that may still sign in. */
-  private async take(token: string, purpose: ChallengePurpose, client: ClientInfo): Promise<{ user: LoginCandidate; attemptsLeft: number }> {
+  private async take(
+    token: string,
+    purpose: ChallengePurpose,
+    client: ClientInfo,
+  ): Promise<{ user: LoginCandidate; attemptsLeft: number }> {
     const taken = await this.challenges.attempt(token);
     if (!taken || taken.challenge.purpose !== purpose) {
-      await this.history.record({ userId: taken?.challenge.userId ?? null, schoolId: null, method: 'password', outcome: 'failure', reason: 'mfa_challenge_invalid', client });
+      await this.history.record({
+        userId: taken?.challenge.userId ?? null,
+        schoolId: null,
+        method: 'password',
+        outcome: 'failure',
+        reason: 'mfa_challenge_invalid',
+        client,
+      });
       throw MfaErrors.challengeInvalid();
     }
     return { user: await this.activeUser(token, taken.challenge.userId, client), attemptsLeft: taken.attemptsLeft };
@@ -88,7 +105,8 @@ export class MfaSignInService {
       if (user) await this.record(user, 'failure', 'disabled', client);
       throw AuthErrors.accountDisabled();
     }
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) return this.refuse(token, user, 'locked', client, AuthErrors.accountLocked(user.lockedUntil));
+    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now())
+      return this.refuse(token, user, 'locked', client, AuthErrors.accountLocked(user.lockedUntil));
     return user;
   }
 

@@ -10,8 +10,17 @@ import { ParseId } from '../../../common/pipes/parse-id.pipe';
 import { PasswordLoginResultView } from '../dto/auth.dto';
 import { SignInRateLimit } from '../sign-in-rate-limit';
 import {
-  MfaAuditPageView, MfaAuditQueryDto, MfaChallengeDto, MfaEnrolConfirmDto, MfaEnrolledLoginView, MfaLoginDto, MfaReauthDto, MfaStatusView,
-  RecoveryCodesView, TotpCodeDto, TotpEnrolmentView,
+  MfaAuditPageView,
+  MfaAuditQueryDto,
+  MfaChallengeDto,
+  MfaEnrolConfirmDto,
+  MfaEnrolledLoginView,
+  MfaLoginDto,
+  MfaReauthDto,
+  MfaStatusView,
+  RecoveryCodesView,
+  TotpCodeDto,
+  TotpEnrolmentView,
 } from './dto/mfa.dto';
 import { MFA_CHALLENGE_MAX_ATTEMPTS, MFA_CHALLENGE_TTL_SEC } from './mfa-challenge.store';
 import { MfaSignInService } from './mfa-sign-in.service';
@@ -35,7 +44,8 @@ export class MfaSignInController {
     summary: 'Second step of a password sign-in: a code from the authenticator app, or a recovery code',
     description:
       'After POST /auth/login answered 401 MFA_REQUIRED: send its details.challenge with `code` (6 digits) or `recoveryCode`. ' +
-      'Answers the same body as a password sign-in. ' + CHALLENGE_RULES +
+      'Answers the same body as a password sign-in. ' +
+      CHALLENGE_RULES +
       '401 MFA_CODE_INVALID (details.attemptsLeft), 401 MFA_CODE_REUSED (the code of this 30-second step was used already); a wrong code counts ' +
       'towards the lockout like a wrong password: 423 ACCOUNT_LOCKED. 403 ACCOUNT_DISABLED, 403 PASSWORD_LOGIN_CLOSED, 429 TOO_MANY_LOGIN_ATTEMPTS, ' +
       '503 SERVICE_UNAVAILABLE (Redis), 400 VALIDATION_FAILED.',
@@ -53,7 +63,8 @@ export class MfaSignInController {
     summary: 'Enrolment the region requires, during sign-in: the secret, otpauth URI and QR code',
     description:
       'After POST /auth/login answered 401 MFA_ENROLMENT_REQUIRED: its details.challenge (spends no try; a repeated call issues a new secret). ' +
-      CHALLENGE_RULES + '403 ACCOUNT_DISABLED, 423 ACCOUNT_LOCKED, 409 MFA_ALREADY_ENABLED, 429 TOO_MANY_LOGIN_ATTEMPTS, 503 SERVICE_UNAVAILABLE.',
+      CHALLENGE_RULES +
+      '403 ACCOUNT_DISABLED, 423 ACCOUNT_LOCKED, 409 MFA_ALREADY_ENABLED, 429 TOO_MANY_LOGIN_ATTEMPTS, 503 SERVICE_UNAVAILABLE.',
   })
   @ApiOkResponse({ type: TotpEnrolmentView })
   startEnrolment(@Body() dto: MfaChallengeDto, @Client() client: RequestClient): Promise<TotpEnrolmentView> {
@@ -67,7 +78,8 @@ export class MfaSignInController {
   @ApiOperation({
     summary: 'Confirm the enrolment with the first code from the app: the factor is in force and the user is signed in',
     description:
-      'Answers the password sign-in body plus the ten recovery codes (shown only now). ' + CHALLENGE_RULES +
+      'Answers the password sign-in body plus the ten recovery codes (shown only now). ' +
+      CHALLENGE_RULES +
       '401 MFA_CODE_INVALID (details.attemptsLeft), 409 MFA_ENROLMENT_NOT_STARTED (call /auth/login/mfa/enrol first), 409 MFA_ALREADY_ENABLED, ' +
       '403 ACCOUNT_DISABLED, 423 ACCOUNT_LOCKED, 429 TOO_MANY_LOGIN_ATTEMPTS, 503 SERVICE_UNAVAILABLE.',
   })
@@ -93,7 +105,8 @@ export class MyMfaController {
   @Post('totp')
   @ApiOperation({
     summary: 'Start enrolling an authenticator app: a new secret, its otpauth URI and a QR code',
-    description: 'Confirm with POST /me/mfa/totp/confirm; until then the factor is not in force. 403 MFA_NOT_AVAILABLE (students and parents), 409 MFA_ALREADY_ENABLED.',
+    description:
+      'Confirm with POST /me/mfa/totp/confirm; until then the factor is not in force. 403 MFA_NOT_AVAILABLE (students and parents), 409 MFA_ALREADY_ENABLED.',
   })
   @ApiCreatedResponse({ type: TotpEnrolmentView })
   start(@CurrentUser() p: Principal): Promise<TotpEnrolmentView> {
@@ -148,7 +161,8 @@ export class AdminMfaController {
   @Delete('users/:id/mfa')
   @HttpCode(204)
   @ApiOperation({
-    summary: "Reset a user's second factor: removes the TOTP and recovery codes, ends all the user's sessions, audited, the user is notified",
+    summary:
+      "Reset a user's second factor: removes the TOTP and recovery codes, ends all the user's sessions, audited, the user is notified",
     description: "404 USER_NOT_FOUND outside the caller's school (region) scope, 409 MFA_NOT_ENABLED.",
   })
   @ApiNoContentResponse()
@@ -157,7 +171,9 @@ export class AdminMfaController {
   }
 
   @Get('mfa-audit')
-  @ApiOperation({ summary: 'Who enabled, disabled, renewed or reset whose second factor, and when (users of the caller\'s scope), newest first' })
+  @ApiOperation({
+    summary: "Who enabled, disabled, renewed or reset whose second factor, and when (users of the caller's scope), newest first",
+  })
   @ApiOkResponse({ type: MfaAuditPageView })
   audit(@CurrentUser() p: Principal, @Query() q: MfaAuditQueryDto): Promise<MfaAuditPageView> {
     return this.mfa.auditLog(p, q);

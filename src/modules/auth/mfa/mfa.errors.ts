@@ -28,7 +28,10 @@ export interface ChallengeDetails {
 export const MfaErrors = {
   /** The password was right; the account has a second factor: POST /auth/login/mfa with the challenge. */
   required: (d: ChallengeDetails) =>
-    new AppError(MfaErrorCode.MfaRequired, 'Введите код из приложения-аутентификатора или один из резервных кодов', 401, { ...d, methods: ['totp', 'recovery_code'] }),
+    new AppError(MfaErrorCode.MfaRequired, 'Введите код из приложения-аутентификатора или один из резервных кодов', 401, {
+      ...d,
+      methods: ['totp', 'recovery_code'],
+    }),
   /** The password was right; the region requires a second factor the account does not have yet. */
   enrolmentRequired: (d: ChallengeDetails) =>
     new AppError(
@@ -39,7 +42,11 @@ export const MfaErrors = {
     ),
   /** The sign-in challenge is unknown, used, expired, out of attempts, or of the other purpose: sign in with the password again. */
   challengeInvalid: () =>
-    new AppError(MfaErrorCode.ChallengeInvalid, 'Время на ввод кода истекло или попытки закончились. Войдите снова с логином и паролем', 401),
+    new AppError(
+      MfaErrorCode.ChallengeInvalid,
+      'Время на ввод кода истекло или попытки закончились. Войдите снова с логином и паролем',
+      401,
+    ),
   /** The code (or recovery code) is wrong; `details.attemptsLeft` on this challenge. At sign-in it counts towards the lockout. */
   codeInvalid: (attemptsLeft: number) =>
     new AppError(MfaErrorCode.CodeInvalid, 'Неверный код. Проверьте время на телефоне и введите код ещё раз', 401, { attemptsLeft }),
@@ -52,7 +59,8 @@ export const MfaErrors = {
   notAvailable: () =>
     new AppError(MfaErrorCode.NotAvailable, 'Вход с кодом из приложения доступен сотрудникам школ и администраторам', 403),
   /** A second factor is in force already; switch it off before enrolling another. */
-  alreadyEnabled: () => new AppError(MfaErrorCode.AlreadyEnabled, 'Второй фактор уже подключён. Чтобы заменить его, сначала отключите текущий', 409),
+  alreadyEnabled: () =>
+    new AppError(MfaErrorCode.AlreadyEnabled, 'Второй фактор уже подключён. Чтобы заменить его, сначала отключите текущий', 409),
   /** The account has no second factor in force. */
   notEnabled: () => new AppError(MfaErrorCode.NotEnabled, 'Второй фактор не подключён', 409),
   /** Nothing to confirm: start the enrolment (secret and QR code) first. */

@@ -55,7 +55,9 @@ export class MfaRepository {
   }
 
   async find(userId: string, m: EntityManager | DataSource = this.db): Promise<MfaRow | null> {
-    const [row]: MfaRow[] = await m.query('SELECT secret_encrypted, confirmed_at, last_used_step FROM user_mfa WHERE user_id = $1', [userId]);
+    const [row]: MfaRow[] = await m.query('SELECT secret_encrypted, confirmed_at, last_used_step FROM user_mfa WHERE user_id = $1', [
+      userId,
+    ]);
     return row ?? null;
   }
 

@@ -54,7 +54,10 @@ export class MfaService {
 
   /** Whether the account must use a second factor, given its region's setting. */
   requiredFor(roles: Role[], region: { adminMfaRequired: boolean }): boolean {
-    return mfaRequiredFor(roles, { regionRequiresAdmins: region.adminMfaRequired, platformAdminsRequired: this.config.mfaRequiredForPlatformAdmins });
+    return mfaRequiredFor(roles, {
+      regionRequiresAdmins: region.adminMfaRequired,
+      platformAdminsRequired: this.config.mfaRequiredForPlatformAdmins,
+    });
   }
 
   private async required(user: { roles: Role[]; regionId: string | null }): Promise<boolean> {
@@ -88,7 +91,13 @@ export class MfaService {
     if (!(await this.repo.startEnrolment(userId, this.pii.encrypt(secret, secretAad(userId))))) throw MfaErrors.alreadyEnabled();
     const otpauthUri = totpUri(secret, me.login);
     const svg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-    return { secret, otpauthUri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, issuer: TOTP_ISSUER, account: me.login };
+    return {
+      secret,
+      otpauthUri,
+      qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+      issuer: TOTP_ISSUER,
+      account: me.login,
+    };
   }
 
   /**
@@ -105,7 +114,11 @@ export class MfaService {
     const codes = newRecoveryCodes();
     await this.repo.transaction(async (tx) => {
       if (!(await this.repo.confirm(tx, userId, check.step))) throw MfaErrors.alreadyEnabled(); // a concurrent confirmation won
-      await this.repo.replaceRecoveryCodes(tx, userId, codes.map((c) => this.recoveryHash(userId, c)));
+      await this.repo.replaceRecoveryCodes(
+        tx,
+        userId,
+        codes.map((c) => this.recoveryHash(userId, c)),
+      );
       await this.repo.audit(tx, { userId, actorId: userId, schoolId: user.schoolId, regionId: user.regionId, action: 'enabled' });
     });
     this.logger.log({ userId }, 'Second factor enabled');
@@ -120,7 +133,13 @@ export class MfaService {
     await this.reauth(user, proof);
     await this.repo.transaction(async (tx) => {
       await this.repo.remove(tx, user.id);
-      await this.repo.audit(tx, { userId: user.id, actorId: user.id, schoolId: user.schoolId, regionId: user.regionId, action: 'disabled' });
+      await this.repo.audit(tx, {
+        userId: user.id,
+        actorId: user.id,
+        schoolId: user.schoolId,
+        regionId: user.regionId,
+        action: 'disabled',
+      });
     });
     this.logger.log({ userId: user.id }, 'Second factor disabled by the user');
   }
@@ -132,8 +151,18 @@ export class MfaService {
     await this.reauth(user, proof);
     const codes = newRecoveryCodes();
     await this.repo.transaction(async (tx) => {
-      await this.repo.replaceRecoveryCodes(tx, user.id, codes.map((c) => this.recoveryHash(user.id, c)));
-      await this.repo.audit(tx, { userId: user.id, actorId: user.id, schoolId: user.schoolId, regionId: user.regionId, action: 'recovery_codes_regenerated' });
+      await this.repo.replaceRecoveryCodes(
+        tx,
+        user.id,
+        codes.map((c) => this.recoveryHash(user.id, c)),
+      );
+      await this.repo.audit(tx, {
+        userId: user.id,
+        actorId: user.id,
+        schoolId: user.schoolId,
+        regionId: user.regionId,
+        action: 'recovery_codes_regenerated',
+      });
     });
     return codes;
   }
@@ -170,7 +199,13 @@ export class MfaService {
     const target = await this.users.userInScope(p, userId);
     await this.repo.transaction(async (tx) => {
       if (!(await this.repo.remove(tx, target.id))) throw MfaErrors.notEnabled();
-      const auditId = await this.repo.audit(tx, { userId: target.id, actorId: p.userId, schoolId: target.schoolId, regionId: target.regionId, action: 'admin_reset' });
+      const auditId = await this.repo.audit(tx, {
+        userId: target.id,
+        actorId: p.userId,
+        schoolId: target.schoolId,
+        regionId: target.regionId,
+        action: 'admin_reset',
+      });
       await this.alerts.mfaReset(tx, target, p.userId, auditId);
     });
     const ended = await this.sessions.revokeAllForUser(target.id, 'mfa_reset');
@@ -181,7 +216,12 @@ export class MfaService {
   async auditLog(p: Principal, q: { limit: number; before?: string; userId?: string }): Promise<MfaAuditPageView> {
     const rows = await this.repo.auditForScope(adminScope(p), { userId: q.userId, before: pageCursor(q) }, q.limit + 1);
     const items = rows.slice(0, q.limit).map((r) => ({
-      id: String(r.id), at: new Date(r.at).toISOString(), userId: r.user_id, actorId: r.actor_id, schoolId: r.school_id, action: r.action,
+      id: String(r.id),
+      at: new Date(r.at).toISOString(),
+      userId: r.user_id,
+      actorId: r.actor_id,
+      schoolId: r.school_id,
+      action: r.action,
     }));
     return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
   }
@@ -194,7 +234,10 @@ export class MfaService {
    */
   private async reauth(user: LoginCandidate, proof: Reauth): Promise<void> {
     if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) throw AuthErrors.accountLocked(user.lockedUntil);
-    const ok = proof.code !== undefined ? (await this.verifyTotp(user.id, proof.code)) === 'totp' : await this.users.verifyPassword(proof.password ?? '', user.passwordHash);
+    const ok =
+      proof.code !== undefined
+        ? (await this.verifyTotp(user.id, proof.code)) === 'totp'
+        : await this.users.verifyPassword(proof.password ?? '', user.passwordHash);
     if (ok) return;
     const lockedUntil = await this.alerts.registerFailure(user);
     throw lockedUntil ? AuthErrors.accountLocked(lockedUntil) : MfaErrors.reauthFailed();

@@ -51,6 +51,12 @@ describe('TOTP', () => {
     expect(uri.protocol).toBe('otpauth:');
     expect(uri.host).toBe('totp');
     expect(decodeURIComponent(uri.pathname)).toBe('/Электронный дневник:ivanova.mp');
-    expect(Object.fromEntries(uri.searchParams)).toEqual({ issuer: 'Электронный дневник', secret: s, algorithm: 'SHA1', digits: '6', period: '30' });
+    expect(Object.fromEntries(uri.searchParams)).toEqual({
+      issuer: 'Электронный дневник',
+      secret: s,
+      algorithm: 'SHA1',
+      digits: '6',
+      period: '30',
+    });
   });
 });

@@ -12,7 +12,14 @@ export const TOTP_DIGITS = 6;
 export const TOTP_WINDOW = 1;
 
 const totp = (secret: string, account = ''): TOTP =>
-  new TOTP({ issuer: TOTP_ISSUER, label: account, secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: TOTP_DIGITS, period: TOTP_PERIOD_SEC });
+  new TOTP({
+    issuer: TOTP_ISSUER,
+    label: account,
+    secret: Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD_SEC,
+  });
 
 /** A new random secret, base32 (what the user may type into the app instead of scanning the QR code). */
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;

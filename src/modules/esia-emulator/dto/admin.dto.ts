@@ -33,8 +33,18 @@ export class AddEmulatorPersonDto {
   @IsOptional() @IsSnils() snils?: string;
   @IsOptional() @IsIn(['simplified', 'standard', 'confirmed']) level?: 'simplified' | 'standard' | 'confirmed';
   @IsOptional() @IsBoolean() trusted?: boolean;
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => EmulatorDocumentDto) documents?: EmulatorDocumentDto[];
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => EmulatorContactDto) contacts?: EmulatorContactDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => EmulatorDocumentDto)
+  documents?: EmulatorDocumentDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => EmulatorContactDto)
+  contacts?: EmulatorContactDto[];
   @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(/^\d{1,20}$/, { each: true }) kids?: string[];
   @IsOptional() @IsString() @Length(0, 300) note?: string;
 }

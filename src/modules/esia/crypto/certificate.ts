@@ -158,10 +158,7 @@ export function publicKeyAlgorithmOid(certificate: string | Buffer): string {
  * certificate's **DER** bytes (never of the PEM text), as 64 upper-case hex chars (docs/esia.md "Strings signed").
  * The DER is derived in Node; the digest is `openssl dgst -engine gost -md_gost12_256 -binary`.
  */
-export async function computeCertificateHashHex(
-  certificate: string | Buffer,
-  options: OpenSslCommonOptions = {},
-): Promise<string> {
+export async function computeCertificateHashHex(certificate: string | Buffer, options: OpenSslCommonOptions = {}): Promise<string> {
   const der = certificateToDer(certificate);
   return (await streebog256(der, options)).toString('hex').toUpperCase();
 }

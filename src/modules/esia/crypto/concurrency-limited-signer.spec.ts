@@ -35,7 +35,11 @@ class HandSigner implements EsiaSigner {
   }
 }
 
-const settle = <T>(p: Promise<T>): Promise<{ ok: T } | { error: unknown }> => p.then((ok) => ({ ok }), (error: unknown) => ({ error }));
+const settle = <T>(p: Promise<T>): Promise<{ ok: T } | { error: unknown }> =>
+  p.then(
+    (ok) => ({ ok }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('ConcurrencyLimitedSigner', () => {
   afterEach(() => jest.useRealTimers());

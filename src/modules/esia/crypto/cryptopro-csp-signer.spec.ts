@@ -76,7 +76,9 @@ describe('CryptoProCspSigner (against a csptest stand-in)', () => {
 
   it('a failing csptest: exit code, CSP ErrorCode and output in the error, the PIN blanked', async () => {
     await csptest.setMode('fail');
-    const e = await signer().sign(message).catch((err: unknown) => err);
+    const e = await signer()
+      .sign(message)
+      .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(CryptoProError);
     expect(e).toMatchObject({ exitCode: 1, cspErrorCode: '0x8009001f' });
     expect((e as Error).message).toMatch(/^csptest -keyset -sign failed \(exit code 1, ErrorCode 0x8009001f\): .*An error occurred/);
@@ -91,7 +93,9 @@ describe('CryptoProCspSigner (against a csptest stand-in)', () => {
   });
 
   it('a missing csptest says where it was looked for', async () => {
-    await expect(signer({ csptestPath: join(dir, 'no-such-csptest') }).sign(message)).rejects.toThrow(/csptest not found at ".*no-such-csptest": install CryptoPro CSP/);
+    await expect(signer({ csptestPath: join(dir, 'no-such-csptest') }).sign(message)).rejects.toThrow(
+      /csptest not found at ".*no-such-csptest": install CryptoPro CSP/,
+    );
   });
 
   it('a signature that is not 64 bytes is refused', async () => {

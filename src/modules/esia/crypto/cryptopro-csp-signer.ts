@@ -69,7 +69,19 @@ export class CryptoProCspSigner implements EsiaSigner {
   /** The argv given to csptest (without the binary); exported for the docs and tests. */
   commandLine(inPath: string, outPath: string): string[] {
     const o = this.options;
-    const args = ['-keyset', '-sign', 'GOST12_256', '-container', o.container, '-keytype', o.keyType ?? 'exchange', '-in', inPath, '-out', outPath];
+    const args = [
+      '-keyset',
+      '-sign',
+      'GOST12_256',
+      '-container',
+      o.container,
+      '-keytype',
+      o.keyType ?? 'exchange',
+      '-in',
+      inPath,
+      '-out',
+      outPath,
+    ];
     if (o.pin) args.push('-password', o.pin);
     return args;
   }

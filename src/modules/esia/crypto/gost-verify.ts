@@ -44,10 +44,10 @@ export async function verifyGostSignature(
     const sigPath = join(dir, 'sig.bin');
     await writeFile(pubPath, pubPem, { mode: 0o600 });
     await writeFile(sigPath, sig, { mode: 0o600 });
-    const result = await runOpenSsl(
-      ['dgst', ...GOST_ENGINE_ARGS, GOST_DIGEST_256_FLAG, '-verify', pubPath, '-signature', sigPath],
-      { ...options, input: typeof data === 'string' ? Buffer.from(data, 'utf8') : data },
-    );
+    const result = await runOpenSsl(['dgst', ...GOST_ENGINE_ARGS, GOST_DIGEST_256_FLAG, '-verify', pubPath, '-signature', sigPath], {
+      ...options,
+      input: typeof data === 'string' ? Buffer.from(data, 'utf8') : data,
+    });
     const out = result.stdout.toString('utf8');
     if (result.exitCode === 0 && out.includes('Verified OK')) return true;
     if (result.exitCode === 1 && out.includes('Verification failure')) return false;

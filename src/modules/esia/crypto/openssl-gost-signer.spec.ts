@@ -111,7 +111,10 @@ describe('OpenSslGostSigner + verifyGostSignature (real GOST via openssl gost en
     expect(await signer.certificateHashHex()).toBe(hash);
     expect(await new OpenSslGostSigner({ keyPath: a.keyPath, certPath: a.certPath }).certificateHashHex()).toBe(hash);
 
-    const derPipeline = shellHash('openssl x509 -in "$1" -outform DER | openssl dgst -engine gost -md_gost12_256 -r 2>/dev/null', a.certPath);
+    const derPipeline = shellHash(
+      'openssl x509 -in "$1" -outform DER | openssl dgst -engine gost -md_gost12_256 -r 2>/dev/null',
+      a.certPath,
+    );
     expect(hash).toBe(derPipeline);
     const pemText = shellHash('openssl dgst -engine gost -md_gost12_256 -r < "$1" 2>/dev/null', a.certPath);
     expect(pemText).toMatch(/^[0-9A-F]{64}$/);

@@ -82,11 +82,7 @@ export function runOpenSsl(args: readonly string[], options: OpenSslRunOptions =
 }
 
 /** Runs openssl and throws an {@link OpenSslError} (with openssl's stderr) on a non-zero exit. */
-export async function runOpenSslOrThrow(
-  what: string,
-  args: readonly string[],
-  options: OpenSslRunOptions = {},
-): Promise<Buffer> {
+export async function runOpenSslOrThrow(what: string, args: readonly string[], options: OpenSslRunOptions = {}): Promise<Buffer> {
   const result = await runOpenSsl(args, options);
   if (result.exitCode !== 0) {
     throw new OpenSslError(
@@ -103,11 +99,10 @@ export async function runOpenSslOrThrow(
  * `openssl dgst -engine gost -md_gost12_256 -binary` with data on stdin.
  */
 export async function streebog256(data: Buffer | string, options: OpenSslCommonOptions = {}): Promise<Buffer> {
-  const digest = await runOpenSslOrThrow(
-    'GOST R 34.11-2012 digest',
-    ['dgst', ...GOST_ENGINE_ARGS, GOST_DIGEST_256_FLAG, '-binary'],
-    { ...options, input: data },
-  );
+  const digest = await runOpenSslOrThrow('GOST R 34.11-2012 digest', ['dgst', ...GOST_ENGINE_ARGS, GOST_DIGEST_256_FLAG, '-binary'], {
+    ...options,
+    input: data,
+  });
   if (digest.length !== 32) {
     throw new OpenSslError(`GOST R 34.11-2012 digest: expected 32 bytes, got ${digest.length}`, 0, '');
   }

@@ -123,12 +123,7 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 `;
 
-async function selfSignedCertificate(
-  keyPath: string,
-  cn: string,
-  algArgs: string[],
-  options: TestKeyPairOptions,
-): Promise<string> {
+async function selfSignedCertificate(keyPath: string, cn: string, algArgs: string[], options: TestKeyPairOptions): Promise<string> {
   const days = options.days ?? 3650;
   if (!Number.isInteger(days) || days < 1 || days > 36500) throw new RangeError('test key pair: days must be 1..36500');
   // A private config keeps the result independent of the system openssl.cnf.

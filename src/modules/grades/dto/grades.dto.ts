@@ -2,8 +2,24 @@ import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
-  registerDecorator, ValidateIf, ValidateNested, ValidationOptions,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  ValidationOptions,
 } from 'class-validator';
 import { IsSchoolDate } from '../../schedule/dto/schedule.dto';
 import { LimitParam, OffsetParam } from '../../../common/pagination/page';
@@ -20,11 +36,16 @@ export function IsGradeValue(options?: ValidationOptions): PropertyDecorator {
       target: object.constructor,
       propertyName: propertyName as string,
       options,
-      validator: { validate: (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5) || v === 'pass' || v === 'fail' },
+      validator: {
+        validate: (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5) || v === 'pass' || v === 'fail',
+      },
     });
 }
 
-const VALUE_ONE_OF = [{ type: 'integer', minimum: 1, maximum: 5 }, { type: 'string', enum: ['pass', 'fail'] }];
+const VALUE_ONE_OF = [
+  { type: 'integer', minimum: 1, maximum: 5 },
+  { type: 'string', enum: ['pass', 'fail'] },
+];
 /** A grade value: 1–5, or pass/fail where the school grades that way. */
 export const VALUE_SCHEMA = { oneOf: VALUE_ONE_OF, example: 5 } as ApiPropertyOptions;
 /** The same, or null (OpenAPI 3.0 has no null type: each alternative admits null, hence anyOf). */
@@ -41,7 +62,10 @@ export class GradeItemDto {
 }
 
 export class CreateGradeDto extends GradeItemDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Урок; иначе classId + subjectId + date' }) @OptionalNotNull() @IsUUID() lessonId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Урок; иначе classId + subjectId + date' })
+  @OptionalNotNull()
+  @IsUUID()
+  lessonId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() classId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() subjectId?: string;
   @ApiPropertyOptional({ example: '2026-11-23' }) @OptionalNotNull() @IsSchoolDate() date?: string;
@@ -50,15 +74,30 @@ export class CreateGradeDto extends GradeItemDto {
 export class BatchGradesDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() lessonId!: string;
   @ApiProperty({ type: [GradeItemDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(60) @ValidateNested({ each: true }) @Type(() => GradeItemDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(60)
+  @ValidateNested({ each: true })
+  @Type(() => GradeItemDto)
   grades!: GradeItemDto[];
 }
 
 export class UpdateGradeDto {
   @ApiPropertyOptional(VALUE_SCHEMA) @OptionalNotNull() @IsGradeValue() value?: number | string;
   @ApiPropertyOptional({ example: 'control' }) @OptionalNotNull() @Matches(WORK_TYPE_PATTERN) workType?: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, v) => v !== null) @Transform(trim) @IsString() @MaxLength(500) comment?: string | null;
-  @ApiPropertyOptional({ description: 'Причина исправления (видна в истории)' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  comment?: string | null;
+  @ApiPropertyOptional({ description: 'Причина исправления (видна в истории)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }
 
 export class DeleteGradeQueryDto {
@@ -68,14 +107,19 @@ export class DeleteGradeQueryDto {
 export class AttendanceItemDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() studentId!: string;
   @ApiProperty({ enum: ['present', 'absent', 'late', 'excused'], description: 'present снимает ранее поставленную отметку' })
-  @IsIn(['present', 'absent', 'late', 'excused']) status!: 'present' | 'absent' | 'late' | 'excused';
+  @IsIn(['present', 'absent', 'late', 'excused'])
+  status!: 'present' | 'absent' | 'late' | 'excused';
   @ApiPropertyOptional({ example: 'Справка от врача' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) reason?: string;
 }
 
 export class MarkAttendanceDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() lessonId!: string;
   @ApiProperty({ type: [AttendanceItemDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(60) @ValidateNested({ each: true }) @Type(() => AttendanceItemDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(60)
+  @ValidateNested({ each: true })
+  @Type(() => AttendanceItemDto)
   marks!: AttendanceItemDto[];
 }
 
@@ -83,7 +127,10 @@ export class FeedQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Лента ученика (или classId)' }) @IsOptional() @IsUUID() studentId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Лента класса (или studentId)' }) @IsOptional() @IsUUID() classId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() subjectId?: string;
-  @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа; без него — с начала' }) @IsOptional() @Matches(CURSOR_PATTERN) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor предыдущего ответа; без него — с начала' })
+  @IsOptional()
+  @Matches(CURSOR_PATTERN)
+  cursor?: string;
   @ApiPropertyOptional({ deprecated: true, description: DEPRECATED_CURSOR_ALIAS }) @IsOptional() @Matches(CURSOR_PATTERN) since?: string;
   @LimitParam(500, 200) limit: number = 200;
 }
@@ -101,7 +148,10 @@ export class JournalQueryDto extends RangeQueryDto {
 
 export class HistoryQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() studentId!: string;
-  @ApiPropertyOptional({ description: 'Курсор: id последнего полученного исправления' }) @IsOptional() @Matches(/^\d{1,18}$/) cursor?: string;
+  @ApiPropertyOptional({ description: 'Курсор: id последнего полученного исправления' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  cursor?: string;
   @LimitParam(200, 50) limit: number = 50;
 }
 
@@ -113,7 +163,11 @@ export class WhatIfMarkDto {
 export class WhatIfDto extends RangeQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() subjectId!: string;
   @ApiProperty({ type: [WhatIfMarkDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => WhatIfMarkDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => WhatIfMarkDto)
   extra!: WhatIfMarkDto[];
 }
 
@@ -128,7 +182,11 @@ export class SetPeriodMarksDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() classId!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() subjectId!: string;
   @ApiProperty({ type: [PeriodMarkItemDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(60) @ValidateNested({ each: true }) @Type(() => PeriodMarkItemDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(60)
+  @ValidateNested({ each: true })
+  @Type(() => PeriodMarkItemDto)
   marks!: PeriodMarkItemDto[];
 }
 
@@ -141,10 +199,18 @@ export class WorkTypeDto {
 export class GradingSettingsDto {
   @ApiProperty({ enum: ['five_point', 'pass_fail'] }) @IsIn(['five_point', 'pass_fail']) scale!: 'five_point' | 'pass_fail';
   @ApiProperty({ type: [WorkTypeDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => WorkTypeDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => WorkTypeDto)
   workTypes!: WorkTypeDto[];
   @ApiPropertyOptional({ example: 0.5, description: 'Доля, с которой средний балл округляется вверх (0.5: 4,5 → 5)' })
-  @OptionalNotNull() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.01) @Max(0.99) roundingThreshold?: number;
+  @OptionalNotNull()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  @Max(0.99)
+  roundingThreshold?: number;
 }
 
 export class SchoolQueryDto {
@@ -161,15 +227,25 @@ export class CreatePeriodDto {
 }
 
 export class ListPeriodsQueryDto extends SchoolQueryDto {
-  @ApiPropertyOptional({ example: 2026, type: 'integer', minimum: 2000, maximum: 2100 }) @IsOptional() @QueryInt(2000, 2100) academicYear?: number;
+  @ApiPropertyOptional({ example: 2026, type: 'integer', minimum: 2000, maximum: 2100 })
+  @IsOptional()
+  @QueryInt(2000, 2100)
+  academicYear?: number;
   @LimitParam(100, 50) limit: number = 50;
   @OffsetParam() offset: number = 0;
 }
 
 export class ImportQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() classId!: string;
-  @ApiPropertyOptional({ enum: ['good-rows', 'all-or-nothing'], default: 'good-rows', description: 'good-rows: верные строки импортируются, ошибочные перечисляются; all-or-nothing: при любой ошибке не импортируется ничего' })
-  @IsOptional() @IsIn(['good-rows', 'all-or-nothing']) mode?: 'good-rows' | 'all-or-nothing';
+  @ApiPropertyOptional({
+    enum: ['good-rows', 'all-or-nothing'],
+    default: 'good-rows',
+    description:
+      'good-rows: верные строки импортируются, ошибочные перечисляются; all-or-nothing: при любой ошибке не импортируется ничего',
+  })
+  @IsOptional()
+  @IsIn(['good-rows', 'all-or-nothing'])
+  mode?: 'good-rows' | 'all-or-nothing';
 }
 
 // ---- views ------------------------------------------------------------------------------------
@@ -223,7 +299,8 @@ export class GradeChangePage {
 export class GradeFeedView {
   @ApiProperty({ type: [GradeView] }) items!: GradeView[];
   @ApiProperty({ description: 'Передайте как cursor в следующий раз' }) nextCursor!: string;
-  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' }) hasMore!: boolean;
+  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' })
+  hasMore!: boolean;
 }
 
 export class AttendanceView {
@@ -245,12 +322,14 @@ export class AttendanceListView {
 export class AttendanceFeedView {
   @ApiProperty({ type: [AttendanceView] }) items!: AttendanceView[];
   @ApiProperty({ description: 'Передайте как cursor в следующий раз' }) nextCursor!: string;
-  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' }) hasMore!: boolean;
+  @ApiProperty({ deprecated: true, description: 'Deprecated (API v2 drops it): fewer items than `limit` means the feed is caught up' })
+  hasMore!: boolean;
 }
 
 export class AverageView {
   @ApiProperty({ nullable: true, type: Number, example: 4.67 }) average!: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: 5, description: 'Отметка, к которой ведёт средний балл' }) suggested!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 5, description: 'Отметка, к которой ведёт средний балл' }) suggested!:
+    number | null;
   @ApiProperty() count!: number;
   @ApiProperty() weightSum!: number;
 }
@@ -315,7 +394,8 @@ export class JournalView {
   @ApiProperty({ type: PeriodRef, nullable: true }) period!: PeriodRef | null;
   @ApiProperty({ type: [JournalStudent] }) students!: JournalStudent[];
   @ApiProperty({ type: [JournalLesson] }) lessons!: JournalLesson[];
-  @ApiProperty({ type: [GradeView], description: 'Оценки: ячейки (studentId × lessonId; lessonId = null — без урока)' }) grades!: GradeView[];
+  @ApiProperty({ type: [GradeView], description: 'Оценки: ячейки (studentId × lessonId; lessonId = null — без урока)' })
+  grades!: GradeView[];
   @ApiProperty({ type: [JournalAttendance] }) attendance!: JournalAttendance[];
 }
 

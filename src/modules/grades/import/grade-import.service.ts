@@ -76,7 +76,12 @@ export class GradeImportService {
     const cls = await this.repo.findClassForImport(p, q.classId);
     if (!cls) throw SchoolsErrors.classNotFound();
     const { files } = await this.uploads.receive(req, res, {
-      field: 'file', maxFiles: 1, maxBytes: this.config.diary.importMaxFileBytes, allowed: IMPORT_TYPES, area: 'tmp', required: true,
+      field: 'file',
+      maxFiles: 1,
+      maxBytes: this.config.diary.importMaxFileBytes,
+      allowed: IMPORT_TYPES,
+      area: 'tmp',
+      required: true,
     });
     const file = files[0];
     try {
@@ -136,7 +141,10 @@ export class GradeImportService {
     return result;
   }
 
-  private async loadContext(p: Principal, cls: { id: string; school_id: string; academic_year: number; tz: string }): Promise<ImportContext> {
+  private async loadContext(
+    p: Principal,
+    cls: { id: string; school_id: string; academic_year: number; tz: string },
+  ): Promise<ImportContext> {
     const yearFrom = `${cls.academic_year}-09-01`;
     const yearTo = addDays(`${cls.academic_year + 1}-09-01`, -1);
     const [students, subjects, taught, grading, lessons] = await Promise.all([
@@ -164,8 +172,18 @@ export class GradeImportService {
       if (s.short_name) subjectMap.set(normalizeName(s.short_name), s.id);
     }
     return {
-      classId: cls.id, schoolId: cls.school_id, actorId: p.userId, grading, byLogin, byName, subjects: subjectMap, taught,
-      lessons: new Map(lessons.map((l) => [`${l.subject_id}|${l.date}`, l.id])), yearFrom, yearTo, today: localDate(new Date(), cls.tz),
+      classId: cls.id,
+      schoolId: cls.school_id,
+      actorId: p.userId,
+      grading,
+      byLogin,
+      byName,
+      subjects: subjectMap,
+      taught,
+      lessons: new Map(lessons.map((l) => [`${l.subject_id}|${l.date}`, l.id])),
+      yearFrom,
+      yearTo,
+      today: localDate(new Date(), cls.tz),
     };
   }
 }
@@ -175,7 +193,10 @@ function isUnreadable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? '');
   if (code.startsWith('CSV_')) return true;
   const message = e instanceof Error ? e.message : '';
-  return !(e instanceof QueryFailedError) && /zip|central directory|signature|unexpected end|file_ended|end of file|xml|sax|invalid|corrupt/i.test(message);
+  return (
+    !(e instanceof QueryFailedError) &&
+    /zip|central directory|signature|unexpected end|file_ended|end of file|xml|sax|invalid|corrupt/i.test(message)
+  );
 }
 
 function parseHeader(cells: string[]): Record<string, number> {
@@ -204,16 +225,22 @@ export function parseImportDate(s: string): string | null {
 const PASS = new Set(['pass', 'зачет', 'зачтено', 'зач']);
 const FAIL = new Set(['fail', 'незачет', 'не зачтено', 'незач']);
 
-function checkRow(ctx: ImportContext, header: Record<string, number>, row: SourceRow): { grade: NewGrade } | { error: string; field: string | null } {
+function checkRow(
+  ctx: ImportContext,
+  header: Record<string, number>,
+  row: SourceRow,
+): { grade: NewGrade } | { error: string; field: string | null } {
   const cell = (f: string): string => (header[f] !== undefined ? (row.cells[header[f]] ?? '').trim() : '');
   const date = parseImportDate(cell('date'));
   if (!date) return { field: 'date', error: 'Неверная дата: ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ' };
-  if (date < ctx.yearFrom || date > ctx.yearTo) return { field: 'date', error: `Дата вне учебного года класса (${ctx.yearFrom} — ${ctx.yearTo})` };
+  if (date < ctx.yearFrom || date > ctx.yearTo)
+    return { field: 'date', error: `Дата вне учебного года класса (${ctx.yearFrom} — ${ctx.yearTo})` };
   if (date > ctx.today) return { field: 'date', error: 'Дата в будущем' };
 
   const subjectName = cell('subject');
   const subjectId = ctx.subjects.get(normalizeName(subjectName));
-  if (!subjectId) return { field: 'subject', error: subjectName ? `Предмет «${subjectName.slice(0, 100)}» не найден в школе` : 'Не указан предмет' };
+  if (!subjectId)
+    return { field: 'subject', error: subjectName ? `Предмет «${subjectName.slice(0, 100)}» не найден в школе` : 'Не указан предмет' };
   if (!ctx.taught.has(subjectId)) return { field: 'subject', error: 'Вы не ведёте этот предмет в этом классе' };
 
   const who = cell('student');
@@ -231,12 +258,17 @@ function checkRow(ctx: ImportContext, header: Record<string, number>, row: Sourc
   if (ctx.grading.scale === 'five_point') value = /^[1-5]$/.test(raw) ? Number(raw) : null;
   else value = PASS.has(raw) ? 1 : FAIL.has(raw) ? 0 : null;
   if (value === null) {
-    return { field: 'grade', error: ctx.grading.scale === 'five_point' ? 'Оценка должна быть от 1 до 5' : 'Оценка должна быть «зачёт» или «незачёт»' };
+    return {
+      field: 'grade',
+      error: ctx.grading.scale === 'five_point' ? 'Оценка должна быть от 1 до 5' : 'Оценка должна быть «зачёт» или «незачёт»',
+    };
   }
 
   const wtRaw = normalizeName(cell('workType'));
-  const wt = wtRaw === '' ? (ctx.grading.workTypes.find((w) => w.code === 'answer') ?? ctx.grading.workTypes[0])
-    : ctx.grading.workTypes.find((w) => w.code === wtRaw || normalizeName(w.name) === wtRaw);
+  const wt =
+    wtRaw === ''
+      ? (ctx.grading.workTypes.find((w) => w.code === 'answer') ?? ctx.grading.workTypes[0])
+      : ctx.grading.workTypes.find((w) => w.code === wtRaw || normalizeName(w.name) === wtRaw);
   if (!wt) return { field: 'work_type', error: 'Неизвестный вид работы' };
 
   const comment = cell('comment');
@@ -246,8 +278,19 @@ function checkRow(ctx: ImportContext, header: Record<string, number>, row: Sourc
 
   return {
     grade: {
-      schoolId: ctx.schoolId, studentId, classId: ctx.classId, subjectId, lessonId: ctx.lessons.get(`${subjectId}|${date}`) ?? null, date,
-      scale: ctx.grading.scale, value, workType: wt.code, weight: wt.weight, comment: comment || null, source: 'import', sourceRef: null,
+      schoolId: ctx.schoolId,
+      studentId,
+      classId: ctx.classId,
+      subjectId,
+      lessonId: ctx.lessons.get(`${subjectId}|${date}`) ?? null,
+      date,
+      scale: ctx.grading.scale,
+      value,
+      workType: wt.code,
+      weight: wt.weight,
+      comment: comment || null,
+      source: 'import',
+      sourceRef: null,
       enteredBy: ctx.actorId,
     },
   };

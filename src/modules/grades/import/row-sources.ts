@@ -20,9 +20,16 @@ export async function* csvRows(source: Readable): AsyncGenerator<SourceRow> {
 
 /** XLSX rows of the first worksheet, streamed with exceljs' WorkbookReader (the workbook is never loaded whole). */
 export async function* xlsxRows(source: Readable): AsyncGenerator<SourceRow> {
-   
-  const ExcelJS = require('exceljs') as { stream: { xlsx: { WorkbookReader: new (s: Readable, o: object) => AsyncIterable<AsyncIterable<XlsxRow>> } } };
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+  const ExcelJS = require('exceljs') as {
+    stream: { xlsx: { WorkbookReader: new (s: Readable, o: object) => AsyncIterable<AsyncIterable<XlsxRow>> } };
+  };
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
   for await (const sheet of reader) {
     for await (const row of sheet) {
       const values = Array.isArray(row.values) ? row.values.slice(1) : [];
@@ -44,7 +51,11 @@ function cellText(v: unknown): string {
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
     const o = v as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown };
-    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('').trim();
+    if (Array.isArray(o.richText))
+      return o.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
     if (o.result !== undefined) return cellText(o.result);
     if (o.text !== undefined) return cellText(o.text);
     return '';

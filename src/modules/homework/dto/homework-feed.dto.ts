@@ -5,7 +5,10 @@ import { HomeworkView } from './homework.dto';
 
 export class HomeworkFeedQueryDto extends FeedCursorQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Задания класса (или studentId)' }) @IsOptional() @IsUUID() classId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Задания класса, где сейчас учится ученик' }) @IsOptional() @IsUUID() studentId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Задания класса, где сейчас учится ученик' })
+  @IsOptional()
+  @IsUUID()
+  studentId?: string;
 }
 
 /** A homework set or changed (text, due date, attachments), or a tombstone: `deleted: true` with only its id. */

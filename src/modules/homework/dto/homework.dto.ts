@@ -12,7 +12,12 @@ export class CreateHomeworkDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() classId!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() subjectId!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Урок, на котором задано' }) @IsOptional() @IsUUID() lessonId?: string;
-  @ApiProperty({ example: '№ 245, 247; выучить правило на с. 56' }) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000) text!: string;
+  @ApiProperty({ example: '№ 245, 247; выучить правило на с. 56' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  text!: string;
   @ApiProperty({ example: '2026-11-25' }) @IsSchoolDate() dueDate!: string;
 }
 
@@ -46,7 +51,9 @@ export class GradeSubmissionDto {
 
 export class CreateCommentDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Чья работа обсуждается; ученику и родителю с одним ребёнком можно не указывать' })
-  @OptionalNotNull() @IsUUID() studentId?: string;
+  @OptionalNotNull()
+  @IsUUID()
+  studentId?: string;
   @ApiProperty({ maxLength: 2000 }) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000) body!: string;
 }
 

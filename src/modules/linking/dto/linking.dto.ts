@@ -65,7 +65,11 @@ export class AdminEsiaLinkView {
   @ApiProperty({ nullable: true, type: String }) middleName!: string | null;
   @ApiProperty({ nullable: true, type: String }) schoolId!: string | null;
   @ApiProperty({ format: 'date-time' }) linkedAt!: string;
-  @ApiProperty({ enum: ESIA_LINK_METHODS, description: 'snils_fio: automatically by SNILS+FIO; password: with the diary login and password; session: "Привязать" from a signed-in session' })
+  @ApiProperty({
+    enum: ESIA_LINK_METHODS,
+    description:
+      'snils_fio: automatically by SNILS+FIO; password: with the diary login and password; session: "Привязать" from a signed-in session',
+  })
   method!: string;
 }
 

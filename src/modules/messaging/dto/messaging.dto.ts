@@ -2,7 +2,16 @@ import { DEPRECATED_CURSOR_ALIAS } from '../../../common/pagination/cursor';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
 } from 'class-validator';
 import { Role } from '../../../common/auth/role';
 import { LimitParam, PageQueryDto } from '../../../common/pagination/page';
@@ -152,7 +161,8 @@ export class AttachmentView {
 export class MessageView {
   @ApiProperty({ example: '1042', description: 'Идентификатор (строка с числом); по нему листается история' }) id!: string;
   @ApiProperty({ format: 'uuid' }) conversationId!: string;
-  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'null, если учётная запись отправителя удалена' }) senderId!: string | null;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'null, если учётная запись отправителя удалена' }) senderId!:
+    string | null;
   @ApiProperty({ description: 'Текст; пустой, если сообщение состоит только из файлов' }) body!: string;
   @ApiProperty({ type: [AttachmentView] }) attachments!: AttachmentView[];
   @ApiProperty() createdAt!: Date;
@@ -160,7 +170,11 @@ export class MessageView {
 
 export class MessageHistoryView {
   @ApiProperty({ type: [MessageView], description: 'Сначала новые' }) items!: MessageView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Передайте как `cursor`, чтобы получить более старые; null — история закончилась' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Передайте как `cursor`, чтобы получить более старые; null — история закончилась',
+  })
   nextCursor!: string | null;
 }
 

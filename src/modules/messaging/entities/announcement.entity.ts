@@ -15,7 +15,10 @@ export const ANNOUNCEMENT_BODY_MAX = 10000;
 /** An announcement to a school, a class or a role; its recipients are fixed at send time. */
 @Entity('announcements')
 @Check('ck_announcements_audience', `"audience" IN ('school', 'class', 'role')`)
-@Check('ck_announcements_audience_role', `("audience" = 'role') = ("audience_role" IS NOT NULL) AND ("audience_role" IS NULL OR "audience_role" IN ('student', 'parent', 'teacher', 'class_teacher', 'school_admin'))`)
+@Check(
+  'ck_announcements_audience_role',
+  `("audience" = 'role') = ("audience_role" IS NOT NULL) AND ("audience_role" IS NULL OR "audience_role" IN ('student', 'parent', 'teacher', 'class_teacher', 'school_admin'))`,
+)
 @Check('ck_announcements_class', `"audience" = 'class' OR "class_id" IS NULL`)
 @Check('ck_announcements_title_length', `char_length("title") BETWEEN 1 AND ${ANNOUNCEMENT_TITLE_MAX}`)
 @Check('ck_announcements_body_length', `char_length("body") BETWEEN 1 AND ${ANNOUNCEMENT_BODY_MAX}`)

@@ -13,11 +13,15 @@ export class NotificationListQueryDto {
   limit: number = 30;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (newest first)' })
-  @IsOptional() @IsString() @IsBigIntString()
+  @IsOptional()
+  @IsString()
+  @IsBigIntString()
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Only unread notifications' })
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   unread?: boolean;
 }
 
@@ -34,7 +38,8 @@ export class NotificationView {
 
 export class NotificationPage {
   @ApiProperty({ type: [NotificationView] }) items!: NotificationView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next (older) page; null at the end' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next (older) page; null at the end' }) nextCursor!:
+    string | null;
 }
 
 export class UnreadCountView {
@@ -43,7 +48,9 @@ export class UnreadCountView {
 
 export class MarkAllReadDto {
   @ApiPropertyOptional({ description: 'Mark read only up to this id (the newest the client has shown)' })
-  @OptionalNotNull() @IsString() @IsBigIntString()
+  @OptionalNotNull()
+  @IsString()
+  @IsBigIntString()
   upToId?: string;
 }
 
@@ -62,38 +69,54 @@ export class ChannelsDto {
 }
 
 export class UpdatePreferencesDto {
-  @ApiPropertyOptional({ type: ChannelsDto, description: 'Channel per kind: in_app (list only), push (list and push), off. Kinds not given stay as they are' })
-  @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => ChannelsDto)
+  @ApiPropertyOptional({
+    type: ChannelsDto,
+    description: 'Channel per kind: in_app (list only), push (list and push), off. Kinds not given stay as they are',
+  })
+  @OptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChannelsDto)
   channels?: ChannelsDto;
 
   @ApiPropertyOptional({ description: 'Replace pushes by one daily digest (in-app notifications still appear at once)' })
-  @OptionalNotNull() @IsBoolean()
+  @OptionalNotNull()
+  @IsBoolean()
   dailyDigest?: boolean;
 }
 
 export class PreferencesView {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: [...CHANNELS] }, example: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, 'push'])) })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', enum: [...CHANNELS] },
+    example: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, 'push'])),
+  })
   channels!: Record<string, Channel>;
   @ApiProperty() dailyDigest!: boolean;
 }
 
 export class WebPushKeysDto {
   @ApiProperty({ description: 'Client public key (P-256, URL-safe base64) from PushSubscription.toJSON().keys' })
-  @IsString() @Matches(/^[A-Za-z0-9_-]{80,100}={0,2}$/, { message: 'p256dh must be a URL-safe base64 P-256 public key' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{80,100}={0,2}$/, { message: 'p256dh must be a URL-safe base64 P-256 public key' })
   p256dh!: string;
 
   @ApiProperty({ description: 'Auth secret (16 bytes, URL-safe base64)' })
-  @IsString() @Matches(/^[A-Za-z0-9_-]{16,32}={0,2}$/, { message: 'auth must be a URL-safe base64 secret' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{16,32}={0,2}$/, { message: 'auth must be a URL-safe base64 secret' })
   auth!: string;
 }
 
 export class RegisterWebPushDto {
   @ApiProperty({ description: 'PushSubscription.endpoint (https URL of the browser push service)' })
-  @IsString() @MaxLength(2000)
+  @IsString()
+  @MaxLength(2000)
   endpoint!: string;
 
   @ApiProperty({ type: WebPushKeysDto })
-  @IsObject() @ValidateNested() @Type(() => WebPushKeysDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebPushKeysDto)
   keys!: WebPushKeysDto;
 }
 
@@ -103,7 +126,8 @@ export class UnregisterWebPushDto {
 
 export class RegisterMobileDto {
   @ApiProperty({ description: 'Registration token of the mobile push provider (FCM-style)' })
-  @IsString() @Matches(/^[A-Za-z0-9_:.-]{16,4096}$/, { message: 'token must be a push provider token' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_:.-]{16,4096}$/, { message: 'token must be a push provider token' })
   token!: string;
 
   @ApiProperty({ enum: ['android', 'ios'] })
@@ -122,7 +146,8 @@ export class DeviceView {
 
 export class ConfirmDeviceDto {
   @ApiProperty({ description: 'The code the device received in its confirmation push (data.code)' })
-  @IsString() @Matches(/^[A-Za-z0-9_-]{22}$/, { message: 'code must be the code from the confirmation push' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{22}$/, { message: 'code must be the code from the confirmation push' })
   code!: string;
 }
 

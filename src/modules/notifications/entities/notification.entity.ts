@@ -7,7 +7,10 @@ import { User } from '../../users/entities/user.entity';
  * Title and body are Russian text for the user; data holds ids only.
  */
 @Entity('notifications')
-@Check('ck_notifications_kind', `"kind" IN ('grade', 'attendance', 'homework', 'schedule', 'reminder', 'message', 'announcement', 'digest', 'security')`)
+@Check(
+  'ck_notifications_kind',
+  `"kind" IN ('grade', 'attendance', 'homework', 'schedule', 'reminder', 'message', 'announcement', 'digest', 'security')`,
+)
 @Check('ck_notifications_source', `("event_id" IS NOT NULL) <> ("digest_date" IS NOT NULL)`)
 @Index('uq_notifications_event_user', ['eventId', 'userId'], { unique: true, where: 'event_id IS NOT NULL' })
 @Index('uq_notifications_digest_user', ['userId', 'digestDate'], { unique: true, where: 'digest_date IS NOT NULL' })

@@ -42,7 +42,11 @@ export class NotificationsProcessor {
   async dailyDigest(job: Job<DigestJob>): Promise<{ users: number }> {
     const users = await this.notifications.digestUsers();
     for (const userId of users) {
-      await this.producer.enqueue<UserDigestJob>('userDigest', { userId, date: job.data.date }, { key: JobKeys.userDigest(userId, job.data.date) });
+      await this.producer.enqueue<UserDigestJob>(
+        'userDigest',
+        { userId, date: job.data.date },
+        { key: JobKeys.userDigest(userId, job.data.date) },
+      );
     }
     return { users: users.length };
   }

@@ -5,7 +5,15 @@ import { PushMessage, pushTag } from './push.types';
 
 const message = (id: string): PushMessage => {
   const createdAt = new Date().toISOString();
-  return { id, kind: 'grade', title: 'Новая оценка', body: 'Математика, оценка 5', data: { gradeId: 'g1' }, createdAt, tag: pushTag(id, createdAt) };
+  return {
+    id,
+    kind: 'grade',
+    title: 'Новая оценка',
+    body: 'Математика, оценка 5',
+    data: { gradeId: 'g1' },
+    createdAt,
+    tag: pushTag(id, createdAt),
+  };
 };
 
 /** The provider against a local stand-in for Google's token endpoint and FCM (real HTTP, real RS256 assertions). */
@@ -25,7 +33,11 @@ describe('FCM HTTP v1 provider (service account)', () => {
     expect(fcm.tokensIssued).toBe(1);
     expect(fcm.sends.map((s) => s.token)).toEqual(['token-1', 'token-1']);
     const m = fcm.sends[0].message;
-    expect(m).toMatchObject({ token: 'device-token-1', notification: { title: 'Новая оценка' }, data: { notificationId: '1', gradeId: 'g1' } });
+    expect(m).toMatchObject({
+      token: 'device-token-1',
+      notification: { title: 'Новая оценка' },
+      data: { notificationId: '1', gradeId: 'g1' },
+    });
     // one tag per notification: a resend replaces the first copy (Android collapse key and tag, APNs collapse id)
     expect(m.android).toEqual({ collapse_key: m.data.tag, notification: { tag: m.data.tag } });
     expect(m.apns.headers['apns-collapse-id']).toBe(m.data.tag);
@@ -78,13 +90,19 @@ describe('FCM configuration', () => {
     const fcm = await startFakeFcm();
     try {
       const c = loadConfig({ NODE_ENV: 'test', FCM_SERVICE_ACCOUNT_FILE: fcm.keyFile, FCM_AUTH_TOKEN: 'old' });
-      expect(c.notify.fcm).toMatchObject({ projectId: fcm.projectId, tokenUri: `${fcm.url}/token`, endpoint: `https://fcm.googleapis.com/v1/projects/${fcm.projectId}/messages:send` });
+      expect(c.notify.fcm).toMatchObject({
+        projectId: fcm.projectId,
+        tokenUri: `${fcm.url}/token`,
+        endpoint: `https://fcm.googleapis.com/v1/projects/${fcm.projectId}/messages:send`,
+      });
       expect(c.warnings.join('\n')).toContain('FCM_AUTH_TOKEN is no longer read');
       expect(loadConfig({ NODE_ENV: 'test' }).notify.fcm).toBeNull();
     } finally {
       await fcm.close();
     }
     expect(() => loadConfig({ NODE_ENV: 'test', FCM_SERVICE_ACCOUNT_FILE: '/nonexistent/key.json' })).toThrow(/FCM_SERVICE_ACCOUNT_FILE/);
-    expect(() => loadConfig({ NODE_ENV: 'test', FCM_ENDPOINT: 'https://fcm.example/send' })).toThrow(/FCM_ENDPOINT needs FCM_SERVICE_ACCOUNT_FILE/);
+    expect(() => loadConfig({ NODE_ENV: 'test', FCM_ENDPOINT: 'https://fcm.example/send' })).toThrow(
+      /FCM_ENDPOINT needs FCM_SERVICE_ACCOUNT_FILE/,
+    );
   });
 });

@@ -100,13 +100,18 @@ export function fcmMessage(token: string, m: PushMessage): Record<string, unknow
   for (const [k, v] of Object.entries(m.data)) if (v !== null && v !== undefined) data[k] = String(v);
   if (m.silent) {
     return {
-      token, data,
+      token,
+      data,
       android: { priority: 'high', collapse_key: m.tag },
-      apns: { headers: { 'apns-push-type': 'background', 'apns-priority': '5', 'apns-collapse-id': m.tag }, payload: { aps: { 'content-available': 1 } } },
+      apns: {
+        headers: { 'apns-push-type': 'background', 'apns-priority': '5', 'apns-collapse-id': m.tag },
+        payload: { aps: { 'content-available': 1 } },
+      },
     };
   }
   return {
-    token, data,
+    token,
+    data,
     notification: { title: m.title, body: m.body },
     android: { collapse_key: m.tag, notification: { tag: m.tag } },
     apns: { headers: { 'apns-collapse-id': m.tag } },

@@ -22,7 +22,10 @@ export class PortalReceiverController {
 
   @Post('events')
   @HttpCode(200)
-  async receive(@Headers('idempotency-key') key: string | undefined, @Body() body: unknown): Promise<{ accepted: boolean; duplicate: boolean }> {
+  async receive(
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ accepted: boolean; duplicate: boolean }> {
     if (!key || key.length > 300) throw new AppError(CommonErrorCode.ValidationFailed, 'Нужен заголовок Idempotency-Key', 400);
     const fresh = await this.redis.set(`portal-receiver:key:${key}`, '1', 'EX', KEEP_SECONDS, 'NX');
     if (fresh) {

@@ -7,14 +7,17 @@ export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 export class PortalDeliveryQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'failed = parked after the last attempt (stuck)' })
-  @IsOptional() @IsIn(DELIVERY_STATUSES)
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
   status?: (typeof DELIVERY_STATUSES)[number];
 
   @LimitParam(200, 50)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (newest first)' })
-  @IsOptional() @IsString() @IsBigIntString()
+  @IsOptional()
+  @IsString()
+  @IsBigIntString()
   cursor?: string;
 }
 

@@ -34,7 +34,10 @@ export class PortalSyncProcessor {
     // ours on this (worker) instance before any job runs.
     const settings = (queue as unknown as { settings: { backoffStrategies?: Record<string, (n: number) => number> } }).settings;
     const { portalFirstRetryMs, portalMaxRetryDelayMs } = config.notify;
-    settings.backoffStrategies = { ...settings.backoffStrategies, 'portal-sync': (n: number) => portalRetryDelay(n, portalFirstRetryMs, portalMaxRetryDelayMs) };
+    settings.backoffStrategies = {
+      ...settings.backoffStrategies,
+      'portal-sync': (n: number) => portalRetryDelay(n, portalFirstRetryMs, portalMaxRetryDelayMs),
+    };
   }
 
   @Process({ name: JOBS.portalDeliver.name, concurrency: 4 })

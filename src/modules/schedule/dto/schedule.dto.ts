@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
-  registerDecorator, ValidateIf, ValidateNested, ValidationOptions,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  ValidationOptions,
 } from 'class-validator';
 import { LimitParam } from '../../../common/pagination/page';
 import { OptionalNotNull } from '../../../common/validation/optional';
@@ -42,7 +57,10 @@ export class CreateLessonDto {
 
 export class PatternItemDto {
   @ApiProperty({ minimum: 1, maximum: 7, description: 'День недели: 1 — понедельник … 7 — воскресенье' })
-  @IsInt() @Min(1) @Max(7) weekday!: number;
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday!: number;
   @ApiProperty({ example: '08:30' }) @Matches(TIME_PATTERN) startTime!: string;
   @ApiProperty({ example: '09:15' }) @Matches(TIME_PATTERN) endTime!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() subjectId!: string;
@@ -54,12 +72,22 @@ export class PatternItemDto {
 export class CreateTermPatternDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() classId!: string;
   @ApiProperty({ example: '2026-09-01', description: 'Первый день (включительно)' }) @IsSchoolDate() from!: string;
-  @ApiProperty({ example: '2026-10-25', description: 'Последний день (включительно), не более 200 дней от начала' }) @IsSchoolDate() to!: string;
+  @ApiProperty({ example: '2026-10-25', description: 'Последний день (включительно), не более 200 дней от начала' })
+  @IsSchoolDate()
+  to!: string;
   @ApiProperty({ type: [PatternItemDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(80) @ValidateNested({ each: true }) @Type(() => PatternItemDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(80)
+  @ValidateNested({ each: true })
+  @Type(() => PatternItemDto)
   items!: PatternItemDto[];
   @ApiPropertyOptional({ type: [String], example: ['2026-11-04'], description: 'Праздники и каникулы: в эти дни уроков нет' })
-  @OptionalNotNull() @IsArray() @ArrayMaxSize(200) @IsSchoolDate({ each: true }) skipDates?: string[];
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsSchoolDate({ each: true })
+  skipDates?: string[];
 }
 
 export class UpdateLessonDto {
@@ -67,11 +95,25 @@ export class UpdateLessonDto {
   @ApiPropertyOptional({ example: '10:30' }) @OptionalNotNull() @Matches(TIME_PATTERN) startTime?: string;
   @ApiPropertyOptional({ example: '11:15' }) @OptionalNotNull() @Matches(TIME_PATTERN) endTime?: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Смена кабинета; null — без кабинета' })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(50) room?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  room?: string | null;
   @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'Замена учителя; null — вернуть учителя по расписанию' })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() substituteTeacherId?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID()
+  substituteTeacherId?: string | null;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(500) topic?: string;
-  @ApiPropertyOptional({ description: 'Причина изменения (видна в истории)' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ description: 'Причина изменения (видна в истории)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }
 
 export class CancelLessonDto {
@@ -80,12 +122,17 @@ export class CancelLessonDto {
 
 export class WeekQueryDto {
   @ApiPropertyOptional({ example: '2026-W48', description: 'ISO-неделя ГГГГ-Wнн, current (по умолчанию) или next' })
-  @IsOptional() @IsString() @Matches(/^(current|next|\d{4}-W\d{2})$/) week?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^(current|next|\d{4}-W\d{2})$/)
+  week?: string;
 }
 
 export class CursorPageQueryDto {
   @ApiPropertyOptional({ description: 'Курсор: id последнего полученного изменения (новые идут раньше)' })
-  @IsOptional() @Matches(/^\d{1,18}$/) cursor?: string;
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  cursor?: string;
   @LimitParam(200, 50) limit: number = 50;
 }
 
@@ -146,7 +193,8 @@ export class LessonChangeView {
 
 export class LessonChangePage {
   @ApiProperty({ type: [LessonChangeView] }) items!: LessonChangeView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Передайте как cursor, чтобы получить более ранние изменения' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Передайте как cursor, чтобы получить более ранние изменения' }) nextCursor!:
+    string | null;
 }
 
 export class HomeworkBrief {
@@ -158,7 +206,13 @@ export class HomeworkBrief {
 
 export class GradeBrief {
   @ApiProperty() id!: string;
-  @ApiProperty({ oneOf: [{ type: 'integer', minimum: 1, maximum: 5 }, { type: 'string', enum: ['pass', 'fail'] }] }) value!: number | string;
+  @ApiProperty({
+    oneOf: [
+      { type: 'integer', minimum: 1, maximum: 5 },
+      { type: 'string', enum: ['pass', 'fail'] },
+    ],
+  })
+  value!: number | string;
   @ApiProperty() workType!: string;
   @ApiProperty() weight!: number;
   @ApiProperty({ nullable: true, type: String }) comment!: string | null;
@@ -171,9 +225,11 @@ export class AttendanceBrief {
 
 export class WeekLessonView extends LessonView {
   @ApiProperty({ type: [HomeworkBrief], description: 'Задано на этом уроке' }) homeworkAssigned!: HomeworkBrief[];
-  @ApiProperty({ type: [HomeworkBrief], description: 'Задано к этому уроку (срок — этот день, этот предмет)' }) homeworkDue!: HomeworkBrief[];
+  @ApiProperty({ type: [HomeworkBrief], description: 'Задано к этому уроку (срок — этот день, этот предмет)' })
+  homeworkDue!: HomeworkBrief[];
   @ApiProperty({ type: [GradeBrief], description: 'Оценки ученика за урок (в недельном виде ученика)' }) grades!: GradeBrief[];
-  @ApiProperty({ type: AttendanceBrief, nullable: true, description: 'Отметка посещаемости ученика (в недельном виде ученика)' }) attendance!: AttendanceBrief | null;
+  @ApiProperty({ type: AttendanceBrief, nullable: true, description: 'Отметка посещаемости ученика (в недельном виде ученика)' })
+  attendance!: AttendanceBrief | null;
   @ApiProperty({ description: 'Сколько оценок поставлено за урок (в виде учителя и класса)' }) gradeCount!: number;
   @ApiProperty({ description: 'Сколько отметок об отсутствии/опоздании (в виде учителя и класса)' }) absenceCount!: number;
 }
@@ -195,7 +251,8 @@ export class WeekView {
   @ApiProperty({ example: '2026-11-29' }) to!: string;
   @ApiProperty({ example: 'Europe/Moscow' }) timezone!: string;
   @ApiProperty({ type: [WeekDayView] }) days!: WeekDayView[];
-  @ApiProperty({ type: [DayGradeView], description: 'Оценки недели, не привязанные к уроку (например, из импорта)' }) otherGrades!: DayGradeView[];
+  @ApiProperty({ type: [DayGradeView], description: 'Оценки недели, не привязанные к уроку (например, из импорта)' })
+  otherGrades!: DayGradeView[];
 }
 
 export class ReminderSettingView {

@@ -6,7 +6,10 @@ export type LessonChangeKind = 'cancelled' | 'restored' | 'moved' | 'substituted
 
 /** The change history of the timetable: what changed on a lesson, old → new, who and when. */
 @Entity('lesson_changes')
-@Check('ck_lesson_changes_kinds', `"kinds" <@ ARRAY['cancelled','restored','moved','substituted','room_changed']::text[] AND cardinality("kinds") > 0`)
+@Check(
+  'ck_lesson_changes_kinds',
+  `"kinds" <@ ARRAY['cancelled','restored','moved','substituted','room_changed']::text[] AND cardinality("kinds") > 0`,
+)
 @Index('ix_lesson_changes_lesson_id', ['lessonId', 'id'])
 @Index('ix_lesson_changes_class_id', ['classId', 'id'])
 @Index('ix_lesson_changes_school_id', ['schoolId', 'id'])

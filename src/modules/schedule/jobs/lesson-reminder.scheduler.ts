@@ -43,7 +43,11 @@ export class LessonReminderScheduler {
     const ids: string[] = [];
     for (const l of lessons) {
       const startsAtMs = new Date(l.starts_at).getTime();
-      const job = await this.producer.enqueue<LessonReminderJob>('lessonReminder', { lessonId: l.id, startsAtMs }, { key: JobKeys.lessonReminder(l.id, startsAtMs) });
+      const job = await this.producer.enqueue<LessonReminderJob>(
+        'lessonReminder',
+        { lessonId: l.id, startsAtMs },
+        { key: JobKeys.lessonReminder(l.id, startsAtMs) },
+      );
       ids.push(String(job.id));
     }
     return ids;

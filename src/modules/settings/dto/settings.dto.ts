@@ -11,14 +11,26 @@ export class PutAuthSettingsDto {
   @IsBoolean()
   esiaEnabled!: boolean;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-09-01T00:00:00+03:00', description: 'Начало переходного периода (null — уже начался)' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    example: '2026-09-01T00:00:00+03:00',
+    description: 'Начало переходного периода (null — уже начался)',
+  })
   @ValidateIf((_o, v) => v !== null)
   @IsDefined()
   @Matches(MOMENT)
   @IsISO8601({ strict: true })
   transitionStartsAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-12-31T00:00:00+03:00', description: 'Конец переходного периода: после него вход по паролю закрыт (null — без конца)' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    example: '2026-12-31T00:00:00+03:00',
+    description: 'Конец переходного периода: после него вход по паролю закрыт (null — без конца)',
+  })
   @ValidateIf((_o, v) => v !== null)
   @IsDefined()
   @Matches(MOMENT)
@@ -49,7 +61,8 @@ export class AuthSettingsView {
   @ApiProperty({ description: 'School and region admins must sign in with a second factor' }) adminMfaRequired!: boolean;
   @ApiProperty({ enum: ['esia_off', 'before_transition', 'transition', 'esia_only'], description: 'Where the region stands now' })
   phase!: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'null: never saved (defaults)' }) updatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'null: never saved (defaults)' }) updatedAt!:
+    string | null;
 }
 
 export class EsiaRegionView {
@@ -78,6 +91,7 @@ export class ConnectionTestStepView {
 
 export class ConnectionTestView {
   @ApiProperty() ok!: boolean;
-  @ApiProperty({ nullable: true, type: String, description: 'The first step that failed, null when all passed' }) failedStep!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The first step that failed, null when all passed' }) failedStep!:
+    string | null;
   @ApiProperty({ type: [ConnectionTestStepView] }) steps!: ConnectionTestStepView[];
 }

@@ -4,7 +4,10 @@ import { User } from '../../users/entities/user.entity';
 
 /** A region's sign-in policy (ESIA on/off, the transition period, the staff exception, admins' second factor). No row = ESIA off. */
 @Entity('region_auth_settings')
-@Check('ck_region_auth_settings_transition', `"transition_starts_at" IS NULL OR "transition_ends_at" IS NULL OR "transition_ends_at" > "transition_starts_at"`)
+@Check(
+  'ck_region_auth_settings_transition',
+  `"transition_starts_at" IS NULL OR "transition_ends_at" IS NULL OR "transition_ends_at" > "transition_starts_at"`,
+)
 export class RegionAuthSettings {
   @PrimaryColumn({ type: 'uuid' })
   regionId!: string;

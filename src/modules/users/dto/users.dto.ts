@@ -1,8 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches,
-  MaxLength, registerDecorator, ValidateIf,
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEnum,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  registerDecorator,
+  ValidateIf,
 } from 'class-validator';
 import { ALL_ROLES, Role } from '../../../common/auth/role';
 import { PageQueryDto } from '../../../common/pagination/page';
@@ -163,7 +175,12 @@ export class UpdateUserDto {
   @IsIn(Object.values(UserStatus))
   status?: UserStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Перевод ученика в другой класс; null — отчислить из класса' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Перевод ученика в другой класс; null — отчислить из класса',
+  })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsUUID()

@@ -10,7 +10,10 @@ export enum UserStatus {
 
 @Entity('users')
 @Check('ck_users_status', `"status" IN ('active', 'blocked')`)
-@Check('ck_users_roles', `"roles" <@ ARRAY['student','parent','teacher','class_teacher','school_admin','region_admin','platform_admin']::text[] AND cardinality("roles") > 0`)
+@Check(
+  'ck_users_roles',
+  `"roles" <@ ARRAY['student','parent','teacher','class_teacher','school_admin','region_admin','platform_admin']::text[] AND cardinality("roles") > 0`,
+)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

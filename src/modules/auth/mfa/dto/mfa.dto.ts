@@ -15,11 +15,20 @@ export class MfaStatusView {
 }
 
 export class TotpEnrolmentView {
-  @ApiProperty({ description: 'Base32 secret, for typing into the app instead of scanning; shown only now', example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
+  @ApiProperty({
+    description: 'Base32 secret, for typing into the app instead of scanning; shown only now',
+    example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+  })
   secret!: string;
-  @ApiProperty({ example: 'otpauth://totp/%D0%AD%D0%BB%D0%B5%D0%BA%D1%82%D1%80%D0%BE%D0%BD%D0%BD%D1%8B%D0%B9%20%D0%B4%D0%BD%D0%B5%D0%B2%D0%BD%D0%B8%D0%BA:teacher.demo?issuer=...' })
+  @ApiProperty({
+    example:
+      'otpauth://totp/%D0%AD%D0%BB%D0%B5%D0%BA%D1%82%D1%80%D0%BE%D0%BD%D0%BD%D1%8B%D0%B9%20%D0%B4%D0%BD%D0%B5%D0%B2%D0%BD%D0%B8%D0%BA:teacher.demo?issuer=...',
+  })
   otpauthUri!: string;
-  @ApiProperty({ description: 'The otpauth URI as a QR code: an SVG data URL for an <img src>', example: 'data:image/svg+xml;base64,PHN2Zy…' })
+  @ApiProperty({
+    description: 'The otpauth URI as a QR code: an SVG data URL for an <img src>',
+    example: 'data:image/svg+xml;base64,PHN2Zy…',
+  })
   qrCode!: string;
   @ApiProperty({ example: 'Электронный дневник' }) issuer!: string;
   @ApiProperty({ description: 'The account name in the app (the diary login)', example: 'teacher.demo' }) account!: string;
@@ -34,7 +43,11 @@ export class TotpCodeDto {
 }
 
 export class RecoveryCodesView {
-  @ApiProperty({ type: [String], description: 'Ten one-time codes, shown only now; each signs in once instead of a TOTP code', example: ['7k3mx-q9w2e'] })
+  @ApiProperty({
+    type: [String],
+    description: 'Ten one-time codes, shown only now; each signs in once instead of a TOTP code',
+    example: ['7k3mx-q9w2e'],
+  })
   recoveryCodes!: string[];
 }
 
@@ -104,7 +117,8 @@ export class MfaAuditEntryView {
   @ApiProperty() id!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ description: 'Whose factor' }) userId!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Who changed it (the user, or the admin who reset it)' }) actorId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Who changed it (the user, or the admin who reset it)' }) actorId!:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) schoolId!: string | null;
   @ApiProperty({ enum: MFA_AUDIT_ACTIONS }) action!: string;
 }
