@@ -1,4 +1,13 @@
-import type { ReceivedFile } from './upload-receiver';
+/** One stored file of an accepted upload. */
+export interface ReceivedFile {
+  /** Storage key (generated). */
+  key: string;
+  size: number;
+  /** The client's file name, cleaned; for display and Content-Disposition only. */
+  originalName: string;
+  contentType: string;
+  extension: string;
+}
 
 /** What UploadReceiver accepted for one request: its text fields as multer read them, and the stored files. */
 export interface ReceivedUpload {

@@ -9,7 +9,9 @@ import { AppError, validationFailed } from '../../common/errors/app-error';
 import { textProblem } from '../../common/validation/text';
 import { badText } from '../http/input-guard';
 import { flattenValidationErrors } from '../http/validation';
-import { noteReceivedUpload } from './received-uploads';
+import { noteReceivedUpload, ReceivedFile } from './received-uploads';
+
+export type { ReceivedFile } from './received-uploads';
 import { StorageErrors } from './storage.errors';
 import { FILE_STORAGE, FileStorage } from './storage.types';
 
@@ -19,16 +21,6 @@ interface MulterFile {
   originalname: string;
   mimetype: string;
   stream: Readable;
-}
-
-export interface ReceivedFile {
-  /** Storage key (generated). */
-  key: string;
-  size: number;
-  /** The client's file name, cleaned; for display and Content-Disposition only. */
-  originalName: string;
-  contentType: string;
-  extension: string;
 }
 
 export interface UploadSpec {
