@@ -3,7 +3,7 @@
  * code under test. Reads a JSON spec from the file named by argv[2], prints autocannon's result as JSON on stdout.
  */
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 interface Spec {
   url: string;
@@ -13,6 +13,32 @@ interface Spec {
   connections: number;
   duration: number;
   warmup: number;
+  /** The API's process id: its CPU time (and its cluster children's) over the measured run is reported. */
+  apiPid?: number;
+}
+
+/** CPU seconds (user + system) used so far by a process and its children, from /proc (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number): number {
+  const ticks = (stat: string): number => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
+  let total = 0;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (Number(entry) === pid || ppid === pid) total += ticks(stat);
+      } catch {
+        /* the process ended meanwhile */
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return total / 100; // USER_HZ is 100 on Linux
 }
 
 async function run(spec: Spec, duration: number): Promise<autocannon.Result> {
@@ -46,8 +72,10 @@ async function run(spec: Spec, duration: number): Promise<autocannon.Result> {
 async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Spec;
   if (spec.warmup > 0) await run(spec, spec.warmup);
+  const before = spec.apiPid ? cpuSeconds(spec.apiPid) : 0;
   const result = await run(spec, spec.duration);
-  process.stdout.write(JSON.stringify(result));
+  const apiCpuSec = spec.apiPid ? cpuSeconds(spec.apiPid) - before : undefined;
+  process.stdout.write(JSON.stringify({ ...result, apiCpuSec }));
 }
 
 main().catch((e: unknown) => {

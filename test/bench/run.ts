@@ -111,6 +111,11 @@ interface Row {
   non2xx: number;
   requests: number;
   ratioToBaseline?: number;
+  /**
+   * CPU time the API process spent per answered request (µs): unlike req/s, it barely moves when other
+   * programs share the machine, so before/after comparisons on a busy machine use it.
+   */
+  apiCpuUsPerRequest?: number;
   /** How long the worker then took to finish what the scenario caused (notifications, pushes…). */
   workerDrainSec?: number;
   skipped?: string;
@@ -183,6 +188,7 @@ async function main(): Promise<void> {
         connections: prepared.connections ?? connections,
         duration,
         warmup,
+        apiPid: api.pid,
       });
       rows.push({
         scenario: s.name,
@@ -197,6 +203,9 @@ async function main(): Promise<void> {
         errors: r.errors + r.timeouts,
         non2xx: r.non2xx,
         requests: r.requests.total,
+        ...(r.apiCpuSec !== undefined && r.requests.total > 0
+          ? { apiCpuUsPerRequest: Math.round((r.apiCpuSec * 1e6) / r.requests.total) }
+          : {}),
         workerDrainSec: await drain(db, redis),
       });
     }
@@ -231,10 +240,22 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: Row[]): void {
-  const head = ['scenario', 'req/s', 'units/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'errors', 'non-2xx', 'x baseline', 'worker drain s'];
+  const head = [
+    'scenario',
+    'req/s',
+    'units/s',
+    'p50 ms',
+    'p97.5 ms',
+    'p99 ms',
+    'API CPU µs/req',
+    'errors',
+    'non-2xx',
+    'x baseline',
+    'worker drain s',
+  ];
   const lines = rows.map((r) =>
     r.skipped
-      ? [r.scenario, '—', '—', '—', '—', '—', '—', '—', `skipped: ${r.skipped}`, '']
+      ? [r.scenario, '—', '—', '—', '—', '—', '—', '—', '—', `skipped: ${r.skipped}`, '']
       : [
           r.scenario,
           r.requestsPerSec,
@@ -242,6 +263,7 @@ function printTable(rows: Row[]): void {
           r.p50,
           r.p97_5,
           r.p99,
+          r.apiCpuUsPerRequest ?? '',
           r.errors,
           r.non2xx,
           r.ratioToBaseline ?? '',

@@ -66,7 +66,12 @@ export class RealtimeService implements BeforeApplicationShutdown, OnApplication
   private ensureSubscriber(): void {
     if (this.subscriber) return;
     // a separate connection: a subscribed client can run no other command; no key prefix on channels
-    const sub = this.redis.duplicate({ keyPrefix: undefined, maxRetriesPerRequest: null, enableOfflineQueue: true });
+    const sub = this.redis.duplicate({
+      keyPrefix: undefined,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      enableAutoPipelining: false,
+    });
     sub.on('error', (e: Error) => this.logger.warn({ err: e.message }, 'Real-time subscriber connection error'));
     sub.on('message', (_channel: string, raw: string) => this.dispatch(raw));
     sub.subscribe(this.channel).catch((e: Error) => this.logger.warn({ err: e.message }, 'Real-time subscribe failed'));
