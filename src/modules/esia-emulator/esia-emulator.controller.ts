@@ -8,6 +8,8 @@ import { NoRateLimit } from '../../common/decorators/rate-limit.decorator';
 import { validationFailed } from '../../common/errors/app-error';
 import { AddEmulatorPersonDto, RegisterEmulatorClientDto, SetTokenSigningDto } from './dto/admin.dto';
 import { EmulatorPerson } from './emulator-person';
+import { EmulatorRegistry } from './emulator-registry.service';
+import { EmulatorTokens } from './emulator-tokens.service';
 import { EsiaEmulatorService } from './esia-emulator.service';
 import { consentPage, EMULATOR_BASE_PATH, errorPage, loggedOutPage, loginPage } from './pages';
 import { CollectionKind, collectionAllowed, collectionItem, collectionView, parseEmbed, personView } from './person-views';
@@ -29,7 +31,11 @@ const expiredPage = () => errorPage({ code: 'EMULATOR', description: 'Запро
 @NoRateLimit('development/test only (never loaded in production); our own ESIA client calls it')
 @Controller(EMULATOR_BASE_PATH.slice(1))
 export class EsiaEmulatorOAuthController {
-  constructor(private readonly emulator: EsiaEmulatorService) {}
+  constructor(
+    private readonly emulator: EsiaEmulatorService,
+    private readonly registry: EmulatorRegistry,
+    private readonly tokens: EmulatorTokens,
+  ) {}
 
   @Get('aas/oauth2/v2/ac')
   async authorize(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
@@ -43,7 +49,7 @@ export class EsiaEmulatorOAuthController {
   async loginPage(@Query('req') requestId: unknown, @Res() res: Response): Promise<void> {
     const pending = await this.emulator.pendingRequest(requestId);
     if (!pending) return sendPage(res, 400, expiredPage());
-    sendPage(res, 200, loginPage(requestId as string, pending, await this.emulator.persons()));
+    sendPage(res, 200, loginPage(requestId as string, pending, await this.registry.persons()));
   }
 
   @Post('login')
@@ -55,7 +61,7 @@ export class EsiaEmulatorOAuthController {
   @Get('consent')
   async consentPage(@Query('req') requestId: unknown, @Res() res: Response): Promise<void> {
     const pending = await this.emulator.pendingRequest(requestId);
-    const person = pending?.oid ? await this.emulator.person(pending.oid) : null;
+    const person = pending?.oid ? await this.registry.person(pending.oid) : null;
     if (!pending || !person) return sendPage(res, 400, expiredPage());
     sendPage(res, 200, consentPage(requestId as string, pending, person));
   }
@@ -90,7 +96,7 @@ export class EsiaEmulatorOAuthController {
   /** Non-ESIA extra: the emulator's current token-signing certificate (real ESIA ships certificates in esia.zip). */
   @Get('public/esia.pem')
   async certificate(@Res() res: Response): Promise<void> {
-    res.type('application/x-pem-file').send(await this.emulator.tokenCertificatePem());
+    res.type('application/x-pem-file').send(await this.tokens.tokenCertificatePem());
   }
 }
 
@@ -102,7 +108,10 @@ const COLLECTIONS = new Set<CollectionKind>(['ctts', 'docs', 'kids', 'addrs', 'v
 @NoRateLimit('development/test only (never loaded in production); our own ESIA client calls it')
 @Controller(`${EMULATOR_BASE_PATH.slice(1)}/rs/prns`)
 export class EsiaEmulatorRestController {
-  constructor(private readonly emulator: EsiaEmulatorService) {}
+  constructor(
+    private readonly emulator: EsiaEmulatorService,
+    private readonly registry: EmulatorRegistry,
+  ) {}
 
   @Get(':oid')
   root(
@@ -159,11 +168,11 @@ export class EsiaEmulatorRestController {
       if (check.status === 401) res.setHeader('WWW-Authenticate', `Bearer error="${check.error}"`);
       return void res.status(check.status).json({ error: check.error });
     }
-    const person = await this.emulator.person(oid);
+    const person = await this.registry.person(oid);
     if (!person) return void res.status(404).json({ error: 'not_found' });
     const kids = new Map<string, EmulatorPerson>();
     for (const kidOid of person.kids) {
-      const kid = await this.emulator.person(kidOid);
+      const kid = await this.registry.person(kidOid);
       if (kid) kids.set(kidOid, kid);
     }
     const body = await render(person, check.scopes, kids);
@@ -179,7 +188,10 @@ export class EsiaEmulatorRestController {
 @NoRateLimit('development/test only (never loaded in production); our own ESIA client calls it')
 @Controller(`${EMULATOR_BASE_PATH.slice(1)}/admin`)
 export class EsiaEmulatorAdminController {
-  constructor(private readonly emulator: EsiaEmulatorService) {}
+  constructor(
+    private readonly registry: EmulatorRegistry,
+    private readonly tokens: EmulatorTokens,
+  ) {}
 
   @Post('persons')
   @HttpCode(201)
@@ -211,14 +223,14 @@ export class EsiaEmulatorAdminController {
       kids: dto.kids ?? [],
       note: dto.note,
     };
-    return { oid: await this.emulator.addPerson(person) };
+    return { oid: await this.registry.addPerson(person) };
   }
 
   @Post('clients')
   @HttpCode(201)
   async registerClient(@Body() dto: RegisterEmulatorClientDto): Promise<{ clientId: string }> {
     try {
-      await this.emulator.registerClient({
+      await this.registry.registerClient({
         clientId: dto.clientId,
         certificatePems: dto.certificatePems,
         redirectUris: dto.redirectUris,
@@ -236,7 +248,7 @@ export class EsiaEmulatorAdminController {
   @Put('token-signing')
   async setTokenSigning(@Body() dto: SetTokenSigningDto): Promise<{ alg: string; certPath: string }> {
     try {
-      const s = await this.emulator.setTokenSigning(dto.alg, dto.keyPath, dto.certPath);
+      const s = await this.tokens.setTokenSigning(dto.alg, dto.keyPath, dto.certPath);
       return { alg: s.alg, certPath: s.certPath };
     } catch (e) {
       throw validationFailed([

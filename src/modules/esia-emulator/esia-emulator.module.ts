@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 
 import { EsiaEmulatorAdminController, EsiaEmulatorOAuthController, EsiaEmulatorRestController } from './esia-emulator.controller';
+import { EmulatorRegistry } from './emulator-registry.service';
+import { EmulatorTokens } from './emulator-tokens.service';
 import { EsiaEmulatorService } from './esia-emulator.service';
 
 /**
@@ -9,6 +11,6 @@ import { EsiaEmulatorService } from './esia-emulator.service';
  */
 @Module({
   controllers: [EsiaEmulatorOAuthController, EsiaEmulatorRestController, EsiaEmulatorAdminController],
-  providers: [EsiaEmulatorService],
+  providers: [EsiaEmulatorService, EmulatorRegistry, EmulatorTokens],
 })
 export class EsiaEmulatorModule {}

@@ -1,6 +1,6 @@
 import { EmulatorPerson, emulatorPersonLevel, LEVEL_LABELS } from './emulator-person';
 import { EsiaEmulatorError } from './emulator-errors';
-import { PendingAuthRequest } from './esia-emulator.service';
+import { PendingAuthRequest } from './emulator-protocol';
 
 /** Plain Russian HTML pages of the emulator. Stable hooks for browser tests: `data-oid`, `#allow`, `#deny`. */
 

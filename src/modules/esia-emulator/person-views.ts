@@ -1,5 +1,5 @@
 import { EmulatorPerson } from './emulator-person';
-import { eTag } from './esia-emulator.service';
+import { eTag } from './emulator-protocol';
 
 /** Renders emulator persons in ESIA's REST shapes (docs/esia.md "Person data"), filtered by the token's scopes. */
 
