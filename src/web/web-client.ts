@@ -1,4 +1,5 @@
 import { AuthErrorCode } from '../modules/auth/auth.errors';
+import { MfaErrorCode } from '../modules/auth/mfa/mfa.errors';
 import { ESIA_REFUSAL_MESSAGES } from '../modules/linking/linking.errors';
 
 /**
@@ -44,6 +45,35 @@ export const WEB_INDEX_HTML = `<!DOCTYPE html>
     <div class="or">или</div>
     <button type="button" id="esia-login" class="esia">Войти через Госуслуги</button>
     <p id="esia-regions" class="muted"></p>
+  </section>
+
+  <section id="view-mfa" hidden>
+    <h2>Второй фактор</h2>
+    <p>Введите шестизначный код из приложения-аутентификатора или один из резервных кодов.</p>
+    <form id="mfa-form" autocomplete="off">
+      <label>Код <input id="mfa-code" name="code" autocomplete="one-time-code" inputmode="text" required maxlength="40"></label>
+      <button type="submit" id="mfa-submit">Подтвердить</button>
+    </form>
+    <p id="mfa-error" class="error" role="alert" hidden></p>
+  </section>
+
+  <section id="view-mfa-enrol" hidden>
+    <h2>Подключение второго фактора</h2>
+    <p>Отсканируйте QR-код приложением-аутентификатором (или введите ключ вручную), затем введите код из приложения.</p>
+    <img id="mfa-qr" alt="QR-код для приложения-аутентификатора" width="200" height="200">
+    <p class="muted">Ключ: <code id="mfa-secret"></code></p>
+    <form id="mfa-enrol-form" autocomplete="off">
+      <label>Код из приложения <input id="mfa-enrol-code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="12"></label>
+      <button type="submit" id="mfa-enrol-submit">Подключить и войти</button>
+    </form>
+    <p id="mfa-enrol-error" class="error" role="alert" hidden></p>
+  </section>
+
+  <section id="view-recovery-codes" hidden>
+    <h2>Резервные коды</h2>
+    <p>Сохраните эти коды: каждый из них один раз заменяет код из приложения, если телефона нет под рукой. Больше они не будут показаны.</p>
+    <ul id="recovery-codes"></ul>
+    <button type="button" id="recovery-done">Я сохранил коды</button>
   </section>
 
   <section id="view-link" hidden>
@@ -114,7 +144,11 @@ export function webClientScript(esiaLoginUrl: string, clientUrl: string): string
 
 var MESSAGES = ${JSON.stringify(WEB_ERROR_MESSAGES)};
 var ESIA_LOGIN = ${JSON.stringify(esiaLoginUrl)};
-var VIEWS = ['view-sign-in', 'view-link', 'view-link-prompt', 'view-signed-in', 'view-error'];
+var VIEWS = ['view-sign-in', 'view-mfa', 'view-mfa-enrol', 'view-recovery-codes', 'view-link', 'view-link-prompt', 'view-signed-in', 'view-error'];
+var MFA_REQUIRED = ${JSON.stringify(MfaErrorCode.MfaRequired)};
+var MFA_ENROLMENT_REQUIRED = ${JSON.stringify(MfaErrorCode.MfaEnrolmentRequired)};
+var MFA_CODE_INVALID = ${JSON.stringify(MfaErrorCode.CodeInvalid)};
+var MFA_CODE_REUSED = ${JSON.stringify(MfaErrorCode.CodeReused)};
 
 function $(id) { return document.getElementById(id); }
 function show(view) {
@@ -170,13 +204,73 @@ function afterPasswordLogin(r) {
   else showSignedIn(r.user);
 }
 
+// the second step of a staff sign-in: the challenge of the MFA_REQUIRED / MFA_ENROLMENT_REQUIRED answer
+var mfaChallenge = null;
+
+function backToSignIn(message) { mfaChallenge = null; showSignIn(); say('login-error', message); }
+
+// a wrong code may be typed again (MFA_CODE_INVALID, MFA_CODE_REUSED); anything else ends the challenge
+function mfaFailed(errorId, e) {
+  if (e.code === MFA_CODE_INVALID || e.code === MFA_CODE_REUSED) say(errorId, e.message);
+  else backToSignIn(e.code ? messageFor(e.code, e.message) : e.message);
+}
+
+function startEnrolment() {
+  unwrap(diary.POST('/api/v1/auth/login/mfa/enrol', { body: { challenge: mfaChallenge } }))
+    .then(function (r) {
+      $('mfa-qr').src = r.qrCode;
+      $('mfa-secret').textContent = r.secret;
+      say('mfa-enrol-error', '');
+      show('view-mfa-enrol');
+      $('mfa-enrol-code').focus();
+    })
+    .catch(function (e) { backToSignIn(e.code ? messageFor(e.code, e.message) : e.message); });
+}
+
+function showRecoveryCodes(r) {
+  var list = $('recovery-codes');
+  while (list.firstChild) list.removeChild(list.firstChild);
+  r.recoveryCodes.forEach(function (c) { var li = document.createElement('li'); li.textContent = c; list.appendChild(li); });
+  show('view-recovery-codes');
+  $('recovery-done').onclick = function () { afterPasswordLogin(r); };
+}
+
 function start() {
   $('login-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     say('login-error', '');
     unwrap(diary.POST('/api/v1/auth/login', { body: { login: $('login').value, password: $('password').value } }))
       .then(afterPasswordLogin)
-      .catch(function (e) { say('login-error', e.code ? messageFor(e.code, e.message) : e.message); });
+      .catch(function (e) {
+        if ((e.code === MFA_REQUIRED || e.code === MFA_ENROLMENT_REQUIRED) && e.details && e.details.challenge) {
+          mfaChallenge = e.details.challenge;
+          $('password').value = '';
+          if (e.code === MFA_ENROLMENT_REQUIRED) return startEnrolment();
+          $('mfa-code').value = '';
+          say('mfa-error', '');
+          show('view-mfa');
+          $('mfa-code').focus();
+          return;
+        }
+        say('login-error', e.code ? messageFor(e.code, e.message) : e.message);
+      });
+  });
+  $('mfa-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    say('mfa-error', '');
+    var typed = $('mfa-code').value.trim();
+    // six digits (spaces allowed) are a code from the app; anything else is a recovery code
+    var body = /^[0-9 ]+$/.test(typed) ? { challenge: mfaChallenge, code: typed } : { challenge: mfaChallenge, recoveryCode: typed };
+    unwrap(diary.POST('/api/v1/auth/login/mfa', { body: body }))
+      .then(function (r) { mfaChallenge = null; afterPasswordLogin(r); })
+      .catch(function (e) { mfaFailed('mfa-error', e); });
+  });
+  $('mfa-enrol-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    say('mfa-enrol-error', '');
+    unwrap(diary.POST('/api/v1/auth/login/mfa/enrol/confirm', { body: { challenge: mfaChallenge, code: $('mfa-enrol-code').value } }))
+      .then(function (r) { mfaChallenge = null; saveTokens(r); showRecoveryCodes(r); })
+      .catch(function (e) { mfaFailed('mfa-enrol-error', e); });
   });
   $('esia-login').addEventListener('click', function () { location.href = ESIA_LOGIN; });
   $('link-form').addEventListener('submit', function (ev) {
