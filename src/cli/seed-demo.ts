@@ -10,7 +10,7 @@ import { prepareDatabase } from '../main';
 import { SchoolsService } from '../modules/schools/schools.service';
 import { SettingsService } from '../modules/settings/settings.service';
 import { TeachingService } from '../modules/teaching/teaching.service';
-import { UsersService } from '../modules/users/users.service';
+import { AdminUsersService } from '../modules/users/admin-users.service';
 
 /** Every demo account has this password (README lists the logins). */
 export const DEMO_PASSWORD = 'Demo-2026!';
@@ -128,7 +128,7 @@ export async function seedDemo(ctx: { get<T>(token: unknown): T }): Promise<{ cr
   if (existing) return { created: false };
 
   const schools = ctx.get<SchoolsService>(SchoolsService);
-  const users = ctx.get<UsersService>(UsersService);
+  const users = ctx.get<AdminUsersService>(AdminUsersService);
   const teaching = ctx.get<TeachingService>(TeachingService);
   const p = SEED_PRINCIPAL;
 

@@ -2,7 +2,7 @@ import { Role } from '../../src/common/auth/role';
 import { AuthService } from '../../src/modules/auth/auth.service';
 import { SessionStateRepository } from '../../src/modules/auth/session-state.repository';
 import { AccessChangePublisher } from '../../src/modules/users/access-change.publisher';
-import { UsersService } from '../../src/modules/users/users.service';
+import { CredentialsService } from '../../src/modules/users/credentials.service';
 import { bearer, linkEsiaAccount, login, makeClass, makeSchool, makeUser, MadeUser } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -184,10 +184,10 @@ describe('account changes take effect on the next request', () => {
     await refresh(password.refreshToken).expect(200);
   });
 
-  it('UsersService.endAllSessions (the hook for a second-factor reset) ends every session and changes nothing else', async () => {
+  it('CredentialsService.endAllSessions (the hook for a second-factor reset) ends every session and changes nothing else', async () => {
     const u = await makeUser(t.db, { schoolId, roles: [Role.Teacher] });
     const tokens = await login(t, u);
-    await t.app.get(UsersService).endAllSessions(u.id);
+    await t.app.get(CredentialsService).endAllSessions(u.id);
     await expectRevoked(await me(tokens.accessToken));
     await expectRevoked(await refresh(tokens.refreshToken));
     await login(t, u); // same password

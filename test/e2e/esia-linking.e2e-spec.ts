@@ -571,8 +571,8 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
     ];
     const snilsInUse: Array<{ snils: string }> = [];
     for (const row of await t.db.query('SELECT id FROM users WHERE snils_hash IS NOT NULL')) {
-      const { UsersService } = await import('../../src/modules/users/users.service');
-      const s = await t.app.get(UsersService).readSnils(row.id);
+      const { PersonalDataService } = await import('../../src/modules/users/personal-data.service');
+      const s = await t.app.get(PersonalDataService).readSnils(row.id);
       if (s) snilsInUse.push({ snils: s });
     }
     needles.push(...snilsInUse.map((s) => s.snils));

@@ -37,7 +37,7 @@ describe('start-up', () => {
       const res = await t.http.post('/api/v1/auth/login').send({ login: 'root.admin', password: 'Bootstrap-pass-1' }).expect(200);
       expect(res.body.user.roles).toEqual([Role.PlatformAdmin]);
       // A second start with a platform admin present creates nobody.
-      await t.app.get((await import('../../src/modules/users/users.service')).UsersService).onApplicationBootstrap();
+      await t.app.get((await import('../../src/modules/users/users-bootstrap.service')).UsersBootstrap).onApplicationBootstrap();
       const [{ n }] = await t.db.query("SELECT count(*)::int AS n FROM users WHERE 'platform_admin' = ANY(roles)");
       expect(n).toBe(1);
     } finally {

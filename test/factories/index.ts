@@ -125,9 +125,9 @@ export function newSnils(): string {
   return formatSnils(`${body}${String(snilsControl(body)).padStart(2, '0')}`);
 }
 
-/** Stores a diary SNILS the way the app does (AES-256-GCM + keyed hash), through UsersService. */
+/** Stores a diary SNILS the way the app does (AES-256-GCM + keyed hash), through AdminUsersService. */
 export async function setSnils(t: TestApp, userId: string, snils: string): Promise<void> {
-  const { UsersService } = await import('../../src/modules/users/users.service');
+  const { AdminUsersService } = await import('../../src/modules/users/admin-users.service');
   const platformAdmin = {
     userId: '00000000-0000-4000-8000-000000000000',
     sessionId: 'factory',
@@ -135,7 +135,7 @@ export async function setSnils(t: TestApp, userId: string, snils: string): Promi
     schoolId: null,
     regionId: null,
   };
-  await t.app.get(UsersService).update(platformAdmin, userId, { snils });
+  await t.app.get(AdminUsersService).update(platformAdmin, userId, { snils });
 }
 
 /** Writes a region's sign-in settings row directly (defaults: ESIA on, transition running, no end). */

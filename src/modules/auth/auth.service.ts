@@ -3,7 +3,8 @@ import { EsiaLinksService } from '../linking/esia-links.service';
 import { SettingsErrors } from '../settings/settings.errors';
 import { SettingsService } from '../settings/settings.service';
 import { SignInOptions } from '../settings/sign-in-options';
-import { LoginCandidate, UsersService } from '../users/users.service';
+import { CredentialsService, LoginCandidate } from '../users/credentials.service';
+import { UserViewsService } from '../users/user-views.service';
 import { UserStatus } from '../users/entities/user.entity';
 import { SecurityAlertsService } from './alerts/security-alerts.service';
 import { AuthErrors } from './auth.errors';
@@ -24,7 +25,8 @@ export type PasswordChecked = Extract<CredentialCheck, { ok: true }>;
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: CredentialsService,
+    private readonly userViews: UserViewsService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,
@@ -162,7 +164,7 @@ export class AuthService {
       accessToken: this.tokens.signAccess(user, sessionId),
       refreshToken,
       expiresIn: this.tokens.accessTtlSec,
-      user: await this.users.me(user.id),
+      user: await this.userViews.me(user.id),
     };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { EsiaLinksService } from '../linking/esia-links.service';
 import { UserStatus } from '../users/entities/user.entity';
-import { ensureGoodPassword, LoginCandidate, UsersService } from '../users/users.service';
+import { CredentialsService, ensureGoodPassword, LoginCandidate } from '../users/credentials.service';
 import { SecurityAlertsService } from './alerts/security-alerts.service';
 import { AuthErrors } from './auth.errors';
 import { TokenPairView } from './dto/auth.dto';
@@ -24,7 +24,7 @@ export const ESIA_PASSWORD_WINDOW_MINUTES = 10;
 @Injectable()
 export class MePasswordService {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: CredentialsService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly history: LoginHistoryService,

@@ -15,7 +15,7 @@ import { EsiaPerson, IDENTITY_PROVIDER, IdentityProvider } from '../esia/identit
 import { SettingsErrors } from '../settings/settings.errors';
 import { DEFAULT_TIMEZONE, SettingsService } from '../settings/settings.service';
 import { UserStatus } from '../users/entities/user.entity';
-import { UserIdentity, UsersService } from '../users/users.service';
+import { PersonalDataService, UserIdentity } from '../users/personal-data.service';
 import { EsiaLinkStartView, EsiaSignInView, MyEsiaLinkView } from './dto/linking.dto';
 import { EsiaFlowStore, FlowPurpose, PendingEsiaPerson } from './esia-flow.store';
 import { EsiaLinksService } from './esia-links.service';
@@ -52,7 +52,7 @@ export class EsiaSignInService {
     private readonly sessions: SessionsService,
     private readonly sessionCheck: SessionCheck,
     private readonly history: LoginHistoryService,
-    private readonly users: UsersService,
+    private readonly users: PersonalDataService,
     private readonly settings: SettingsService,
   ) {}
 

@@ -7,7 +7,7 @@ import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
 import { adminScope, scopeSql } from '../schools/schools.policy';
 import { SchoolsService } from '../schools/schools.service';
-import { UsersService } from '../users/users.service';
+import { UserRolesService } from '../users/user-roles.service';
 import { ClassTeacherView, CreateTeacherAssignmentDto, ListTeacherAssignmentsQueryDto, TeacherAssignmentView } from './dto/teaching.dto';
 import { ClassTeacher } from './entities/class-teacher.entity';
 import { TeacherAssignment } from './entities/teacher-assignment.entity';
@@ -21,7 +21,7 @@ export class TeachingService {
     @InjectRepository(TeacherAssignment) private readonly assignments: Repository<TeacherAssignment>,
     @InjectRepository(ClassTeacher) private readonly classTeachers: Repository<ClassTeacher>,
     private readonly schools: SchoolsService,
-    private readonly users: UsersService,
+    private readonly users: UserRolesService,
   ) {}
 
   async assign(p: Principal, dto: CreateTeacherAssignmentDto): Promise<TeacherAssignmentView> {

@@ -18,14 +18,15 @@ import {
   UpdateUserDto,
   UserView,
 } from './dto/users.dto';
-import { UsersService } from './users.service';
+import { AdminUsersService } from './admin-users.service';
+import { UserViewsService } from './user-views.service';
 
 @ApiTags('admin: users')
 @ApiBearerAuth()
 @Controller('admin/users')
 @Roles(Role.PlatformAdmin, Role.RegionAdmin, Role.SchoolAdmin)
 export class AdminUsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly users: AdminUsersService) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a user (student with class, parent with children, staff)' })
@@ -108,7 +109,7 @@ export class AdminUsersController {
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly users: UserViewsService) {}
 
   @Get()
   @ApiOperation({ summary: 'The signed-in user with roles, school, class and children' })
@@ -122,7 +123,7 @@ export class MeController {
 @ApiBearerAuth()
 @Controller('students')
 export class StudentsController {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly users: UserViewsService) {}
 
   @Get(':id')
   @ApiOperation({ summary: "A student's card: self, own child, a student the teacher teaches, or an admin's" })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OutboxService } from '../../events/outbox.service';
-import { LOCK_MINUTES, MAX_FAILED_LOGINS, UsersService } from '../../users/users.service';
+import { CredentialsService, LOCK_MINUTES, MAX_FAILED_LOGINS } from '../../users/credentials.service';
 import { AuthMethod } from '../entities/session.entity';
 import { LoginHistoryService } from '../login-history.service';
 import { ClientInfo } from '../sessions.service';
@@ -31,7 +31,7 @@ interface Account {
 export class SecurityAlertsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly users: UsersService,
+    private readonly users: CredentialsService,
     private readonly history: LoginHistoryService,
     private readonly outbox: OutboxService,
   ) {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RegionSignInContext } from '../../settings/settings.service';
-import { LoginCandidate } from '../../users/users.service';
+import { LoginCandidate } from '../../users/credentials.service';
 import { LoginHistoryService } from '../login-history.service';
 import { ClientInfo } from '../sessions.service';
 import { MfaChallengeStore } from './mfa-challenge.store';

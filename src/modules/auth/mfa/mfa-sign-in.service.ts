@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UserStatus } from '../../users/entities/user.entity';
-import { LoginCandidate, UsersService } from '../../users/users.service';
+import { CredentialsService, LoginCandidate } from '../../users/credentials.service';
 import { SecurityAlertsService } from '../alerts/security-alerts.service';
 import { AuthErrors } from '../auth.errors';
 import { AuthService } from '../auth.service';
@@ -24,7 +24,7 @@ export class MfaSignInService {
     private readonly auth: AuthService,
     private readonly mfa: MfaService,
     private readonly challenges: MfaChallengeStore,
-    private readonly users: UsersService,
+    private readonly users: CredentialsService,
     private readonly alerts: SecurityAlertsService,
     private readonly history: LoginHistoryService,
   ) {}

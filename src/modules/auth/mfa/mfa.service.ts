@@ -8,7 +8,10 @@ import { APP_CONFIG } from '../../../config/config.module';
 import { PiiCryptoService } from '../../../core/crypto/pii-crypto.service';
 import { adminScope } from '../../schools/schools.policy';
 import { SettingsService } from '../../settings/settings.service';
-import { LoginCandidate, UsersService } from '../../users/users.service';
+import { AdminUsersService } from '../../users/admin-users.service';
+import { CredentialsService, LoginCandidate } from '../../users/credentials.service';
+import { UserRolesService } from '../../users/user-roles.service';
+import { UserViewsService } from '../../users/user-views.service';
 import { SecurityAlertsService } from '../alerts/security-alerts.service';
 import { AuthErrors } from '../auth.errors';
 import { SessionsService } from '../sessions.service';
@@ -43,7 +46,10 @@ export class MfaService {
   constructor(
     private readonly repo: MfaRepository,
     private readonly pii: PiiCryptoService,
-    private readonly users: UsersService,
+    private readonly users: CredentialsService,
+    private readonly userViews: UserViewsService,
+    private readonly adminUsers: AdminUsersService,
+    private readonly userRoles: UserRolesService,
     private readonly settings: SettingsService,
     private readonly sessions: SessionsService,
     private readonly alerts: SecurityAlertsService,
@@ -85,7 +91,7 @@ export class MfaService {
 
   /** A new secret (restarting an unconfirmed enrolment), its otpauth URI and QR code. Staff only. */
   async startEnrolment(userId: string): Promise<TotpEnrolmentView> {
-    const me = await this.users.me(userId);
+    const me = await this.userViews.me(userId);
     if (!mfaAvailableFor(me.roles)) throw MfaErrors.notAvailable();
     const secret = newTotpSecret();
     if (!(await this.repo.startEnrolment(userId, this.pii.encrypt(secret, secretAad(userId))))) throw MfaErrors.alreadyEnabled();
@@ -196,7 +202,7 @@ export class MfaService {
    * enrols again at the next password sign-in.
    */
   async adminReset(p: Principal, userId: string): Promise<void> {
-    const target = await this.users.userInScope(p, userId);
+    const target = await this.adminUsers.userInScope(p, userId);
     await this.repo.transaction(async (tx) => {
       if (!(await this.repo.remove(tx, target.id))) throw MfaErrors.notEnabled();
       const auditId = await this.repo.audit(tx, {
@@ -244,7 +250,7 @@ export class MfaService {
   }
 
   private async account(userId: string): Promise<{ id: string; roles: Role[]; schoolId: string | null; regionId: string | null }> {
-    const user = await this.users.findBasic(userId);
+    const user = await this.userRoles.findBasic(userId);
     if (!user) throw AuthErrors.sessionRevoked();
     return user;
   }
