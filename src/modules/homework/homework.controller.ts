@@ -36,6 +36,8 @@ import {
   UpdateHomeworkDto,
 } from './dto/homework.dto';
 import { HomeworkFeedItem, HomeworkFeedQueryDto } from './dto/homework-feed.dto';
+import { HomeworkCommentsService } from './homework-comments.service';
+import { HomeworkSubmissionsService } from './homework-submissions.service';
 import { HomeworkService } from './homework.service';
 
 const FILES_BODY = {
@@ -49,7 +51,11 @@ const FILES_BODY = {
 @ApiBearerAuth()
 @Controller('homework')
 export class HomeworkController {
-  constructor(private readonly homework: HomeworkService) {}
+  constructor(
+    private readonly homework: HomeworkService,
+    private readonly work: HomeworkSubmissionsService,
+    private readonly threads: HomeworkCommentsService,
+  ) {}
 
   @Post()
   @Roles(Role.Teacher)
@@ -161,14 +167,14 @@ export class HomeworkController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SubmissionView> {
-    return this.homework.submit(p, id, req, res);
+    return this.work.submit(p, id, req, res);
   }
 
   @Get(':id/submissions')
   @ApiOperation({ summary: 'Per-student status: not_submitted, submitted, late, returned, graded (the teacher, class teacher, admins)' })
   @ApiOkResponse({ type: SubmissionPage })
   submissions(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Query() q: SubmissionsQueryDto): Promise<SubmissionPage> {
-    return this.homework.submissions(p, id, q);
+    return this.work.submissions(p, id, q);
   }
 
   @Get(':id/submissions/:studentId')
@@ -179,7 +185,7 @@ export class HomeworkController {
     @Param('id', ParseId) id: string,
     @Param('studentId', ParseId) studentId: string,
   ): Promise<SubmissionView> {
-    return this.homework.submission(p, id, studentId);
+    return this.work.submission(p, id, studentId);
   }
 
   @Post(':id/submissions/:studentId/return')
@@ -193,7 +199,7 @@ export class HomeworkController {
     @Param('studentId', ParseId) studentId: string,
     @Body() dto: ReturnSubmissionDto,
   ): Promise<SubmissionView> {
-    return this.homework.returnSubmission(p, id, studentId, dto);
+    return this.work.returnSubmission(p, id, studentId, dto);
   }
 
   @Post(':id/submissions/:studentId/grade')
@@ -207,7 +213,7 @@ export class HomeworkController {
     @Param('studentId', ParseId) studentId: string,
     @Body() dto: GradeSubmissionDto,
   ): Promise<SubmissionView> {
-    return this.homework.gradeSubmission(p, id, studentId, dto);
+    return this.work.gradeSubmission(p, id, studentId, dto);
   }
 
   @Post(':id/comments')
@@ -215,13 +221,13 @@ export class HomeworkController {
   @Idempotent()
   @ApiCreatedResponse({ type: CommentView })
   comment(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: CreateCommentDto): Promise<CommentView> {
-    return this.homework.addComment(p, id, dto);
+    return this.threads.addComment(p, id, dto);
   }
 
   @Get(':id/comments')
   @ApiOperation({ summary: "A student's comment thread on a homework" })
   @ApiOkResponse({ type: CommentPage })
   comments(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Query() q: CommentsQueryDto): Promise<CommentPage> {
-    return this.homework.comments(p, id, q);
+    return this.threads.comments(p, id, q);
   }
 }

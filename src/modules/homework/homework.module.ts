@@ -7,9 +7,13 @@ import { HomeworkComment } from './entities/homework-comment.entity';
 import { HomeworkFile } from './entities/homework-file.entity';
 import { HomeworkSubmission } from './entities/homework-submission.entity';
 import { Homework } from './entities/homework.entity';
+import { HomeworkCommentsService } from './homework-comments.service';
+import { HomeworkStoredFiles } from './homework-files';
+import { HomeworkSubmissionsService } from './homework-submissions.service';
 import { HomeworkController } from './homework.controller';
 import { HomeworkRepository } from './homework.repository';
 import { HomeworkService } from './homework.service';
+import { ClassWorkReadModel } from './read-models/class-work.read-model';
 
 @Module({
   imports: [
@@ -19,7 +23,14 @@ import { HomeworkService } from './homework.service';
     GradesModule,
   ],
   controllers: [HomeworkController],
-  providers: [HomeworkService, HomeworkRepository],
-  exports: [HomeworkService],
+  providers: [
+    HomeworkService,
+    HomeworkSubmissionsService,
+    HomeworkCommentsService,
+    HomeworkStoredFiles,
+    HomeworkRepository,
+    ClassWorkReadModel,
+  ],
+  exports: [HomeworkService, HomeworkSubmissionsService, HomeworkCommentsService],
 })
 export class HomeworkModule {}

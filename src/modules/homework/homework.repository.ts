@@ -5,9 +5,9 @@ import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
-import { teachesSql } from '../grades/grades.policy';
 import { classReadableSql, SqlCondition } from '../schedule/schedule.policy';
 import { homeworkReadableSql, homeworkReviewableSql, homeworkWritableSql, studentWorkReadableSql } from './homework.policy';
+import { schoolTimezoneSql } from './read-models/class-work.read-model';
 
 export interface HomeworkRow {
   id: string;
@@ -34,48 +34,19 @@ export interface FileRow {
   size_bytes: number;
 }
 
-export interface SubmissionRow {
-  id: string | null;
-  homework_id: string;
-  student_id: string;
-  student_name: string;
-  text: string | null;
-  status: 'submitted' | 'returned' | 'graded' | null;
-  submitted_at: Date | null;
-  attempt: number | null;
-  teacher_comment: string | null;
-  grade_id: string | null;
-  grade_value: number | null;
-  grade_scale: string | null;
-}
-
 const HW_COLUMNS = `h.id, h.school_id, h.class_id, h.subject_id, h.lesson_id, h.teacher_id, h.text, to_char(h.due_date, 'YYYY-MM-DD') AS due_date,
   h.due_at, h.created_at, h.updated_at`;
 const FILE_COLUMNS = 'f.id, f.homework_id, f.submission_id, f.storage_key, f.file_name, f.content_type, f.size_bytes';
-const shortName = (u: string): string =>
-  `${u}.last_name || ' ' || left(${u}.first_name, 1) || '.' || COALESCE(' ' || left(${u}.middle_name, 1) || '.', '')`;
-const SUBMISSION_SELECT = `s.id, :sHomework::uuid AS homework_id, u.id AS student_id, ${shortName('u')} AS student_name, s.text, s.status, s.submitted_at,
-  s.attempt, s.teacher_comment, s.grade_id, g.value AS grade_value, g.scale AS grade_scale`;
-
-/** Homework, submissions, files and comments; reads scoped in SQL. */
+/**
+ * SQL of homework, homework_submissions, homework_files and homework_comments (homework is their only writer); reads
+ * scoped in SQL by homework.policy.ts. What is read from other modules' tables is in read-models/class-work.read-model.ts.
+ * Style: SqlRepository (named parameters for conditions composed with a policy, positional for fixed statements); writes
+ * take the service's transaction, the service opens it.
+ */
 @Injectable()
 export class HomeworkRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
-  }
-
-  async findClassForTeacher(
-    p: Principal,
-    classId: string,
-    subjectId: string,
-  ): Promise<{ id: string; school_id: string; tz: string } | null> {
-    const t = teachesSql(p, 'c.id', ':hSubject');
-    const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
-      `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
-        WHERE c.id = :hClass AND ${t.sql}`,
-      { hClass: classId, hSubject: subjectId, ...t.params },
-    );
-    return row ?? null;
   }
 
   async insertHomework(tx: EntityManager, r: Omit<HomeworkRow, 'id' | 'created_at' | 'updated_at'>): Promise<string> {
@@ -88,7 +59,7 @@ export class HomeworkRepository extends SqlRepository {
 
   async findHomework(id: string, cond: SqlCondition, manager?: EntityManager, lock = false): Promise<HomeworkRow | null> {
     const [row] = await this.run<HomeworkRow>(
-      `SELECT ${HW_COLUMNS}, (SELECT COALESCE(s.timezone, r.timezone) FROM schools s JOIN regions r ON r.id = s.region_id WHERE s.id = h.school_id) AS tz
+      `SELECT ${HW_COLUMNS}, ${schoolTimezoneSql('h.school_id')} AS tz
          FROM homework h WHERE h.id = :hId AND ${cond.sql} ${lock ? 'FOR UPDATE OF h' : ''}`,
       { hId: id, ...cond.params },
       manager,
@@ -210,14 +181,6 @@ export class HomeworkRepository extends SqlRepository {
 
   // ---- submissions -----------------------------------------------------------------------------
 
-  async isCurrentStudentOf(classId: string, studentId: string, manager?: EntityManager): Promise<boolean> {
-    const rows = await (manager ?? this.db.manager).query(
-      'SELECT 1 FROM enrolments WHERE class_id = $1 AND student_id = $2 AND ended_at IS NULL',
-      [classId, studentId],
-    );
-    return rows.length > 0;
-  }
-
   async lockSubmission(tx: EntityManager, homeworkId: string, studentId: string) {
     const [row] = await tx.query(
       'SELECT id, status, attempt, submitted_at FROM homework_submissions WHERE homework_id = $1 AND student_id = $2 FOR UPDATE',
@@ -267,36 +230,6 @@ export class HomeworkRepository extends SqlRepository {
     );
   }
 
-  /** Every current student of the class with their submission (or none), by name. */
-  async findSubmissionsOfClass(
-    homeworkId: string,
-    classId: string,
-    limit: number,
-    offset: number,
-  ): Promise<{ rows: SubmissionRow[]; total: number }> {
-    const rows = await this.run<SubmissionRow & { total: string }>(
-      `SELECT ${SUBMISSION_SELECT}, count(*) OVER () AS total
-         FROM enrolments e JOIN users u ON u.id = e.student_id
-         LEFT JOIN homework_submissions s ON s.homework_id = :sHomework AND s.student_id = u.id
-         LEFT JOIN grades g ON g.id = s.grade_id
-        WHERE e.class_id = :sClass AND e.ended_at IS NULL
-        ORDER BY u.last_name, u.first_name, u.id LIMIT :sLimit OFFSET :sOffset`,
-      { sHomework: homeworkId, sClass: classId, sLimit: limit, sOffset: offset },
-    );
-    return { rows, total: rows.length ? Number(rows[0].total) : 0 };
-  }
-
-  async findSubmissionOf(homeworkId: string, studentId: string): Promise<SubmissionRow | null> {
-    const [row] = await this.run<SubmissionRow>(
-      `SELECT ${SUBMISSION_SELECT} FROM users u
-         LEFT JOIN homework_submissions s ON s.homework_id = :sHomework AND s.student_id = u.id
-         LEFT JOIN grades g ON g.id = s.grade_id
-        WHERE u.id = :sStudent`,
-      { sHomework: homeworkId, sStudent: studentId },
-    );
-    return row ?? null;
-  }
-
   /** Whether the caller may read this student's work on the homework. */
   async canReadStudentWork(p: Principal, homeworkId: string, studentId: string): Promise<boolean> {
     const cond = studentWorkReadableSql(p, 'h', 'CAST(:wStudent AS uuid)');
@@ -316,28 +249,5 @@ export class HomeworkRepository extends SqlRepository {
       [homeworkId, studentId, authorId, body],
     );
     return row.id;
-  }
-
-  async findComments(homeworkId: string, studentId: string, limit: number, offset: number) {
-    const rows: Array<{
-      id: string;
-      student_id: string;
-      author_id: string;
-      author_name: string;
-      body: string;
-      created_at: Date;
-      total: string;
-    }> = await this.db.query(
-      `SELECT c.id, c.student_id, c.author_id, ${shortName('u')} AS author_name, c.body, c.created_at, count(*) OVER () AS total
-         FROM homework_comments c JOIN users u ON u.id = c.author_id
-        WHERE c.homework_id = $1 AND c.student_id = $2 ORDER BY c.created_at, c.id LIMIT $3 OFFSET $4`,
-      [homeworkId, studentId, limit, offset],
-    );
-    return { rows, total: rows.length ? Number(rows[0].total) : 0 };
-  }
-
-  async childrenOf(parentId: string): Promise<string[]> {
-    const rows: Array<{ child_id: string }> = await this.db.query('SELECT child_id FROM parent_children WHERE parent_id = $1', [parentId]);
-    return rows.map((r) => r.child_id);
   }
 }

@@ -22,6 +22,7 @@ import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { AnnouncementsService } from './announcements.service';
 import { ConversationsService } from './conversations.service';
+import { MessagesService } from './messages.service';
 import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import {
   AnnouncementStatsView,
@@ -60,7 +61,10 @@ import {
 @ApiBearerAuth()
 @Controller('messaging')
 export class MessagingController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+  ) {}
 
   @Get('contacts')
   @ApiOperation({ summary: 'People of my school I may write to (by role rules), filtered by role and name' })
@@ -86,7 +90,7 @@ export class MessagingController {
   })
   @ApiFeedPage(MessageFeedItem)
   listMessageFeed(@CurrentUser() p: Principal, @Query() q: MessageFeedQueryDto): Promise<FeedPage<MessageFeedItem>> {
-    return this.conversations.feed(p, q);
+    return this.messages.feed(p, q);
   }
 
   @Get('conversations')
@@ -139,7 +143,7 @@ export class MessagingController {
   @ApiOperation({ summary: 'Message history, newest first; pass nextCursor as `before` for older messages' })
   @ApiOkResponse({ type: MessageHistoryView })
   history(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Query() q: MessageHistoryQueryDto): Promise<MessageHistoryView> {
-    return this.conversations.history(p, id, q);
+    return this.messages.history(p, id, q);
   }
 
   @Post('conversations/:id/messages')
@@ -147,7 +151,7 @@ export class MessagingController {
   @Idempotent()
   @ApiCreatedResponse({ type: MessageView })
   send(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: SendMessageDto): Promise<MessageView> {
-    return this.conversations.send(p, id, dto);
+    return this.messages.send(p, id, dto);
   }
 
   @Post('conversations/:id/messages/files')
@@ -175,7 +179,7 @@ export class MessagingController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MessageView> {
-    return this.conversations.sendWithFiles(p, id, req, res);
+    return this.messages.sendWithFiles(p, id, req, res);
   }
 
   @Get('conversations/:id/attachments/:attachmentId')
@@ -187,7 +191,7 @@ export class MessagingController {
     @Param('id', ParseId) id: string,
     @Param('attachmentId', ParseId) attachmentId: string,
   ): Promise<StreamableFile> {
-    return this.conversations.download(p, id, attachmentId);
+    return this.messages.download(p, id, attachmentId);
   }
 
   @Post('conversations/:id/read')
@@ -195,7 +199,7 @@ export class MessagingController {
   @ApiOperation({ summary: 'Mark messages read up to a message (default: the newest); never moves back' })
   @ApiOkResponse({ type: ReadStateView })
   markRead(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: MarkReadDto): Promise<ReadStateView> {
-    return this.conversations.markRead(p, id, dto);
+    return this.messages.markRead(p, id, dto);
   }
 }
 

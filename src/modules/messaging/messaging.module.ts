@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { StorageModule } from '../../core/storage/storage.module';
 import { EventsModule } from '../events/events.module';
+import { AnnouncementsRepository } from './announcements.repository';
 import { AnnouncementsService } from './announcements.service';
+import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { AnnouncementRecipient } from './entities/announcement-recipient.entity';
 import { Announcement } from './entities/announcement.entity';
@@ -11,7 +13,11 @@ import { Conversation } from './entities/conversation.entity';
 import { MessageAttachment } from './entities/message-attachment.entity';
 import { Message } from './entities/message.entity';
 import { AnnouncementsController, MessagingController } from './messaging.controller';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
 import { MessagingOutbox } from './messaging-outbox';
+import { AudiencesReadModel } from './read-models/audiences.read-model';
+import { ContactsReadModel } from './read-models/contacts.read-model';
 
 /** Contacts, 1:1 and group conversations, announcements with read/confirm tracking. */
 @Module({
@@ -21,7 +27,17 @@ import { MessagingOutbox } from './messaging-outbox';
     EventsModule,
   ],
   controllers: [MessagingController, AnnouncementsController],
-  providers: [ConversationsService, AnnouncementsService, MessagingOutbox],
-  exports: [ConversationsService, AnnouncementsService],
+  providers: [
+    ConversationsService,
+    MessagesService,
+    AnnouncementsService,
+    ConversationsRepository,
+    MessagesRepository,
+    AnnouncementsRepository,
+    ContactsReadModel,
+    AudiencesReadModel,
+    MessagingOutbox,
+  ],
+  exports: [ConversationsService, MessagesService, AnnouncementsService],
 })
 export class MessagingModule {}
