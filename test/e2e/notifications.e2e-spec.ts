@@ -272,9 +272,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(got[2].headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(got[2].body.length).toBeGreaterThan(100);
       // a second run of the finished job sends nothing
-      const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+      const { PushDeliveryService } = await import('../../src/modules/notifications/push/push-delivery.service');
       const [{ id: deliveryId }] = await t.db.query('SELECT id FROM push_deliveries WHERE notification_id = $1', [n.id]);
-      expect(await t.app.get(NotificationsService).deliverPush(String(deliveryId), false)).toEqual({ result: 'done-before' });
+      expect(await t.app.get(PushDeliveryService).deliverPush(String(deliveryId), false)).toEqual({ result: 'done-before' });
       expect(sink.requests.filter((r) => r.path === path)).toHaveLength(3);
       await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);
     });
@@ -368,7 +368,7 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       sink.respond = () => 201;
       await subscribe(parentToken, path);
       const { WebPushSender } = await import('../../src/modules/notifications/push/web-push.sender');
-      const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+      const { PushDeliveryService } = await import('../../src/modules/notifications/push/push-delivery.service');
       const sender = t.app.get(WebPushSender);
       const real = sender.send.bind(sender);
       const statusAtSend: string[] = [];
@@ -400,7 +400,7 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
         const got = sink.requests.filter((r) => r.path === path);
         expect(got).toHaveLength(2);
         expect(got.map((r) => r.headers.topic)).toEqual([pushTag(n.id, n.createdAt), pushTag(n.id, n.createdAt)]);
-        expect(await t.app.get(NotificationsService).deliverPush(String(d.id), false)).toEqual({ result: 'done-before' });
+        expect(await t.app.get(PushDeliveryService).deliverPush(String(d.id), false)).toEqual({ result: 'done-before' });
         expect(sink.requests.filter((r) => r.path === path)).toHaveLength(2);
       } finally {
         spy.mockRestore();
@@ -541,9 +541,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     await t.http.patch('/api/v1/notifications/preferences').set(bearer(otherToken)).send({ dailyDigest: true });
     const g = await postGrade(5);
     await waitFor(() => forGrade(g.id)(parentToken), 'notification');
-    const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+    const { DigestService } = await import('../../src/modules/notifications/digest.service');
     const { localDate } = await import('../../src/modules/notifications/jobs/digest.scheduler');
-    const svc = t.app.get(NotificationsService);
+    const svc = t.app.get(DigestService);
     const date = localDate(new Date(), 'Europe/Moscow');
     expect(await svc.digestUsers()).toEqual(expect.arrayContaining([fam.parent.id, other.id]));
     expect((await svc.makeDigest(fam.parent.id, date)).created).toBe(true);
