@@ -121,4 +121,31 @@ export class PushDeliveriesRepository {
       [id, error.slice(0, 500), final],
     );
   }
+
+  /**
+   * Stalled sends (the worker sweep): rows 'sending' for more than `olderThanSec` whose job will not run
+   * again. Those with `maxAttempts` or more attempts are given up ('failed'); the others are taken for
+   * a resend by setting `sending_at` to now (so a second sweep, or the next round, does not take them
+   * again for `olderThanSec`) and returned in id order, at most `limit` of each. SKIP LOCKED: a row
+   * being claimed by its job, or taken by another worker's sweep, is left to it. Cheap without an index
+   * of its own: the planner reads the partial index of unfinished rows (`ix_push_deliveries_pending`).
+   */
+  async takeStalled(olderThanSec: number, maxAttempts: number, limit: number): Promise<{ resend: RowStamp[]; givenUp: number }> {
+    const stalled = `SELECT id FROM push_deliveries
+        WHERE status = 'sending' AND sending_at < now() - make_interval(secs => $1) AND attempts %s $2
+        ORDER BY sending_at LIMIT $3 FOR UPDATE SKIP LOCKED`;
+    const [, givenUp] = await this.db.query(
+      `UPDATE push_deliveries SET status = 'failed', last_error = 'interrupted while sending ' || attempts || ' times'
+        WHERE id IN (${stalled.replace('%s', '>=')})`,
+      [olderThanSec, maxAttempts, limit],
+    );
+    // an UPDATE answers [rows, count] through TypeORM
+    const [rows]: [RowStamp[], number] = await this.db.query(
+      `UPDATE push_deliveries SET sending_at = now() WHERE id IN (${stalled.replace('%s', '<')})
+       RETURNING id, ${epochMicrosSql('created_at')} AS at`,
+      [olderThanSec, maxAttempts, limit],
+    );
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
+    return { resend: rows.map((r) => ({ id: String(r.id), at: String(r.at) })), givenUp: Number(givenUp) };
+  }
 }

@@ -2,11 +2,26 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { JobKeys, RowStamp } from '../../../core/queue/job-ids';
-import { QueueProducer } from '../../../core/queue/queue-producer.service';
+import { EnqueueOptions, QueueProducer } from '../../../core/queue/queue-producer.service';
 import { PushDevicesRepository } from '../push-devices.repository';
 import { PushDeliveriesRepository } from './push-deliveries.repository';
 import { MOBILE_PUSH_PROVIDER, MobilePushProvider, PushMessage, PushOutcome, pushTag } from './push.types';
 import { WebPushSender } from './web-push.sender';
+
+/** A delivery 'sending' for longer than this was interrupted and its job will not run again (see `sweepStalled`). */
+export const STALLED_SENDING_SEC = 600;
+/** Resends the sweep allows a delivery beyond its job's attempts; then the row is given up ('failed'). */
+export const SWEEP_RESENDS = 3;
+/** Rows one sweep takes (the next sweep takes the rest). */
+const SWEEP_BATCH = 500;
+
+/** What one sweep did: jobs added anew, failed jobs retried, rows already queued, rows given up. */
+export interface SweepResult {
+  added: number;
+  retried: number;
+  queued: number;
+  givenUp: number;
+}
 
 export type PushResult = 'sent' | 'gone' | 'retry' | 'failed' | 'permanent' | 'skipped' | 'done-before';
 
@@ -34,17 +49,14 @@ export class PushDeliveryService {
 
   /** Queues one job per delivery, keyed by the row (a second add of the same row collapses); returns how many. */
   async enqueue(deliveries: RowStamp[]): Promise<number> {
-    const { pushAttempts, pushBackoffMs } = this.config.notify;
-    await Promise.all(
-      deliveries.map((d) =>
-        this.producer.enqueue(
-          'pushDeliver',
-          { deliveryId: d.id },
-          { key: JobKeys.push(d), attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } },
-        ),
-      ),
-    );
+    await Promise.all(deliveries.map((d) => this.producer.enqueue('pushDeliver', { deliveryId: d.id }, this.jobOptions(d))));
     return deliveries.length;
+  }
+
+  /** A delivery's job: keyed by the row (a second add of the same row collapses), attempts and backoff from config. */
+  private jobOptions(d: RowStamp): EnqueueOptions & { key: string } {
+    const { pushAttempts, pushBackoffMs } = this.config.notify;
+    return { key: JobKeys.push(d), attempts: pushAttempts, backoff: { type: 'exponential', delay: pushBackoffMs } };
   }
 
   /**
@@ -97,5 +109,25 @@ export class PushDeliveryService {
         await this.deliveries.markAttempt(d.id, outcome.error, lastAttempt ? 'failed' : null);
         return { result: lastAttempt ? 'failed' : 'retry', error: outcome.error };
     }
+  }
+
+  /**
+   * The sweep of stalled sends (worker cron, jobs/push-sweep.scheduler.ts). A delivery is left
+   * 'sending' when its job stops for good between the claim and the answer: the worker died on the
+   * job's last attempt, Bull failed it for stalling too often, or Redis lost it. Such a row is put back
+   * on the retry path after STALLED_SENDING_SEC: its job is added again (or retried once more when Bull
+   * still holds it failed), and `deliverPush` sends it again with the same tag (Web Push Topic, FCM
+   * collapse key, APNs collapse id), so a device that got the first copy shows one. A row that has been
+   * tried SWEEP_RESENDS times beyond the configured attempts is given up ('failed'), so a push that
+   * kills its worker every time is not resent for ever.
+   */
+  async sweepStalled(olderThanSec = STALLED_SENDING_SEC): Promise<SweepResult> {
+    const maxAttempts = this.config.notify.pushAttempts + SWEEP_RESENDS;
+    const { resend, givenUp } = await this.deliveries.takeStalled(olderThanSec, maxAttempts, SWEEP_BATCH);
+    const result: SweepResult = { added: 0, retried: 0, queued: 0, givenUp };
+    for (const d of resend) result[await this.producer.requeue('pushDeliver', { deliveryId: d.id }, this.jobOptions(d))]++;
+    if (resend.length || givenUp)
+      this.logger.warn({ ...result }, 'Push deliveries left sending by an interrupted job: put back on the queue, or given up');
+    return result;
   }
 }
