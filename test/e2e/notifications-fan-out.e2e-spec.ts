@@ -3,8 +3,9 @@ import { countQueries, linkParent, makeClassWithFamily, makeLesson, makeUser } f
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { NewEvent } from '../../src/modules/events/event-types';
 import { OutboxService, StoredEvent } from '../../src/modules/events/outbox.service';
+import { audienceOf } from '../../src/modules/notifications/audience';
+import { FanOutService } from '../../src/modules/notifications/fan-out.service';
 import { NotificationsRepository } from '../../src/modules/notifications/notifications.repository';
-import { audienceOf, NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { RealtimeService } from '../../src/modules/notifications/realtime.service';
 
 jest.setTimeout(120_000);
@@ -76,7 +77,7 @@ describe('audienceOf: whom each event type is for', () => {
  */
 describe('batch fan-out (handleEvents)', () => {
   let t: TestApp;
-  let svc: NotificationsService;
+  let svc: FanOutService;
   let outbox: OutboxService;
   let w: Awaited<ReturnType<typeof world>>;
   let seq = 0;
@@ -148,7 +149,7 @@ describe('batch fan-out (handleEvents)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ APP_ROLE: 'api' });
-    svc = t.app.get(NotificationsService);
+    svc = t.app.get(FanOutService);
     outbox = t.app.get(OutboxService);
     w = await world();
   });

@@ -272,9 +272,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       expect(got[2].headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(got[2].body.length).toBeGreaterThan(100);
       // a second run of the finished job sends nothing
-      const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+      const { PushDeliveryService } = await import('../../src/modules/notifications/push/push-delivery.service');
       const [{ id: deliveryId }] = await t.db.query('SELECT id FROM push_deliveries WHERE notification_id = $1', [n.id]);
-      expect(await t.app.get(NotificationsService).deliverPush(String(deliveryId), false)).toEqual({ result: 'done-before' });
+      expect(await t.app.get(PushDeliveryService).deliverPush(String(deliveryId), false)).toEqual({ result: 'done-before' });
       expect(sink.requests.filter((r) => r.path === path)).toHaveLength(3);
       await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);
     });
@@ -368,7 +368,7 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
       sink.respond = () => 201;
       await subscribe(parentToken, path);
       const { WebPushSender } = await import('../../src/modules/notifications/push/web-push.sender');
-      const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+      const { PushDeliveryService } = await import('../../src/modules/notifications/push/push-delivery.service');
       const sender = t.app.get(WebPushSender);
       const real = sender.send.bind(sender);
       const statusAtSend: string[] = [];
@@ -400,8 +400,85 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
         const got = sink.requests.filter((r) => r.path === path);
         expect(got).toHaveLength(2);
         expect(got.map((r) => r.headers.topic)).toEqual([pushTag(n.id, n.createdAt), pushTag(n.id, n.createdAt)]);
-        expect(await t.app.get(NotificationsService).deliverPush(String(d.id), false)).toEqual({ result: 'done-before' });
+        expect(await t.app.get(PushDeliveryService).deliverPush(String(d.id), false)).toEqual({ result: 'done-before' });
         expect(sink.requests.filter((r) => r.path === path)).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+        await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);
+      }
+    });
+
+    it('a push left sending by a job that will not run again is swept back after 10 minutes and sent once more with the same Topic; one tried too often is given up', async () => {
+      const path = '/push/stalled';
+      sink.respond = () => 201;
+      await subscribe(parentToken, path);
+      const { getQueueToken } = await import('@nestjs/bull');
+      const { JobKeys } = await import('../../src/core/queue/job-ids');
+      const { QueueProducer } = await import('../../src/core/queue/queue-producer.service');
+      const { WebPushSender } = await import('../../src/modules/notifications/push/web-push.sender');
+      const { PushDeliveryService } = await import('../../src/modules/notifications/push/push-delivery.service');
+      const sweep = () => t.app.get(PushDeliveryService).sweepStalled();
+      const nothing = { added: 0, retried: 0, queued: 0, givenUp: 0 };
+      const sender = t.app.get(WebPushSender);
+      const real = sender.send.bind(sender);
+      let dying = true;
+      // every attempt of the job "dies" after the push left: Bull uses up its attempts, the row stays 'sending'
+      const spy = jest.spyOn(sender, 'send').mockImplementation(async (target, m) => {
+        const out = await real(target, m);
+        if (dying && target.endpoint.endsWith(path)) throw new Error('worker killed mid-send');
+        return out;
+      });
+      try {
+        const g = await postGrade(4);
+        const n = await waitFor(() => forGrade(g.id)(parentToken), 'notification');
+        const row = async (): Promise<
+          { id: string; status: string; attempts: number; at: string; last_error: string | null } | undefined
+        > =>
+          (
+            await t.db.query(
+              `SELECT pd.id, pd.status, pd.attempts, pd.last_error, (extract(epoch FROM pd.created_at) * 1000000)::bigint::text AS at
+                 FROM push_deliveries pd JOIN push_devices x ON x.id = pd.device_id WHERE pd.notification_id = $1 AND x.address LIKE $2`,
+              [n.id, `%${path}`],
+            )
+          )[0];
+        const queue = t.app.get(getQueueToken('push'), { strict: false });
+        const first = await waitFor(() => row(), 'delivery row');
+        const jobId = await t.app.get(QueueProducer).jobId(JobKeys.push({ id: String(first.id), at: first.at }));
+        await waitFor(async () => (await (await queue.getJob(jobId))?.isFailed()) === true, 'job failed');
+        expect(await row()).toMatchObject({ status: 'sending', attempts: 4 });
+        const pushes = () => sink.requests.filter((r) => r.path === path);
+        expect(pushes()).toHaveLength(4);
+        const stall = (attempts?: number) =>
+          t.db.query(
+            `UPDATE push_deliveries SET status = 'sending', sending_at = now() - interval '11 minutes', attempts = COALESCE($2, attempts) WHERE id = $1`,
+            [first.id, attempts ?? null],
+          );
+
+        // sending for less than 10 minutes: left alone
+        expect(await sweep()).toEqual(nothing);
+        dying = false;
+        // Bull still holds the job, failed: it is retried once more (as its last attempt)
+        await stall();
+        expect(await sweep()).toEqual({ ...nothing, retried: 1 });
+        await waitFor(async () => (await row())?.status === 'sent', 'sent after the sweep');
+        expect((await row())?.attempts).toBe(5);
+        expect(pushes()).toHaveLength(5);
+        expect(await sweep()).toEqual(nothing);
+
+        // Bull lost the job (Redis emptied): it is added again under the same id
+        await (await queue.getJob(jobId))?.remove();
+        await stall();
+        expect(await sweep()).toEqual({ ...nothing, added: 1 });
+        await waitFor(async () => (await row())?.status === 'sent', 'sent after the second sweep');
+        expect(pushes()).toHaveLength(6);
+        // every copy carries the same Topic: the device shows one
+        expect(new Set(pushes().map((r) => r.headers.topic))).toEqual(new Set([pushTag(n.id, n.createdAt)]));
+
+        // interrupted PUSH_ATTEMPTS + 3 times: given up, not sent again
+        await stall(7);
+        expect(await sweep()).toEqual({ ...nothing, givenUp: 1 });
+        expect(await row()).toMatchObject({ status: 'failed', last_error: 'interrupted while sending 7 times' });
+        expect(pushes()).toHaveLength(6);
       } finally {
         spy.mockRestore();
         await t.db.query('DELETE FROM push_devices WHERE user_id = $1', [fam.parent.id]);
@@ -541,9 +618,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     await t.http.patch('/api/v1/notifications/preferences').set(bearer(otherToken)).send({ dailyDigest: true });
     const g = await postGrade(5);
     await waitFor(() => forGrade(g.id)(parentToken), 'notification');
-    const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
+    const { DigestService } = await import('../../src/modules/notifications/digest.service');
     const { localDate } = await import('../../src/modules/notifications/jobs/digest.scheduler');
-    const svc = t.app.get(NotificationsService);
+    const svc = t.app.get(DigestService);
     const date = localDate(new Date(), 'Europe/Moscow');
     expect(await svc.digestUsers()).toEqual(expect.arrayContaining([fam.parent.id, other.id]));
     expect((await svc.makeDigest(fam.parent.id, date)).created).toBe(true);

@@ -57,6 +57,30 @@ export class QueueProducer {
     return { jobId, fresh, existing: fresh ? null : stored, meant: { name: spec.name, data, timestamp } };
   }
 
+  /**
+   * Puts keyed work back on the queue when a sweep finds it unfinished: adds the job when Bull no longer
+   * holds one under its id (removed, or Redis lost it), retries it when Bull holds it failed (its attempts
+   * used up; it runs once more, as its last attempt), and leaves a waiting, delayed or running one alone.
+   */
+  async requeue<T extends object>(
+    job: JobKey,
+    data: T,
+    options: EnqueueOptions & { key: string },
+  ): Promise<'added' | 'retried' | 'queued'> {
+    const stored = (await this.queue(JOBS[job].queue).getJob(await this.jobId(options.key))) as Job<T> | null;
+    if (!stored) {
+      await this.enqueue(job, data, options);
+      return 'added';
+    }
+    if (!(await stored.isFailed())) return 'queued';
+    try {
+      await stored.retry();
+      return 'retried';
+    } catch {
+      return 'queued'; // another sweep retried it first, or it is running again
+    }
+  }
+
   /** The full job id of a key in this database's incarnation (tests and diagnostics look jobs up with it). */
   async jobId(key: string): Promise<string> {
     return jobIdOf(await this.identity.current(), key);

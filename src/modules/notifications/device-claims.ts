@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../../core/redis/redis.module';
-import type { NewDevice } from './notifications.repository';
+import type { NewDevice } from './push-devices.repository';
 
 /** How long the code of a confirmation push is valid. */
 export const CLAIM_TTL_SEC = 600;
@@ -13,7 +13,7 @@ const sha = (s: string): string => createHash('sha256').update(s).digest('base64
 
 /**
  * Pending moves of a push device to another user (Redis, with a TTL): the device must prove it is the
- * caller's by echoing a code sent to it in a push (see NotificationsService.register). Only a hash of
+ * caller's by echoing a code sent to it in a push (see PushDevicesService.register). Only a hash of
  * the code is stored; a code is single use and bound to the user who asked.
  */
 @Injectable()

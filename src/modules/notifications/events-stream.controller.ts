@@ -7,7 +7,8 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SessionCheck } from '../auth/session-check';
 import { NotificationView } from './dto/notifications.dto';
-import { NotificationsService } from './notifications.service';
+import { InboxService } from './inbox.service';
+import { RealtimeService } from './realtime.service';
 
 /**
  * EventSource cannot set headers, so the stream also accepts `?access_token=`. This middleware (bound
@@ -35,7 +36,8 @@ export function accessTokenFromQuery(req: Request, _res: Response, next: NextFun
 @Controller('events')
 export class EventsStreamController {
   constructor(
-    private readonly notifications: NotificationsService,
+    private readonly inbox: InboxService,
+    private readonly realtime: RealtimeService,
     private readonly sessions: SessionCheck,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -75,7 +77,7 @@ export class EventsStreamController {
     const send = (n: NotificationView): void => write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
     // buffer live events until the missed ones are out, so the order holds
     let backlog: NotificationView[] | null = [];
-    const unsubscribe = this.notifications.subscribe(p, {
+    const unsubscribe = this.realtime.subscribe(p.userId, {
       send: (n) => (backlog ? backlog.push(n) : send(n)),
       end: () => {
         cleanup();
@@ -102,7 +104,7 @@ export class EventsStreamController {
     res.on('error', cleanup);
 
     write(`retry: 3000\n: connected\n\n`);
-    const missed = await this.notifications.missedSince(p, lastEventId).catch(() => []);
+    const missed = await this.inbox.missedSince(p, lastEventId).catch(() => []);
     const sent = new Set<string>();
     for (const n of missed) {
       sent.add(n.id);

@@ -32,7 +32,9 @@ import {
   UpdatePreferencesDto,
   VapidKeyView,
 } from './dto/notifications.dto';
-import { DeviceRegistration, NotificationsService } from './notifications.service';
+import { InboxService } from './inbox.service';
+import { NotificationPreferencesService } from './preferences.service';
+import { DeviceRegistration, PushDevicesService } from './push-devices.service';
 
 /**
  * How a push device registered by another user is handled (the same for Web Push and mobile tokens).
@@ -67,13 +69,17 @@ function answer(res: Response, r: DeviceRegistration): DeviceView | DeviceConfir
 @ApiBearerAuth()
 @Controller('notifications')
 export class NotificationsController {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly prefs: NotificationPreferencesService,
+    private readonly pushDevices: PushDevicesService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'My notifications, newest first (keyset pages: pass nextCursor as cursor); unread=true for unread only' })
   @ApiOkResponse({ type: NotificationPage })
   list(@CurrentUser() p: Principal, @Query() q: NotificationListQueryDto): Promise<NotificationPage> {
-    return this.notifications.list(p, q);
+    return this.inbox.list(p, q);
   }
 
   @Get('changes')
@@ -84,14 +90,14 @@ export class NotificationsController {
   })
   @ApiFeedPage(NotificationFeedItem)
   listNotificationFeed(@CurrentUser() p: Principal, @Query() q: NotificationFeedQueryDto): Promise<FeedPage<NotificationFeedItem>> {
-    return this.notifications.feed(p, q);
+    return this.inbox.feed(p, q);
   }
 
   @Get('unread-count')
   @ApiOperation({ summary: 'How many of my notifications are unread' })
   @ApiOkResponse({ type: UnreadCountView })
   async unreadCount(@CurrentUser() p: Principal): Promise<UnreadCountView> {
-    return { unread: await this.notifications.unreadCount(p) };
+    return { unread: await this.inbox.unreadCount(p) };
   }
 
   @Post('read-all')
@@ -99,7 +105,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Mark all my notifications read (optionally only up to an id)' })
   @ApiOkResponse({ type: MarkAllReadResult })
   readAll(@CurrentUser() p: Principal, @Body() dto: MarkAllReadDto): Promise<MarkAllReadResult> {
-    return this.notifications.markAllRead(p, dto);
+    return this.inbox.markAllRead(p, dto);
   }
 
   @Post(':id/read')
@@ -107,35 +113,35 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Mark one of my notifications read (404 NOTIFICATION_NOT_FOUND for anything else)' })
   @ApiOkResponse({ type: NotificationView })
   read(@CurrentUser() p: Principal, @Param('id') id: string): Promise<NotificationView> {
-    return this.notifications.markRead(p, id);
+    return this.inbox.markRead(p, id);
   }
 
   @Get('preferences')
   @ApiOperation({ summary: 'My channel per kind (in_app | push | off) and the daily digest option' })
   @ApiOkResponse({ type: PreferencesView })
   preferences(@CurrentUser() p: Principal): Promise<PreferencesView> {
-    return this.notifications.preferences(p);
+    return this.prefs.preferences(p);
   }
 
   @Patch('preferences')
   @ApiOperation({ summary: 'Change my channels (only the kinds given) and/or the daily digest option' })
   @ApiOkResponse({ type: PreferencesView })
   updatePreferences(@CurrentUser() p: Principal, @Body() dto: UpdatePreferencesDto): Promise<PreferencesView> {
-    return this.notifications.updatePreferences(p, dto);
+    return this.prefs.updatePreferences(p, dto);
   }
 
   @Get('web-push/public-key')
   @ApiOperation({ summary: 'VAPID public key for PushManager.subscribe({ applicationServerKey })' })
   @ApiOkResponse({ type: VapidKeyView })
   vapidKey(): VapidKeyView {
-    return { publicKey: this.notifications.vapidPublicKey() };
+    return { publicKey: this.pushDevices.vapidPublicKey() };
   }
 
   @Get('devices')
   @ApiOperation({ summary: 'My registered push devices' })
   @ApiOkResponse({ type: [DeviceView] })
   devices(@CurrentUser() p: Principal): Promise<DeviceView[]> {
-    return this.notifications.devices(p);
+    return this.pushDevices.devices(p);
   }
 
   @Post('devices/web-push')
@@ -148,7 +154,7 @@ export class NotificationsController {
     @Body() dto: RegisterWebPushDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DeviceView | DeviceConfirmationView> {
-    return answer(res, await this.notifications.registerWebPush(p, dto));
+    return answer(res, await this.pushDevices.registerWebPush(p, dto));
   }
 
   @Post('devices/web-push/unsubscribe')
@@ -156,7 +162,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Remove a browser subscription by its endpoint (after PushSubscription.unsubscribe())' })
   @ApiNoContentResponse()
   unregisterWebPush(@CurrentUser() p: Principal, @Body() dto: UnregisterWebPushDto): Promise<void> {
-    return this.notifications.unregisterWebPush(p, dto.endpoint);
+    return this.pushDevices.unregisterWebPush(p, dto.endpoint);
   }
 
   @Post('devices/mobile')
@@ -169,7 +175,7 @@ export class NotificationsController {
     @Body() dto: RegisterMobileDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DeviceView | DeviceConfirmationView> {
-    return answer(res, await this.notifications.registerMobile(p, dto));
+    return answer(res, await this.pushDevices.registerMobile(p, dto));
   }
 
   @Post('devices/confirm')
@@ -181,7 +187,7 @@ export class NotificationsController {
   })
   @ApiCreatedResponse({ type: DeviceView })
   confirmDevice(@CurrentUser() p: Principal, @Body() dto: ConfirmDeviceDto): Promise<DeviceView> {
-    return this.notifications.confirmDevice(p, dto.code);
+    return this.pushDevices.confirmDevice(p, dto.code);
   }
 
   @Delete('devices/:id')
@@ -189,6 +195,6 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Remove one of my devices' })
   @ApiNoContentResponse()
   removeDevice(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<void> {
-    return this.notifications.removeDevice(p, id);
+    return this.pushDevices.removeDevice(p, id);
   }
 }

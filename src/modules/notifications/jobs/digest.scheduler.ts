@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
-import { DIGEST_TIME_ZONE } from '../notifications.service';
+import { DIGEST_TIME_ZONE } from '../digest.service';
 import { DigestJob } from './notifications.processor';
 
 /** The local date (YYYY-MM-DD) in a time zone. */

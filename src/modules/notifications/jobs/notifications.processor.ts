@@ -3,7 +3,8 @@ import type { Job } from 'bull';
 import { JOBS, QUEUES } from '../../../core/queue/queue.constants';
 import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
-import { FanOutResult, NotificationsService } from '../notifications.service';
+import { DigestService } from '../digest.service';
+import { FanOutResult, FanOutService } from '../fan-out.service';
 
 /**
  * A fan-out job: `eventIds` (the relay batches events, see events/event-routes.ts); `eventId` is the
@@ -27,20 +28,21 @@ export interface UserDigestJob {
 @Processor(QUEUES.notifications)
 export class NotificationsProcessor {
   constructor(
-    private readonly notifications: NotificationsService,
+    private readonly fanOut: FanOutService,
+    private readonly digests: DigestService,
     private readonly producer: QueueProducer,
   ) {}
 
   @Process({ name: JOBS.notifyEvent.name, concurrency: 4 })
   handleEvents(job: Job<EventJob>): Promise<FanOutResult> {
     const { eventIds, eventId } = job.data;
-    return this.notifications.handleEvents(Array.isArray(eventIds) ? eventIds.map(String) : eventId !== undefined ? [String(eventId)] : []);
+    return this.fanOut.handleEvents(Array.isArray(eventIds) ? eventIds.map(String) : eventId !== undefined ? [String(eventId)] : []);
   }
 
   /** Selects the users who asked for a digest and queues one job each (deterministic job ids). */
   @Process(JOBS.dailyDigest.name)
   async dailyDigest(job: Job<DigestJob>): Promise<{ users: number }> {
-    const users = await this.notifications.digestUsers();
+    const users = await this.digests.digestUsers();
     for (const userId of users) {
       await this.producer.enqueue<UserDigestJob>(
         'userDigest',
@@ -53,6 +55,6 @@ export class NotificationsProcessor {
 
   @Process(JOBS.userDigest.name)
   userDigest(job: Job<UserDigestJob>): Promise<{ created: boolean; pushes: number }> {
-    return this.notifications.makeDigest(job.data.userId, job.data.date);
+    return this.digests.makeDigest(job.data.userId, job.data.date);
   }
 }

@@ -1,7 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { JOBS, QUEUES } from '../../../core/queue/queue.constants';
-import { NotificationsService, PushResult } from '../notifications.service';
+import { PushDeliveryService, PushResult } from '../push/push-delivery.service';
 
 export interface PushJob {
   deliveryId: string;
@@ -22,12 +22,12 @@ export class RetryablePushError extends Error {
  */
 @Processor(QUEUES.push)
 export class PushProcessor {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(private readonly push: PushDeliveryService) {}
 
   @Process({ name: JOBS.pushDeliver.name, concurrency: 16 })
   async deliver(job: Job<PushJob>): Promise<{ result: PushResult }> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const r = await this.notifications.deliverPush(String(job.data.deliveryId), lastAttempt);
+    const r = await this.push.deliverPush(String(job.data.deliveryId), lastAttempt);
     if (r.result === 'retry') throw new RetryablePushError(r.error ?? 'push service unavailable');
     if (r.result === 'permanent' || r.result === 'failed') {
       await job.discard();
