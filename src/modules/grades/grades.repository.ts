@@ -4,12 +4,20 @@ import { SqlRepository } from '../../core/database/sql-repository';
 import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
-import { visibleStudentSql } from '../users/users.policy';
-import { schoolAdminSql } from '../schedule/schedule.policy';
 import { AttendanceStatus } from './entities/attendance-mark.entity';
 import { GradeScale, GradeSource } from './entities/grade.entity';
 import { DEFAULT_GRADING, SchoolGrading } from './grading-rules';
-import { gradeReadableSql, gradeWritableSql, journalReadableSql, schoolReadableSql, teachesSql } from './grades.policy';
+import {
+  attendanceReadableSql,
+  gradeReadableSql,
+  gradeWritableSql,
+  journalReadableSql,
+  schoolAdminSql,
+  schoolReadableSql,
+  SqlCondition,
+  teachesSql,
+  visibleStudentSql,
+} from '../../access';
 
 export interface GradeRow {
   id: string;
@@ -269,7 +277,7 @@ export class GradesRepository extends SqlRepository {
 
   /** Grades changed after the cursor (created, changed or deleted), in commit-safe order. */
   findGradeFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<GradeRow[]> {
-    return this.feed<GradeRow>('grades g', 'g', GRADE_COLUMNS, p, filter, after, limit);
+    return this.feed<GradeRow>('grades g', 'g', GRADE_COLUMNS, gradeReadableSql(p, 'g'), filter, after, limit);
   }
 
   /** Grades of one student in a date range (optionally one subject) with subject names. */
@@ -343,23 +351,22 @@ export class GradesRepository extends SqlRepository {
 
   /** Attendance marks changed after the cursor, in commit-safe order. */
   findAttendanceFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<AttendanceRow[]> {
-    return this.feed<AttendanceRow>('attendance a', 'a', ATTENDANCE_COLUMNS, p, filter, after, limit);
+    return this.feed<AttendanceRow>('attendance a', 'a', ATTENDANCE_COLUMNS, attendanceReadableSql(p, 'a'), filter, after, limit);
   }
 
   /**
    * Rows of a table stamped with change_xid (grades, attendance) after a (xid, id) cursor, oldest
-   * first, held back while an older transaction may still commit (so a cursor never skips one).
+   * first, held back while an older transaction may still commit (so a cursor never skips one), by the read rule `cond`.
    */
   private feed<T>(
     from: string,
     a: string,
     columns: string,
-    p: Principal,
+    cond: SqlCondition,
     filter: FeedFilter,
     after: FeedCursor,
     limit: number,
   ): Promise<T[]> {
-    const cond = gradeReadableSql(p, a);
     const by = filter.studentId ? `${a}.student_id = :fKey` : `${a}.class_id = :fKey`;
     return this.run<T>(
       `SELECT ${columns}, ${a}.change_xid::text AS cx FROM ${from}

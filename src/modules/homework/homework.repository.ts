@@ -5,9 +5,14 @@ import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
-import { teachesSql } from '../grades/grades.policy';
-import { classReadableSql, SqlCondition } from '../schedule/schedule.policy';
-import { homeworkReadableSql, homeworkReviewableSql, homeworkWritableSql, studentWorkReadableSql } from './homework.policy';
+import {
+  homeworkAssignableSql,
+  homeworkReadableSql,
+  homeworkReviewableSql,
+  homeworkWritableSql,
+  SqlCondition,
+  studentWorkReadableSql,
+} from '../../access';
 
 export interface HomeworkRow {
   id: string;
@@ -69,7 +74,7 @@ export class HomeworkRepository extends SqlRepository {
     classId: string,
     subjectId: string,
   ): Promise<{ id: string; school_id: string; tz: string } | null> {
-    const t = teachesSql(p, 'c.id', ':hSubject');
+    const t = homeworkAssignableSql(p, 'c.id', ':hSubject');
     const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
       `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
         WHERE c.id = :hClass AND ${t.sql}`,
@@ -125,7 +130,7 @@ export class HomeworkRepository extends SqlRepository {
     p: Principal,
     q: { classId: string; subjectId?: string; from?: string; to?: string; limit: number; offset: number },
   ): Promise<{ rows: HomeworkRow[]; total: number }> {
-    const cond = classReadableSql(p, 'h.class_id');
+    const cond = homeworkReadableSql(p, 'h');
     const rows = await this.run<HomeworkRow & { total: string }>(
       `SELECT ${HW_COLUMNS}, count(*) OVER () AS total FROM homework h
         WHERE h.class_id = :lClass AND (CAST(:lSubject AS uuid) IS NULL OR h.subject_id = CAST(:lSubject AS uuid))

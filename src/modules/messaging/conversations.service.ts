@@ -31,7 +31,7 @@ import { MessageFeedItem, MessageFeedQueryDto } from './dto/message-feed.dto';
 import { ConversationKind } from './entities/conversation.entity';
 import { MAX_GROUP_MEMBERS, MessagingErrors } from './messaging.errors';
 import { MessagingOutbox } from './messaging-outbox';
-import { contactSql } from './messaging.policy';
+import { contactSql } from '../../access';
 
 interface PersonRow {
   id: string;

@@ -6,8 +6,15 @@ import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
-import { classReadableSql, lessonReadableSql, schoolAdminSql, SqlCondition, teacherReadableSql } from './schedule.policy';
-import { visibleStudentSql } from '../users/users.policy';
+import {
+  classReadableSql,
+  classTimetableWritableSql,
+  lessonReadableSql,
+  lessonWritableSql,
+  SqlCondition,
+  teacherReadableSql,
+  visibleStudentSql,
+} from '../../access';
 
 /** A lesson as the views need it: its own columns plus names, in one row. */
 export interface LessonRow {
@@ -195,7 +202,7 @@ export class ScheduleRepository extends SqlRepository {
 
   /** A class with its school's time zone, if the caller administers the school. */
   async findClassForAdmin(p: Principal, classId: string): Promise<{ id: string; school_id: string; tz: string } | null> {
-    const admin = schoolAdminSql(p, 'c.school_id');
+    const admin = classTimetableWritableSql(p, 'c');
     const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
       `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz
          FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
@@ -242,7 +249,7 @@ export class ScheduleRepository extends SqlRepository {
 
   /** The lesson, locked for update, if the caller administers its school. */
   async lockLessonForAdmin(tx: EntityManager, p: Principal, id: string): Promise<(LessonRow & { tz: string }) | null> {
-    const admin = schoolAdminSql(p, 'l.school_id');
+    const admin = lessonWritableSql(p, 'l');
     const [row] = await this.run<{ id: string }>(
       `SELECT l.id FROM lessons l WHERE l.id = :lessonId AND ${admin.sql} FOR UPDATE`,
       { lessonId: id, ...admin.params },

@@ -13,7 +13,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { PiiCryptoService } from '../../core/crypto/pii-crypto.service';
 import { queryPrepared } from '../../core/database/prepared';
 import { AccessChangePublisher } from './access-change.publisher';
-import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../schools/schools.policy';
+import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql, visibleStudentSql } from '../../access';
 import { SchoolsService } from '../schools/schools.service';
 import {
   ChildView,
@@ -31,7 +31,6 @@ import { ParentChild } from './entities/parent-child.entity';
 import { User, UserStatus } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
 import { UsersErrors } from './users.errors';
-import { visibleStudentSql } from './users.policy';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
