@@ -4,6 +4,7 @@ import { EventsModule } from '../events/events.module';
 import { LessonChange } from './entities/lesson-change.entity';
 import { LessonReminderOptIn } from './entities/lesson-reminder-opt-in.entity';
 import { Lesson } from './entities/lesson.entity';
+import { WeekViewReadModel } from './read-models/week-view.read-model';
 import { ScheduleController } from './schedule.controller';
 import { ScheduleRepository } from './schedule.repository';
 import { ScheduleService } from './schedule.service';
@@ -11,7 +12,7 @@ import { ScheduleService } from './schedule.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Lesson, LessonChange, LessonReminderOptIn]), EventsModule],
   controllers: [ScheduleController],
-  providers: [ScheduleService, ScheduleRepository],
+  providers: [ScheduleService, ScheduleRepository, WeekViewReadModel],
   exports: [ScheduleService],
 })
 export class TimetableModule {}

@@ -25,7 +25,9 @@ import {
 import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { LessonChangeKind } from './entities/lesson-change.entity';
 import { ClashDetail, ScheduleErrors } from './schedule.errors';
-import { LessonCandidate, LessonFacts, LessonRow, NewLessonRow, ScheduleRepository, WeekLessonRow } from './schedule.repository';
+import { LessonRow } from './lesson-sql';
+import { WeekLessonRow, WeekViewReadModel } from './read-models/week-view.read-model';
+import { LessonCandidate, LessonFacts, NewLessonRow, ScheduleRepository } from './schedule.repository';
 import { addDays, daysBetween, isoWeekday, resolveWeek, zonedToUtc } from './school-time';
 
 export const MAX_PATTERN_DAYS = 200;
@@ -36,6 +38,7 @@ export class ScheduleService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ScheduleRepository,
+    private readonly weekView: WeekViewReadModel,
     private readonly outbox: OutboxService,
     private readonly cache: ReadCache,
     private readonly tombstones: TombstoneReader,
@@ -287,18 +290,22 @@ export class ScheduleService {
 
   // ---- week views -----------------------------------------------------------------------------
 
-  /** A student's week, assembled once per change: see ReadCache. */
+  /**
+   * A student's week, assembled once per change (see ReadCache) and per grade audience: the student and their parents
+   * share one copy, anyone else who sees only some of the marks (a subject teacher) gets their own.
+   */
   async studentWeek(p: Principal, studentId: string, week: string | undefined): Promise<CachedJson> {
-    const ctx = await this.repo.findStudentContext(p, studentId);
+    const ctx = await this.weekView.findStudentWeekContext(p, studentId);
     if (!ctx) throw UsersErrors.studentNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
     const classId = ctx.class_id;
     if (!classId) throw ScheduleErrors.studentHasNoClass();
-    return this.cache.json(readKey('student-week', studentId, range.week, classId, ctx.tz, ctx.versions), async (): Promise<WeekView> => {
+    const key = readKey('student-week', studentId, range.week, classId, ctx.tz, ctx.versions, ctx.audience);
+    return this.cache.json(key, async (): Promise<WeekView> => {
       const [lessons, other] = await Promise.all([
-        this.repo.findWeek({ classId }, range.from, range.to, studentId),
-        this.repo.findUnattachedGrades(studentId, range.from, range.to),
+        this.weekView.findWeek({ classId }, range.from, range.to, { studentId, viewer: p }),
+        this.weekView.findUnattachedGrades(p, studentId, range.from, range.to),
       ]);
       return {
         ...range,
@@ -322,7 +329,7 @@ export class ScheduleService {
     if (!ctx) throw ScheduleErrors.teacherNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
-    const lessons = await this.repo.findWeek({ teacherId }, range.from, range.to, null);
+    const lessons = await this.weekView.findWeek({ teacherId }, range.from, range.to, null);
     return { ...range, timezone: ctx.tz, days: toDays(range.from, lessons, false), otherGrades: [] };
   }
 
@@ -331,7 +338,7 @@ export class ScheduleService {
     if (!ctx) throw SchoolsErrors.classNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
-    const lessons = await this.repo.findWeek({ classId }, range.from, range.to, null);
+    const lessons = await this.weekView.findWeek({ classId }, range.from, range.to, null);
     return { ...range, timezone: ctx.tz, days: toDays(range.from, lessons, false), otherGrades: [] };
   }
 
