@@ -22,6 +22,15 @@ export function teachesSql(p: Principal, classExpr: string, subjectExpr: string)
   };
 }
 
+/** The caller teaches some subject in the class (a grade import into it; each row is then checked against its subject). */
+export function teachesInClassSql(p: Principal, classExpr: string): SqlCondition {
+  if (!hasRole(p, Role.Teacher)) return { sql: 'FALSE', params: {} };
+  return {
+    sql: `EXISTS (SELECT 1 FROM teacher_assignments gta WHERE gta.class_id = ${classExpr} AND gta.teacher_id = :gpMe)`,
+    params: { gpMe: p.userId },
+  };
+}
+
 /** The caller may change the mark (or attendance mark) row `alias`. */
 export function gradeWritableSql(p: Principal, alias: string): SqlCondition {
   const teaches = teachesSql(p, `${alias}.class_id`, `${alias}.subject_id`);
@@ -70,6 +79,18 @@ export function journalReadableSql(p: Principal, classAlias: string, subjectExpr
     Object.assign(params, admin.params);
   }
   return { sql: parts.length ? `(${parts.join(' OR ')})` : 'FALSE', params };
+}
+
+/**
+ * A class's grade and attendance feed (`?classId=`): whoever may read the journal of some subject taught in the class
+ * (its teachers, the class teacher, admins). Each row of the feed is then checked with `gradeReadableSql`.
+ */
+export function classGradeFeedReadableSql(p: Principal, classAlias: string): SqlCondition {
+  return journalReadableSql(
+    p,
+    classAlias,
+    `ANY (SELECT gta2.subject_id FROM teacher_assignments gta2 WHERE gta2.class_id = ${classAlias}.id)`,
+  );
 }
 
 /**

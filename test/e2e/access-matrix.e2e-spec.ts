@@ -9,6 +9,8 @@ import {
   contactSql,
   conversationMemberSql,
   gradeReadableSql,
+  teachesInClassSql,
+  classGradeFeedReadableSql,
   gradeWritableSql,
   homeworkAssignableSql,
   homeworkReadableSql,
@@ -102,6 +104,8 @@ const RULES: Record<string, Record<string, Check>> = {
   grade: {
     read: on('grades g WHERE g.id = :target', (p) => gradeReadableSql(p, 'g')),
     change: on('grades g WHERE g.id = :target', (p) => gradeWritableSql(p, 'g')),
+    'read class feed': on('classes c WHERE c.id = :target', (p) => classGradeFeedReadableSql(p, 'c')),
+    'import into class': on('classes c WHERE c.id = :target', (p) => teachesInClassSql(p, 'c.id')),
   },
   attendance: {
     read: on('attendance a WHERE a.id = :target', (p) => attendanceReadableSql(p, 'a')),
@@ -176,6 +180,8 @@ const MATRIX: Line[] = [
   ],
   ['grade', 'change', 'math mark of the 7А student', ['mathTeacher']],
   ['grade', 'change', 'physics mark at the covered lesson', ['physicsTeacher', 'substitute']],
+  ['grade', 'read class feed', '7А', ['mathTeacher', 'physicsTeacher', 'classTeacher', ...ADMINS_OF_A]],
+  ['grade', 'import into class', '7А', ['mathTeacher', 'physicsTeacher']],
   ['attendance', 'read', 'math attendance mark', ['student', 'parent', 'mathTeacher', 'classTeacher', ...ADMINS_OF_A]],
   [
     'attendance',

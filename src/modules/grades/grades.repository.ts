@@ -9,12 +9,14 @@ import { GradeScale, GradeSource } from './entities/grade.entity';
 import { DEFAULT_GRADING, SchoolGrading } from './grading-rules';
 import {
   attendanceReadableSql,
+  classGradeFeedReadableSql,
   gradeReadableSql,
   gradeWritableSql,
   journalReadableSql,
   schoolAdminSql,
   schoolReadableSql,
   SqlCondition,
+  teachesInClassSql,
   teachesSql,
   visibleStudentSql,
 } from '../../access';
@@ -428,7 +430,7 @@ export class GradesRepository extends SqlRepository {
 
   /** Readable for a class feed: the class journal of any subject, or the class itself for admins. */
   async isClassFeedReadable(p: Principal, classId: string): Promise<boolean> {
-    const cond = journalReadableSql(p, 'c', 'ANY (SELECT gta2.subject_id FROM teacher_assignments gta2 WHERE gta2.class_id = c.id)');
+    const cond = classGradeFeedReadableSql(p, 'c');
     const rows = await this.run(`SELECT 1 FROM classes c WHERE c.id = :jClass AND ${cond.sql}`, { jClass: classId, ...cond.params });
     return rows.length > 0;
   }
@@ -541,11 +543,12 @@ export class GradesRepository extends SqlRepository {
     p: Principal,
     classId: string,
   ): Promise<{ id: string; school_id: string; academic_year: number; tz: string } | null> {
-    const [row] = await this.db.query(
+    const teaches = teachesInClassSql(p, 'c.id');
+    const [row] = await this.run<{ id: string; school_id: string; academic_year: number; tz: string }>(
       `SELECT c.id, c.school_id, c.academic_year, COALESCE(s.timezone, r.timezone) AS tz
          FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
-        WHERE c.id = $1 AND EXISTS (SELECT 1 FROM teacher_assignments ta WHERE ta.class_id = c.id AND ta.teacher_id = $2)`,
-      [classId, p.userId],
+        WHERE c.id = :iClass AND ${teaches.sql}`,
+      { iClass: classId, ...teaches.params },
     );
     return row ?? null;
   }
