@@ -15,6 +15,7 @@ import {
   homeworkAssignableSql,
   homeworkReadableSql,
   homeworkReviewableSql,
+  homeworkSubmittableSql,
   homeworkWritableSql,
   journalReadableSql,
   lessonReadableSql,
@@ -116,6 +117,7 @@ const RULES: Record<string, Record<string, Check>> = {
     change: on('homework h WHERE h.id = :target', (p) => homeworkWritableSql(p, 'h')),
     'set for class and subject': on('classes c WHERE c.id = :target', (p) => homeworkAssignableSql(p, 'c.id', 'CAST(:subject AS uuid)')),
     'review statuses': on('homework h WHERE h.id = :target', (p) => homeworkReviewableSql(p, 'h')),
+    'hand in': on('homework h WHERE h.id = :target', (p) => homeworkSubmittableSql(p, 'h')),
   },
   'homework file': {
     download: on('homework_files f JOIN homework h ON h.id = f.homework_id WHERE f.id = :target', (p) => homeworkReadableSql(p, 'h')),
@@ -194,6 +196,7 @@ const MATRIX: Line[] = [
   ['homework', 'change', '7А math homework', ['mathTeacher']],
   ['homework', 'set for class and subject', '7А physics', ['physicsTeacher']],
   ['homework', 'review statuses', '7А math homework', ['mathTeacher', 'classTeacher', ...ADMINS_OF_A]],
+  ['homework', 'hand in', '7А math homework', ['student']],
   [
     'homework file',
     'download',

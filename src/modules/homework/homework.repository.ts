@@ -9,6 +9,7 @@ import {
   homeworkAssignableSql,
   homeworkReadableSql,
   homeworkReviewableSql,
+  homeworkSubmittableSql,
   homeworkWritableSql,
   SqlCondition,
   studentWorkReadableSql,
@@ -105,6 +106,7 @@ export class HomeworkRepository extends SqlRepository {
   findWritable = (p: Principal, id: string, tx?: EntityManager): Promise<HomeworkRow | null> =>
     this.findHomework(id, homeworkWritableSql(p, 'h'), tx, !!tx);
   findReviewable = (p: Principal, id: string): Promise<HomeworkRow | null> => this.findHomework(id, homeworkReviewableSql(p, 'h'));
+  findSubmittable = (p: Principal, id: string): Promise<HomeworkRow | null> => this.findHomework(id, homeworkSubmittableSql(p, 'h'));
 
   async updateHomework(tx: EntityManager, id: string, patch: { text: string; dueDate: string; dueAt: Date }): Promise<void> {
     await tx.query('UPDATE homework SET text = $2, due_date = $3, due_at = $4, updated_at = now() WHERE id = $1', [

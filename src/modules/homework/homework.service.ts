@@ -282,9 +282,8 @@ export class HomeworkService {
 
   /** Text and files; the submit time is recorded. Twice → 409 unless the teacher returned the work. */
   async submit(p: Principal, id: string, req: Request, res: Response): Promise<SubmissionView> {
-    const h = await this.repo.findReadable(p, id);
-    if (!h || !hasRole(p, Role.Student) || !(await this.repo.isCurrentStudentOf(h.class_id, p.userId)))
-      throw HomeworkErrors.homeworkNotFound();
+    const h = await this.repo.findSubmittable(p, id);
+    if (!h) throw HomeworkErrors.homeworkNotFound();
     const status = await this.repo.peekSubmissionStatus(id, p.userId);
     if (status && status !== 'returned') throw HomeworkErrors.alreadySubmitted();
     const { fields, files } = await this.uploads.receive(req, res, this.uploadSpec('submissions'), SubmitFieldsDto);
