@@ -1,4 +1,4 @@
-/** The columns and joins of a lesson as every timetable view shows it (the repository and the week read model). */
+/** Lesson rows of the timetable's queries, and the columns and joins of a lesson as every view shows it. */
 
 /** A lesson as the views need it: its own columns plus names, in one row. */
 export interface LessonRow {
@@ -38,3 +38,47 @@ export const LESSON_JOINS = `
   JOIN subjects sub ON sub.id = l.subject_id
   JOIN users t ON t.id = l.teacher_id
   LEFT JOIN users st ON st.id = l.substitute_teacher_id`;
+
+export interface LessonCandidate {
+  date: string;
+  startTime: string;
+  endTime: string;
+  classId: string;
+  teacherId: string;
+  room: string | null;
+  groupName: string | null;
+}
+
+export interface ClashRow {
+  idx: number;
+  id: string;
+  date: string;
+  start_time: string;
+  end_time: string;
+  class_clash: boolean;
+  teacher_clash: boolean;
+  room_clash: boolean;
+}
+
+export interface NewLessonRow extends LessonCandidate {
+  schoolId: string;
+  subjectId: string;
+  startsAt: Date;
+  endsAt: Date;
+  topic: string | null;
+  seriesId: string | null;
+}
+
+export interface LessonFacts {
+  id: string;
+  schoolId: string;
+  classId: string;
+  subjectId: string;
+  teacherId: string;
+  substituteTeacherId: string | null;
+  date: string;
+  status: 'scheduled' | 'cancelled';
+  startsAt: Date;
+  startTime?: string;
+  topic?: string | null;
+}

@@ -8,11 +8,14 @@ import { WeekViewReadModel } from './read-models/week-view.read-model';
 import { ScheduleController } from './schedule.controller';
 import { ScheduleRepository } from './schedule.repository';
 import { ScheduleService } from './schedule.service';
+import { LessonRemindersRepository } from './lesson-reminders.repository';
+import { LessonRemindersService } from './lesson-reminders.service';
+import { WeekViewsService } from './week-views.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Lesson, LessonChange, LessonReminderOptIn]), EventsModule],
   controllers: [ScheduleController],
-  providers: [ScheduleService, ScheduleRepository, WeekViewReadModel],
-  exports: [ScheduleService],
+  providers: [ScheduleService, ScheduleRepository, WeekViewReadModel, WeekViewsService, LessonRemindersService, LessonRemindersRepository],
+  exports: [ScheduleService, LessonRemindersService],
 })
 export class TimetableModule {}

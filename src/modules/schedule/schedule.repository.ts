@@ -6,7 +6,7 @@ import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
-import { LESSON_COLUMNS, LESSON_JOINS, LessonRow, shortName } from './lesson-sql';
+import { ClashRow, LESSON_COLUMNS, LESSON_JOINS, LessonCandidate, LessonFacts, LessonRow, NewLessonRow, shortName } from './lesson-sql';
 import {
   classReadableSql,
   classTimetableWritableSql,
@@ -16,36 +16,6 @@ import {
   teacherReadableSql,
   visibleStudentSql,
 } from '../../access';
-
-export interface LessonCandidate {
-  date: string;
-  startTime: string;
-  endTime: string;
-  classId: string;
-  teacherId: string;
-  room: string | null;
-  groupName: string | null;
-}
-
-export interface ClashRow {
-  idx: number;
-  id: string;
-  date: string;
-  start_time: string;
-  end_time: string;
-  class_clash: boolean;
-  teacher_clash: boolean;
-  room_clash: boolean;
-}
-
-export interface NewLessonRow extends LessonCandidate {
-  schoolId: string;
-  subjectId: string;
-  startsAt: Date;
-  endsAt: Date;
-  topic: string | null;
-  seriesId: string | null;
-}
 
 /**
  * Timetable queries, named for what they answer, in named-parameter SQL (SqlRepository). All reads are scoped in SQL by
@@ -319,48 +289,6 @@ export class ScheduleRepository extends SqlRepository {
     return row ?? null;
   }
 
-  // ---- reminders ------------------------------------------------------------------------------
-
-  async setReminderOptIn(userId: string, enabled: boolean): Promise<void> {
-    if (enabled) await this.db.query('INSERT INTO lesson_reminder_opt_ins (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
-    else await this.db.query('DELETE FROM lesson_reminder_opt_ins WHERE user_id = $1', [userId]);
-  }
-
-  async isReminderOptedIn(userId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM lesson_reminder_opt_ins WHERE user_id = $1', [userId]);
-    return rows.length > 0;
-  }
-
-  /** Scheduled lessons starting in [from, to). */
-  async findLessonsStartingBetween(from: Date, to: Date): Promise<Array<{ id: string; starts_at: Date }>> {
-    return this.db.query(
-      `SELECT id, starts_at FROM lessons WHERE status = 'scheduled' AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at LIMIT 20000`,
-      [from, to],
-    );
-  }
-
-  /** Opted-in people of a lesson: its current students, their parents, and the teacher giving it. */
-  async findReminderRecipients(tx: EntityManager, lessonId: string): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await tx.query(
-      `WITH l AS (SELECT class_id, COALESCE(substitute_teacher_id, teacher_id) AS teacher_id FROM lessons WHERE id = $1),
-            people AS (
-              SELECT e.student_id AS user_id FROM enrolments e JOIN l ON e.class_id = l.class_id WHERE e.ended_at IS NULL
-              UNION SELECT pc.parent_id FROM parent_children pc JOIN enrolments e ON e.student_id = pc.child_id AND e.ended_at IS NULL JOIN l ON e.class_id = l.class_id
-              UNION SELECT teacher_id FROM l)
-       SELECT p.user_id FROM people p JOIN lesson_reminder_opt_ins o ON o.user_id = p.user_id ORDER BY p.user_id`,
-      [lessonId],
-    );
-    return rows.map((r) => r.user_id);
-  }
-
-  async findLessonForReminder(
-    tx: EntityManager,
-    lessonId: string,
-  ): Promise<{ id: string; school_id: string; status: string; starts_at: Date } | null> {
-    const [row] = await tx.query('SELECT id, school_id, status, starts_at FROM lessons WHERE id = $1', [lessonId]);
-    return row ?? null;
-  }
-
   // ---- for the grades and homework modules -----------------------------------------------------
 
   /** Lesson facts other modules need to check a write (no access check here). */
@@ -399,18 +327,4 @@ export class ScheduleRepository extends SqlRepository {
       [classId, from, to],
     );
   }
-}
-
-export interface LessonFacts {
-  id: string;
-  schoolId: string;
-  classId: string;
-  subjectId: string;
-  teacherId: string;
-  substituteTeacherId: string | null;
-  date: string;
-  status: 'scheduled' | 'cancelled';
-  startsAt: Date;
-  startTime?: string;
-  topic?: string | null;
 }
