@@ -1,3 +1,4 @@
+// One file, because the matrix is one table: its seed, its rules and its lines must be read together.
 import {
   announcementClassSendableSql,
   announcementManagedSql,
