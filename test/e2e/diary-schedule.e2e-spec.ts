@@ -5,7 +5,7 @@ import { JobKeys } from '../../src/core/queue/job-ids';
 import { QueueProducer } from '../../src/core/queue/queue-producer.service';
 import { QUEUES } from '../../src/core/queue/queue.constants';
 import { LessonReminderScheduler } from '../../src/modules/schedule/jobs/lesson-reminder.scheduler';
-import { ScheduleService } from '../../src/modules/schedule/schedule.service';
+import { LessonRemindersService } from '../../src/modules/schedule/lesson-reminders.service';
 import { bearer, countQueries, login, makeClass, makeDiaryWorld, makeLesson, makeSchool, makeSubject, makeUser } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -378,11 +378,11 @@ describe('diary: lesson reminders (worker role)', () => {
     ).toHaveLength(1);
 
     // the handler itself is idempotent too (a job retried after a crash)
-    expect(await t.app.get(ScheduleService).recordReminder(lesson.id, startsAt.getTime())).toMatchObject({ recorded: false });
+    expect(await t.app.get(LessonRemindersService).recordReminder(lesson.id, startsAt.getTime())).toMatchObject({ recorded: false });
     const rows = await events(t, lesson.id, 'lesson.reminder');
     expect(rows).toHaveLength(1);
     expect(rows[0].payload.userIds.sort()).toEqual([w.students[0].id, w.parentUser.id].sort());
-    expect(await t.app.get(ScheduleService).recordReminder(cancelled.id, startsAt.getTime())).toMatchObject({
+    expect(await t.app.get(LessonRemindersService).recordReminder(cancelled.id, startsAt.getTime())).toMatchObject({
       recorded: false,
       skipped: 'cancelled',
     });

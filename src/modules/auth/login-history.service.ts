@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
-import { adminScope, scopeSql } from '../schools/schools.policy';
+import { adminScope, scopeSql } from '../../access';
 import { LoginAttempt, LoginOutcome } from './entities/login-attempt.entity';
 import { AuthMethod } from './entities/session.entity';
 import { ClientInfo } from './sessions.service';

@@ -4,12 +4,22 @@ import { SqlRepository } from '../../core/database/sql-repository';
 import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
-import { visibleStudentSql } from '../users/users.policy';
-import { schoolAdminSql } from '../schedule/schedule.policy';
 import { AttendanceStatus } from './entities/attendance-mark.entity';
 import { GradeScale, GradeSource } from './entities/grade.entity';
 import { DEFAULT_GRADING, SchoolGrading } from './grading-rules';
-import { gradeReadableSql, gradeWritableSql, journalReadableSql, schoolReadableSql, teachesSql } from './grades.policy';
+import {
+  attendanceReadableSql,
+  classGradeFeedReadableSql,
+  gradeReadableSql,
+  gradeWritableSql,
+  journalReadableSql,
+  schoolAdminSql,
+  schoolReadableSql,
+  SqlCondition,
+  teachesInClassSql,
+  teachesSql,
+  visibleStudentSql,
+} from '../../access';
 
 export interface GradeRow {
   id: string;
@@ -269,7 +279,7 @@ export class GradesRepository extends SqlRepository {
 
   /** Grades changed after the cursor (created, changed or deleted), in commit-safe order. */
   findGradeFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<GradeRow[]> {
-    return this.feed<GradeRow>('grades g', 'g', GRADE_COLUMNS, p, filter, after, limit);
+    return this.feed<GradeRow>('grades g', 'g', GRADE_COLUMNS, gradeReadableSql(p, 'g'), filter, after, limit);
   }
 
   /** Grades of one student in a date range (optionally one subject) with subject names. */
@@ -343,23 +353,22 @@ export class GradesRepository extends SqlRepository {
 
   /** Attendance marks changed after the cursor, in commit-safe order. */
   findAttendanceFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<AttendanceRow[]> {
-    return this.feed<AttendanceRow>('attendance a', 'a', ATTENDANCE_COLUMNS, p, filter, after, limit);
+    return this.feed<AttendanceRow>('attendance a', 'a', ATTENDANCE_COLUMNS, attendanceReadableSql(p, 'a'), filter, after, limit);
   }
 
   /**
    * Rows of a table stamped with change_xid (grades, attendance) after a (xid, id) cursor, oldest
-   * first, held back while an older transaction may still commit (so a cursor never skips one).
+   * first, held back while an older transaction may still commit (so a cursor never skips one), by the read rule `cond`.
    */
   private feed<T>(
     from: string,
     a: string,
     columns: string,
-    p: Principal,
+    cond: SqlCondition,
     filter: FeedFilter,
     after: FeedCursor,
     limit: number,
   ): Promise<T[]> {
-    const cond = gradeReadableSql(p, a);
     const by = filter.studentId ? `${a}.student_id = :fKey` : `${a}.class_id = :fKey`;
     return this.run<T>(
       `SELECT ${columns}, ${a}.change_xid::text AS cx FROM ${from}
@@ -421,7 +430,7 @@ export class GradesRepository extends SqlRepository {
 
   /** Readable for a class feed: the class journal of any subject, or the class itself for admins. */
   async isClassFeedReadable(p: Principal, classId: string): Promise<boolean> {
-    const cond = journalReadableSql(p, 'c', 'ANY (SELECT gta2.subject_id FROM teacher_assignments gta2 WHERE gta2.class_id = c.id)');
+    const cond = classGradeFeedReadableSql(p, 'c');
     const rows = await this.run(`SELECT 1 FROM classes c WHERE c.id = :jClass AND ${cond.sql}`, { jClass: classId, ...cond.params });
     return rows.length > 0;
   }
@@ -534,11 +543,12 @@ export class GradesRepository extends SqlRepository {
     p: Principal,
     classId: string,
   ): Promise<{ id: string; school_id: string; academic_year: number; tz: string } | null> {
-    const [row] = await this.db.query(
+    const teaches = teachesInClassSql(p, 'c.id');
+    const [row] = await this.run<{ id: string; school_id: string; academic_year: number; tz: string }>(
       `SELECT c.id, c.school_id, c.academic_year, COALESCE(s.timezone, r.timezone) AS tz
          FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
-        WHERE c.id = $1 AND EXISTS (SELECT 1 FROM teacher_assignments ta WHERE ta.class_id = c.id AND ta.teacher_id = $2)`,
-      [classId, p.userId],
+        WHERE c.id = :iClass AND ${teaches.sql}`,
+      { iClass: classId, ...teaches.params },
     );
     return row ?? null;
   }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { hasRole, Principal } from '../../common/auth/principal';
-import { Role } from '../../common/auth/role';
+import { Principal } from '../../common/auth/principal';
 import { UploadReceiver } from '../../core/storage/upload-receiver';
 import { OutboxService } from '../events/outbox.service';
 import { GradesService } from '../grades/grades.service';
@@ -121,9 +120,8 @@ export class HomeworkSubmissionsService {
 
   /** Text and files; the submit time is recorded. Twice → 409 unless the teacher returned the work. */
   async submit(p: Principal, id: string, req: Request, res: Response): Promise<SubmissionView> {
-    const h = await this.repo.findReadable(p, id);
-    if (!h || !hasRole(p, Role.Student) || !(await this.classWork.isCurrentStudentOf(h.class_id, p.userId)))
-      throw HomeworkErrors.homeworkNotFound();
+    const h = await this.repo.findSubmittable(p, id);
+    if (!h) throw HomeworkErrors.homeworkNotFound();
     const status = await this.repo.peekSubmissionStatus(id, p.userId);
     if (status && status !== 'returned') throw HomeworkErrors.alreadySubmitted();
     const { fields, files } = await this.uploads.receive(req, res, this.files.uploadSpec('submissions'), SubmitFieldsDto);

@@ -5,8 +5,14 @@ import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
-import { classReadableSql, SqlCondition } from '../schedule/schedule.policy';
-import { homeworkReadableSql, homeworkReviewableSql, homeworkWritableSql, studentWorkReadableSql } from './homework.policy';
+import {
+  homeworkReadableSql,
+  homeworkReviewableSql,
+  homeworkSubmittableSql,
+  homeworkWritableSql,
+  SqlCondition,
+  studentWorkReadableSql,
+} from '../../access';
 import { schoolTimezoneSql } from './read-models/class-work.read-model';
 
 export interface HomeworkRow {
@@ -39,7 +45,7 @@ const HW_COLUMNS = `h.id, h.school_id, h.class_id, h.subject_id, h.lesson_id, h.
 const FILE_COLUMNS = 'f.id, f.homework_id, f.submission_id, f.storage_key, f.file_name, f.content_type, f.size_bytes';
 /**
  * SQL of homework, homework_submissions, homework_files and homework_comments (homework is their only writer); reads
- * scoped in SQL by homework.policy.ts. What is read from other modules' tables is in read-models/class-work.read-model.ts.
+ * scoped in SQL by the rules of src/access/homework.access.ts. What is read from other modules' tables is in read-models/class-work.read-model.ts.
  * Style: SqlRepository (named parameters for conditions composed with a policy, positional for fixed statements); writes
  * take the service's transaction, the service opens it.
  */
@@ -71,6 +77,7 @@ export class HomeworkRepository extends SqlRepository {
   findWritable = (p: Principal, id: string, tx?: EntityManager): Promise<HomeworkRow | null> =>
     this.findHomework(id, homeworkWritableSql(p, 'h'), tx, !!tx);
   findReviewable = (p: Principal, id: string): Promise<HomeworkRow | null> => this.findHomework(id, homeworkReviewableSql(p, 'h'));
+  findSubmittable = (p: Principal, id: string): Promise<HomeworkRow | null> => this.findHomework(id, homeworkSubmittableSql(p, 'h'));
 
   async updateHomework(tx: EntityManager, id: string, patch: { text: string; dueDate: string; dueAt: Date }): Promise<void> {
     await tx.query('UPDATE homework SET text = $2, due_date = $3, due_at = $4, updated_at = now() WHERE id = $1', [
@@ -96,7 +103,7 @@ export class HomeworkRepository extends SqlRepository {
     p: Principal,
     q: { classId: string; subjectId?: string; from?: string; to?: string; limit: number; offset: number },
   ): Promise<{ rows: HomeworkRow[]; total: number }> {
-    const cond = classReadableSql(p, 'h.class_id');
+    const cond = homeworkReadableSql(p, 'h');
     const rows = await this.run<HomeworkRow & { total: string }>(
       `SELECT ${HW_COLUMNS}, count(*) OVER () AS total FROM homework h
         WHERE h.class_id = :lClass AND (CAST(:lSubject AS uuid) IS NULL OR h.subject_id = CAST(:lSubject AS uuid))

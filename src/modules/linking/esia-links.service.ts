@@ -4,7 +4,7 @@ import { IsNull, Repository } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
-import { adminScope, scopeSql } from '../schools/schools.policy';
+import { adminScope, scopeSql } from '../../access';
 import { AdminEsiaLinkView, ListEsiaLinksQueryDto } from './dto/linking.dto';
 import { EsiaLink, EsiaLinkMethod } from './entities/esia-link.entity';
 import { LinkingErrors } from './linking.errors';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
-import { Role } from '../../common/auth/role';
+import { schoolAdminPositionalSql } from '../../access';
 
 export interface DeliveryRow {
   id: string;
@@ -22,16 +22,6 @@ export interface DeliveryRow {
 
 const COLS =
   'id, event_id, event_type, school_id, student_ids, idempotency_key, status, attempts, manual_retries, last_error, last_attempt_at, delivered_at, created_at';
-
-/** Deliveries an admin may see: their school, their region's schools, or all for platform admins (SQL-scoped). */
-function scope(p: Principal, param: number): { sql: string; value: string | null } {
-  if (p.roles.includes(Role.PlatformAdmin)) return { sql: 'TRUE', value: null };
-  if (p.roles.includes(Role.RegionAdmin) && p.regionId) {
-    return { sql: `d.school_id IN (SELECT id FROM schools WHERE region_id = $${param})`, value: p.regionId };
-  }
-  if (p.roles.includes(Role.SchoolAdmin) && p.schoolId) return { sql: `d.school_id = $${param}`, value: p.schoolId };
-  return { sql: 'FALSE', value: null };
-}
 
 /** SQL of portal sync: writes only portal_deliveries; reads enrolments and esia_links. */
 @Injectable()
@@ -106,7 +96,7 @@ export class PortalSyncRepository {
   }
 
   async listForAdmin(p: Principal, status: string | null, beforeEventId: string | null, limit: number): Promise<DeliveryRow[]> {
-    const s = scope(p, 4);
+    const s = deliveriesScope(p, 4);
     return this.db.query(
       `SELECT ${COLS.split(', ')
         .map((c) => `d.${c}`)
@@ -118,7 +108,7 @@ export class PortalSyncRepository {
   }
 
   async findForAdmin(tx: EntityManager, p: Principal, id: string): Promise<DeliveryRow | null> {
-    const s = scope(p, 2);
+    const s = deliveriesScope(p, 2);
     const rows: DeliveryRow[] = await tx.query(
       `SELECT ${COLS.split(', ')
         .map((c) => `d.${c}`)
@@ -144,3 +134,7 @@ export class PortalSyncRepository {
     );
   }
 }
+
+/** Deliveries an admin may see: those of the schools they administer (access/school.access.ts), SQL-scoped. */
+const deliveriesScope = (p: Principal, param: number): { sql: string; value: string | null } =>
+  schoolAdminPositionalSql(p, 'd.school_id', param);

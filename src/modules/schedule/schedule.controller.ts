@@ -26,13 +26,19 @@ import {
   WeekView,
 } from './dto/schedule.dto';
 import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
+import { LessonRemindersService } from './lesson-reminders.service';
 import { ScheduleService } from './schedule.service';
+import { WeekViewsService } from './week-views.service';
 
 @ApiTags('schedule')
 @ApiBearerAuth()
 @Controller('schedule')
 export class ScheduleController {
-  constructor(private readonly schedule: ScheduleService) {}
+  constructor(
+    private readonly schedule: ScheduleService,
+    private readonly weeks: WeekViewsService,
+    private readonly lessonReminders: LessonRemindersService,
+  ) {}
 
   @Post('lessons')
   @Roles(...ADMIN_ROLES)
@@ -128,35 +134,35 @@ export class ScheduleController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    replyJson(req, res, await this.schedule.studentWeek(p, id, q.week));
+    replyJson(req, res, await this.weeks.studentWeek(p, id, q.week));
   }
 
   @Get('teachers/:teacherId/week')
   @ApiOperation({ summary: "A teacher's week, including lessons they cover as a substitute (self, school admins)" })
   @ApiOkResponse({ type: WeekView })
   teacherWeek(@CurrentUser() p: Principal, @Param('teacherId', ParseId) id: string, @Query() q: WeekQueryDto): Promise<WeekView> {
-    return this.schedule.teacherWeek(p, id, q.week);
+    return this.weeks.teacherWeek(p, id, q.week);
   }
 
   @Get('classes/:classId/week')
   @ApiOperation({ summary: "A class's week with homework and per-lesson grade/absence counts" })
   @ApiOkResponse({ type: WeekView })
   classWeek(@CurrentUser() p: Principal, @Param('classId', ParseId) id: string, @Query() q: WeekQueryDto): Promise<WeekView> {
-    return this.schedule.classWeek(p, id, q.week);
+    return this.weeks.classWeek(p, id, q.week);
   }
 
   @Get('reminders')
   @ApiOperation({ summary: 'Whether the caller gets a reminder 10 minutes before each lesson' })
   @ApiOkResponse({ type: ReminderSettingView })
   async reminders(@CurrentUser() p: Principal): Promise<ReminderSettingView> {
-    return { enabled: await this.schedule.remindersEnabled(p) };
+    return { enabled: await this.lessonReminders.remindersEnabled(p) };
   }
 
   @Put('reminders')
   @ApiOperation({ summary: 'Turn lesson reminders on or off for the caller' })
   @ApiOkResponse({ type: ReminderSettingView })
   async setReminders(@CurrentUser() p: Principal, @Body() dto: ReminderSettingDto): Promise<ReminderSettingView> {
-    await this.schedule.setReminders(p, dto.enabled);
+    await this.lessonReminders.setReminders(p, dto.enabled);
     return { enabled: dto.enabled };
   }
 }

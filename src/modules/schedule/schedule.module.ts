@@ -4,14 +4,18 @@ import { EventsModule } from '../events/events.module';
 import { LessonChange } from './entities/lesson-change.entity';
 import { LessonReminderOptIn } from './entities/lesson-reminder-opt-in.entity';
 import { Lesson } from './entities/lesson.entity';
+import { WeekViewReadModel } from './read-models/week-view.read-model';
 import { ScheduleController } from './schedule.controller';
 import { ScheduleRepository } from './schedule.repository';
 import { ScheduleService } from './schedule.service';
+import { LessonRemindersRepository } from './lesson-reminders.repository';
+import { LessonRemindersService } from './lesson-reminders.service';
+import { WeekViewsService } from './week-views.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Lesson, LessonChange, LessonReminderOptIn]), EventsModule],
   controllers: [ScheduleController],
-  providers: [ScheduleService, ScheduleRepository],
-  exports: [ScheduleService],
+  providers: [ScheduleService, ScheduleRepository, WeekViewReadModel, WeekViewsService, LessonRemindersService, LessonRemindersRepository],
+  exports: [ScheduleService, LessonRemindersService],
 })
 export class TimetableModule {}

@@ -6,91 +6,22 @@ import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
-import { classReadableSql, lessonReadableSql, schoolAdminSql, SqlCondition, teacherReadableSql } from './schedule.policy';
-import { visibleStudentSql } from '../users/users.policy';
+import { ClashRow, LESSON_COLUMNS, LESSON_JOINS, LessonCandidate, LessonFacts, LessonRow, NewLessonRow, shortName } from './lesson-sql';
+import {
+  classReadableSql,
+  classTimetableWritableSql,
+  lessonReadableSql,
+  lessonWritableSql,
+  SqlCondition,
+  teacherReadableSql,
+  visibleStudentSql,
+} from '../../access';
 
-/** A lesson as the views need it: its own columns plus names, in one row. */
-export interface LessonRow {
-  id: string;
-  school_id: string;
-  class_id: string;
-  class_name: string;
-  subject_id: string;
-  subject_name: string;
-  teacher_id: string;
-  teacher_name: string;
-  substitute_teacher_id: string | null;
-  substitute_name: string | null;
-  date: string;
-  start_time: string;
-  end_time: string;
-  starts_at: Date;
-  room: string | null;
-  group_name: string | null;
-  topic: string | null;
-  status: 'scheduled' | 'cancelled';
-}
-
-export interface WeekLessonRow extends LessonRow {
-  hw_assigned: Array<{ id: string; text: string; dueDate: string; attachmentCount: number }>;
-  hw_due: Array<{ id: string; text: string; dueDate: string; attachmentCount: number }>;
-  grades: Array<{ id: string; value: number; scale: string; workType: string; weight: string | number; comment: string | null }> | null;
-  attendance: { status: string; reason: string | null } | null;
-  grade_count: number;
-  absence_count: number;
-}
-
-export interface LessonCandidate {
-  date: string;
-  startTime: string;
-  endTime: string;
-  classId: string;
-  teacherId: string;
-  room: string | null;
-  groupName: string | null;
-}
-
-export interface ClashRow {
-  idx: number;
-  id: string;
-  date: string;
-  start_time: string;
-  end_time: string;
-  class_clash: boolean;
-  teacher_clash: boolean;
-  room_clash: boolean;
-}
-
-export interface NewLessonRow extends LessonCandidate {
-  schoolId: string;
-  subjectId: string;
-  startsAt: Date;
-  endsAt: Date;
-  topic: string | null;
-  seriesId: string | null;
-}
-
-/** "Иванова М. П." from the name columns of alias `u`. */
-const shortName = (u: string): string =>
-  `${u}.last_name || ' ' || left(${u}.first_name, 1) || '.' || COALESCE(' ' || left(${u}.middle_name, 1) || '.', '')`;
-
-const LESSON_COLUMNS = `
-  l.id, l.school_id, l.class_id, c.name AS class_name, l.subject_id, sub.name AS subject_name,
-  l.teacher_id, ${shortName('t')} AS teacher_name,
-  l.substitute_teacher_id, CASE WHEN st.id IS NULL THEN NULL ELSE ${shortName('st')} END AS substitute_name,
-  to_char(l.date, 'YYYY-MM-DD') AS date, to_char(l.start_time, 'HH24:MI') AS start_time, to_char(l.end_time, 'HH24:MI') AS end_time,
-  l.starts_at, l.room, l.group_name, l.topic, l.status`;
-
-const LESSON_JOINS = `
-  JOIN classes c ON c.id = l.class_id
-  JOIN subjects sub ON sub.id = l.subject_id
-  JOIN users t ON t.id = l.teacher_id
-  LEFT JOIN users st ON st.id = l.substitute_teacher_id`;
-
-const HOMEWORK_JSON = `json_build_object('id', h.id, 'text', h.text, 'dueDate', to_char(h.due_date, 'YYYY-MM-DD'),
-  'attachmentCount', (SELECT count(*)::int FROM homework_files hf WHERE hf.homework_id = h.id))`;
-
-/** Timetable queries, named for what they answer. All reads are scoped in SQL. */
+/**
+ * Timetable queries, named for what they answer, in named-parameter SQL (SqlRepository). All reads are scoped in SQL by
+ * the rules of src/access. The week views, which also read marks, attendance and homework, are in
+ * read-models/week-view.read-model.ts.
+ */
 @Injectable()
 export class ScheduleRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
@@ -195,7 +126,7 @@ export class ScheduleRepository extends SqlRepository {
 
   /** A class with its school's time zone, if the caller administers the school. */
   async findClassForAdmin(p: Principal, classId: string): Promise<{ id: string; school_id: string; tz: string } | null> {
-    const admin = schoolAdminSql(p, 'c.school_id');
+    const admin = classTimetableWritableSql(p, 'c');
     const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
       `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz
          FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
@@ -242,7 +173,7 @@ export class ScheduleRepository extends SqlRepository {
 
   /** The lesson, locked for update, if the caller administers its school. */
   async lockLessonForAdmin(tx: EntityManager, p: Principal, id: string): Promise<(LessonRow & { tz: string }) | null> {
-    const admin = schoolAdminSql(p, 'l.school_id');
+    const admin = lessonWritableSql(p, 'l');
     const [row] = await this.run<{ id: string }>(
       `SELECT l.id FROM lessons l WHERE l.id = :lessonId AND ${admin.sql} FOR UPDATE`,
       { lessonId: id, ...admin.params },
@@ -330,7 +261,6 @@ export class ScheduleRepository extends SqlRepository {
     return row ?? null;
   }
 
-  /** The student (visible to the caller) with their current class and school time zone. */
   /** The student if the caller may see them, with their class, time zone and the read versions of both. */
   async findStudentContext(
     p: Principal,
@@ -356,115 +286,6 @@ export class ScheduleRepository extends SqlRepository {
         WHERE u.id = :teacherId AND 'teacher' = ANY(u.roles) AND ${cond.sql}`,
       { teacherId, ...cond.params },
     );
-    return row ?? null;
-  }
-
-  /**
-   * One week of lessons with, per lesson, its homework (set at it and due for it) and either the
-   * student's grades and attendance mark or the lesson's grade/absence counts. One query whatever
-   * the week holds.
-   */
-  async findWeek(
-    filter: { classId: string } | { teacherId: string },
-    from: string,
-    to: string,
-    studentId: string | null,
-  ): Promise<WeekLessonRow[]> {
-    const where = 'classId' in filter ? 'l.class_id = :wClass' : '(l.teacher_id = :wTeacher OR l.substitute_teacher_id = :wTeacher)';
-    const perStudent = studentId
-      ? `COALESCE((SELECT json_agg(json_build_object('id', g.id, 'value', g.value, 'scale', g.scale, 'workType', g.work_type,
-                     'weight', g.weight, 'comment', g.comment) ORDER BY g.created_at)
-                     FROM grades g WHERE g.lesson_id = l.id AND g.student_id = :wStudent AND g.deleted_at IS NULL), '[]'::json) AS grades,
-         (SELECT json_build_object('status', a.status, 'reason', a.reason)
-            FROM attendance a WHERE a.lesson_id = l.id AND a.student_id = :wStudent AND a.status <> 'present') AS attendance,
-         0 AS grade_count, 0 AS absence_count`
-      : `NULL::json AS grades, NULL::json AS attendance,
-         (SELECT count(*)::int FROM grades g WHERE g.lesson_id = l.id AND g.deleted_at IS NULL) AS grade_count,
-         (SELECT count(*)::int FROM attendance a WHERE a.lesson_id = l.id AND a.status IN ('absent', 'late')) AS absence_count`;
-    // prepared: planning this statement (four correlated subqueries) cost more than running it
-    return this.runPrepared<WeekLessonRow>(
-      `SELECT ${LESSON_COLUMNS},
-              COALESCE((SELECT json_agg(${HOMEWORK_JSON} ORDER BY h.created_at)
-                          FROM homework h WHERE h.lesson_id = l.id), '[]'::json) AS hw_assigned,
-              COALESCE((SELECT json_agg(${HOMEWORK_JSON} ORDER BY h.created_at)
-                          FROM homework h WHERE h.class_id = l.class_id AND h.due_date = l.date AND h.subject_id = l.subject_id
-                           AND h.lesson_id IS DISTINCT FROM l.id), '[]'::json) AS hw_due,
-              ${perStudent}
-         FROM lessons l ${LESSON_JOINS}
-        WHERE ${where} AND l.date BETWEEN :wFrom AND :wTo
-        ORDER BY l.date, l.start_time, c.name`,
-      {
-        wClass: 'classId' in filter ? filter.classId : undefined,
-        wTeacher: 'teacherId' in filter ? filter.teacherId : undefined,
-        wStudent: studentId,
-        wFrom: from,
-        wTo: to,
-      },
-    );
-  }
-
-  /** The student's grades of a date range not attached to a lesson (imports, homework graded later). */
-  async findUnattachedGrades(studentId: string, from: string, to: string) {
-    return this.runPrepared(
-      `SELECT g.id, g.value, g.scale, g.work_type, g.weight, g.comment, to_char(g.date, 'YYYY-MM-DD') AS date, g.subject_id, sub.name AS subject_name
-         FROM grades g JOIN subjects sub ON sub.id = g.subject_id
-        WHERE g.student_id = :studentId AND g.date BETWEEN :from AND :to AND g.lesson_id IS NULL AND g.deleted_at IS NULL
-        ORDER BY g.date, g.created_at`,
-      { studentId, from, to },
-    ) as Promise<
-      Array<{
-        id: string;
-        value: number;
-        scale: string;
-        work_type: string;
-        weight: string;
-        comment: string | null;
-        date: string;
-        subject_id: string;
-        subject_name: string;
-      }>
-    >;
-  }
-
-  // ---- reminders ------------------------------------------------------------------------------
-
-  async setReminderOptIn(userId: string, enabled: boolean): Promise<void> {
-    if (enabled) await this.db.query('INSERT INTO lesson_reminder_opt_ins (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
-    else await this.db.query('DELETE FROM lesson_reminder_opt_ins WHERE user_id = $1', [userId]);
-  }
-
-  async isReminderOptedIn(userId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM lesson_reminder_opt_ins WHERE user_id = $1', [userId]);
-    return rows.length > 0;
-  }
-
-  /** Scheduled lessons starting in [from, to). */
-  async findLessonsStartingBetween(from: Date, to: Date): Promise<Array<{ id: string; starts_at: Date }>> {
-    return this.db.query(
-      `SELECT id, starts_at FROM lessons WHERE status = 'scheduled' AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at LIMIT 20000`,
-      [from, to],
-    );
-  }
-
-  /** Opted-in people of a lesson: its current students, their parents, and the teacher giving it. */
-  async findReminderRecipients(tx: EntityManager, lessonId: string): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await tx.query(
-      `WITH l AS (SELECT class_id, COALESCE(substitute_teacher_id, teacher_id) AS teacher_id FROM lessons WHERE id = $1),
-            people AS (
-              SELECT e.student_id AS user_id FROM enrolments e JOIN l ON e.class_id = l.class_id WHERE e.ended_at IS NULL
-              UNION SELECT pc.parent_id FROM parent_children pc JOIN enrolments e ON e.student_id = pc.child_id AND e.ended_at IS NULL JOIN l ON e.class_id = l.class_id
-              UNION SELECT teacher_id FROM l)
-       SELECT p.user_id FROM people p JOIN lesson_reminder_opt_ins o ON o.user_id = p.user_id ORDER BY p.user_id`,
-      [lessonId],
-    );
-    return rows.map((r) => r.user_id);
-  }
-
-  async findLessonForReminder(
-    tx: EntityManager,
-    lessonId: string,
-  ): Promise<{ id: string; school_id: string; status: string; starts_at: Date } | null> {
-    const [row] = await tx.query('SELECT id, school_id, status, starts_at FROM lessons WHERE id = $1', [lessonId]);
     return row ?? null;
   }
 
@@ -506,18 +327,4 @@ export class ScheduleRepository extends SqlRepository {
       [classId, from, to],
     );
   }
-}
-
-export interface LessonFacts {
-  id: string;
-  schoolId: string;
-  classId: string;
-  subjectId: string;
-  teacherId: string;
-  substituteTeacherId: string | null;
-  date: string;
-  status: 'scheduled' | 'cancelled';
-  startsAt: Date;
-  startTime?: string;
-  topic?: string | null;
 }

@@ -7,7 +7,6 @@ import { pageCursor } from '../../common/pagination/cursor';
 import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
 import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { CommonErrors } from '../../common/errors/app-error';
-import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { OutboxService } from '../events/outbox.service';
 import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
@@ -15,29 +14,32 @@ import {
   CreateLessonDto,
   CreateTermPatternDto,
   LessonChangePage,
-  LessonChangeView,
   LessonView,
   TermPatternResult,
   UpdateLessonDto,
-  WeekLessonView,
-  WeekView,
 } from './dto/schedule.dto';
 import { LessonFeedItem, LessonFeedQueryDto } from './dto/lesson-feed.dto';
 import { LessonChangeKind } from './entities/lesson-change.entity';
-import { ClashDetail, ScheduleErrors } from './schedule.errors';
-import { LessonCandidate, LessonFacts, LessonRow, NewLessonRow, ScheduleRepository, WeekLessonRow } from './schedule.repository';
-import { addDays, daysBetween, isoWeekday, resolveWeek, zonedToUtc } from './school-time';
+import { LessonRow } from './lesson-sql';
+import { toChangePage, toLessonView } from './lesson-views';
+import { ScheduleErrors } from './schedule.errors';
+import { LessonFacts, NewLessonRow } from './lesson-sql';
+import { ScheduleRepository } from './schedule.repository';
+import { addDays, daysBetween, isoWeekday, zonedToUtc } from './school-time';
+import { checkTimes, clashesWithin, toClashDetail, toNewLesson } from './timetable-rules';
 
 export const MAX_PATTERN_DAYS = 200;
 
-/** The timetable: lessons, clash checks, changes with history and events, week views, reminders. */
+/**
+ * The timetable: lessons, clash checks, changes with history and events, the lesson feed, and what the grades and
+ * homework modules ask of lessons. Week views are WeekViewsService, reminders LessonRemindersService.
+ */
 @Injectable()
 export class ScheduleService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ScheduleRepository,
     private readonly outbox: OutboxService,
-    private readonly cache: ReadCache,
     private readonly tombstones: TombstoneReader,
   ) {}
 
@@ -285,96 +287,6 @@ export class ScheduleService {
     return ctx ? ctx.class_id : undefined;
   }
 
-  // ---- week views -----------------------------------------------------------------------------
-
-  /** A student's week, assembled once per change: see ReadCache. */
-  async studentWeek(p: Principal, studentId: string, week: string | undefined): Promise<CachedJson> {
-    const ctx = await this.repo.findStudentContext(p, studentId);
-    if (!ctx) throw UsersErrors.studentNotFound();
-    const range = resolveWeek(week, ctx.tz);
-    if (!range) throw ScheduleErrors.invalidWeek();
-    const classId = ctx.class_id;
-    if (!classId) throw ScheduleErrors.studentHasNoClass();
-    return this.cache.json(readKey('student-week', studentId, range.week, classId, ctx.tz, ctx.versions), async (): Promise<WeekView> => {
-      const [lessons, other] = await Promise.all([
-        this.repo.findWeek({ classId }, range.from, range.to, studentId),
-        this.repo.findUnattachedGrades(studentId, range.from, range.to),
-      ]);
-      return {
-        ...range,
-        timezone: ctx.tz,
-        days: toDays(range.from, lessons, true),
-        otherGrades: other.map((g) => ({
-          id: g.id,
-          value: gradeValue(g.value, g.scale),
-          workType: g.work_type,
-          weight: Number(g.weight),
-          comment: g.comment,
-          date: g.date,
-          subject: { id: g.subject_id, name: g.subject_name },
-        })),
-      };
-    });
-  }
-
-  async teacherWeek(p: Principal, teacherId: string, week: string | undefined): Promise<WeekView> {
-    const ctx = await this.repo.findTeacherContext(p, teacherId);
-    if (!ctx) throw ScheduleErrors.teacherNotFound();
-    const range = resolveWeek(week, ctx.tz);
-    if (!range) throw ScheduleErrors.invalidWeek();
-    const lessons = await this.repo.findWeek({ teacherId }, range.from, range.to, null);
-    return { ...range, timezone: ctx.tz, days: toDays(range.from, lessons, false), otherGrades: [] };
-  }
-
-  async classWeek(p: Principal, classId: string, week: string | undefined): Promise<WeekView> {
-    const ctx = await this.repo.isClassReadable(p, classId);
-    if (!ctx) throw SchoolsErrors.classNotFound();
-    const range = resolveWeek(week, ctx.tz);
-    if (!range) throw ScheduleErrors.invalidWeek();
-    const lessons = await this.repo.findWeek({ classId }, range.from, range.to, null);
-    return { ...range, timezone: ctx.tz, days: toDays(range.from, lessons, false), otherGrades: [] };
-  }
-
-  // ---- reminders ------------------------------------------------------------------------------
-
-  setReminders(p: Principal, enabled: boolean): Promise<void> {
-    return this.repo.setReminderOptIn(p.userId, enabled);
-  }
-
-  remindersEnabled(p: Principal): Promise<boolean> {
-    return this.repo.isReminderOptedIn(p.userId);
-  }
-
-  /** Scheduled lessons whose start falls in the window (the reminder cron's selection). */
-  lessonsStartingBetween(from: Date, to: Date): Promise<Array<{ id: string; starts_at: Date }>> {
-    return this.repo.findLessonsStartingBetween(from, to);
-  }
-
-  /**
-   * Records the "lesson in N minutes" event for the opted-in people of a lesson, once: the job
-   * re-reads the lesson (skips a cancelled or moved one) and the outbox key is unique per lesson start.
-   */
-  async recordReminder(lessonId: string, startsAtMs: number): Promise<{ recorded: boolean; recipients: number; skipped?: string }> {
-    return this.db.transaction(async (tx) => {
-      const lesson = await this.repo.findLessonForReminder(tx, lessonId);
-      if (!lesson) return { recorded: false, recipients: 0, skipped: 'lesson-gone' };
-      if (lesson.status !== 'scheduled') return { recorded: false, recipients: 0, skipped: 'cancelled' };
-      if (new Date(lesson.starts_at).getTime() !== startsAtMs) return { recorded: false, recipients: 0, skipped: 'moved' };
-      const userIds = await this.repo.findReminderRecipients(tx, lessonId);
-      if (userIds.length === 0) return { recorded: false, recipients: 0, skipped: 'no-recipients' };
-      const recorded = await this.outbox.record(tx, {
-        type: 'lesson.reminder',
-        aggregateType: 'lesson',
-        aggregateId: lessonId,
-        schoolId: lesson.school_id,
-        actorId: null,
-        payload: { lessonId, startsAt: new Date(startsAtMs).toISOString(), userIds },
-        idempotencyKey: `lesson.reminder:${lessonId}:${startsAtMs}`,
-      });
-      return { recorded, recipients: userIds.length };
-    });
-  }
-
   // ---- for the grades and homework modules ----------------------------------------------------
 
   lessonFacts(id: string, manager?: EntityManager): Promise<LessonFacts | null> {
@@ -404,165 +316,4 @@ export class ScheduleService {
     if (subjectIds.some((id) => !found.subjects.has(id))) throw ScheduleErrors.invalid('subjectId', 'Предмет не найден в этой школе');
     if (teacherIds.some((id) => !found.teachers.has(id))) throw ScheduleErrors.invalid(teacherField, 'Учитель не найден в этой школе');
   }
-}
-
-// ---- pure helpers ---------------------------------------------------------------------------------
-
-function checkTimes(start: string, end: string, field = ''): void {
-  if (end <= start) throw ScheduleErrors.invalid(field ? `${field}.endTime` : 'endTime', 'Урок должен заканчиваться позже, чем начинается');
-}
-
-function toNewLesson(
-  schoolId: string,
-  tz: string,
-  classId: string,
-  it: { subjectId: string; teacherId: string; startTime: string; endTime: string; room?: string; groupName?: string; topic?: string },
-  date: string,
-  seriesId: string | null,
-): NewLessonRow {
-  return {
-    schoolId,
-    classId,
-    subjectId: it.subjectId,
-    teacherId: it.teacherId,
-    date,
-    startTime: it.startTime,
-    endTime: it.endTime,
-    startsAt: zonedToUtc(date, it.startTime, tz),
-    endsAt: zonedToUtc(date, it.endTime, tz),
-    room: it.room ?? null,
-    groupName: it.groupName ?? null,
-    topic: it.topic ?? null,
-    seriesId,
-  };
-}
-
-/** Clashes among lessons of the same request (a pattern that collides with itself). */
-export function clashesWithin(rows: LessonCandidate[]): ClashDetail[] {
-  const out: ClashDetail[] = [];
-  const byDate = new Map<string, number[]>();
-  rows.forEach((r, i) => byDate.set(r.date, [...(byDate.get(r.date) ?? []), i]));
-  for (const idxs of byDate.values()) {
-    for (let a = 0; a < idxs.length; a++) {
-      for (let b = a + 1; b < idxs.length; b++) {
-        const x = rows[idxs[a]];
-        const y = rows[idxs[b]];
-        if (!(x.startTime < y.endTime && x.endTime > y.startTime)) continue;
-        const reasons: ClashDetail['reasons'] = [];
-        if (x.classId === y.classId && (!x.groupName || !y.groupName || x.groupName === y.groupName)) reasons.push('class');
-        if (x.teacherId === y.teacherId) reasons.push('teacher');
-        if (x.room && x.room === y.room) reasons.push('room');
-        if (reasons.length)
-          out.push({
-            lessonId: null,
-            requestIndex: idxs[a],
-            with: idxs[b],
-            date: x.date,
-            startTime: y.startTime,
-            endTime: y.endTime,
-            reasons,
-          });
-        if (out.length >= 50) return out;
-      }
-    }
-  }
-  return out;
-}
-
-function toClashDetail(c: {
-  idx: number;
-  id: string;
-  date: string;
-  start_time: string;
-  end_time: string;
-  class_clash: boolean;
-  teacher_clash: boolean;
-  room_clash: boolean;
-}): ClashDetail {
-  const reasons: ClashDetail['reasons'] = [];
-  if (c.class_clash) reasons.push('class');
-  if (c.teacher_clash) reasons.push('teacher');
-  if (c.room_clash) reasons.push('room');
-  return { lessonId: c.id, requestIndex: c.idx, date: c.date, startTime: c.start_time, endTime: c.end_time, reasons };
-}
-
-export function gradeValue(value: number, scale: string): number | string {
-  if (scale === 'pass_fail') return value === 1 ? 'pass' : 'fail';
-  return value;
-}
-
-export function toLessonView(r: LessonRow): LessonView {
-  return {
-    id: r.id,
-    schoolId: r.school_id,
-    class: { id: r.class_id, name: r.class_name },
-    subject: { id: r.subject_id, name: r.subject_name },
-    teacher: { id: r.teacher_id, shortName: r.teacher_name },
-    substituteTeacher: r.substitute_teacher_id ? { id: r.substitute_teacher_id, shortName: r.substitute_name ?? '' } : null,
-    date: r.date,
-    startTime: r.start_time,
-    endTime: r.end_time,
-    startsAt: new Date(r.starts_at).toISOString(),
-    room: r.room,
-    groupName: r.group_name,
-    topic: r.topic,
-    status: r.status,
-  };
-}
-
-function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekView['days'] {
-  const days: WeekView['days'] = Array.from({ length: 7 }, (_, i) => ({
-    date: addDays(from, i),
-    weekday: i + 1,
-    lessons: [] as WeekLessonView[],
-  }));
-  for (const r of rows) {
-    const day = days.find((d) => d.date === r.date);
-    if (!day) continue;
-    day.lessons.push({
-      ...toLessonView(r),
-      homeworkAssigned: r.hw_assigned,
-      homeworkDue: r.hw_due,
-      grades: perStudent
-        ? (r.grades ?? []).map((g) => ({
-            id: g.id,
-            value: gradeValue(g.value, g.scale),
-            workType: g.workType,
-            weight: Number(g.weight),
-            comment: g.comment,
-          }))
-        : [],
-      attendance: perStudent ? r.attendance : null,
-      gradeCount: perStudent ? (r.grades ?? []).length : r.grade_count,
-      absenceCount: perStudent ? (r.attendance && r.attendance.status !== 'excused' ? 1 : 0) : r.absence_count,
-    });
-  }
-  return days;
-}
-
-function toChangePage(
-  rows: Array<{
-    id: string;
-    lesson_id: string;
-    kinds: string[];
-    before: object;
-    after: object;
-    reason: string | null;
-    changed_at: Date;
-    changed_by: string | null;
-    changed_by_name: string | null;
-  }>,
-  limit: number,
-): LessonChangePage {
-  const items: LessonChangeView[] = rows.map((r) => ({
-    id: r.id,
-    lessonId: r.lesson_id,
-    kinds: r.kinds,
-    before: r.before as Record<string, unknown>,
-    after: r.after as Record<string, unknown>,
-    reason: r.reason,
-    changedBy: r.changed_by ? { id: r.changed_by, shortName: r.changed_by_name ?? '' } : null,
-    changedAt: new Date(r.changed_at).toISOString(),
-  }));
-  return { items, nextCursor: rows.length === limit ? rows[rows.length - 1].id : null };
 }

@@ -27,7 +27,7 @@ import { SchoolClass } from './entities/school-class.entity';
 import { School } from './entities/school.entity';
 import { Subject } from './entities/subject.entity';
 import { SchoolsErrors } from './schools.errors';
-import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from './schools.policy';
+import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../../access';
 
 const parseClassName = (name: string): number => Number(/^(1[01]|[1-9])/.exec(name)![1]);
 

@@ -5,7 +5,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
-import { adminScope, scopeSql } from '../schools/schools.policy';
+import { adminScope, scopeSql } from '../../access';
 import { SchoolsService } from '../schools/schools.service';
 import { UserRolesService } from '../users/user-roles.service';
 import { ClassTeacherView, CreateTeacherAssignmentDto, ListTeacherAssignmentsQueryDto, TeacherAssignmentView } from './dto/teaching.dto';

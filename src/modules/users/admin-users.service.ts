@@ -4,7 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
-import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../schools/schools.policy';
+import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../../access';
 import { SchoolsService } from '../schools/schools.service';
 import { AccessChangePublisher } from './access-change.publisher';
 import { CredentialsService } from './credentials.service';

@@ -1,5 +1,5 @@
 import { ALL_ROLES, Role } from '../../common/auth/role';
-import { SchoolScope } from '../schools/schools.policy';
+import { SchoolScope } from '../../access';
 
 /** Roles of people who belong to a school: a user with one of them needs a school (docs/domain.md §1). */
 export const SCHOOL_ROLES: readonly Role[] = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin];

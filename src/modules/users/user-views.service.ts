@@ -3,7 +3,7 @@ import { Principal } from '../../common/auth/principal';
 import { ClassRef, MeView, SchoolRef, StudentProfileView, UserView } from './dto/users.dto';
 import { User } from './entities/user.entity';
 import { UsersErrors } from './users.errors';
-import { visibleStudentSql } from './users.policy';
+import { visibleStudentSql } from '../../access';
 import { UsersRepository } from './users.repository';
 
 /** What the users module shows about people: the signed-in user, a student's card, an administrator's view of a user. */

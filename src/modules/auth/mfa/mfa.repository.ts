@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SchoolScope } from '../../schools/schools.policy';
+import { SchoolScope } from '../../../access';
 import { MfaAuditAction } from './entities/mfa-audit.entity';
 
 /**

@@ -6,7 +6,7 @@ import { Role } from '../../../common/auth/role';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { PiiCryptoService } from '../../../core/crypto/pii-crypto.service';
-import { adminScope } from '../../schools/schools.policy';
+import { adminScope } from '../../../access';
 import { SettingsService } from '../../settings/settings.service';
 import { AdminUsersService } from '../../users/admin-users.service';
 import { CredentialsService, LoginCandidate } from '../../users/credentials.service';

@@ -3,7 +3,7 @@
  * tables and never writes them:
  * - `classes`, `schools`, `regions` (schools module): the class of a new task and the school's time zone (the due day
  *   ends at midnight school time);
- * - `teacher_assignments` (teaching): only through `teachesSql` (grades.policy.ts), whether the teacher teaches the
+ * - `teacher_assignments` (teaching): only through `homeworkAssignableSql` (src/access/homework.access.ts), whether the teacher teaches the
  *   subject in that class;
  * - `enrolments`, `parent_children`, `users` (users module): the current students of the class, a parent's children,
  *   the short names of students and comment authors;
@@ -17,7 +17,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../../common/auth/principal';
 import { SqlRepository } from '../../../core/database/sql-repository';
-import { teachesSql } from '../../grades/grades.policy';
+import { homeworkAssignableSql } from '../../../access';
 
 export interface SubmissionRow {
   id: string | null;
@@ -64,7 +64,7 @@ export class ClassWorkReadModel extends SqlRepository {
     classId: string,
     subjectId: string,
   ): Promise<{ id: string; school_id: string; tz: string } | null> {
-    const t = teachesSql(p, 'c.id', ':hSubject');
+    const t = homeworkAssignableSql(p, 'c.id', ':hSubject');
     const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
       `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
         WHERE c.id = :hClass AND ${t.sql}`,

@@ -2,7 +2,7 @@
  * Read model of messaging: the people it shows and may write to. It reads other modules' tables and never writes them:
  * - `users` (users module): names, roles, status and school of contacts, conversation members, senders and recipients;
  * - `enrolments`, `parent_children` (users) and `teacher_assignments`, `class_teachers` (teaching): only through
- *   `contactSql` (messaging.policy.ts), the contacts rule of docs/domain.md;
+ *   `contactSql` (src/access/conversation.access.ts), the contacts rule of docs/domain.md;
  * - messaging's own `conversation_members` and `announcement_recipients`, joined with `users` where a list is ordered by name.
  * Why a join and not UsersService: the contacts rule is one condition PostgreSQL evaluates row by row while it filters,
  * searches and pages, and member and recipient lists are ordered by name in the same query (no N+1, no paging in memory).
@@ -14,7 +14,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../../common/auth/principal';
 import { SqlRepository } from '../../../core/database/sql-repository';
 import { PersonView } from '../dto/messaging.dto';
-import { contactSql } from '../messaging.policy';
+import { contactSql } from '../../../access';
 
 export interface PersonRow {
   id: string;

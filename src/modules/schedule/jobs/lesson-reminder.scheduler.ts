@@ -5,7 +5,7 @@ import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
-import { ScheduleService } from '../schedule.service';
+import { LessonRemindersService } from '../lesson-reminders.service';
 import { LessonReminderJob } from './lesson-reminder.processor';
 
 /**
@@ -20,7 +20,7 @@ export class LessonReminderScheduler {
   private readonly logger = new Logger(LessonReminderScheduler.name);
 
   constructor(
-    private readonly schedule: ScheduleService,
+    private readonly reminders: LessonRemindersService,
     private readonly producer: QueueProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -39,7 +39,7 @@ export class LessonReminderScheduler {
     const lead = this.config.diary.lessonReminderMinutes * 60_000;
     const from = new Date(now.getTime() + lead - 60_000);
     const to = new Date(now.getTime() + lead + 60_000);
-    const lessons = await this.schedule.lessonsStartingBetween(from, to);
+    const lessons = await this.reminders.lessonsStartingBetween(from, to);
     const ids: string[] = [];
     for (const l of lessons) {
       const startsAtMs = new Date(l.starts_at).getTime();

@@ -1,13 +1,14 @@
-import { hasRole, Principal } from '../../common/auth/principal';
-import { Role } from '../../common/auth/role';
-import { adminScope, scopeSql } from '../schools/schools.policy';
+import { hasRole, Principal } from '../common/auth/principal';
+import { Role } from '../common/auth/role';
+import { adminScope, scopeSql } from './school.access';
+import { SqlCondition } from './sql-condition';
 
 /**
- * SQL condition: the student row `alias` is visible to the caller. One condition, evaluated by
- * PostgreSQL, so lists are scoped in the query and never filtered in memory.
- * Self; a parent's own children; students of classes the teacher teaches or leads; admins in scope.
+ * Students: the student row `alias` (a users row) is visible to the caller. Parameters: `vis…`, `scope…`.
+ * Self; a parent's own children; students of classes the teacher teaches (any subject) or leads; admins in scope.
+ * Seeing a student is not seeing all their grades: grade.access.ts decides which marks.
  */
-export function visibleStudentSql(p: Principal, alias: string): { sql: string; params: Record<string, unknown> } {
+export function visibleStudentSql(p: Principal, alias: string): SqlCondition {
   const parts: string[] = [`${alias}.id = :visSelf`];
   const params: Record<string, unknown> = { visSelf: p.userId };
   if (hasRole(p, Role.Parent)) {

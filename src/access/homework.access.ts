@@ -1,18 +1,35 @@
-import { hasRole, Principal } from '../../common/auth/principal';
-import { Role } from '../../common/auth/role';
-import { teachesSql } from '../grades/grades.policy';
-import { classReadableSql, schoolAdminSql, SqlCondition } from '../schedule/schedule.policy';
+import { hasRole, Principal } from '../common/auth/principal';
+import { Role } from '../common/auth/role';
+import { classReadableSql } from './class.access';
+import { teachesSql } from './grade.access';
+import { schoolAdminSql } from './school.access';
+import { SqlCondition } from './sql-condition';
 
 /**
- * Homework rows (deny by default; parameter names start with `hp`):
- * - a homework is readable by whoever may read its class (students, parents, teachers, admins);
- * - it is writable by the teacher of its class and subject;
- * - one student's work (submission, files, comment thread) is readable by the student, their
- *   parents, the teacher of the class and subject, the class teacher and admins.
+ * Homework rows (parameters `hp…`; the alias `h` is a homework row):
+ * - a homework (and its files) is readable by whoever may read its class (students, parents, teachers, admins);
+ * - it is writable (edit, delete, attach files, grade submissions) by the teacher of its class and subject;
+ * - one student's work (submission, its files, the comment thread) is readable by the student, their parents, the
+ *   teacher of the class and subject, the class teacher and admins; a submission is written by the student
+ *   themself, a current student of the class (`homeworkSubmittableSql`);
+ * - the per-student overview (who handed in what): its teacher, the class teacher, admins.
  */
 export const homeworkReadableSql = (p: Principal, h: string): SqlCondition => classReadableSql(p, `${h}.class_id`);
 
 export const homeworkWritableSql = (p: Principal, h: string): SqlCondition => teachesSql(p, `${h}.class_id`, `${h}.subject_id`);
+
+/** Setting homework for a class and subject (no row yet): the teacher of that class and subject. */
+export const homeworkAssignableSql = (p: Principal, classExpr: string, subjectExpr: string): SqlCondition =>
+  teachesSql(p, classExpr, subjectExpr);
+
+/** The caller may hand in work for the homework row `h`: a student currently enrolled in its class. */
+export function homeworkSubmittableSql(p: Principal, h: string): SqlCondition {
+  if (!hasRole(p, Role.Student)) return { sql: 'FALSE', params: {} };
+  return {
+    sql: `EXISTS (SELECT 1 FROM enrolments hse WHERE hse.class_id = ${h}.class_id AND hse.student_id = :hpMe AND hse.ended_at IS NULL)`,
+    params: { hpMe: p.userId },
+  };
+}
 
 export function studentWorkReadableSql(p: Principal, h: string, studentExpr: string): SqlCondition {
   const parts = [`${studentExpr} = :hpMe`];
