@@ -542,9 +542,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     const g = await postGrade(5);
     await waitFor(() => forGrade(g.id)(parentToken), 'notification');
     const { NotificationsService } = await import('../../src/modules/notifications/notifications.service');
-    const { localDate } = await import('../../src/modules/notifications/jobs/digest.scheduler');
+    const { dateInZone } = await import('../../src/common/time/zoned-date');
     const svc = t.app.get(NotificationsService);
-    const date = localDate(new Date(), 'Europe/Moscow');
+    const date = dateInZone(new Date(), 'Europe/Moscow');
     expect(await svc.digestUsers()).toEqual(expect.arrayContaining([fam.parent.id, other.id]));
     expect((await svc.makeDigest(fam.parent.id, date)).created).toBe(true);
     expect((await svc.makeDigest(fam.parent.id, date)).created).toBe(false);

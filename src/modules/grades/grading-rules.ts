@@ -26,12 +26,5 @@ export function toStoredValue(value: number | string, scale: GradeScale): number
   return null;
 }
 
-/** Stored value → API value. */
-export function toApiValue(value: number, scale: string): number | string {
-  return scale === 'pass_fail' ? (value === 1 ? 'pass' : 'fail') : value;
-}
-
-/** Lower-case, ё→е, single spaces: names compare this way. */
-export function normalizeName(s: string): string {
-  return s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
-}
+/** Stored value → API value (in common: the schedule's week views show grades too). */
+export { toApiValue } from '../../common/grading/grade-value';

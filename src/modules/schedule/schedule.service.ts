@@ -7,6 +7,7 @@ import { pageCursor } from '../../common/pagination/cursor';
 import { FeedPage, oneFeedTarget, readFeedPage } from '../../core/feeds/feed-cursor';
 import { TombstoneReader } from '../../core/feeds/tombstone-reader';
 import { CommonErrors } from '../../common/errors/app-error';
+import { toApiValue } from '../../common/grading/grade-value';
 import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache';
 import { OutboxService } from '../events/outbox.service';
 import { SchoolsErrors } from '../schools/schools.errors';
@@ -306,7 +307,7 @@ export class ScheduleService {
         days: toDays(range.from, lessons, true),
         otherGrades: other.map((g) => ({
           id: g.id,
-          value: gradeValue(g.value, g.scale),
+          value: toApiValue(g.value, g.scale),
           workType: g.work_type,
           weight: Number(g.weight),
           comment: g.comment,
@@ -486,11 +487,6 @@ function toClashDetail(c: {
   return { lessonId: c.id, requestIndex: c.idx, date: c.date, startTime: c.start_time, endTime: c.end_time, reasons };
 }
 
-export function gradeValue(value: number, scale: string): number | string {
-  if (scale === 'pass_fail') return value === 1 ? 'pass' : 'fail';
-  return value;
-}
-
 export function toLessonView(r: LessonRow): LessonView {
   return {
     id: r.id,
@@ -526,7 +522,7 @@ function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekV
       grades: perStudent
         ? (r.grades ?? []).map((g) => ({
             id: g.id,
-            value: gradeValue(g.value, g.scale),
+            value: toApiValue(g.value, g.scale),
             workType: g.workType,
             weight: Number(g.weight),
             comment: g.comment,
