@@ -14,7 +14,7 @@ import { FILE_STORAGE, FileStorage } from '../../core/storage/storage.types';
 import { ReceivedFile, UploadReceiver, UploadSpec } from '../../core/storage/upload-receiver';
 import { OutboxService } from '../events/outbox.service';
 import { toApiValue } from '../grades/grading-rules';
-import { GradesService } from '../grades/grades.service';
+import { GradeEntryService } from '../grades/grade-entry.service';
 import { ScheduleErrors } from '../schedule/schedule.errors';
 import { ScheduleService } from '../schedule/schedule.service';
 import { addDays, localDate, zonedToUtc } from '../schedule/school-time';
@@ -48,7 +48,7 @@ export class HomeworkService {
   constructor(
     private readonly repo: HomeworkRepository,
     private readonly schedule: ScheduleService,
-    private readonly grades: GradesService,
+    private readonly grades: GradeEntryService,
     private readonly outbox: OutboxService,
     private readonly uploads: UploadReceiver,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
