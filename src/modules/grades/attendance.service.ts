@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { OutboxService } from '../events/outbox.service';
-import { AttendanceListView, MarkAttendanceDto } from './dto/grades.dto';
+import { AttendanceListView, MarkAttendanceDto } from './dto/attendance.dto';
 import { AttendanceRepository } from './attendance.repository';
 import { attendanceMarkedEvent } from './grade-events';
 import { GradeTargetService } from './grade-target.service';

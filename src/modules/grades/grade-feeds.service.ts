@@ -4,7 +4,7 @@ import { pageCursor } from '../../common/pagination/cursor';
 import { readFeedPage } from '../../core/feeds/feed-cursor';
 import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
-import { AttendanceFeedView, FeedQueryDto, GradeFeedView } from './dto/grades.dto';
+import { AttendanceFeedView, FeedQueryDto, GradeFeedView } from './dto/feeds.dto';
 import { GradeFeedsRepository } from './grade-feeds.repository';
 import { toAttendanceView, toGradeView } from './grade-views';
 import { GradesErrors } from './grades.errors';

@@ -1,5 +1,8 @@
 import { Mark } from './averages';
-import { AttendanceView, GradeChangeView, GradeView, GradingSettingsView, PeriodRef, PeriodView } from './dto/grades.dto';
+import { AttendanceView } from './dto/attendance.dto';
+import { GradeChangeView, GradeView } from './dto/grades.dto';
+import { GradingSettingsView } from './dto/grading-settings.dto';
+import { PeriodRef, PeriodView } from './dto/periods.dto';
 import { SchoolGrading, toApiValue } from './grading-rules';
 import { AttendanceRow, ChangeRow, GradeRow, PeriodRow } from './grade-rows';
 

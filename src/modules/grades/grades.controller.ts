@@ -17,39 +17,23 @@ import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
+import { AttendanceListView, MarkAttendanceDto } from './dto/attendance.dto';
+import { AttendanceFeedView, FeedQueryDto, GradeFeedView } from './dto/feeds.dto';
 import {
-  AttendanceFeedView,
-  AttendanceListView,
   BatchGradesDto,
   CreateGradeDto,
-  CreatePeriodDto,
   DeleteGradeQueryDto,
-  FeedQueryDto,
   GradeChangePage,
-  GradeFeedView,
   GradeHistoryView,
   GradeListView,
   GradeView,
-  GradingSettingsDto,
-  GradingSettingsView,
   HistoryQueryDto,
-  ImportQueryDto,
-  ImportResultView,
-  JournalQueryDto,
-  JournalView,
-  ListPeriodsQueryDto,
-  MarkAttendanceDto,
-  PeriodMarkListView,
-  PeriodPage,
-  PeriodView,
-  RangeQueryDto,
-  SchoolQueryDto,
-  SetPeriodMarksDto,
-  StudentGradesView,
   UpdateGradeDto,
-  WhatIfDto,
-  WhatIfView,
 } from './dto/grades.dto';
+import { GradingSettingsDto, GradingSettingsView, SchoolQueryDto } from './dto/grading-settings.dto';
+import { ImportQueryDto, ImportResultView } from './dto/import.dto';
+import { JournalQueryDto, JournalView, RangeQueryDto, StudentGradesView, WhatIfDto, WhatIfView } from './dto/journal.dto';
+import { CreatePeriodDto, ListPeriodsQueryDto, PeriodMarkListView, PeriodPage, PeriodView, SetPeriodMarksDto } from './dto/periods.dto';
 import { AttendanceService } from './attendance.service';
 import { GradeEntryService } from './grade-entry.service';
 import { GradeFeedsService } from './grade-feeds.service';

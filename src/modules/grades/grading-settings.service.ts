@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { SchoolsErrors } from '../schools/schools.errors';
-import { GradingSettingsDto, GradingSettingsView } from './dto/grades.dto';
+import { GradingSettingsDto, GradingSettingsView } from './dto/grading-settings.dto';
 import { toSettingsView } from './grade-views';
 import { SchoolGrading } from './grading-rules';
 import { GradesErrors } from './grades.errors';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { SchoolsErrors } from '../schools/schools.errors';
-import { CreatePeriodDto, ListPeriodsQueryDto, PeriodMarkListView, PeriodPage, PeriodView, SetPeriodMarksDto } from './dto/grades.dto';
+import { CreatePeriodDto, ListPeriodsQueryDto, PeriodMarkListView, PeriodPage, PeriodView, SetPeriodMarksDto } from './dto/periods.dto';
 import { GradeTargetService } from './grade-target.service';
 import { toPeriodView } from './grade-views';
 import { storedValueOn, toApiValue } from './grading-rules';

@@ -11,7 +11,7 @@ import { UploadReceiver } from '../../../core/storage/upload-receiver';
 import { ScheduleService } from '../../schedule/schedule.service';
 import { addDays, localDate } from '../../schedule/school-time';
 import { SchoolsErrors } from '../../schools/schools.errors';
-import { ImportQueryDto, ImportResultView, ImportRowError } from '../dto/grades.dto';
+import { ImportQueryDto, ImportResultView, ImportRowError } from '../dto/import.dto';
 import { normalizeName } from '../../../common/text/person-name';
 import { SchoolGrading } from '../grading-rules';
 import { GradesErrors } from '../grades.errors';
