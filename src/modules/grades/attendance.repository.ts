@@ -11,6 +11,7 @@ export class AttendanceRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
   }
+
   /** Upserts marks of one lesson; returns the rows actually written with the previous status. */
   async upsertAttendance(
     tx: EntityManager,

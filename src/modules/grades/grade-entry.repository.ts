@@ -14,6 +14,7 @@ export class GradeEntryRepository extends SqlRepository {
   }
 
   // ---- writes -----------------------------------------------------------------------------------
+
   async insertGrades(tx: EntityManager, rows: NewGrade[]): Promise<GradeRow[]> {
     if (rows.length === 0) return [];
     return tx.query(
@@ -41,6 +42,7 @@ export class GradeEntryRepository extends SqlRepository {
       ],
     );
   }
+
   /** Inserts without returning rows (the import: 50,000 rows in chunks); returns the new ids in order. */
   async insertGradeIds(tx: EntityManager, rows: NewGrade[]): Promise<string[]> {
     const out: Array<{ id: string }> = await tx.query(
@@ -67,6 +69,7 @@ export class GradeEntryRepository extends SqlRepository {
     );
     return out.map((o) => o.id);
   }
+
   /** The live grade, locked, if the caller may change it. */
   async lockWritableGrade(tx: EntityManager, p: Principal, id: string): Promise<GradeRow | null> {
     const cond = gradeWritableSql(p, 'g');
@@ -77,10 +80,12 @@ export class GradeEntryRepository extends SqlRepository {
     );
     return row ?? null;
   }
+
   async lockGradeBySourceRef(tx: EntityManager, sourceRef: string): Promise<GradeRow | null> {
     const [row] = await tx.query(`SELECT ${GRADE_COLUMNS} FROM grades g WHERE g.source_ref = $1 FOR UPDATE`, [sourceRef]);
     return row ?? null;
   }
+
   async updateGrade(
     tx: EntityManager,
     id: string,
@@ -96,6 +101,7 @@ export class GradeEntryRepository extends SqlRepository {
     );
     return row;
   }
+
   async insertGradeChange(
     tx: EntityManager,
     c: {
@@ -115,6 +121,7 @@ export class GradeEntryRepository extends SqlRepository {
   }
 
   // ---- reads ------------------------------------------------------------------------------------
+
   async findReadableGrade(p: Principal, id: string): Promise<(GradeRow & { entered_by_name: string }) | null> {
     const cond = gradeReadableSql(p, 'g');
     const [row] = await this.run<GradeRow & { entered_by_name: string }>(
@@ -124,6 +131,7 @@ export class GradeEntryRepository extends SqlRepository {
     );
     return row ?? null;
   }
+
   async findChangesOfGrade(gradeId: string) {
     return this.db.query(
       `SELECT gc.id::text AS id, gc.grade_id, gc.action, gc.before, gc.after, gc.reason, gc.changed_by, gc.changed_at, ${shortName('u')} AS changed_by_name
@@ -131,6 +139,7 @@ export class GradeEntryRepository extends SqlRepository {
       [gradeId],
     ) as Promise<ChangeRow[]>;
   }
+
   /** A student's corrections, newest first, keyset by id; only of grades the caller may read. */
   async findStudentChanges(p: Principal, studentId: string, cursor: string | null, limit: number): Promise<ChangeRow[]> {
     const cond = gradeReadableSql(p, 'g');

@@ -17,20 +17,24 @@ export class GradeFeedsRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
   }
+
   /** Readable for a class feed: the class journal of any subject, or the class itself for admins. */
   async isClassFeedReadable(p: Principal, classId: string): Promise<boolean> {
     const cond = journalReadableSql(p, 'c', 'ANY (SELECT gta2.subject_id FROM teacher_assignments gta2 WHERE gta2.class_id = c.id)');
     const rows = await this.run(`SELECT 1 FROM classes c WHERE c.id = :jClass AND ${cond.sql}`, { jClass: classId, ...cond.params });
     return rows.length > 0;
   }
+
   /** Grades changed after the cursor (created, changed or deleted), in commit-safe order. */
   findGradeFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<GradeRow[]> {
     return this.feed<GradeRow>('grades g', 'g', GRADE_COLUMNS, p, filter, after, limit);
   }
+
   /** Attendance marks changed after the cursor, in commit-safe order. */
   findAttendanceFeed(p: Principal, filter: FeedFilter, after: FeedCursor, limit: number): Promise<AttendanceRow[]> {
     return this.feed<AttendanceRow>('attendance a', 'a', ATTENDANCE_COLUMNS, p, filter, after, limit);
   }
+
   /**
    * Rows of a table stamped with change_xid (grades, attendance) after a (xid, id) cursor, oldest
    * first, held back while an older transaction may still commit (so a cursor never skips one).

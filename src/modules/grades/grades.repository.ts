@@ -9,8 +9,6 @@ import { DEFAULT_GRADING, SchoolGrading } from './grading-rules';
 import { PERIOD_COLUMNS, PeriodMarkRow, PeriodRow } from './grade-rows';
 import { schoolReadableSql, teachesSql } from './grades.policy';
 
-export type { AttendanceRow, ChangeRow, GradeRow, NewGrade, PeriodMarkRow, PeriodRow } from './grade-rows';
-
 /**
  * What every part of the journal looks up: a class the caller teaches in, who is enrolled, a student the
  * caller may see, a school's grading settings and periods, the class list. Named SQL, scoped in SQL (the
@@ -23,6 +21,7 @@ export class GradesRepository extends SqlRepository {
   }
 
   // ---- context and checks ----------------------------------------------------------------------
+
   /** A class with its school, time zone and year, and whether the caller teaches the subject in it. */
   async findClassForTeaching(p: Principal, classId: string, subjectId: string) {
     const teaches = teachesSql(p, 'c.id', ':tSubject');
@@ -34,6 +33,7 @@ export class GradesRepository extends SqlRepository {
     );
     return row ?? null;
   }
+
   /** Which of the ids are current students of the class. */
   async findEnrolled(classId: string, studentIds: string[], manager?: EntityManager): Promise<Set<string>> {
     const rows: Array<{ student_id: string }> = await (manager ?? this.db.manager).query(
@@ -42,6 +42,7 @@ export class GradesRepository extends SqlRepository {
     );
     return new Set(rows.map((r) => r.student_id));
   }
+
   /** The student if the caller may see them, with their school and current class. */
   async findStudentContext(
     p: Principal,
@@ -57,6 +58,7 @@ export class GradesRepository extends SqlRepository {
     );
     return row ?? null;
   }
+
   async findClassStudents(
     classId: string,
   ): Promise<Array<{ id: string; last_name: string; first_name: string; middle_name: string | null; login: string }>> {
@@ -66,12 +68,14 @@ export class GradesRepository extends SqlRepository {
       [classId],
     );
   }
+
   async isSchoolReadable(p: Principal, schoolId: string): Promise<boolean> {
     const cond = schoolReadableSql(p, 's.id');
     return (
       (await this.run('SELECT 1 FROM schools s WHERE s.id = :rSchool AND ' + cond.sql, { rSchool: schoolId, ...cond.params })).length > 0
     );
   }
+
   async isSchoolAdministered(p: Principal, schoolId: string): Promise<boolean> {
     const cond = schoolAdminSql(p, 's.id');
     return (
@@ -80,6 +84,7 @@ export class GradesRepository extends SqlRepository {
   }
 
   // ---- grading settings, periods, period marks ---------------------------------------------------
+
   async findGrading(schoolId: string, manager?: EntityManager): Promise<SchoolGrading> {
     const [row] = await (manager ?? this.db.manager).query(
       'SELECT scale, work_types, rounding_threshold FROM grading_settings WHERE school_id = $1',
@@ -88,6 +93,7 @@ export class GradesRepository extends SqlRepository {
     if (!row) return DEFAULT_GRADING;
     return { scale: row.scale, workTypes: row.work_types, roundingThreshold: Number(row.rounding_threshold) };
   }
+
   async saveGrading(schoolId: string, g: SchoolGrading, by: string): Promise<void> {
     await this.db.query(
       `INSERT INTO grading_settings (school_id, scale, work_types, rounding_threshold, updated_by) VALUES ($1, $2, $3, $4, $5)
@@ -95,10 +101,12 @@ export class GradesRepository extends SqlRepository {
       [schoolId, g.scale, JSON.stringify(g.workTypes), g.roundingThreshold, by],
     );
   }
+
   async findPeriod(id: string, schoolId: string): Promise<PeriodRow | null> {
     const [row] = await this.db.query(`SELECT ${PERIOD_COLUMNS} FROM academic_periods WHERE id = $1 AND school_id = $2`, [id, schoolId]);
     return row ?? null;
   }
+
   async findPeriodMarks(periodId: string, filter: { studentId?: string; classId?: string; subjectId?: string }) {
     return this.db.query(
       `SELECT student_id, subject_id, period_id, scale, value, comment FROM period_marks

@@ -13,6 +13,7 @@ export class JournalRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
   }
+
   /** The class if the caller may read the subject's journal in it. */
   async findJournalClass(
     p: Principal,
@@ -28,6 +29,7 @@ export class JournalRepository extends SqlRepository {
     );
     return row ?? null;
   }
+
   /** Grades of one student in a date range (optionally one subject) with subject names. */
   async findStudentGrades(
     studentId: string,
@@ -45,6 +47,7 @@ export class JournalRepository extends SqlRepository {
       { sStudent: studentId, sFrom: from, sTo: to, sSubject: subjectId, ...cond.params },
     );
   }
+
   async findClassSubjectGrades(classId: string, subjectId: string, from: string, to: string): Promise<GradeRow[]> {
     return this.db.query(
       `SELECT ${GRADE_COLUMNS} FROM grades g
@@ -53,6 +56,7 @@ export class JournalRepository extends SqlRepository {
       [classId, subjectId, from, to],
     );
   }
+
   async findAttendanceOfLessons(lessonIds: string[]): Promise<Array<{ lesson_id: string; student_id: string; status: string }>> {
     if (lessonIds.length === 0) return [];
     return this.db.query(`SELECT lesson_id, student_id, status FROM attendance WHERE lesson_id = ANY($1::uuid[]) AND status <> 'present'`, [

@@ -11,6 +11,7 @@ export class PeriodsRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
   }
+
   async insertPeriod(row: Omit<PeriodRow, 'id'>): Promise<PeriodRow> {
     const [r] = await this.db.query(
       `INSERT INTO academic_periods (school_id, academic_year, kind, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${PERIOD_COLUMNS}`,
@@ -18,6 +19,7 @@ export class PeriodsRepository extends SqlRepository {
     );
     return r;
   }
+
   async listPeriods(schoolId: string, year: number | null, limit: number, offset: number): Promise<{ rows: PeriodRow[]; total: number }> {
     const rows: Array<PeriodRow & { total: string }> = await this.db.query(
       `SELECT ${PERIOD_COLUMNS}, count(*) OVER () AS total FROM academic_periods
@@ -26,6 +28,7 @@ export class PeriodsRepository extends SqlRepository {
     );
     return { rows, total: rows.length ? Number(rows[0].total) : 0 };
   }
+
   async upsertPeriodMarks(
     tx: EntityManager,
     c: { periodId: string; classId: string; subjectId: string; scale: GradeScale; setBy: string },

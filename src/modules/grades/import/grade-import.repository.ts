@@ -10,6 +10,7 @@ export class GradeImportRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
   }
+
   async findClassForImport(
     p: Principal,
     classId: string,
@@ -22,9 +23,11 @@ export class GradeImportRepository extends SqlRepository {
     );
     return row ?? null;
   }
+
   async findSchoolSubjects(schoolId: string): Promise<Array<{ id: string; name: string; short_name: string | null }>> {
     return this.db.query('SELECT id, name, short_name FROM subjects WHERE school_id = $1 LIMIT 500', [schoolId]);
   }
+
   async findTaughtSubjects(p: Principal, classId: string): Promise<Set<string>> {
     const rows: Array<{ subject_id: string }> = await this.db.query(
       'SELECT subject_id FROM teacher_assignments WHERE teacher_id = $1 AND class_id = $2',
