@@ -38,7 +38,7 @@ describe('nothing lost: a grade saved while Redis is down is delivered when it i
 
   it('saves the grade and its event with Redis stopped, then notifies the parent after Redis returns', async () => {
     const fam = await makeClassWithFamily(t.db);
-    const { GradesService } = await import('../../src/modules/grades/grades.service');
+    const { GradeEntryService } = await import('../../src/modules/grades/grade-entry.service');
     const teacher = {
       userId: fam.teacher.id,
       sessionId: 'test',
@@ -48,7 +48,7 @@ describe('nothing lost: a grade saved while Redis is down is delivered when it i
     };
 
     await stopRedis(redis);
-    const grade = await t.app.get(GradesService).createGrade(teacher, {
+    const grade = await t.app.get(GradeEntryService).createGrade(teacher, {
       classId: fam.classId,
       subjectId: fam.subjectId,
       date: yesterday(),

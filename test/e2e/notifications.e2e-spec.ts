@@ -619,9 +619,9 @@ describe('notifications: grade → parent (in-app, SSE, push)', () => {
     const g = await postGrade(5);
     await waitFor(() => forGrade(g.id)(parentToken), 'notification');
     const { DigestService } = await import('../../src/modules/notifications/digest.service');
-    const { localDate } = await import('../../src/modules/notifications/jobs/digest.scheduler');
+    const { dateInZone } = await import('../../src/common/time/zoned-date');
     const svc = t.app.get(DigestService);
-    const date = localDate(new Date(), 'Europe/Moscow');
+    const date = dateInZone(new Date(), 'Europe/Moscow');
     expect(await svc.digestUsers()).toEqual(expect.arrayContaining([fam.parent.id, other.id]));
     expect((await svc.makeDigest(fam.parent.id, date)).created).toBe(true);
     expect((await svc.makeDigest(fam.parent.id, date)).created).toBe(false);

@@ -17,40 +17,29 @@ import { Roles } from '../../common/decorators/roles.decorator';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator';
 import { replyJson } from '../../core/read-cache/reply-json';
+import { AttendanceListView, MarkAttendanceDto } from './dto/attendance.dto';
+import { AttendanceFeedView, FeedQueryDto, GradeFeedView } from './dto/feeds.dto';
 import {
-  AttendanceFeedView,
-  AttendanceListView,
   BatchGradesDto,
   CreateGradeDto,
-  CreatePeriodDto,
   DeleteGradeQueryDto,
-  FeedQueryDto,
   GradeChangePage,
-  GradeFeedView,
   GradeHistoryView,
   GradeListView,
   GradeView,
-  GradingSettingsDto,
-  GradingSettingsView,
   HistoryQueryDto,
-  ImportQueryDto,
-  ImportResultView,
-  JournalQueryDto,
-  JournalView,
-  ListPeriodsQueryDto,
-  MarkAttendanceDto,
-  PeriodMarkListView,
-  PeriodPage,
-  PeriodView,
-  RangeQueryDto,
-  SchoolQueryDto,
-  SetPeriodMarksDto,
-  StudentGradesView,
   UpdateGradeDto,
-  WhatIfDto,
-  WhatIfView,
 } from './dto/grades.dto';
-import { GradesService } from './grades.service';
+import { GradingSettingsDto, GradingSettingsView, SchoolQueryDto } from './dto/grading-settings.dto';
+import { ImportQueryDto, ImportResultView } from './dto/import.dto';
+import { JournalQueryDto, JournalView, RangeQueryDto, StudentGradesView, WhatIfDto, WhatIfView } from './dto/journal.dto';
+import { CreatePeriodDto, ListPeriodsQueryDto, PeriodMarkListView, PeriodPage, PeriodView, SetPeriodMarksDto } from './dto/periods.dto';
+import { AttendanceService } from './attendance.service';
+import { GradeEntryService } from './grade-entry.service';
+import { GradeFeedsService } from './grade-feeds.service';
+import { GradingSettingsService } from './grading-settings.service';
+import { JournalService } from './journal.service';
+import { PeriodMarksService } from './period-marks.service';
 import { GradeImportService } from './import/grade-import.service';
 
 @ApiTags('grades')
@@ -58,7 +47,11 @@ import { GradeImportService } from './import/grade-import.service';
 @Controller('grades')
 export class GradesController {
   constructor(
-    private readonly grades: GradesService,
+    private readonly entry: GradeEntryService,
+    private readonly feeds: GradeFeedsService,
+    private readonly journals: JournalService,
+    private readonly periodMarks: PeriodMarksService,
+    private readonly settingsService: GradingSettingsService,
     private readonly importer: GradeImportService,
   ) {}
 
@@ -71,7 +64,7 @@ export class GradesController {
   @Idempotent()
   @ApiCreatedResponse({ type: GradeView })
   create(@CurrentUser() p: Principal, @Body() dto: CreateGradeDto): Promise<GradeView> {
-    return this.grades.createGrade(p, dto);
+    return this.entry.createGrade(p, dto);
   }
 
   @Post('batch')
@@ -80,7 +73,7 @@ export class GradesController {
   @Idempotent()
   @ApiCreatedResponse({ type: GradeListView })
   batch(@CurrentUser() p: Principal, @Body() dto: BatchGradesDto): Promise<GradeListView> {
-    return this.grades.createBatch(p, dto);
+    return this.entry.createBatch(p, dto);
   }
 
   @Patch(':id')
@@ -88,7 +81,7 @@ export class GradesController {
   @ApiOperation({ summary: 'Correct a grade (kept in its history; emits grade.changed old → new)' })
   @ApiOkResponse({ type: GradeView })
   update(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Body() dto: UpdateGradeDto): Promise<GradeView> {
-    return this.grades.updateGrade(p, id, dto);
+    return this.entry.updateGrade(p, id, dto);
   }
 
   @Delete(':id')
@@ -97,28 +90,28 @@ export class GradesController {
   @ApiOperation({ summary: 'Delete a grade (kept in its history; emits grade.deleted)' })
   @ApiNoContentResponse()
   remove(@CurrentUser() p: Principal, @Param('id', ParseId) id: string, @Query() q: DeleteGradeQueryDto): Promise<void> {
-    return this.grades.deleteGrade(p, id, q.reason ?? null);
+    return this.entry.deleteGrade(p, id, q.reason ?? null);
   }
 
   @Get('history')
   @ApiOperation({ summary: "A student's grade corrections, newest first, keyset-paginated (student, parent, teachers, admins)" })
   @ApiOkResponse({ type: GradeChangePage })
   studentHistory(@CurrentUser() p: Principal, @Query() q: HistoryQueryDto): Promise<GradeChangePage> {
-    return this.grades.studentHistory(p, q);
+    return this.entry.studentHistory(p, q);
   }
 
   @Get('changes')
   @ApiOperation({ summary: 'Feed of grades created, changed or deleted since a cursor, for a student or a class (offline sync)' })
   @ApiOkResponse({ type: GradeFeedView })
   feed(@CurrentUser() p: Principal, @Query() q: FeedQueryDto): Promise<GradeFeedView> {
-    return this.grades.gradeFeed(p, q);
+    return this.feeds.gradeFeed(p, q);
   }
 
   @Get('journal')
   @ApiOperation({ summary: 'A class journal: students × lessons of a subject and period, with grades, absences, averages, period marks' })
   @ApiOkResponse({ type: JournalView })
   async journal(@CurrentUser() p: Principal, @Query() q: JournalQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    replyJson(req, res, await this.grades.journal(p, q));
+    replyJson(req, res, await this.journals.journal(p, q));
   }
 
   @Get('students/:studentId')
@@ -129,7 +122,7 @@ export class GradesController {
     @Param('studentId', ParseId) id: string,
     @Query() q: RangeQueryDto,
   ): Promise<StudentGradesView> {
-    return this.grades.studentGrades(p, id, q);
+    return this.journals.studentGrades(p, id, q);
   }
 
   @Post('students/:studentId/what-if')
@@ -137,7 +130,7 @@ export class GradesController {
   @ApiOperation({ summary: 'What-if: the period average if the student also got these marks' })
   @ApiOkResponse({ type: WhatIfView })
   whatIf(@CurrentUser() p: Principal, @Param('studentId', ParseId) id: string, @Body() dto: WhatIfDto): Promise<WhatIfView> {
-    return this.grades.whatIf(p, id, dto);
+    return this.journals.whatIf(p, id, dto);
   }
 
   @Put('period-marks')
@@ -145,14 +138,14 @@ export class GradesController {
   @ApiOperation({ summary: 'Set period (term, half-year) or final (year) marks for students of a class in a subject' })
   @ApiOkResponse({ type: PeriodMarkListView })
   setPeriodMarks(@CurrentUser() p: Principal, @Body() dto: SetPeriodMarksDto): Promise<PeriodMarkListView> {
-    return this.grades.setPeriodMarks(p, dto);
+    return this.periodMarks.setPeriodMarks(p, dto);
   }
 
   @Get('settings')
   @ApiOperation({ summary: "A school's grading scale, work types and weights (its members and admins)" })
   @ApiOkResponse({ type: GradingSettingsView })
   settings(@CurrentUser() p: Principal, @Query() q: SchoolQueryDto): Promise<GradingSettingsView> {
-    return this.grades.getSettings(p, q.schoolId);
+    return this.settingsService.getSettings(p, q.schoolId);
   }
 
   @Put('settings/:schoolId')
@@ -164,7 +157,7 @@ export class GradesController {
     @Param('schoolId', ParseId) schoolId: string,
     @Body() dto: GradingSettingsDto,
   ): Promise<GradingSettingsView> {
-    return this.grades.putSettings(p, schoolId, dto);
+    return this.settingsService.putSettings(p, schoolId, dto);
   }
 
   @Post('periods')
@@ -172,14 +165,14 @@ export class GradesController {
   @ApiOperation({ summary: 'Add a grading period (term, half-year, year) to a school year (school admin)' })
   @ApiCreatedResponse({ type: PeriodView })
   createPeriod(@CurrentUser() p: Principal, @Body() dto: CreatePeriodDto): Promise<PeriodView> {
-    return this.grades.createPeriod(p, dto);
+    return this.periodMarks.createPeriod(p, dto);
   }
 
   @Get('periods')
   @ApiOperation({ summary: "A school's grading periods" })
   @ApiOkResponse({ type: PeriodPage })
   periods(@CurrentUser() p: Principal, @Query() q: ListPeriodsQueryDto): Promise<PeriodPage> {
-    return this.grades.listPeriods(p, q);
+    return this.periodMarks.listPeriods(p, q);
   }
 
   @Post('import')
@@ -206,7 +199,7 @@ export class GradesController {
   @ApiOperation({ summary: "A grade's history: entered by whom and when, every correction old → new (student, parent, teachers, admins)" })
   @ApiOkResponse({ type: GradeHistoryView })
   history(@CurrentUser() p: Principal, @Param('id', ParseId) id: string): Promise<GradeHistoryView> {
-    return this.grades.gradeHistory(p, id);
+    return this.entry.gradeHistory(p, id);
   }
 }
 
@@ -214,7 +207,10 @@ export class GradesController {
 @ApiBearerAuth()
 @Controller('attendance')
 export class AttendanceController {
-  constructor(private readonly grades: GradesService) {}
+  constructor(
+    private readonly attendance: AttendanceService,
+    private readonly feeds: GradeFeedsService,
+  ) {}
 
   @Post()
   @Roles(Role.Teacher)
@@ -222,13 +218,13 @@ export class AttendanceController {
   @Idempotent()
   @ApiCreatedResponse({ type: AttendanceListView })
   mark(@CurrentUser() p: Principal, @Body() dto: MarkAttendanceDto): Promise<AttendanceListView> {
-    return this.grades.markAttendance(p, dto);
+    return this.attendance.markAttendance(p, dto);
   }
 
   @Get('changes')
   @ApiOperation({ summary: 'Feed of attendance marks changed since a cursor, for a student or a class (offline sync)' })
   @ApiOkResponse({ type: AttendanceFeedView })
   feed(@CurrentUser() p: Principal, @Query() q: FeedQueryDto): Promise<AttendanceFeedView> {
-    return this.grades.attendanceFeed(p, q);
+    return this.feeds.attendanceFeed(p, q);
   }
 }

@@ -9,9 +9,21 @@ import { Grade } from './entities/grade.entity';
 import { GradingSettings } from './entities/grading-settings.entity';
 import { PeriodMark } from './entities/period-mark.entity';
 import { AttendanceController, GradesController } from './grades.controller';
+import { AttendanceRepository } from './attendance.repository';
+import { AttendanceService } from './attendance.service';
+import { GradeEntryRepository } from './grade-entry.repository';
+import { GradeEntryService } from './grade-entry.service';
+import { GradeFeedsRepository } from './grade-feeds.repository';
+import { GradeFeedsService } from './grade-feeds.service';
+import { GradeTargetService } from './grade-target.service';
+import { GradingSettingsService } from './grading-settings.service';
 import { GradesRepository } from './grades.repository';
-import { GradesService } from './grades.service';
+import { GradeImportRepository } from './import/grade-import.repository';
 import { GradeImportService } from './import/grade-import.service';
+import { JournalRepository } from './journal.repository';
+import { JournalService } from './journal.service';
+import { PeriodMarksService } from './period-marks.service';
+import { PeriodsRepository } from './periods.repository';
 
 @Module({
   imports: [
@@ -20,7 +32,24 @@ import { GradeImportService } from './import/grade-import.service';
     TimetableModule,
   ],
   controllers: [GradesController, AttendanceController],
-  providers: [GradesService, GradesRepository, GradeImportService],
-  exports: [GradesService],
+  providers: [
+    GradesRepository,
+    GradeTargetService,
+    GradeEntryRepository,
+    GradeEntryService,
+    AttendanceRepository,
+    AttendanceService,
+    JournalRepository,
+    JournalService,
+    PeriodsRepository,
+    PeriodMarksService,
+    GradingSettingsService,
+    GradeFeedsRepository,
+    GradeFeedsService,
+    GradeImportRepository,
+    GradeImportService,
+  ],
+  /** Homework records its grades through GradeEntryService (in its own transaction). */
+  exports: [GradeEntryService],
 })
 export class GradesModule {}

@@ -1,5 +1,6 @@
 import { GradeScale } from './entities/grade.entity';
 import { WorkTypeSetting } from './entities/grading-settings.entity';
+import { GradesErrors } from './grades.errors';
 
 /** Work types every school starts with (its admin may change names and weights). */
 export const DEFAULT_WORK_TYPES: WorkTypeSetting[] = [
@@ -26,12 +27,19 @@ export function toStoredValue(value: number | string, scale: GradeScale): number
   return null;
 }
 
-/** Stored value → API value. */
-export function toApiValue(value: number, scale: string): number | string {
-  return scale === 'pass_fail' ? (value === 1 ? 'pass' : 'fail') : value;
+/** Stored value → API value (in common: the schedule's week views show grades too). */
+export { toApiValue } from '../../common/grading/grade-value';
+
+/** A value the API sent, stored on the school's scale; refused when the scale has no such value. */
+export function storedValueOn(value: number | string, scale: GradeScale): number {
+  const v = toStoredValue(value, scale);
+  if (v === null) throw GradesErrors.valueNotInScale(scale);
+  return v;
 }
 
-/** Lower-case, ё→е, single spaces: names compare this way. */
-export function normalizeName(s: string): string {
-  return s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+/** One of the school's work types by code, with its weight; refused when the school has no such type. */
+export function workTypeOf(grading: SchoolGrading, code: string): WorkTypeSetting {
+  const wt = grading.workTypes.find((w) => w.code === code);
+  if (!wt) throw GradesErrors.unknownWorkType(grading.workTypes.map((w) => w.code));
+  return wt;
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { UploadReceiver } from '../../core/storage/upload-receiver';
 import { OutboxService } from '../events/outbox.service';
-import { GradesService } from '../grades/grades.service';
+import { GradeEntryService } from '../grades/grade-entry.service';
 import { localDate } from '../schedule/school-time';
 import { GradeSubmissionDto, ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto } from './dto/homework.dto';
 import { HomeworkStoredFiles } from './homework-files';
@@ -18,7 +18,7 @@ export class HomeworkSubmissionsService {
   constructor(
     private readonly repo: HomeworkRepository,
     private readonly classWork: ClassWorkReadModel,
-    private readonly grades: GradesService,
+    private readonly grades: GradeEntryService,
     private readonly outbox: OutboxService,
     private readonly uploads: UploadReceiver,
     private readonly files: HomeworkStoredFiles,

@@ -1,3 +1,5 @@
+import { normalizeName } from '../../common/text/person-name';
+
 /**
  * FIO comparison for linking (docs/domain.md §4 "FIO"). Each part is compared after normalising:
  * case-insensitive, `ё` = `е`, surrounding spaces dropped and inner runs of spaces (incl. NBSP) collapsed.
@@ -11,9 +13,8 @@ export interface Fio {
   middleName: string | null | undefined;
 }
 
-export function normalizeNamePart(value: string | null | undefined): string {
-  return (value ?? '').replace(/\s+/gu, ' ').trim().toLocaleLowerCase('ru-RU').replace(/ё/g, 'е');
-}
+/** One part of a FIO, normalised as every name in the diary compares (common/text/person-name.ts). */
+export const normalizeNamePart = normalizeName;
 
 export function fioMatches(a: Fio, b: Fio): boolean {
   return (

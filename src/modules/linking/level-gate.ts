@@ -23,9 +23,7 @@ export function ageOn(birthDate: string, today: string): number | null {
 }
 
 /** The calendar date (`YYYY-MM-DD`) of a moment in a time zone. */
-export function dateInZone(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { dateInZone } from '../../common/time/zoned-date';
 
 export interface LevelGateInput {
   level: EsiaAccountLevel;

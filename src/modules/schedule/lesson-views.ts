@@ -3,11 +3,6 @@ import { LessonRow } from './lesson-sql';
 
 /** Rows of the timetable's queries as the API shows them (pure). */
 
-export function gradeValue(value: number, scale: string): number | string {
-  if (scale === 'pass_fail') return value === 1 ? 'pass' : 'fail';
-  return value;
-}
-
 export function toLessonView(r: LessonRow): LessonView {
   return {
     id: r.id,

@@ -3,31 +3,7 @@
  * they start (computed with the school's IANA time zone), so reminders select by instant and views
  * by date. Russian zones have had no DST since 2014, but the conversion below handles it anyway.
  */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-function wallClock(instant: Date, tz: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
-  const parts = formatter(tz).formatToParts(instant);
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)!.value);
-  return { y: get('year'), m: get('month'), d: get('day'), h: get('hour'), mi: get('minute'), s: get('second') };
-}
+import { dateInZone, wallClock } from '../../common/time/zoned-date';
 
 /** Offset of `tz` from UTC at `instant`, in milliseconds (Moscow: +3 h). */
 export function tzOffsetMs(instant: Date, tz: string): number {
@@ -43,11 +19,8 @@ export function zonedToUtc(date: string, time: string, tz: string): Date {
   return new Date(second);
 }
 
-/** The school-local calendar date of an instant, YYYY-MM-DD. */
-export function localDate(instant: Date, tz: string): string {
-  const w = wallClock(instant, tz);
-  return `${w.y}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
-}
+/** The school-local calendar date of an instant, YYYY-MM-DD (common/time: one rule for every zone). */
+export const localDate = dateInZone;
 
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

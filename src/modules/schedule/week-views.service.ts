@@ -4,7 +4,8 @@ import { CachedJson, ReadCache, readKey } from '../../core/read-cache/read-cache
 import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
 import { WeekLessonView, WeekView } from './dto/schedule.dto';
-import { gradeValue, toLessonView } from './lesson-views';
+import { toApiValue } from '../../common/grading/grade-value';
+import { toLessonView } from './lesson-views';
 import { WeekLessonRow, WeekViewReadModel } from './read-models/week-view.read-model';
 import { ScheduleErrors } from './schedule.errors';
 import { ScheduleRepository } from './schedule.repository';
@@ -42,7 +43,7 @@ export class WeekViewsService {
         days: toDays(range.from, lessons, true),
         otherGrades: other.map((g) => ({
           id: g.id,
-          value: gradeValue(g.value, g.scale),
+          value: toApiValue(g.value, g.scale),
           workType: g.work_type,
           weight: Number(g.weight),
           comment: g.comment,
@@ -88,7 +89,7 @@ function toDays(from: string, rows: WeekLessonRow[], perStudent: boolean): WeekV
       grades: perStudent
         ? (r.grades ?? []).map((g) => ({
             id: g.id,
-            value: gradeValue(g.value, g.scale),
+            value: toApiValue(g.value, g.scale),
             workType: g.workType,
             weight: Number(g.weight),
             comment: g.comment,

@@ -11,11 +11,14 @@ import { UploadReceiver } from '../../../core/storage/upload-receiver';
 import { ScheduleService } from '../../schedule/schedule.service';
 import { addDays, localDate } from '../../schedule/school-time';
 import { SchoolsErrors } from '../../schools/schools.errors';
-import { ImportQueryDto, ImportResultView, ImportRowError } from '../dto/grades.dto';
-import { normalizeName, SchoolGrading } from '../grading-rules';
+import { ImportQueryDto, ImportResultView, ImportRowError } from '../dto/import.dto';
+import { normalizeName } from '../../../common/text/person-name';
+import { SchoolGrading } from '../grading-rules';
 import { GradesErrors } from '../grades.errors';
-import { GradesRepository, NewGrade } from '../grades.repository';
-import { GradesService } from '../grades.service';
+import { GradeEntryService } from '../grade-entry.service';
+import { NewGrade } from '../grade-rows';
+import { GradesRepository } from '../grades.repository';
+import { GradeImportRepository } from './grade-import.repository';
 import { csvRows, SourceRow, xlsxRows } from './row-sources';
 
 /** Column names accepted in the header row (English or Russian). */
@@ -63,8 +66,9 @@ class RollBack extends Error {}
 @Injectable()
 export class GradeImportService {
   constructor(
-    private readonly repo: GradesRepository,
-    private readonly grades: GradesService,
+    private readonly repo: GradeImportRepository,
+    private readonly grades: GradesRepository,
+    private readonly entry: GradeEntryService,
     private readonly schedule: ScheduleService,
     private readonly uploads: UploadReceiver,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
@@ -121,7 +125,7 @@ export class GradeImportService {
             if (mode === 'all-or-nothing' && result.failed > 0) continue; // nothing will be written: only validate
             buffer.push(checked.grade);
             if (buffer.length >= CHUNK) {
-              result.imported += await this.grades.insertImported(tx, ctx.actorId, buffer);
+              result.imported += await this.entry.insertImported(tx, ctx.actorId, buffer);
               buffer = [];
             }
           }
@@ -131,7 +135,7 @@ export class GradeImportService {
         }
         if (!header) throw GradesErrors.importBadHeader(REQUIRED);
         if (mode === 'all-or-nothing' && result.failed > 0) throw new RollBack();
-        result.imported += await this.grades.insertImported(tx, ctx.actorId, buffer);
+        result.imported += await this.entry.insertImported(tx, ctx.actorId, buffer);
       });
       result.committed = true;
     } catch (e) {
@@ -148,10 +152,10 @@ export class GradeImportService {
     const yearFrom = `${cls.academic_year}-09-01`;
     const yearTo = addDays(`${cls.academic_year + 1}-09-01`, -1);
     const [students, subjects, taught, grading, lessons] = await Promise.all([
-      this.repo.findClassStudents(cls.id),
+      this.grades.findClassStudents(cls.id),
       this.repo.findSchoolSubjects(cls.school_id),
       this.repo.findTaughtSubjects(p, cls.id),
-      this.repo.findGrading(cls.school_id),
+      this.grades.findGrading(cls.school_id),
       this.schedule.firstLessonsByDate(cls.id, yearFrom, yearTo),
     ]);
     const byLogin = new Map(students.map((s) => [s.login.toLowerCase(), s.id]));

@@ -1,13 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
+import { dateInZone } from '../../../common/time/zoned-date';
 import { JobKeys } from '../../../core/queue/job-ids';
 import { QueueProducer } from '../../../core/queue/queue-producer.service';
 import { DIGEST_TIME_ZONE } from '../digest.service';
 import { DigestJob } from './notifications.processor';
-
-/** The local date (YYYY-MM-DD) in a time zone. */
-export const localDate = (now: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 
 /** 19:00 Moscow time: one selection job per day (deterministic id: two workers firing enqueue one). */
 @Injectable()
@@ -27,7 +24,7 @@ export class DigestScheduler {
 
   /** Queues the selection of the local day of `now`; returns the job id. */
   async enqueue(now: Date): Promise<string> {
-    const date = localDate(now, DIGEST_TIME_ZONE);
+    const date = dateInZone(now, DIGEST_TIME_ZONE);
     const job = await this.producer.enqueue<DigestJob>('dailyDigest', { date }, { key: JobKeys.dailyDigest(date) });
     return String(job.id);
   }
