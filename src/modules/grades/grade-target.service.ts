@@ -24,20 +24,20 @@ export class GradeTargetService {
     private readonly schedule: ScheduleService,
   ) {}
 
-  /** Where the grade goes: a lesson (its teacher or substitute), or class + subject + date (its teacher). */
+  /** Where the grade goes: a lesson (its teacher or substitute), or class + subject + date (its teacher); the write rule is gradeWritableSql. */
   async resolveTarget(p: Principal, t: { lessonId?: string; classId?: string; subjectId?: string; date?: string }): Promise<GradeTarget> {
     if (t.lessonId) {
       const lesson = await this.schedule.lessonFacts(t.lessonId);
       if (!lesson) throw ScheduleErrors.lessonNotFound();
-      const cls = await this.repo.findClassForTeaching(p, lesson.classId, lesson.subjectId);
-      if (!cls || !(cls.teaches || lesson.substituteTeacherId === p.userId)) throw ScheduleErrors.lessonNotFound();
+      const cls = await this.repo.findClassForMark(p, { classId: lesson.classId, subjectId: lesson.subjectId, lessonId: lesson.id });
+      if (!cls || !cls.writable) throw ScheduleErrors.lessonNotFound();
       if (lesson.status === 'cancelled') throw ScheduleErrors.lessonCancelled();
       if (lesson.date > dateInZone(new Date(), cls.tz)) throw GradesErrors.dateInFuture();
       return { schoolId: lesson.schoolId, classId: lesson.classId, subjectId: lesson.subjectId, date: lesson.date, lessonId: lesson.id };
     }
     if (!t.classId || !t.subjectId || !t.date) throw GradesErrors.targetRequired();
-    const cls = await this.repo.findClassForTeaching(p, t.classId, t.subjectId);
-    if (!cls || !cls.teaches) throw SchoolsErrors.classNotFound();
+    const cls = await this.repo.findClassForMark(p, { classId: t.classId, subjectId: t.subjectId, lessonId: null });
+    if (!cls || !cls.writable) throw SchoolsErrors.classNotFound();
     if (t.date > dateInZone(new Date(), cls.tz)) throw GradesErrors.dateInFuture();
     return { schoolId: cls.school_id, classId: cls.id, subjectId: t.subjectId, date: t.date, lessonId: null };
   }

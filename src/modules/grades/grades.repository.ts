@@ -5,7 +5,7 @@ import { SqlRepository } from '../../core/database/sql-repository';
 import { Principal } from '../../common/auth/principal';
 import { DEFAULT_GRADING, SchoolGrading } from './grading-rules';
 import { PERIOD_COLUMNS, PeriodMarkRow, PeriodRow } from './grade-rows';
-import { schoolAdminSql, schoolReadableSql, teachesSql, visibleStudentSql } from '../../access';
+import { gradeWritableSql, schoolAdminSql, schoolReadableSql, teachesSql, visibleStudentSql } from '../../access';
 
 /**
  * What every part of the journal looks up: a class the caller teaches in, who is enrolled, a student the
@@ -28,6 +28,22 @@ export class GradesRepository extends SqlRepository {
          FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
         WHERE c.id = :tClass AND EXISTS (SELECT 1 FROM subjects sub WHERE sub.id = :tSubject AND sub.school_id = c.school_id)`,
       { tClass: classId, tSubject: subjectId, ...teaches.params },
+    );
+    return row ?? null;
+  }
+
+  /**
+   * The class of a mark to be written (on a lesson, or on class + subject + date), and whether the caller may write
+   * it by the grade write rule (src/access/grade.access.ts: the subject's teacher, or the lesson's substitute).
+   */
+  async findClassForMark(p: Principal, target: { classId: string; subjectId: string; lessonId: string | null }) {
+    const writable = gradeWritableSql(p, 'gt');
+    const [row] = await this.run<{ id: string; school_id: string; academic_year: number; tz: string; writable: boolean }>(
+      `SELECT c.id, c.school_id, c.academic_year, COALESCE(s.timezone, r.timezone) AS tz, ${writable.sql} AS writable
+         FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
+        CROSS JOIN (SELECT CAST(:tClass AS uuid) AS class_id, CAST(:tSubject AS uuid) AS subject_id, CAST(:tLesson AS uuid) AS lesson_id) gt
+        WHERE c.id = :tClass AND EXISTS (SELECT 1 FROM subjects sub WHERE sub.id = :tSubject AND sub.school_id = c.school_id)`,
+      { tClass: target.classId, tSubject: target.subjectId, tLesson: target.lessonId, ...writable.params },
     );
     return row ?? null;
   }
