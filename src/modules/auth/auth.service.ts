@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EsiaLinksService } from '../linking/esia-links.service';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
 import { SettingsErrors } from '../settings/settings.errors';
 import { SettingsService } from '../settings/settings.service';
 import { SignInOptions } from '../settings/sign-in-options';

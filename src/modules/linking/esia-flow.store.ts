@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
 import { EsiaErrors } from '../esia/esia.errors';
 import { EsiaAccountLevel } from '../esia/identity-provider';
-import { EsiaLinkMethod } from './entities/esia-link.entity';
+import { EsiaLinkMethod } from '../esia-links/esia-link-method';
 
 /** How long each piece of the browser flow lives (seconds). */
 export const ESIA_FLOW_TTL = {

@@ -18,7 +18,8 @@ import { UserStatus } from '../users/entities/user.entity';
 import { UserIdentity, UsersService } from '../users/users.service';
 import { EsiaLinkStartView, EsiaSignInView, MyEsiaLinkView } from './dto/linking.dto';
 import { EsiaFlowStore, FlowPurpose, PendingEsiaPerson } from './esia-flow.store';
-import { EsiaLinksService } from './esia-links.service';
+import { EsiaLinksErrors } from '../esia-links/esia-links.errors';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
 import { fioMatches } from './fio';
 import { checkAccountLevel, dateInZone } from './level-gate';
 import { LinkingErrors } from './linking.errors';
@@ -158,7 +159,7 @@ export class EsiaSignInService {
     const user = await this.users.findIdentity(p.userId);
     if (!user) throw AuthErrors.sessionRevoked();
     if (await this.links.hasActiveLink(user.id)) {
-      throw LinkingErrors.ownAccountAlreadyLinked();
+      throw EsiaLinksErrors.ownAccountAlreadyLinked();
     }
     const { options } = await this.settings.signInContext(user);
     if (!options.esia) throw SettingsErrors.esiaDisabled();
@@ -177,7 +178,7 @@ export class EsiaSignInService {
 
   /** The user unlinks: the link ends, and so do the user's ESIA-based sessions. */
   async unlinkOwn(userId: string): Promise<void> {
-    if (!(await this.links.revokeOwn(userId))) throw LinkingErrors.linkNotFound();
+    if (!(await this.links.revokeOwn(userId))) throw EsiaLinksErrors.linkNotFound();
     const ended = await this.sessions.revokeAllForUser(userId, 'esia_unlinked', 'esia');
     this.logger.log({ userId, endedSessions: ended }, 'ESIA link removed by the user');
   }

@@ -15,19 +15,11 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SignInRateLimit } from '../auth/sign-in-rate-limit';
 import { unavailableDependency } from '../../core/health/dependency-outages';
-import {
-  AdminEsiaLinkPageView,
-  AdminEsiaLinkView,
-  EsiaExchangeDto,
-  EsiaLinkDto,
-  EsiaLinkStartView,
-  EsiaSignInView,
-  ListEsiaLinksQueryDto,
-  MyEsiaLinkView,
-} from './dto/linking.dto';
+import { AdminEsiaLinkPageView, AdminEsiaLinkView, ListEsiaLinksQueryDto } from '../esia-links/dto/esia-links.dto';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
+import { EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, MyEsiaLinkView } from './dto/linking.dto';
 import { ESIA_FLOW_TTL } from './esia-flow.store';
 import { CallbackOutcome, EsiaSignInService } from './esia-sign-in.service';
-import { EsiaLinksService } from './esia-links.service';
 
 /** The cookie that binds the OAuth state to the browser that started the flow. */
 export const ESIA_FLOW_COOKIE = 'diary_esia_flow';

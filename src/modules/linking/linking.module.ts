@@ -4,7 +4,7 @@ import { EsiaModule } from '../esia/esia.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { EsiaFlowStore } from './esia-flow.store';
-import { EsiaLinksModule } from './esia-links.module';
+import { EsiaLinksModule } from '../esia-links/esia-links.module';
 import { EsiaSignInService } from './esia-sign-in.service';
 import { AdminEsiaLinksController, EsiaAuthController, MyEsiaLinkController } from './linking.controller';
 

@@ -201,7 +201,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       409
     ],
     "message": "Учётная запись портала госуслуг уже связана с другим профилем Дневника. Обратитесь к администратору своей образовательной организации.",
-    "module": "linking"
+    "module": "esia-links"
   },
   "ESIA_CONSENT_DENIED": {
     "statuses": [
@@ -222,7 +222,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       404
     ],
     "message": "Связь с учётной записью портала госуслуг не найдена",
-    "module": "linking"
+    "module": "esia-links"
   },
   "ESIA_SCOPE_MISSING": {
     "statuses": [
