@@ -1224,7 +1224,6 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ACCOUNT_DISABLED",
       "ESIA_STATE_INVALID",
-      "INVALID_CREDENTIALS",
       "USER_NOT_FOUND"
     ],
     "isPublic": true,
@@ -1259,8 +1258,14 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "EsiaAuthController.login": {
     "codes": [
+      "ACCOUNT_DISABLED",
+      "ESIA_ACCOUNT_LEVEL_TOO_LOW",
+      "ESIA_ALREADY_LINKED",
+      "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
-      "ESIA_UNAVAILABLE"
+      "ESIA_UNAVAILABLE",
+      "FIO_MISMATCH"
     ],
     "isPublic": true,
     "hasRoles": false
