@@ -8,6 +8,7 @@ import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { unavailableDependency } from '../../../core/health/dependency-outages';
 import { CallbackOutcome, EsiaSignInService } from '../esia-sign-in.service';
+import { LinkingErrors } from '../linking.errors';
 import { ESIA_OUTCOME_PROPERTY, esiaFlow, EsiaFlowRequest, noStore, readFlowCookie, setFlowCookie } from './esia-flow-request';
 import { EsiaAuthenticateOptions, ESIA_STRATEGY } from './esia.strategy';
 
@@ -94,12 +95,11 @@ export class EsiaCallbackGuard extends AuthGuard(ESIA_STRATEGY) {
   ): T {
     if (!err && outcome) return Promise.resolve(outcome) as T;
     const req = context.switchToHttp().getRequest<EsiaFlowRequest>();
-    const refused =
-      err instanceof InternalOAuthError
-        ? (err.oauthError as unknown)
-        : !err || err instanceof AuthorizationError
-          ? this.flow.authorizationRefusal(req.query.error, req.query.error_description)
-          : err;
+    let refused: unknown = err;
+    if (err instanceof InternalOAuthError) refused = err.oauthError;
+    else if (err instanceof AuthorizationError || (!err && req.query.error !== undefined))
+      refused = this.flow.authorizationRefusal(req.query.error, req.query.error_description);
+    else if (!err) refused = LinkingErrors.stateInvalid(); // the state store found no taken state
     return this.flow.refusal(refused, esiaFlow(req).client) as T;
   }
 }
