@@ -9,6 +9,7 @@ const DOCUMENTED_FILES = [
   'src/common/errors/app-error.ts',
   'src/core/storage/storage.errors.ts',
   'src/modules/esia/esia.errors.ts',
+  'src/modules/esia-links/esia-links.errors.ts',
   'src/modules/grades/grades.errors.ts',
   'src/modules/homework/homework.errors.ts',
   'src/modules/linking/linking.errors.ts',

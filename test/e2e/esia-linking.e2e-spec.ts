@@ -9,6 +9,7 @@ import { ESIA_REFUSAL_MESSAGES } from '../../src/modules/linking/linking.errors'
 import {
   addEsiaPerson,
   bearer,
+  countQueries,
   login,
   MadeUser,
   makeRegion,
@@ -223,6 +224,40 @@ describe('ESIA sign-in and account linking (e2e, through the emulator)', () => {
       (await t.http.post('/api/v1/auth/login').send({ login: platform.login, password: platform.password }).expect(200)).body
         .esiaLinkSuggested,
     ).toBe(false);
+  });
+
+  it('reads the user row once per step: the exchange and the password link check and sign in with the row they read', async () => {
+    /** SELECTs of the users table: TypeORM's `FROM "users"` and the profile's `FROM users u`. */
+    const userReads = (texts: string[]) => texts.filter((q) => /^\s*SELECT\b/i.test(q) && /\bFROM\s+"?users"?\s/i.test(q)).length;
+    const snils = newSnils();
+    const oid = await addEsiaPerson(t, { lastName: 'Счётова', firstName: 'Вера', birthDate: '1985-05-05', snils, level: 'standard' });
+    const user = await makeUser(t.db, {
+      roles: [Role.Parent],
+      schoolId: schoolOn,
+      lastName: 'Счётова',
+      firstName: 'Вера',
+      birthDate: '1985-05-05',
+    });
+    await setSnils(t, user.id, snils);
+    const ticket = (await esiaLogin(oid)).get('ticket');
+    const exchanged = await countQueries(() => exchange(ticket).expect(200));
+    expect(exchanged.result.body).toMatchObject({ linkedNow: true, user: { id: user.id } });
+    // the account (status, roles, session epoch: checked, then signed in) and the profile in the answer (GET /me's)
+    expect(userReads(exchanged.texts)).toBe(2);
+
+    const childOid = await addEsiaPerson(t, { lastName: 'Счётова', firstName: 'Ася', birthDate: '2017-03-03', level: 'simplified' });
+    const child = await makeUser(t.db, {
+      roles: [Role.Student],
+      schoolId: schoolOn,
+      lastName: 'Счётова',
+      firstName: 'Ася',
+      birthDate: '2017-03-03',
+    });
+    const linkTicket = (await esiaLogin(childOid)).get('linkTicket');
+    const linked = await countQueries(() => linkWithPassword(linkTicket, child).expect(200));
+    expect(linked.result.body).toMatchObject({ linkedNow: true, user: { id: child.id } });
+    // the login (password, lockout, status; then signed in), the names and birth date the link compares, the profile
+    expect(userReads(linked.texts)).toBe(3);
   });
 
   // ---- refusals ---------------------------------------------------------------------------------

@@ -404,18 +404,21 @@ export async function makeDiaryWorld(t: TestApp, o: { students?: number } = {}) 
   };
 }
 
-/** Counts SQL statements sent by every pg client of this process while `fn` runs. */
-export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
+/** Counts SQL statements sent by every pg client of this process while `fn` runs (`texts`: their SQL, in order). */
+export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number; texts: string[] }> {
   const { Client } = require('pg') as { Client: { prototype: { query: (...a: unknown[]) => unknown } } };
   const original = Client.prototype.query;
   let queries = 0;
+  const texts: string[] = [];
   Client.prototype.query = function (this: unknown, ...args: unknown[]) {
     queries++;
+    const q = args[0];
+    texts.push(typeof q === 'string' ? q : typeof (q as { text?: unknown })?.text === 'string' ? (q as { text: string }).text : '');
     return original.apply(this, args);
   };
   try {
     const result = await fn();
-    return { result, queries };
+    return { result, queries, texts };
   } finally {
     Client.prototype.query = original;
   }

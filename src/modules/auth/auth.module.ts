@@ -6,7 +6,7 @@ import { RolesGuard } from '../../common/guards/roles.guard';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { EventsModule } from '../events/events.module';
-import { EsiaLinksModule } from '../linking/esia-links.module';
+import { EsiaLinksModule } from '../esia-links/esia-links.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenGuard } from './access-token.guard';

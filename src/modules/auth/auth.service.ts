@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EsiaLinksService } from '../linking/esia-links.service';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
 import { SettingsErrors } from '../settings/settings.errors';
 import { SettingsService } from '../settings/settings.service';
 import { SignInOptions } from '../settings/sign-in-options';
@@ -15,8 +15,11 @@ import { MfaGate } from './mfa/mfa-gate';
 import { ClientInfo, SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
+/** The account a session is opened for: what the token and the session need, read once by the caller. */
+export type SignInAccount = Pick<LoginCandidate, 'id' | 'status' | 'roles' | 'schoolId' | 'regionId' | 'authVersion' | 'sessionEpoch'>;
+
 export type CredentialCheck =
-  | { ok: true; userId: string }
+  | { ok: true; userId: string; account: SignInAccount }
   | { ok: false; reason: 'unknown_login' | 'invalid_password' | 'locked' | 'disabled'; userId: string | null; lockedUntil?: Date };
 
 /** A diary password that passed (LocalStrategy): the first step of a password sign-in. */
@@ -140,7 +143,8 @@ export class AuthService {
       return { ok: false, reason: 'disabled', userId: user.id };
     }
     if (resetFailures) await this.users.registerSuccessfulLogin(user.id);
-    return { ok: true, userId: user.id };
+    const { id, status, roles, schoolId, regionId, authVersion, sessionEpoch } = user;
+    return { ok: true, userId: user.id, account: { id, status, roles, schoolId, regionId, authVersion, sessionEpoch } };
   }
 
   refusal(check: Extract<CredentialCheck, { ok: false }>): Error {
@@ -158,6 +162,11 @@ export class AuthService {
   async signIn(userId: string, method: AuthMethod, client: ClientInfo, reason: string): Promise<LoginResultView> {
     const user = await this.users.findLoginCandidateById(userId);
     if (!user) throw AuthErrors.invalidCredentials();
+    return this.signInAs(user, method, client, reason);
+  }
+
+  /** {@link signIn} for an account the caller has just read (the ESIA sign-in reads it once, checks it, then signs in). */
+  async signInAs(user: SignInAccount, method: AuthMethod, client: ClientInfo, reason: string): Promise<LoginResultView> {
     const { sessionId, refreshToken } = await this.sessions.open(user.id, method, client, user.sessionEpoch);
     await this.alerts.recordSignIn(user, method, reason, client, sessionId); // the history row (+ a new-device alert)
     return {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
-import { EsiaLinksService } from '../linking/esia-links.service';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
 import { UserStatus } from '../users/entities/user.entity';
 import { CredentialsService, ensureGoodPassword, LoginCandidate } from '../users/credentials.service';
 import { SecurityAlertsService } from './alerts/security-alerts.service';

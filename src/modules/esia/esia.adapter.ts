@@ -1,3 +1,4 @@
+// One file (over 350 lines): every ESIA call shares the private signing, HTTP and token-check plumbing of EsiaIdentityProvider.
 import { Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +28,8 @@ import {
   EsiaPerson,
   IdentityProvider,
   IdentityTokens,
+  OAuthClient,
+  SignedRequest,
 } from './identity-provider';
 import {
   certificateSourcesFingerprint,
@@ -81,7 +84,23 @@ export class EsiaIdentityProvider implements IdentityProvider {
       .slice(0, 16);
   }
 
+  get client(): OAuthClient {
+    const c = this.config;
+    return {
+      clientId: c.clientId,
+      authorizationUrl: `${c.baseUrl}/aas/oauth2/v2/ac`,
+      tokenUrl: `${c.baseUrl}/aas/oauth2/v3/te`,
+      redirectUri: c.redirectUri,
+      scope: c.scopes,
+    };
+  }
+
   async authorizationUrl(request: AuthorizationRequest): Promise<string> {
+    const { params } = await this.authorizationRequest(request);
+    return `${this.client.authorizationUrl}?${new URLSearchParams(params).toString()}`;
+  }
+
+  async authorizationRequest(request: AuthorizationRequest): Promise<SignedRequest> {
     if (!UUID_V4.test(request.state)) throw new TypeError('authorizationUrl: state must be a UUID v4');
     const c = this.config;
     const timestamp = formatEsiaTimestamp(this.now());
@@ -94,24 +113,26 @@ export class EsiaIdentityProvider implements IdentityProvider {
         redirectUri: c.redirectUri,
       }),
     );
-    const q = new URLSearchParams({
-      client_id: c.clientId,
-      client_certificate_hash: hash,
-      client_secret: secret,
-      redirect_uri: c.redirectUri,
-      scope: c.scopes,
-      response_type: 'code',
-      state: request.state,
-      access_type: request.accessType ?? 'online',
-      timestamp,
-    });
-    return `${c.baseUrl}/aas/oauth2/v2/ac?${q.toString()}`;
+    return {
+      params: {
+        client_id: c.clientId,
+        client_certificate_hash: hash,
+        client_secret: secret,
+        redirect_uri: c.redirectUri,
+        scope: c.scopes,
+        response_type: 'code',
+        state: request.state,
+        access_type: request.accessType ?? 'online',
+        timestamp,
+      },
+    };
   }
 
-  async exchangeCode(code: string): Promise<IdentityTokens> {
+  async exchangeCode(code: string, signed?: SignedRequest): Promise<IdentityTokens> {
     if (typeof code !== 'string' || code === '' || code.length > 4096) throw new TypeError('exchangeCode: code must be a non-empty string');
+    if (signed && signed.params.code !== code) throw new TypeError('exchangeCode: the signed request is for another code');
     const step = 'token';
-    const res = await this.call(step, () => this.postToken(code));
+    const res = await this.call(step, async () => this.postToken(signed ?? (await this.tokenRequest(code))));
     if (res.status !== 200 || !res.json) return this.fail(errorResponse(step, res));
     const body = res.json;
     const accessToken = body.access_token;
@@ -300,7 +321,7 @@ export class EsiaIdentityProvider implements IdentityProvider {
     }
 
     try {
-      const res = await this.postToken(`connection-test-${randomUUID()}`);
+      const res = await this.postToken(await this.tokenRequest(`connection-test-${randomUUID()}`));
       const err = errorResponse('token', res);
       // An unknown code answered with ESIA-007011 means the signature and certificate were accepted.
       if (res.status === 400 && err.esiaCode === 'ESIA-007011')
@@ -316,25 +337,32 @@ export class EsiaIdentityProvider implements IdentityProvider {
 
   // ------------------------------------------------------------------------------------------
 
-  private async postToken(code: string): Promise<EsiaResponse & { sentState: string }> {
+  async tokenRequest(code: string): Promise<SignedRequest> {
     const c = this.config;
     const state = randomUUID(); // a NEW state for the token request (docs/esia.md "Endpoints")
     const timestamp = formatEsiaTimestamp(this.now());
     const [secret, hash] = await this.sign(
       buildV3TokenSigningString({ clientId: c.clientId, scope: c.scopes, timestamp, state, redirectUri: c.redirectUri, code }),
     );
-    const body = new URLSearchParams({
-      client_id: c.clientId,
-      code,
-      grant_type: 'authorization_code',
-      client_secret: secret,
-      client_certificate_hash: hash,
-      state,
-      redirect_uri: c.redirectUri,
-      scope: c.scopes,
-      timestamp,
-      token_type: 'Bearer',
-    });
+    return {
+      params: {
+        client_id: c.clientId,
+        code,
+        grant_type: 'authorization_code',
+        client_secret: secret,
+        client_certificate_hash: hash,
+        state,
+        redirect_uri: c.redirectUri,
+        scope: c.scopes,
+        timestamp,
+        token_type: 'Bearer',
+      },
+    };
+  }
+
+  private async postToken(signed: SignedRequest): Promise<EsiaResponse & { sentState: string }> {
+    const c = this.config;
+    const body = new URLSearchParams(signed.params);
     const res = await esiaFetch(
       'token',
       `${c.baseUrl}/aas/oauth2/v3/te`,
@@ -345,7 +373,7 @@ export class EsiaIdentityProvider implements IdentityProvider {
       },
       c.timeoutMs,
     );
-    return { ...res, sentState: state };
+    return { ...res, sentState: signed.params.state };
   }
 
   private async sign(signingString: string): Promise<[string, string]> {
@@ -412,7 +440,14 @@ function connectionFailureText(e: unknown): string {
 /** Used when ESIA is not configured: every call fails with ESIA_UNAVAILABLE (reason not_configured). */
 export class NotConfiguredIdentityProvider implements IdentityProvider {
   readonly name = 'esia';
+  readonly client = null;
+  authorizationRequest(): Promise<SignedRequest> {
+    return Promise.reject(EsiaErrors.unavailable('not_configured'));
+  }
   authorizationUrl(): Promise<string> {
+    return Promise.reject(EsiaErrors.unavailable('not_configured'));
+  }
+  tokenRequest(): Promise<SignedRequest> {
     return Promise.reject(EsiaErrors.unavailable('not_configured'));
   }
   exchangeCode(): Promise<IdentityTokens> {

@@ -41,6 +41,30 @@ export interface AuthorizationRequest {
   accessType?: 'online' | 'offline';
 }
 
+/**
+ * The diary as an OAuth 2.0 client of the provider: what passport-oauth2's strategy is built with
+ * (linking/strategies/esia.strategy.ts).
+ */
+export interface OAuthClient {
+  clientId: string;
+  /** The authorization endpoint (`GET`, the browser goes there). */
+  authorizationUrl: string;
+  /** The token endpoint (`POST`). */
+  tokenUrl: string;
+  redirectUri: string;
+  /** Space-separated scopes. */
+  scope: string;
+}
+
+/**
+ * The parameters of one signed request, every one the provider wants (for ESIA: `client_secret` — the GOST
+ * signature —, `timestamp`, `state`, `client_certificate_hash` beside the plain OAuth ones). Signing is
+ * asynchronous (OpenSSL or CryptoPro), so the browser flow signs first and hands these to passport.
+ */
+export interface SignedRequest {
+  params: Record<string, string>;
+}
+
 export interface IdentityTokens {
   accessToken: string;
   idToken?: string;
@@ -104,10 +128,19 @@ export interface ConnectionTestReport {
 export interface IdentityProvider {
   /** Provider name for logs and the login history, e.g. `esia`. */
   readonly name: string;
+  /** The client registration, or null when the provider is not configured. */
+  readonly client: OAuthClient | null;
+  /** The signed query of the authorization request for this state (goes onto {@link OAuthClient.authorizationUrl}). */
+  authorizationRequest(request: AuthorizationRequest): Promise<SignedRequest>;
   /** Signed URL of the provider's authorization endpoint; the browser is redirected (302) there. */
   authorizationUrl(request: AuthorizationRequest): Promise<string>;
-  /** Exchanges the callback `code` for tokens; the access token (and id_token) are verified. */
-  exchangeCode(code: string): Promise<IdentityTokens>;
+  /** The signed body of the token request for this `code` (with a new state of its own). */
+  tokenRequest(code: string): Promise<SignedRequest>;
+  /**
+   * Exchanges the callback `code` for tokens; the access token (and id_token) are verified. `signed`: the
+   * body {@link tokenRequest} made for this code (signed now when absent).
+   */
+  exchangeCode(code: string, signed?: SignedRequest): Promise<IdentityTokens>;
   /** Reads the person (FIO, birth date, SNILS, level) with the access token of {@link exchangeCode}. */
   fetchPerson(oid: string, accessToken: string): Promise<EsiaPerson>;
   /** URL that ends the provider's SSO session and returns the browser to `redirectUrl`. */

@@ -5,8 +5,8 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { REDIS } from '../../core/redis/redis.module';
 import { EsiaErrors } from '../esia/esia.errors';
-import { EsiaAccountLevel } from '../esia/identity-provider';
-import { EsiaLinkMethod } from './entities/esia-link.entity';
+import { EsiaAccountLevel, EsiaPerson } from '../esia/identity-provider';
+import { EsiaLinkMethod } from '../esia-links/esia-link-method';
 
 /** How long each piece of the browser flow lives (seconds). */
 export const ESIA_FLOW_TTL = {
@@ -36,6 +36,17 @@ export interface PendingEsiaPerson {
   /** See EsiaPerson.levelUndetermined. */
   levelUndetermined?: 'documents_not_granted';
 }
+
+/** The person as the link ticket keeps it: SNILS dropped. */
+export const pendingPerson = (p: EsiaPerson): PendingEsiaPerson => ({
+  oid: p.oid,
+  lastName: p.lastName,
+  firstName: p.firstName,
+  middleName: p.middleName,
+  birthDate: p.birthDate,
+  level: p.level,
+  ...(p.levelUndetermined ? { levelUndetermined: p.levelUndetermined } : {}),
+});
 
 export interface SignInTicket {
   userId: string;

@@ -9,16 +9,19 @@ import { AuthErrors } from '../auth/auth.errors';
 import { AuthService } from '../auth/auth.service';
 import { LoginHistoryService } from '../auth/login-history.service';
 import { SessionCheck } from '../auth/session-check';
-import { ClientInfo, SessionsService } from '../auth/sessions.service';
+import { ClientInfo } from '../auth/sessions.service';
 import { EsiaErrors, extractEsiaCode } from '../esia/esia.errors';
-import { EsiaPerson, IDENTITY_PROVIDER, IdentityProvider } from '../esia/identity-provider';
+import { EsiaPerson, IDENTITY_PROVIDER, IdentityProvider, IdentityTokens, SignedRequest } from '../esia/identity-provider';
 import { SettingsErrors } from '../settings/settings.errors';
 import { DEFAULT_TIMEZONE, SettingsService } from '../settings/settings.service';
 import { UserStatus } from '../users/entities/user.entity';
+import { CredentialsService } from '../users/credentials.service';
 import { PersonalDataService, UserIdentity } from '../users/personal-data.service';
-import { EsiaLinkStartView, EsiaSignInView, MyEsiaLinkView } from './dto/linking.dto';
-import { EsiaFlowStore, FlowPurpose, PendingEsiaPerson } from './esia-flow.store';
-import { EsiaLinksService } from './esia-links.service';
+import { EsiaLinkStartView, EsiaSignInView } from './dto/linking.dto';
+import { EsiaFlowStore, FlowPurpose, pendingPerson } from './esia-flow.store';
+import { EsiaLinksErrors } from '../esia-links/esia-links.errors';
+import { EsiaLinkMethod } from '../esia-links/esia-link-method';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
 import { fioMatches } from './fio';
 import { checkAccountLevel, dateInZone } from './level-gate';
 import { LinkingErrors } from './linking.errors';
@@ -27,6 +30,22 @@ import { LinkingErrors } from './linking.errors';
 export type CallbackOutcome = { ticket: string } | { linkTicket: string } | { error: string };
 
 type Subject = { id: string; schoolId: string | null } | null;
+
+/** A started browser flow: the state (in Redis, bound to the browser secret) and the signed authorization request for it. */
+export interface StartedFlow {
+  state: string;
+  browserSecret: string;
+  authorization: SignedRequest;
+}
+
+/**
+ * The callback once its state was taken: what the round trip was for, and the signed token request for its
+ * code — absent when ESIA answered with an error instead of a code (passport's error branch takes it).
+ */
+export interface OpenedCallback {
+  purpose: FlowPurpose;
+  token?: SignedRequest;
+}
 
 /**
  * "Войти через Госуслуги" and account linking (docs/domain.md §4), in this order on an ESIA login:
@@ -49,17 +68,21 @@ export class EsiaSignInService {
     private readonly store: EsiaFlowStore,
     private readonly links: EsiaLinksService,
     private readonly auth: AuthService,
-    private readonly sessions: SessionsService,
     private readonly sessionCheck: SessionCheck,
     private readonly history: LoginHistoryService,
     private readonly users: PersonalDataService,
+    private readonly credentials: CredentialsService,
     private readonly settings: SettingsService,
   ) {}
 
   // ---- browser flow --------------------------------------------------------------------------
 
-  /** GET /auth/esia/login: a fresh state bound to the browser, and the ESIA URL to redirect to. */
-  async start(intent: unknown, client: ClientInfo): Promise<{ url: string; browserSecret: string }> {
+  /**
+   * GET /auth/esia/login, before passport builds the redirect (strategies/esia-auth.guards.ts): the purpose
+   * (sign-in, or "Привязать" with the intent from link-start), a fresh state bound to the browser, and the
+   * authorization request signed for that state (the GOST signature is asynchronous, passport's hooks are not).
+   */
+  async start(intent: unknown, client: ClientInfo): Promise<StartedFlow> {
     let purpose: FlowPurpose = { kind: 'login' };
     if (intent !== undefined) {
       const taken = typeof intent === 'string' && /^[A-Za-z0-9_-]{43}$/.test(intent) ? await this.store.takeIntent(intent) : null;
@@ -71,38 +94,60 @@ export class EsiaSignInService {
     }
     const { state, browserSecret } = await this.store.createState(purpose);
     try {
-      return { url: await this.idp.authorizationUrl({ state }), browserSecret };
+      return { state, browserSecret, authorization: await this.idp.authorizationRequest({ state }) };
     } catch (e) {
       await this.store.dropState(state).catch(() => undefined); // frees its place among the pending states
       throw e;
     }
   }
 
-  /** GET /auth/esia/callback: decides, and never throws — a refusal becomes `{ error: CODE }` (and a history row). */
-  async callback(query: Record<string, unknown>, browserSecret: string | undefined, client: ClientInfo): Promise<CallbackOutcome> {
+  /**
+   * GET /auth/esia/callback, before passport: takes the state (single use, this browser's), so a replayed or
+   * foreign callback is ESIA_STATE_INVALID whatever else it carries; then a malformed error or code is refused
+   * here, and a code gets its signed token request. Throws the refusal.
+   */
+  async openCallback(query: Record<string, unknown>, browserSecret: string | undefined): Promise<OpenedCallback> {
+    const purpose = await this.store.takeState(query.state, browserSecret);
+    if (!purpose) throw LinkingErrors.stateInvalid();
+    if (query.error !== undefined) {
+      if (typeof query.error === 'string' && query.error !== '') return { purpose }; // ESIA's answer: passport's error branch
+      throw this.authorizationRefusal(query.error, query.error_description);
+    }
+    if (typeof query.code !== 'string' || query.code === '' || query.code.length > 4096) {
+      this.logger.warn({ step: 'authorization' }, 'ESIA callback without a code');
+      throw EsiaErrors.unavailable('invalid_response');
+    }
+    return { purpose, token: await this.idp.tokenRequest(query.code) };
+  }
+
+  /** ESIA answered the authorization request with `error`: «Отказать» is ESIA_CONSENT_DENIED, anything else ESIA_UNAVAILABLE. */
+  authorizationRefusal(error: unknown, description: unknown): AppError {
+    const esiaCode = extractEsiaCode(description);
+    if (error === 'access_denied' && (esiaCode === undefined || esiaCode === 'ESIA-007004')) return LinkingErrors.consentDenied();
+    this.logger.warn(
+      { step: 'authorization', error: String(error).slice(0, 100), esiaCode },
+      `ESIA refused the authorization: ${esiaCode ?? String(error).slice(0, 100)}`,
+    );
+    return EsiaErrors.unavailable('error_response', esiaCode);
+  }
+
+  /**
+   * The callback once passport has the verified tokens (the `esia` strategy's verify): reads the person and
+   * applies the linking rules. Never throws — a refusal becomes `{ error: CODE }` (and a history row).
+   */
+  async decide(purpose: FlowPurpose, tokens: IdentityTokens, client: ClientInfo): Promise<CallbackOutcome> {
     const subject: { user: Subject } = { user: null };
     try {
-      const purpose = await this.store.takeState(query.state, browserSecret);
-      if (!purpose) throw LinkingErrors.stateInvalid();
-      if (query.error !== undefined) {
-        const esiaCode = extractEsiaCode(query.error_description);
-        if (query.error === 'access_denied' && (esiaCode === undefined || esiaCode === 'ESIA-007004')) throw LinkingErrors.consentDenied();
-        this.logger.warn(
-          { step: 'authorization', error: String(query.error).slice(0, 100), esiaCode },
-          `ESIA refused the authorization: ${esiaCode ?? String(query.error).slice(0, 100)}`,
-        );
-        throw EsiaErrors.unavailable('error_response', esiaCode);
-      }
-      if (typeof query.code !== 'string' || query.code === '' || query.code.length > 4096) {
-        this.logger.warn({ step: 'authorization' }, 'ESIA callback without a code');
-        throw EsiaErrors.unavailable('invalid_response');
-      }
-      const tokens = await this.idp.exchangeCode(query.code);
       const person = await this.idp.fetchPerson(tokens.oid, tokens.accessToken);
       return purpose.kind === 'link' ? await this.linkFromSession(purpose, person, subject) : await this.identify(person, subject);
     } catch (e) {
-      return { error: await this.refusalCode(e, subject.user, client) };
+      return this.refusal(e, client, subject.user);
     }
+  }
+
+  /** A refused callback: the code for the frontend URL, written to the login history (with the user when one was identified). */
+  async refusal(e: unknown, client: ClientInfo, user: Subject = null): Promise<{ error: string }> {
+    return { error: await this.refusalCode(e, user, client) };
   }
 
   /** POST /auth/esia/exchange: the sign-in ticket for the usual token pair (an ESIA session). */
@@ -112,12 +157,12 @@ export class EsiaSignInService {
       await this.recordFailure(null, LinkingErrors.stateInvalid().code, client);
       throw LinkingErrors.stateInvalid();
     }
-    const user = await this.users.findIdentity(taken.userId);
+    const user = await this.credentials.findLoginCandidateById(taken.userId); // the one read of the user: checked, then signed in
     if (!user || user.status !== UserStatus.Active) {
       await this.recordFailure(user, AuthErrors.accountDisabled().code, client);
       throw AuthErrors.accountDisabled();
     }
-    const result = await this.auth.signIn(user.id, 'esia', client, `esia_${taken.reason}`);
+    const result = await this.auth.signInAs(user, 'esia', client, `esia_${taken.reason}`);
     return { ...result, linkedNow: taken.linkedNow !== null };
   }
 
@@ -136,20 +181,17 @@ export class EsiaSignInService {
       if (check.reason === 'invalid_password' || check.reason === 'unknown_login') await this.store.returnLinkTicket(linkTicket, taken);
       throw this.auth.refusal(check);
     }
+    // the password check read the account (status, roles, session epoch); the names and birth date are read here once
     const user = await this.users.findIdentity(check.userId);
     if (!user) throw AuthErrors.invalidCredentials();
     let created: boolean;
     try {
-      const timezone = await this.ensureRegionAllowsEsia(user);
-      if (!fioMatches(user, taken.person)) throw LinkingErrors.fioMismatch();
-      this.ensureLevel(user, taken.person, timezone);
-      ({ created } = await this.links.link(user.id, taken.person.oid, 'password'));
-      if (created) this.logger.log({ userId: user.id, method: 'password' }, 'ESIA account linked');
+      created = await this.linkChecked(user, taken.person, 'password');
     } catch (e) {
       if (e instanceof AppError) await this.recordFailure(user, e.code, client);
       throw e;
     }
-    const result = await this.auth.signIn(user.id, 'esia', client, 'esia_password');
+    const result = await this.auth.signInAs(check.account, 'esia', client, 'esia_password');
     return { ...result, linkedNow: created };
   }
 
@@ -158,7 +200,7 @@ export class EsiaSignInService {
     const user = await this.users.findIdentity(p.userId);
     if (!user) throw AuthErrors.sessionRevoked();
     if (await this.links.hasActiveLink(user.id)) {
-      throw LinkingErrors.ownAccountAlreadyLinked();
+      throw EsiaLinksErrors.ownAccountAlreadyLinked();
     }
     const { options } = await this.settings.signInContext(user);
     if (!options.esia) throw SettingsErrors.esiaDisabled();
@@ -166,27 +208,6 @@ export class EsiaSignInService {
     const url = new URL('login', this.esiaRedirectUri());
     url.searchParams.set('intent', intent);
     return { url: url.toString() };
-  }
-
-  // ---- the link, seen from the profile and by admins -----------------------------------------
-
-  async myLink(userId: string): Promise<MyEsiaLinkView> {
-    const link = await this.links.activeByUser(userId);
-    return { linked: !!link, linkedAt: link?.linkedAt.toISOString() ?? null, method: link?.method ?? null };
-  }
-
-  /** The user unlinks: the link ends, and so do the user's ESIA-based sessions. */
-  async unlinkOwn(userId: string): Promise<void> {
-    if (!(await this.links.revokeOwn(userId))) throw LinkingErrors.linkNotFound();
-    const ended = await this.sessions.revokeAllForUser(userId, 'esia_unlinked', 'esia');
-    this.logger.log({ userId, endedSessions: ended }, 'ESIA link removed by the user');
-  }
-
-  /** An admin revokes a link in their scope (404 outside it); the user's ESIA-based sessions end. */
-  async revokeByAdmin(p: Principal, linkId: string): Promise<void> {
-    const { userId } = await this.links.revokeByAdmin(p, linkId);
-    const ended = await this.sessions.revokeAllForUser(userId, 'esia_link_revoked', 'esia');
-    this.logger.log({ userId, by: p.userId, endedSessions: ended }, 'ESIA link revoked by an admin');
   }
 
   // ---- decisions -----------------------------------------------------------------------------
@@ -205,11 +226,7 @@ export class EsiaSignInService {
       const userId = await this.users.findIdBySnils(person.snils);
       if (userId) {
         const user = await this.identity(userId, subject);
-        const timezone = await this.ensureRegionAllowsEsia(user);
-        if (!fioMatches(user, person)) throw LinkingErrors.fioMismatch();
-        this.ensureLevel(user, person, timezone);
-        const { created } = await this.links.link(user.id, person.oid, 'snils_fio');
-        if (created) this.logger.log({ userId: user.id, method: 'snils_fio' }, 'ESIA account linked');
+        const created = await this.linkChecked(user, person, 'snils_fio');
         return { ticket: await this.store.createTicket({ userId: user.id, reason: 'snils_fio', linkedNow: created ? 'snils_fio' : null }) };
       }
     }
@@ -225,7 +242,7 @@ export class EsiaSignInService {
           today: dateInZone(new Date(), DEFAULT_TIMEZONE),
         }),
       );
-    return { linkTicket: await this.store.createLinkTicket(pending(person)) };
+    return { linkTicket: await this.store.createLinkTicket(pendingPerson(person)) };
   }
 
   private async linkFromSession(
@@ -235,12 +252,21 @@ export class EsiaSignInService {
   ): Promise<CallbackOutcome> {
     const user = await this.identity(purpose.userId, subject);
     if (await this.sessionCheck.hasEnded({ userId: purpose.userId, sessionId: purpose.sessionId })) throw LinkingErrors.stateInvalid();
+    const created = await this.linkChecked(user, person, 'session');
+    return { ticket: await this.store.createTicket({ userId: user.id, reason: 'session', linkedNow: created ? 'session' : null }) };
+  }
+
+  /**
+   * The rules every new link obeys, whichever way it is made (docs/domain.md §4): an active account in a region
+   * with ESIA on, the same FIO, a level enough for the age; then the link. Returns whether it was created now.
+   */
+  private async linkChecked(user: UserIdentity, person: LinkFacts, method: EsiaLinkMethod): Promise<boolean> {
     const timezone = await this.ensureRegionAllowsEsia(user);
     if (!fioMatches(user, person)) throw LinkingErrors.fioMismatch();
     this.ensureLevel(user, person, timezone);
-    const { created } = await this.links.link(user.id, person.oid, 'session');
-    if (created) this.logger.log({ userId: user.id, method: 'session' }, 'ESIA account linked');
-    return { ticket: await this.store.createTicket({ userId: user.id, reason: 'session', linkedNow: created ? 'session' : null }) };
+    const { created } = await this.links.link(user.id, person.oid, method);
+    if (created) this.logger.log({ userId: user.id, method }, 'ESIA account linked');
+    return created;
   }
 
   private async identity(userId: string, subject: { user: Subject }): Promise<UserIdentity> {
@@ -306,6 +332,8 @@ export class EsiaSignInService {
 }
 
 type LevelFacts = Pick<EsiaPerson, 'level' | 'birthDate' | 'levelUndetermined'>;
+/** What a link is checked against: the ESIA person at the callback, or as the link ticket kept it. */
+type LinkFacts = LevelFacts & Pick<EsiaPerson, 'oid' | 'lastName' | 'firstName' | 'middleName'>;
 
 /**
  * Throws when the gate refused: ESIA_ACCOUNT_LEVEL_TOO_LOW, or ESIA_SCOPE_MISSING when the level could
@@ -316,13 +344,3 @@ function levelRefusal(person: LevelFacts, gate: ReturnType<typeof checkAccountLe
   if (person.levelUndetermined) throw LinkingErrors.scopeMissing(gate.requiredLevel);
   throw LinkingErrors.levelTooLow(gate.requiredLevel);
 }
-
-const pending = (p: EsiaPerson): PendingEsiaPerson => ({
-  oid: p.oid,
-  lastName: p.lastName,
-  firstName: p.firstName,
-  middleName: p.middleName,
-  birthDate: p.birthDate,
-  level: p.level,
-  ...(p.levelUndetermined ? { levelUndetermined: p.levelUndetermined } : {}),
-});

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { Client, RequestClient } from '../../common/decorators/client-info.decorator';
@@ -8,43 +8,18 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
-import { AppError, CommonErrorCode } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/page';
 import { ParseId } from '../../common/pipes/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SignInRateLimit } from '../auth/sign-in-rate-limit';
-import { unavailableDependency } from '../../core/health/dependency-outages';
-import {
-  AdminEsiaLinkPageView,
-  AdminEsiaLinkView,
-  EsiaExchangeDto,
-  EsiaLinkDto,
-  EsiaLinkStartView,
-  EsiaSignInView,
-  ListEsiaLinksQueryDto,
-  MyEsiaLinkView,
-} from './dto/linking.dto';
-import { ESIA_FLOW_TTL } from './esia-flow.store';
+import { AdminEsiaLinkPageView, AdminEsiaLinkView, ListEsiaLinksQueryDto } from '../esia-links/dto/esia-links.dto';
+import { EsiaLinksService } from '../esia-links/esia-links.service';
+import { EsiaExchangeDto, EsiaLinkDto, EsiaLinkStartView, EsiaSignInView, MyEsiaLinkView } from './dto/linking.dto';
 import { CallbackOutcome, EsiaSignInService } from './esia-sign-in.service';
-import { EsiaLinksService } from './esia-links.service';
-
-/** The cookie that binds the OAuth state to the browser that started the flow. */
-export const ESIA_FLOW_COOKIE = 'diary_esia_flow';
-const COOKIE_PATH = '/api/v1/auth/esia';
-
-function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      const value = part.slice(eq + 1).trim();
-      return /^[A-Za-z0-9_-]{1,100}$/.test(value) ? value : undefined;
-    }
-  }
-  return undefined;
-}
+import { LinkManagementService } from './link-management.service';
+import { EsiaCallbackGuard, EsiaLoginGuard } from './strategies/esia-auth.guards';
+import { clearFlowCookie, EsiaOutcome, noStore } from './strategies/esia-flow-request';
 
 @ApiTags('auth: Госуслуги')
 @Controller('auth/esia')
@@ -68,24 +43,10 @@ export class EsiaAuthController {
   })
   @ApiQuery({ name: 'intent', required: false, description: 'Link intent from POST /auth/esia/link-start' })
   @ApiFoundResponse({ description: 'Location: the ESIA authorization URL (or FRONTEND_URL?error=CODE)' })
-  async login(@Query() query: Record<string, unknown>, @Client() client: RequestClient, @Res() res: Response): Promise<void> {
-    try {
-      const { url, browserSecret } = await this.esia.start(query.intent, client);
-      res.cookie(ESIA_FLOW_COOKIE, browserSecret, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: this.config.nodeEnv === 'production',
-        path: COOKIE_PATH,
-        maxAge: ESIA_FLOW_TTL.state * 1000,
-      });
-      this.redirect(res, url);
-    } catch (e) {
-      // "come back in N seconds" (pending states full, signer busy) is an HTTP answer with Retry-After, like the 429
-      if (e instanceof AppError && e.retryAfterSec !== undefined) throw e;
-      const code =
-        e instanceof AppError ? e.code : unavailableDependency(e) ? CommonErrorCode.ServiceUnavailable : CommonErrorCode.InternalError;
-      this.redirect(res, this.frontend({ error: code }));
-    }
+  @UseGuards(EsiaLoginGuard)
+  login(@EsiaOutcome() outcome: CallbackOutcome, @Res() res: Response): void {
+    // the guard's strategy has redirected to ESIA unless the flow could not start
+    this.redirect(res, this.frontend(outcome));
   }
 
   @Public()
@@ -103,14 +64,9 @@ export class EsiaAuthController {
   @ApiQuery({ name: 'error', required: false })
   @ApiQuery({ name: 'error_description', required: false })
   @ApiFoundResponse({ description: 'Location: FRONTEND_URL?ticket=… | ?linkTicket=… | ?error=CODE' })
-  async callback(
-    @Query() query: Record<string, unknown>,
-    @Req() req: Request,
-    @Client() client: RequestClient,
-    @Res() res: Response,
-  ): Promise<void> {
-    const outcome = await this.esia.callback(query, readCookie(req, ESIA_FLOW_COOKIE), client);
-    res.clearCookie(ESIA_FLOW_COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.config.nodeEnv === 'production', path: COOKIE_PATH });
+  @UseGuards(EsiaCallbackGuard)
+  callback(@EsiaOutcome() outcome: CallbackOutcome, @Res() res: Response): void {
+    clearFlowCookie(res, this.config);
     this.redirect(res, this.frontend(outcome));
   }
 
@@ -164,8 +120,7 @@ export class EsiaAuthController {
   }
 
   private redirect(res: Response, url: string): void {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    noStore(res);
     res.redirect(302, url);
   }
 }
@@ -174,7 +129,7 @@ export class EsiaAuthController {
 @ApiBearerAuth()
 @Controller('me/esia-link')
 export class MyEsiaLinkController {
-  constructor(private readonly esia: EsiaSignInService) {}
+  constructor(private readonly esia: LinkManagementService) {}
 
   @Get()
   @ApiOperation({ summary: 'Whether the own account is linked to Госуслуги, when and how' })
@@ -199,7 +154,7 @@ export class MyEsiaLinkController {
 export class AdminEsiaLinksController {
   constructor(
     private readonly links: EsiaLinksService,
-    private readonly esia: EsiaSignInService,
+    private readonly esia: LinkManagementService,
   ) {}
 
   @Get()

@@ -1,5 +1,6 @@
 import { AppError } from '../../common/errors/app-error';
 import { ESIA_UNAVAILABLE_MESSAGE, EsiaErrorCode } from '../esia/esia.errors';
+import { ESIA_ALREADY_LINKED_MESSAGE, EsiaLinksErrorCode } from '../esia-links/esia-links.errors';
 import { SIGN_IN_POLICY_MESSAGES, SignInPolicyErrorCode } from '../settings/settings.errors';
 
 export enum LinkingErrorCode {
@@ -7,9 +8,7 @@ export enum LinkingErrorCode {
   FioMismatch = 'FIO_MISMATCH',
   LevelTooLow = 'ESIA_ACCOUNT_LEVEL_TOO_LOW',
   ScopeMissing = 'ESIA_SCOPE_MISSING',
-  AlreadyLinked = 'ESIA_ALREADY_LINKED',
   StateInvalid = 'ESIA_STATE_INVALID',
-  LinkNotFound = 'ESIA_LINK_NOT_FOUND',
 }
 
 /**
@@ -25,8 +24,7 @@ export const ESIA_REFUSAL_MESSAGES = {
     'Учётная запись портала госуслуг не соответствует минимальным требованиям для входа в Дневник: пользователям старше 14 лет нужна «Стандартная» или «Подтверждённая» учётная запись (младше 14 лет достаточно «Упрощённой»). Зайдите на портал госуслуг, дополните и подтвердите данные учётной записи и повторите вход.',
   [LinkingErrorCode.ScopeMissing]:
     'Портал госуслуг не передал Дневнику сведения о документе, удостоверяющем личность, поэтому проверить уровень учётной записи (старше 14 лет нужна «Стандартная» или «Подтверждённая») не удалось. Обратитесь к администратору своей образовательной организации: системе нужно разрешение на чтение документа (id_doc).',
-  [LinkingErrorCode.AlreadyLinked]:
-    'Учётная запись портала госуслуг уже связана с другим профилем Дневника. Обратитесь к администратору своей образовательной организации.',
+  [EsiaLinksErrorCode.AlreadyLinked]: ESIA_ALREADY_LINKED_MESSAGE,
   [SignInPolicyErrorCode.EsiaDisabled]: SIGN_IN_POLICY_MESSAGES.ESIA_DISABLED,
   [SignInPolicyErrorCode.PasswordLoginClosed]: SIGN_IN_POLICY_MESSAGES.PASSWORD_LOGIN_CLOSED,
   [LinkingErrorCode.StateInvalid]:
@@ -63,21 +61,8 @@ export const LinkingErrors = {
   scopeMissing: (requiredLevel: 'simplified' | 'standard') =>
     new AppError(LinkingErrorCode.ScopeMissing, ESIA_REFUSAL_MESSAGES.ESIA_SCOPE_MISSING, 403, { requiredLevel, missingScope: 'id_doc' }),
   /**
-   * The Госуслуги account is already linked to another diary profile, or this profile to another Госуслуги account:
-   * only an admin can end the old link (DELETE /admin/esia-links/{id}).
-   */
-  alreadyLinked: () => new AppError(LinkingErrorCode.AlreadyLinked, ESIA_REFUSAL_MESSAGES.ESIA_ALREADY_LINKED, 409),
-  /**
    * The Госуслуги round trip cannot be matched: its state, intent or ticket is unknown, used, expired or from another
    * browser, the session that asked to link has ended, or the user is gone. Start again (GET /auth/esia/login).
    */
   stateInvalid: () => new AppError(LinkingErrorCode.StateInvalid, ESIA_REFUSAL_MESSAGES.ESIA_STATE_INVALID, 400),
-  /**
-   * No active Госуслуги link to end: the user has none, or (for an admin) the link is already revoked or belongs to a
-   * user outside the admin's scope (the two read the same).
-   */
-  linkNotFound: () => new AppError(LinkingErrorCode.LinkNotFound, 'Связь с учётной записью портала госуслуг не найдена', 404),
-  /** The signed-in user's own diary account is already linked to Госуслуги, so there is nothing to start: unlink first (DELETE /me/esia-link). */
-  ownAccountAlreadyLinked: () =>
-    new AppError(LinkingErrorCode.AlreadyLinked, 'Ваша учётная запись Дневника уже связана с учётной записью портала госуслуг', 409),
 };

@@ -201,7 +201,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       409
     ],
     "message": "Учётная запись портала госуслуг уже связана с другим профилем Дневника. Обратитесь к администратору своей образовательной организации.",
-    "module": "linking"
+    "module": "esia-links"
   },
   "ESIA_CONSENT_DENIED": {
     "statuses": [
@@ -222,7 +222,7 @@ export const ERROR_CATALOGUE: Record<string, CatalogueEntry> = {
       404
     ],
     "message": "Связь с учётной записью портала госуслуг не найдена",
-    "module": "linking"
+    "module": "esia-links"
   },
   "ESIA_SCOPE_MISSING": {
     "statuses": [
@@ -1224,7 +1224,6 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
     "codes": [
       "ACCOUNT_DISABLED",
       "ESIA_STATE_INVALID",
-      "INVALID_CREDENTIALS",
       "USER_NOT_FOUND"
     ],
     "isPublic": true,
@@ -1259,8 +1258,14 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "EsiaAuthController.login": {
     "codes": [
+      "ACCOUNT_DISABLED",
+      "ESIA_ACCOUNT_LEVEL_TOO_LOW",
+      "ESIA_ALREADY_LINKED",
+      "ESIA_DISABLED",
+      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
-      "ESIA_UNAVAILABLE"
+      "ESIA_UNAVAILABLE",
+      "FIO_MISMATCH"
     ],
     "isPublic": true,
     "hasRoles": false

@@ -1,8 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../../../common/pagination/page';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { LoginResultView } from '../../auth/dto/auth.dto';
-import { ESIA_LINK_METHODS } from '../entities/esia-link.entity';
+import { ESIA_LINK_METHODS } from '../../esia-links/esia-link-method';
 
 const TICKET = /^[A-Za-z0-9_-]{43}$/;
 
@@ -49,33 +48,4 @@ export class MyEsiaLinkView {
   @ApiProperty() linked!: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) linkedAt!: string | null;
   @ApiProperty({ nullable: true, enum: ESIA_LINK_METHODS, type: String }) method!: string | null;
-}
-
-export class ListEsiaLinksQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() schoolId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() userId?: string;
-}
-
-export class AdminEsiaLinkView {
-  @ApiProperty() id!: string;
-  @ApiProperty() userId!: string;
-  @ApiProperty() login!: string;
-  @ApiProperty() lastName!: string;
-  @ApiProperty() firstName!: string;
-  @ApiProperty({ nullable: true, type: String }) middleName!: string | null;
-  @ApiProperty({ nullable: true, type: String }) schoolId!: string | null;
-  @ApiProperty({ format: 'date-time' }) linkedAt!: string;
-  @ApiProperty({
-    enum: ESIA_LINK_METHODS,
-    description:
-      'snils_fio: automatically by SNILS+FIO; password: with the diary login and password; session: "Привязать" from a signed-in session',
-  })
-  method!: string;
-}
-
-export class AdminEsiaLinkPageView {
-  @ApiProperty({ type: [AdminEsiaLinkView] }) items!: AdminEsiaLinkView[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
 }

@@ -4,9 +4,8 @@ import { EsiaLink } from './entities/esia-link.entity';
 import { EsiaLinksService } from './esia-links.service';
 
 /**
- * The link store (table esia_links), with no dependency on auth: auth reads it (has this user a link?)
- * and the LinkingModule, which depends on auth, writes through it. This split keeps the module graph
- * acyclic without forwardRef.
+ * The links between diary users and ESIA accounts (table esia_links), below both auth and linking: auth reads
+ * it (has this user a link?), linking writes through it. It depends on neither, so no arrow runs back up.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([EsiaLink])],

@@ -5,9 +5,10 @@ import { Principal } from '../../common/auth/principal';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
 import { adminScope, scopeSql } from '../../access';
-import { AdminEsiaLinkView, ListEsiaLinksQueryDto } from './dto/linking.dto';
-import { EsiaLink, EsiaLinkMethod } from './entities/esia-link.entity';
-import { LinkingErrors } from './linking.errors';
+import { AdminEsiaLinkView, ListEsiaLinksQueryDto } from './dto/esia-links.dto';
+import { EsiaLink } from './entities/esia-link.entity';
+import { EsiaLinkMethod } from './esia-link-method';
+import { EsiaLinksErrors } from './esia-links.errors';
 
 export interface ActiveLink {
   id: string;
@@ -48,8 +49,8 @@ export class EsiaLinksService {
   async link(userId: string, oid: string, method: EsiaLinkMethod): Promise<{ created: boolean }> {
     const [byOid, byUser] = await Promise.all([this.activeByOid(oid), this.activeByUser(userId)]);
     if (byOid && byOid.userId === userId) return { created: false };
-    if (byOid || byUser) throw LinkingErrors.alreadyLinked();
-    await mapConstraint(() => this.links.insert({ userId, oid, method }), LinkingErrors.alreadyLinked);
+    if (byOid || byUser) throw EsiaLinksErrors.alreadyLinked();
+    await mapConstraint(() => this.links.insert({ userId, oid, method }), EsiaLinksErrors.alreadyLinked);
     return { created: true };
   }
 
@@ -73,12 +74,12 @@ export class EsiaLinksService {
       .where('l.id = :linkId AND l.revoked_at IS NULL', { linkId })
       .andWhere(scope.sql, scope.params)
       .getRawMany();
-    if (rows.length === 0) throw LinkingErrors.linkNotFound();
+    if (rows.length === 0) throw EsiaLinksErrors.linkNotFound();
     const res = await this.links.update(
       { id: linkId, revokedAt: IsNull() },
       { revokedAt: new Date(), revokedReason: 'admin', revokedBy: p.userId },
     );
-    if (!res.affected) throw LinkingErrors.linkNotFound(); // revoked meanwhile
+    if (!res.affected) throw EsiaLinksErrors.linkNotFound(); // revoked meanwhile
     return { userId: rows[0].user_id };
   }
 

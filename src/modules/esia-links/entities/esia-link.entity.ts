@@ -1,8 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
-
-export type EsiaLinkMethod = 'snils_fio' | 'password' | 'session';
-export const ESIA_LINK_METHODS: readonly EsiaLinkMethod[] = ['snils_fio', 'password', 'session'];
+import { EsiaLinkMethod } from '../esia-link-method';
 
 /**
  * The link between a diary user and an ESIA account: the ESIA subject id (`oid`) and when/how it was
