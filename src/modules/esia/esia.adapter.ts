@@ -1,4 +1,4 @@
-// One file (over 350 lines): every ESIA call shares the private signing, HTTP and token-check plumbing of EsiaIdentityProvider.
+// Long file: every ESIA call shares the private signing, HTTP and token-check plumbing of EsiaIdentityProvider.
 import { Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
