@@ -6944,30 +6944,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: ACCOUNT_DISABLED, ESIA_ACCOUNT_LEVEL_TOO_LOW, ESIA_DISABLED, ESIA_SCOPE_MISSING, FIO_MISMATCH */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        code?: "ACCOUNT_DISABLED" | "ESIA_ACCOUNT_LEVEL_TOO_LOW" | "ESIA_DISABLED" | "ESIA_SCOPE_MISSING" | "FIO_MISMATCH";
-                    };
-                };
-            };
-            /** @description Conflict: ESIA_ALREADY_LINKED */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        code?: "ESIA_ALREADY_LINKED";
-                    };
-                };
-            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             /** @description Bad gateway: ESIA_UNAVAILABLE */

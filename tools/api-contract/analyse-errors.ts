@@ -367,10 +367,14 @@ export function analyseErrors(rootDir = ROOT): ErrorAnalysis {
     if (!strategyValidate.has(name)) problems.push(`${guard.name?.text ?? 'a guard'}: no PassportStrategy named '${name}'`);
   }
 
-  /** Where a guard's codes come from: its own methods, and the strategy's validate for a passport guard. */
+  /**
+   * Where a guard's codes come from: its own methods, and the strategy's validate for a passport guard — unless the
+   * guard's doc comment says `@passportRedirectOnly` (an OAuth2 start: passport redirects, validate runs on the callback).
+   */
   function guardEntryPoints(guard: ts.ClassDeclaration): ts.Node[] {
     const own = guard.members.filter((m) => ts.isMethodDeclaration(m) && ['canActivate', 'handleRequest'].includes(m.name.getText()));
-    const name = guardStrategy.get(guard);
+    const redirectOnly = ts.getJSDocTags(guard).some((tag) => tag.tagName.text === 'passportRedirectOnly');
+    const name = redirectOnly ? undefined : guardStrategy.get(guard);
     const validate = name === undefined ? undefined : strategyValidate.get(name);
     return validate ? [...own, validate] : own;
   }

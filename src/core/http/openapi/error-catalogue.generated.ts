@@ -1258,14 +1258,8 @@ export const ROUTE_ERRORS: Record<string, RouteErrors> = {
   },
   "EsiaAuthController.login": {
     "codes": [
-      "ACCOUNT_DISABLED",
-      "ESIA_ACCOUNT_LEVEL_TOO_LOW",
-      "ESIA_ALREADY_LINKED",
-      "ESIA_DISABLED",
-      "ESIA_SCOPE_MISSING",
       "ESIA_STATE_INVALID",
-      "ESIA_UNAVAILABLE",
-      "FIO_MISMATCH"
+      "ESIA_UNAVAILABLE"
     ],
     "isPublic": true,
     "hasRoles": false

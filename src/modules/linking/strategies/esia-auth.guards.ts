@@ -17,6 +17,8 @@ import { EsiaAuthenticateOptions, ESIA_STRATEGY } from './esia.strategy';
  * authorization request, then hands over to the `esia` strategy, which redirects to ESIA and ends the
  * response. When the flow cannot start the route's handler runs with `{ error: CODE }`; "come back in N
  * seconds" (pending states full, signer busy) is an HTTP answer with Retry-After instead, like the 429.
+ *
+ * @passportRedirectOnly passport only redirects through this guard; the strategy's validate runs on the callback.
  */
 @Injectable()
 export class EsiaLoginGuard extends AuthGuard(ESIA_STRATEGY) {
