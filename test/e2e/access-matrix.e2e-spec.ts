@@ -1,6 +1,8 @@
 // One file, because the matrix is one table: its seed, its rules and its lines must be read together.
 import {
+  adminScope,
   announcementClassSendableSql,
+  assignableRoles,
   announcementManagedSql,
   announcementReadableSql,
   attendanceReadableSql,
@@ -21,6 +23,7 @@ import {
   journalReadableSql,
   lessonReadableSql,
   lessonWritableSql,
+  SCHOOL_ROLES,
   schoolAdminSql,
   schoolReadableSql,
   SqlCondition,
@@ -31,7 +34,7 @@ import {
   visibleStudentSql,
 } from '../../src/access';
 import { Principal } from '../../src/common/auth/principal';
-import { Role } from '../../src/common/auth/role';
+import { ALL_ROLES, Role } from '../../src/common/auth/role';
 import {
   assignTeacher,
   linkParent,
@@ -439,6 +442,23 @@ describe('access matrix (src/access, evaluated by PostgreSQL)', () => {
     const expected: Record<string, string> = {};
     for (const actor of ALL) expected[`${actor} (${ACTORS[actor]})`] = who.includes(actor) ? 'allowed' : 'denied';
     expect(result).toEqual(expected);
+  });
+
+  it('lets each admin hand out the roles of their own level only (user.access.ts assignableRoles)', () => {
+    const expected = (actor: Actor): readonly Role[] =>
+      actor === 'platformAdmin'
+        ? ALL_ROLES
+        : actor === 'regionAdmin'
+          ? ALL_ROLES.filter((r) => r !== Role.PlatformAdmin)
+          : actor === 'schoolAdmin' || actor === 'otherSchoolAdmin'
+            ? SCHOOL_ROLES
+            : [];
+    for (const actor of ALL) {
+      expect({ actor, roles: [...assignableRoles(adminScope(principals[actor]))].sort() }).toEqual({
+        actor,
+        roles: [...expected(actor)].sort(),
+      });
+    }
   });
 
   it('administers users in memory by the same rule as in SQL', async () => {
