@@ -20,8 +20,7 @@ import { SqlCondition } from './sql-condition';
  * An announcement is sent by a school admin (to the school, a role or a class) or by a class teacher (to the class
  * they lead: `announcementClassSendableSql`); it is read by its recipients and managed (stats, recipients,
  * reminders) by its sender and the admins of its school (`announcementManagedSql`).
- * The messaging services still spell the membership and announcement conditions inline in their SQL (their move into
- * a repository is under way); these functions are the rule they must match.
+ * The messaging repositories and read models apply these conditions; none is spelled anywhere else.
  */
 export function contactSql(p: Principal, alias: string): SqlCondition {
   if (!p.schoolId) return { sql: 'FALSE', params: {} };

@@ -11,7 +11,9 @@ import { SqlCondition } from './sql-condition';
  * - it is writable (edit, delete, attach files, grade submissions) by the teacher of its class and subject;
  * - one student's work (submission, its files, the comment thread) is readable by the student, their parents, the
  *   teacher of the class and subject, the class teacher and admins; a submission is written by the student
- *   themself, a current student of the class (`homeworkSubmittableSql`);
+ *   themself, a current student of the class (`homeworkSubmittableSql`); viewing one student's submission and
+ *   writing in their thread also need that student to be a current student of the class (`currentStudentWorkSql`;
+ *   reading the thread does not);
  * - the per-student overview (who handed in what): its teacher, the class teacher, admins.
  */
 export const homeworkReadableSql = (p: Principal, h: string): SqlCondition => classReadableSql(p, `${h}.class_id`);
@@ -48,6 +50,18 @@ export function studentWorkReadableSql(p: Principal, h: string, studentExpr: str
     Object.assign(params, admin.params);
   }
   return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+/**
+ * One student's work on the homework row `h` (their submission, a comment in their thread) that the caller may read,
+ * the student being a current student of its class.
+ */
+export function currentStudentWorkSql(p: Principal, h: string, studentExpr: string): SqlCondition {
+  const readable = studentWorkReadableSql(p, h, studentExpr);
+  return {
+    sql: `(${readable.sql} AND EXISTS (SELECT 1 FROM enrolments hce WHERE hce.class_id = ${h}.class_id AND hce.student_id = ${studentExpr} AND hce.ended_at IS NULL))`,
+    params: readable.params,
+  };
 }
 
 /** The teacher's overview of a homework (per-student statuses): its teacher, the class teacher, admins. */

@@ -5,13 +5,14 @@
  * each other's rules. One file per resource kind:
  *
  * - school.access.ts       admin scope (platform / region / school), a school's admins, who reads a school's settings
- * - user.access.ts         user administration (which accounts an admin manages)
+ * - user.access.ts         user administration (which accounts an admin manages, which roles each admin may give)
  * - student.access.ts      which students the caller sees (self, children, taught or led classes, admins)
  * - class.access.ts        who reads a class (timetable, history, week, homework list); who changes its timetable
  * - lesson.access.ts       who reads a lesson (the class's readers, the covering teacher), who changes it; teachers' weeks
  * - grade.access.ts        marks and attendance: write, read (the one rule of every view of a student's marks),
  *                          the class journal, and the audience key of cached views of marks
- * - homework.access.ts     homework, its files, a student's submission and comments, the teacher's overview
+ * - homework.access.ts     homework, its files, a student's submission and comments (and whether the student is a
+ *                          current one of the class), the teacher's overview
  * - conversation.access.ts contacts, conversation membership (messages, files), announcements
  *
  * Parameter names carry a per-file prefix so several conditions combine in one statement. The whole matrix

@@ -1,13 +1,14 @@
 import { Principal } from '../common/auth/principal';
-import { adminScope, scopeAllowsSchool, scopeSql } from './school.access';
+import { ALL_ROLES, Role } from '../common/auth/role';
+import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from './school.access';
 import { SqlCondition } from './sql-condition';
 
 /**
  * User administration (create, list, change, block, link children, reset a second factor). Parameters: `scope…`.
  * An admin manages the users of the schools in their scope (school.access.ts `adminScope`); a region admin also the
  * region's users placed in no school (other region admins). Nobody else manages accounts; everyone manages their
- * own password and second factor (auth).
- * users.service spells the same condition inline (`list`, `userInScope`); these are the rule it must match.
+ * own password and second factor (auth). AdminUsersService applies them (`list`, `userInScope`, linking children).
+ * Which roles an admin may give (`assignableRoles`): only those of their own level and below.
  */
 export function userAdministeredSql(p: Principal, userAlias: string, schoolAlias: string): SqlCondition {
   const scope = adminScope(p);
@@ -18,9 +19,26 @@ export function userAdministeredSql(p: Principal, userAlias: string, schoolAlias
 /** The same rule on a loaded user (its school with region, or its own region when placed in no school). */
 export function userAdministeredBy(
   p: Principal,
-  user: { school: { id: string; regionId: string } | null; regionId: string | null },
+  user: { school?: { id: string; regionId: string } | null; regionId: string | null },
 ): boolean {
   const scope = adminScope(p);
   if (scope.kind === 'all') return true;
   return user.school ? scopeAllowsSchool(scope, user.school) : scope.kind === 'region' && user.regionId === scope.regionId;
+}
+
+/** Roles of people who belong to a school: a user with one of them needs a school (docs/domain.md §1). */
+export const SCHOOL_ROLES: readonly Role[] = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin];
+
+/** Roles each kind of administrator may hand out (and take away): only those of their own level (docs/domain.md §1). */
+export function assignableRoles(scope: SchoolScope): readonly Role[] {
+  switch (scope.kind) {
+    case 'all':
+      return ALL_ROLES;
+    case 'region':
+      return ALL_ROLES.filter((r) => r !== Role.PlatformAdmin);
+    case 'school':
+      return SCHOOL_ROLES;
+    default:
+      return [];
+  }
 }

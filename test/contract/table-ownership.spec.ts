@@ -7,7 +7,19 @@ import { join, relative } from 'node:path';
  * header names every foreign table it reads. The row rules live in src/access (outside the modules) and may read any table.
  * Modules listed here are checked; to be extended to every module.
  */
-const CHECKED_MODULES = ['messaging', 'homework', 'notifications'];
+const CHECKED_MODULES = [
+  'messaging',
+  'homework',
+  'notifications',
+  'schedule',
+  'users',
+  'teaching',
+  'schools',
+  'settings',
+  'portal-sync',
+  'events',
+  'maintenance',
+];
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -1,6 +1,8 @@
 // One file, because the matrix is one table: its seed, its rules and its lines must be read together.
 import {
+  adminScope,
   announcementClassSendableSql,
+  assignableRoles,
   announcementManagedSql,
   announcementReadableSql,
   attendanceReadableSql,
@@ -9,6 +11,7 @@ import {
   classTimetableWritableSql,
   contactSql,
   conversationMemberSql,
+  currentStudentWorkSql,
   gradeReadableSql,
   teachesInClassSql,
   classGradeFeedReadableSql,
@@ -21,6 +24,7 @@ import {
   journalReadableSql,
   lessonReadableSql,
   lessonWritableSql,
+  SCHOOL_ROLES,
   schoolAdminSql,
   schoolReadableSql,
   SqlCondition,
@@ -31,7 +35,7 @@ import {
   visibleStudentSql,
 } from '../../src/access';
 import { Principal } from '../../src/common/auth/principal';
-import { Role } from '../../src/common/auth/role';
+import { ALL_ROLES, Role } from '../../src/common/auth/role';
 import {
   assignTeacher,
   linkParent,
@@ -132,6 +136,7 @@ const RULES: Record<string, Record<string, Check>> = {
     read: on('homework_comments hc JOIN homework h ON h.id = hc.homework_id WHERE hc.id = :target', (p) =>
       studentWorkReadableSql(p, 'h', 'hc.student_id'),
     ),
+    'write, view submission': on('homework h WHERE h.id = :target', (p) => currentStudentWorkSql(p, 'h', 'CAST(:subject AS uuid)')),
   },
   contact: {
     'write to': on('users u WHERE u.id = :target', (p) => contactSql(p, 'u')),
@@ -206,6 +211,13 @@ const MATRIX: Line[] = [
   ],
   ['submission', 'read', "the 7А student's submission", ['student', 'parent', 'mathTeacher', 'classTeacher', ...ADMINS_OF_A]],
   ['homework comment', 'read', "comment on the 7А student's work", ['student', 'parent', 'mathTeacher', 'classTeacher', ...ADMINS_OF_A]],
+  [
+    'homework comment',
+    'write, view submission',
+    "7А math homework, the 7А student's work",
+    ['student', 'parent', 'mathTeacher', 'classTeacher', ...ADMINS_OF_A],
+  ],
+  ['homework comment', 'write, view submission', "7А math homework, the 7Б student's work (not in the class)", []],
   [
     'contact',
     'write to',
@@ -366,6 +378,8 @@ describe('access matrix (src/access, evaluated by PostgreSQL)', () => {
       'math attendance mark': { target: await attendance(math.id, mathLesson.id, made.mathTeacher.id) },
       'physics attendance mark (covered lesson)': { target: await attendance(physics.id, physicsLesson.id, made.substitute.id) },
       '7А math homework': { target: homework },
+      "7А math homework, the 7А student's work": { target: homework, subject: made.student.id },
+      "7А math homework, the 7Б student's work (not in the class)": { target: homework, subject: made.otherStudent.id },
       'attachment of the 7А math homework': {
         target: await one(
           `INSERT INTO homework_files (homework_id, storage_key, file_name, content_type, size_bytes, uploaded_by)
@@ -439,6 +453,23 @@ describe('access matrix (src/access, evaluated by PostgreSQL)', () => {
     const expected: Record<string, string> = {};
     for (const actor of ALL) expected[`${actor} (${ACTORS[actor]})`] = who.includes(actor) ? 'allowed' : 'denied';
     expect(result).toEqual(expected);
+  });
+
+  it('lets each admin hand out the roles of their own level only (user.access.ts assignableRoles)', () => {
+    const expected = (actor: Actor): readonly Role[] =>
+      actor === 'platformAdmin'
+        ? ALL_ROLES
+        : actor === 'regionAdmin'
+          ? ALL_ROLES.filter((r) => r !== Role.PlatformAdmin)
+          : actor === 'schoolAdmin' || actor === 'otherSchoolAdmin'
+            ? SCHOOL_ROLES
+            : [];
+    for (const actor of ALL) {
+      expect({ actor, roles: [...assignableRoles(adminScope(principals[actor]))].sort() }).toEqual({
+        actor,
+        roles: [...expected(actor)].sort(),
+      });
+    }
   });
 
   it('administers users in memory by the same rule as in SQL', async () => {

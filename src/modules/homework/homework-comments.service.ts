@@ -22,15 +22,12 @@ export class HomeworkCommentsService {
     let studentId = dto.studentId;
     if (!studentId && hasRole(p, Role.Student)) studentId = p.userId;
     if (!studentId && hasRole(p, Role.Parent)) {
-      const children = await this.classWork.childrenOf(p.userId);
-      const inClass: string[] = [];
-      for (const c of children) if (await this.classWork.isCurrentStudentOf(h.class_id, c)) inClass.push(c);
+      // a parent's thread is the one of their child in this class, when there is exactly one
+      const inClass = await this.classWork.childrenInClass(p.userId, h.class_id);
       if (inClass.length === 1) studentId = inClass[0];
     }
     if (!studentId) throw HomeworkErrors.invalid('studentId', 'Укажите, о работе какого ученика комментарий');
-    if (!(await this.repo.canReadStudentWork(p, id, studentId)) || !(await this.classWork.isCurrentStudentOf(h.class_id, studentId))) {
-      throw UsersErrors.studentNotFound();
-    }
+    if (!(await this.repo.isCurrentStudentWork(p, id, studentId))) throw UsersErrors.studentNotFound();
     // in a transaction (not autocommit), so that under an Idempotency-Key its commit is fenced like every create's
     const commentId = await this.repo.transaction((tx) => this.repo.insertComment(tx, id, studentId, p.userId, dto.body));
     const page = await this.classWork.findComments(id, studentId, 200, 0);

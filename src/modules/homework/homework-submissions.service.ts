@@ -104,13 +104,7 @@ export class HomeworkSubmissionsService {
 
   async submission(p: Principal, id: string, studentId: string): Promise<SubmissionView> {
     const h = await this.repo.findReadable(p, id);
-    if (
-      !h ||
-      !(await this.repo.canReadStudentWork(p, id, studentId)) ||
-      !(await this.classWork.isCurrentStudentOf(h.class_id, studentId))
-    ) {
-      throw HomeworkErrors.submissionNotFound();
-    }
+    if (!h || !(await this.repo.isCurrentStudentWork(p, id, studentId))) throw HomeworkErrors.submissionNotFound();
     const row = (await this.classWork.findSubmissionOf(id, studentId))!;
     const files = row.id ? await this.repo.filesOf('submission', [row.id]) : [];
     return toSubmissionView(row, h, files);

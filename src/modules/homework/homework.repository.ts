@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
 import {
+  currentStudentWorkSql,
   homeworkReadableSql,
   homeworkReviewableSql,
   homeworkSubmittableSql,
@@ -240,6 +241,17 @@ export class HomeworkRepository extends SqlRepository {
   /** Whether the caller may read this student's work on the homework. */
   async canReadStudentWork(p: Principal, homeworkId: string, studentId: string): Promise<boolean> {
     const cond = studentWorkReadableSql(p, 'h', 'CAST(:wStudent AS uuid)');
+    const rows = await this.run(`SELECT 1 FROM homework h WHERE h.id = :wHomework AND ${cond.sql}`, {
+      wHomework: homeworkId,
+      wStudent: studentId,
+      ...cond.params,
+    });
+    return rows.length > 0;
+  }
+
+  /** The caller may read this student's work and the student is a current student of the class (`currentStudentWorkSql`). */
+  async isCurrentStudentWork(p: Principal, homeworkId: string, studentId: string): Promise<boolean> {
+    const cond = currentStudentWorkSql(p, 'h', 'CAST(:wStudent AS uuid)');
     const rows = await this.run(`SELECT 1 FROM homework h WHERE h.id = :wHomework AND ${cond.sql}`, {
       wHomework: homeworkId,
       wStudent: studentId,

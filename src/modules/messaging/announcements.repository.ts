@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { announcementManagedSql, announcementReadableSql } from '../../access';
+import { Principal } from '../../common/auth/principal';
 import { SqlRepository } from '../../core/database/sql-repository';
 import { AnnouncementAudience } from './entities/announcement.entity';
 import { audienceSql } from './read-models/audiences.read-model';
@@ -41,13 +43,10 @@ const A_COLUMNS =
 /** Pending = not read yet, or (when confirmation was asked) not confirmed yet. */
 const PENDING = '(r.read_at IS NULL OR (a.requires_confirmation AND r.confirmed_at IS NULL))';
 
-/** What a sender may manage: their own announcements, or (a school admin) every one of their school; the arguments are placeholders. */
-const managedBy = (sender: string, isAdmin: string, school: string): string =>
-  `(a.sender_id = ${sender} OR (${isAdmin}::boolean AND a.school_id = ${school}))`;
-
 /**
  * SQL of announcements and announcement_recipients (messaging is their only writer). The audience of a new
- * announcement comes from the audiences read model. Style: SqlRepository with positional parameters; writes take the
+ * announcement comes from the audiences read model; who manages and who reads one are the rules `announcementManagedSql`
+ * and `announcementReadableSql` of src/access/conversation.access.ts. Style: SqlRepository with positional parameters; writes take the
  * service's transaction, the service opens it.
  */
 @Injectable()
@@ -89,31 +88,24 @@ export class AnnouncementsRepository extends SqlRepository {
     return row;
   }
 
-  /** What the sender may manage, newest first. */
-  async listManaged(
-    senderId: string,
-    isAdmin: boolean,
-    schoolId: string | null,
-    limit: number,
-    offset: number,
-  ): Promise<{ rows: AnnouncementRow[]; total: number }> {
-    const where = `WHERE ${managedBy('$1', '$2', '$3')}`;
-    const params = [senderId, isAdmin, schoolId];
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM announcements a ${where}`, params);
-    const rows: AnnouncementRow[] = await this.db.query(
-      `SELECT ${A_COLUMNS} FROM announcements a ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
-      [...params, limit, offset],
+  /** What the caller manages (`announcementManagedSql`), newest first. */
+  async listManaged(p: Principal, limit: number, offset: number): Promise<{ rows: AnnouncementRow[]; total: number }> {
+    const managed = announcementManagedSql(p, 'a');
+    const [{ n }] = await this.run<{ n: number }>(`SELECT count(*)::int AS n FROM announcements a WHERE ${managed.sql}`, managed.params);
+    const rows = await this.run<AnnouncementRow>(
+      `SELECT ${A_COLUMNS} FROM announcements a WHERE ${managed.sql} ORDER BY a.created_at DESC, a.id DESC LIMIT :aLimit OFFSET :aOffset`,
+      { ...managed.params, aLimit: limit, aOffset: offset },
     );
     return { rows, total: n };
   }
 
-  async findManaged(id: string, senderId: string, isAdmin: boolean, schoolId: string | null): Promise<AnnouncementRow | null> {
-    const [a] = await this.db.query(`SELECT ${A_COLUMNS} FROM announcements a WHERE a.id = $1 AND ${managedBy('$2', '$3', '$4')}`, [
-      id,
-      senderId,
-      isAdmin,
-      schoolId,
-    ]);
+  /** The announcement if the caller manages it (`announcementManagedSql`). */
+  async findManaged(p: Principal, id: string): Promise<AnnouncementRow | null> {
+    const managed = announcementManagedSql(p, 'a');
+    const [a] = await this.run<AnnouncementRow>(`SELECT ${A_COLUMNS} FROM announcements a WHERE a.id = :aId AND ${managed.sql}`, {
+      aId: id,
+      ...managed.params,
+    });
     return a ?? null;
   }
 
@@ -162,11 +154,13 @@ export class AnnouncementsRepository extends SqlRepository {
     return { rows, total: n };
   }
 
-  async findReceived(id: string, userId: string): Promise<InboxRow | null> {
-    const [row] = await this.db.query(
+  /** The announcement with the caller's read state, if they are a recipient (`announcementReadableSql`). */
+  async findReceived(p: Principal, id: string): Promise<InboxRow | null> {
+    const readable = announcementReadableSql(p, 'a.id');
+    const [row] = await this.run<InboxRow>(
       `SELECT ${A_COLUMNS}, r.read_at, r.confirmed_at FROM announcement_recipients r JOIN announcements a ON a.id = r.announcement_id
-        WHERE r.announcement_id = $1 AND r.user_id = $2`,
-      [id, userId],
+        WHERE r.announcement_id = :aId AND r.user_id = :aMe AND ${readable.sql}`,
+      { aId: id, aMe: p.userId, ...readable.params },
     );
     return row ?? null;
   }

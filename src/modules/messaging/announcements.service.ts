@@ -56,8 +56,7 @@ export class AnnouncementsService {
     const isAdmin = hasRole(p, Role.SchoolAdmin);
     if (!isAdmin && dto.audience !== AnnouncementAudience.Class) throw MessagingErrors.audienceNotAllowed();
     if (dto.audience === AnnouncementAudience.Class) {
-      if (!(await this.audiences.isClassOfSender(dto.classId, schoolId, { userId: p.userId, isAdmin })))
-        throw SchoolsErrors.classNotFound();
+      if (!(await this.audiences.isClassSendable(p, dto.classId))) throw SchoolsErrors.classNotFound();
     }
 
     const a: NewAnnouncement = {
@@ -93,7 +92,7 @@ export class AnnouncementsService {
 
   /** What the caller sent; a school admin sees every announcement of their school. */
   async listSent(p: Principal, q: PageQueryDto): Promise<Page<SentAnnouncementView>> {
-    const { rows, total } = await this.repo.listManaged(p.userId, hasRole(p, Role.SchoolAdmin), p.schoolId, q.limit, q.offset);
+    const { rows, total } = await this.repo.listManaged(p, q.limit, q.offset);
     return page(await this.sentViews(rows), total, q);
   }
 
@@ -148,7 +147,7 @@ export class AnnouncementsService {
 
   /** The announcement if the caller sent it or administers its school; otherwise 404. */
   private async managed(p: Principal, id: string): Promise<AnnouncementRow> {
-    const a = await this.repo.findManaged(id, p.userId, hasRole(p, Role.SchoolAdmin), p.schoolId);
+    const a = await this.repo.findManaged(p, id);
     if (!a) throw MessagingErrors.announcementNotFound();
     return a;
   }
@@ -177,7 +176,7 @@ export class AnnouncementsService {
   }
 
   private async received(p: Principal, id: string): Promise<InboxRow> {
-    const row = await this.repo.findReceived(id, p.userId);
+    const row = await this.repo.findReceived(p, id);
     if (!row) throw MessagingErrors.announcementNotFound();
     return row;
   }

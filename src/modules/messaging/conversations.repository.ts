@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { conversationMemberSql } from '../../access';
+import { Principal } from '../../common/auth/principal';
 import { SqlRepository } from '../../core/database/sql-repository';
 import { afterCursorSql, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
 import { ConversationKind } from './entities/conversation.entity';
@@ -48,6 +50,7 @@ const CONVERSATION_SELECT = `
 
 /**
  * SQL of conversations and conversation_members (messaging is their only writer), with the unread counts they carry.
+ * Who is a member is the rule `conversationMemberSql` of src/access/conversation.access.ts.
  * Style: SqlRepository with positional parameters; writes take the service's transaction, the service opens it.
  */
 @Injectable()
@@ -119,18 +122,24 @@ export class ConversationsRepository extends SqlRepository {
     );
   }
 
-  async findForMember(userId: string, id: string): Promise<ConversationRow | null> {
-    const [row]: ConversationRow[] = await this.db.query(`${CONVERSATION_SELECT} WHERE m.user_id = $1 AND c.id = $2`, [userId, id]);
+  /** The conversation as the caller sees it, if they are a member (src/access `conversationMemberSql`). */
+  async findForMember(p: Principal, id: string): Promise<ConversationRow | null> {
+    const member = conversationMemberSql(p, 'c.id');
+    const [row] = await this.run<ConversationRow>(`${CONVERSATION_SELECT} WHERE m.user_id = :cMe AND c.id = :cId AND ${member.sql}`, {
+      cMe: p.userId,
+      cId: id,
+      ...member.params,
+    });
     return row ?? null;
   }
 
-  /** The conversation if the user is a member, its row locked (sends and membership changes serialise per conversation). */
-  async lockForMember(tx: EntityManager, userId: string, id: string): Promise<LockedConversation | null> {
-    const [c] = await tx.query(
-      `SELECT c.id, c.kind, c.school_id, c.created_by FROM conversations c
-        WHERE c.id = $1 AND EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = c.id AND cm.user_id = $2)
-        FOR NO KEY UPDATE`,
-      [id, userId],
+  /** The conversation if the caller is a member, its row locked (sends and membership changes serialise per conversation). */
+  async lockForMember(tx: EntityManager, p: Principal, id: string): Promise<LockedConversation | null> {
+    const member = conversationMemberSql(p, 'c.id');
+    const [c] = await this.run<LockedConversation>(
+      `SELECT c.id, c.kind, c.school_id, c.created_by FROM conversations c WHERE c.id = :cId AND ${member.sql} FOR NO KEY UPDATE`,
+      { cId: id, ...member.params },
+      tx,
     );
     return c ?? null;
   }

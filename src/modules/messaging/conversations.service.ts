@@ -120,14 +120,14 @@ export class ConversationsService {
 
   /** The conversation as seen by a member; anyone else gets 404. */
   async requireMember(p: Principal, id: string): Promise<ConversationRow> {
-    const row = await this.repo.findForMember(p.userId, id);
+    const row = await this.repo.findForMember(p, id);
     if (!row) throw MessagingErrors.conversationNotFound();
     return row;
   }
 
   /** Membership check that also locks the conversation row (sends and membership changes serialise per conversation). */
   async lockForMember(tx: EntityManager, p: Principal, id: string): Promise<LockedConversation> {
-    const c = await this.repo.lockForMember(tx, p.userId, id);
+    const c = await this.repo.lockForMember(tx, p, id);
     if (!c) throw MessagingErrors.conversationNotFound();
     return c;
   }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { conversationMemberSql } from '../../access';
+import { Principal } from '../../common/auth/principal';
 import { SqlRepository } from '../../core/database/sql-repository';
-import { afterCursorSql, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
+import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
 import { ReceivedFile } from '../../core/storage/upload-receiver';
 
 export interface MessageRow {
@@ -41,14 +43,14 @@ export class MessagesRepository extends SqlRepository {
     );
   }
 
-  /** Messages of the conversations the user is a member of, after the feed cursor, oldest change first. */
-  changesForMember(userId: string, after: FeedPosition, limit: number): Promise<Array<MessageRow & { cx: string }>> {
-    return this.db.query(
+  /** Messages of the conversations the caller is a member of (`conversationMemberSql`), after the feed cursor, oldest change first. */
+  changesForMember(p: Principal, after: FeedPosition, limit: number): Promise<Array<MessageRow & { cx: string }>> {
+    const member = conversationMemberSql(p, 'm.conversation_id');
+    return this.run(
       `SELECT m.id::text AS id, m.conversation_id, m.sender_id, m.body, m.created_at, m.change_xid::text AS cx FROM messages m
-        WHERE m.conversation_id IN (SELECT cm.conversation_id FROM conversation_members cm WHERE cm.user_id = $1)
-          AND ${afterCursorSql('m.change_xid', 'm.id::text', { xid: '$2', id: '$3' })}
-        ORDER BY ${feedOrderSql('m.change_xid', 'm.id::text')} LIMIT $4`,
-      [userId, after.xid, after.id, limit],
+        WHERE ${member.sql} AND ${afterCursorSql('m.change_xid', 'm.id::text')}
+        ORDER BY ${feedOrderSql('m.change_xid', 'm.id::text')} LIMIT :fLimit`,
+      { fLimit: limit, ...cursorParams(after), ...member.params },
     );
   }
 

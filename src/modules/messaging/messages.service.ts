@@ -67,7 +67,7 @@ export class MessagesService {
       q.limit,
       [
         async (after, limit) =>
-          (await this.repo.changesForMember(p.userId, after, limit)).map((m) => ({
+          (await this.repo.changesForMember(p, after, limit)).map((m) => ({
             cx: m.cx,
             id: String(m.id),
             kind: 'message' as const,

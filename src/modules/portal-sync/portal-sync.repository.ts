@@ -23,41 +23,13 @@ export interface DeliveryRow {
 const COLS =
   'id, event_id, event_type, school_id, student_ids, idempotency_key, status, attempts, manual_retries, last_error, last_attempt_at, delivered_at, created_at';
 
-/** SQL of portal sync: writes only portal_deliveries; reads enrolments and esia_links. */
+/** SQL of portal sync on its own portal_deliveries; who a delivery is about is read-models/portal-students.read-model.ts. */
 @Injectable()
 export class PortalSyncRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   transaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(fn);
-  }
-
-  async classStudents(classId: string): Promise<string[]> {
-    const rows: Array<{ student_id: string }> = await this.db.query(
-      'SELECT student_id FROM enrolments WHERE class_id = $1 AND ended_at IS NULL',
-      [classId],
-    );
-    return rows.map((r) => r.student_id);
-  }
-
-  /** Of these students, those with an active ESIA link. */
-  async linkedStudents(ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows: Array<{ user_id: string }> = await this.db.query(
-      'SELECT DISTINCT user_id FROM esia_links WHERE user_id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY user_id',
-      [ids],
-    );
-    return rows.map((r) => r.user_id);
-  }
-
-  /** ESIA subject ids of the students (the latest link of each, active first). */
-  async oids(ids: string[]): Promise<Array<{ studentId: string; esiaOid: string }>> {
-    if (ids.length === 0) return [];
-    return this.db.query(
-      `SELECT DISTINCT ON (user_id) user_id AS "studentId", oid AS "esiaOid" FROM esia_links
-        WHERE user_id = ANY($1::uuid[]) ORDER BY user_id, (revoked_at IS NULL) DESC, linked_at DESC`,
-      [ids],
-    );
   }
 
   async insert(d: {

@@ -9,6 +9,7 @@ import { OutboxService, StoredEvent } from '../events/outbox.service';
 import { PortalDeliveryPage, PortalDeliveryQueryDto, PortalDeliveryView } from './dto/portal-sync.dto';
 import { PortalSyncErrors } from './portal-sync.errors';
 import { DeliveryRow, PortalSyncRepository } from './portal-sync.repository';
+import { PortalStudentsReadModel } from './read-models/portal-students.read-model';
 
 export type PortalResult = 'delivered' | 'retry' | 'failed' | 'permanent' | 'skipped' | 'done-before';
 
@@ -37,6 +38,7 @@ const view = (r: DeliveryRow): PortalDeliveryView => ({
 export class PortalSyncService {
   constructor(
     private readonly repo: PortalSyncRepository,
+    private readonly studentReads: PortalStudentsReadModel,
     private readonly outbox: OutboxService,
     private readonly producer: QueueProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,7 +55,7 @@ export class PortalSyncService {
       const event = await this.outbox.findById(eventId);
       if (!event || !(PORTAL_EVENT_TYPES as readonly string[]).includes(event.type))
         return { result: 'skipped', error: 'not a portal event' };
-      const students = await this.repo.linkedStudents(await this.studentsOf(event));
+      const students = await this.studentReads.linkedStudents(await this.studentsOf(event));
       if (students.length === 0) return { result: 'skipped', error: 'no linked students' };
       await this.repo.insert({
         eventId,
@@ -81,7 +83,7 @@ export class PortalSyncService {
       type: event.type,
       occurredAt: new Date(event.occurredAt).toISOString(),
       schoolId: event.schoolId,
-      students: await this.repo.oids(d.student_ids),
+      students: await this.studentReads.oids(d.student_ids),
       data: event.payload,
     };
     const outcome = await this.post(url, d.idempotency_key, body);
@@ -101,7 +103,7 @@ export class PortalSyncService {
     const p = e.payload;
     if (typeof p.studentId === 'string') return [p.studentId];
     if (Array.isArray(p.studentIds)) return p.studentIds.filter((x): x is string => typeof x === 'string');
-    if (typeof p.classId === 'string') return this.repo.classStudents(p.classId);
+    if (typeof p.classId === 'string') return this.studentReads.classStudents(p.classId);
     return [];
   }
 

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { OutboxService } from '../events/outbox.service';
 import { LessonRemindersRepository } from './lesson-reminders.repository';
+import { LessonRecipientsReadModel } from './read-models/lesson-recipients.read-model';
 
 /** "Lesson in N minutes": who opted in, the cron's selection and the event of one reminder (jobs/ run them). */
 @Injectable()
@@ -11,6 +12,7 @@ export class LessonRemindersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: LessonRemindersRepository,
+    private readonly recipients: LessonRecipientsReadModel,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -37,7 +39,7 @@ export class LessonRemindersService {
       if (!lesson) return { recorded: false, recipients: 0, skipped: 'lesson-gone' };
       if (lesson.status !== 'scheduled') return { recorded: false, recipients: 0, skipped: 'cancelled' };
       if (new Date(lesson.starts_at).getTime() !== startsAtMs) return { recorded: false, recipients: 0, skipped: 'moved' };
-      const userIds = await this.repo.findReminderRecipients(tx, lessonId);
+      const userIds = await this.recipients.findReminderRecipients(tx, lessonId);
       if (userIds.length === 0) return { recorded: false, recipients: 0, skipped: 'no-recipients' };
       const recorded = await this.outbox.record(tx, {
         type: 'lesson.reminder',

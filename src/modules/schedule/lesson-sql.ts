@@ -1,4 +1,4 @@
-/** Lesson rows of the timetable's queries, and the columns and joins of a lesson as every view shows it. */
+/** Lesson rows of the timetable's queries (their columns and joins are in read-models/lesson-names.read-model.ts). */
 
 /** A lesson as the views need it: its own columns plus names, in one row. */
 export interface LessonRow {
@@ -21,23 +21,6 @@ export interface LessonRow {
   topic: string | null;
   status: 'scheduled' | 'cancelled';
 }
-
-/** "Иванова М. П." from the name columns of alias `u`. */
-export const shortName = (u: string): string =>
-  `${u}.last_name || ' ' || left(${u}.first_name, 1) || '.' || COALESCE(' ' || left(${u}.middle_name, 1) || '.', '')`;
-
-export const LESSON_COLUMNS = `
-  l.id, l.school_id, l.class_id, c.name AS class_name, l.subject_id, sub.name AS subject_name,
-  l.teacher_id, ${shortName('t')} AS teacher_name,
-  l.substitute_teacher_id, CASE WHEN st.id IS NULL THEN NULL ELSE ${shortName('st')} END AS substitute_name,
-  to_char(l.date, 'YYYY-MM-DD') AS date, to_char(l.start_time, 'HH24:MI') AS start_time, to_char(l.end_time, 'HH24:MI') AS end_time,
-  l.starts_at, l.room, l.group_name, l.topic, l.status`;
-
-export const LESSON_JOINS = `
-  JOIN classes c ON c.id = l.class_id
-  JOIN subjects sub ON sub.id = l.subject_id
-  JOIN users t ON t.id = l.teacher_id
-  LEFT JOIN users st ON st.id = l.substitute_teacher_id`;
 
 export interface LessonCandidate {
   date: string;

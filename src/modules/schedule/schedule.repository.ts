@@ -2,25 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
 import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../core/feeds/feed-cursor';
-import { readVersionsSql } from '../../core/read-cache/read-versions';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
-import { ClashRow, LESSON_COLUMNS, LESSON_JOINS, LessonCandidate, LessonFacts, LessonRow, NewLessonRow, shortName } from './lesson-sql';
-import {
-  classReadableSql,
-  classTimetableWritableSql,
-  lessonReadableSql,
-  lessonWritableSql,
-  SqlCondition,
-  teacherReadableSql,
-  visibleStudentSql,
-} from '../../access';
+import { ClashRow, LessonCandidate, LessonFacts, LessonRow, NewLessonRow } from './lesson-sql';
+import { LESSON_COLUMNS, LESSON_JOINS, userShortNameSql } from './read-models/lesson-names.read-model';
+import { schoolTimezoneSql } from './read-models/timetable-context.read-model';
+import { lessonReadableSql, lessonWritableSql, SqlCondition } from '../../access';
 
 /**
  * Timetable queries, named for what they answer, in named-parameter SQL (SqlRepository). All reads are scoped in SQL by
- * the rules of src/access. The week views, which also read marks, attendance and homework, are in
- * read-models/week-view.read-model.ts.
+ * the rules of src/access. What is read of other modules' tables is in read-models/: lesson names
+ * (lesson-names.read-model.ts), the class, student or teacher a view is of (timetable-context.read-model.ts), the week
+ * views, which also read marks, attendance and homework (week-view.read-model.ts).
  */
 @Injectable()
 export class ScheduleRepository extends SqlRepository {
@@ -124,36 +118,6 @@ export class ScheduleRepository extends SqlRepository {
     return ids;
   }
 
-  /** A class with its school's time zone, if the caller administers the school. */
-  async findClassForAdmin(p: Principal, classId: string): Promise<{ id: string; school_id: string; tz: string } | null> {
-    const admin = classTimetableWritableSql(p, 'c');
-    const [row] = await this.run<{ id: string; school_id: string; tz: string }>(
-      `SELECT c.id, c.school_id, COALESCE(s.timezone, r.timezone) AS tz
-         FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
-        WHERE c.id = :classId AND ${admin.sql}`,
-      { classId, ...admin.params },
-    );
-    return row ?? null;
-  }
-
-  /** Which of the ids are subjects of the school, and which are teachers of it. */
-  async findSchoolRefs(
-    schoolId: string,
-    subjectIds: string[],
-    teacherIds: string[],
-  ): Promise<{ subjects: Set<string>; teachers: Set<string> }> {
-    const rows: Array<{ kind: string; id: string }> = await this.db.query(
-      `SELECT 'subject' AS kind, id FROM subjects WHERE school_id = $1 AND id = ANY($2::uuid[])
-       UNION ALL
-       SELECT 'teacher', id FROM users WHERE school_id = $1 AND id = ANY($3::uuid[]) AND 'teacher' = ANY(roles) AND status = 'active'`,
-      [schoolId, subjectIds, teacherIds],
-    );
-    return {
-      subjects: new Set(rows.filter((r) => r.kind === 'subject').map((r) => r.id)),
-      teachers: new Set(rows.filter((r) => r.kind === 'teacher').map((r) => r.id)),
-    };
-  }
-
   async findLessonRow(
     id: string,
     condition: SqlCondition = { sql: 'TRUE', params: {} },
@@ -181,10 +145,7 @@ export class ScheduleRepository extends SqlRepository {
     );
     if (!row) return null;
     const lesson = await this.findLessonRow(id, undefined, tx);
-    const [{ tz }] = await tx.query(
-      'SELECT COALESCE(s.timezone, r.timezone) AS tz FROM schools s JOIN regions r ON r.id = s.region_id WHERE s.id = $1',
-      [lesson!.school_id],
-    );
+    const [{ tz }] = await tx.query(`SELECT ${schoolTimezoneSql('$1::uuid')} AS tz`, [lesson!.school_id]);
     return { ...lesson!, tz };
   }
 
@@ -231,8 +192,8 @@ export class ScheduleRepository extends SqlRepository {
   async findChanges(where: { lessonId?: string; classId?: string }, cursor: string | null, limit: number) {
     return this.db.query(
       `SELECT lc.id::text AS id, lc.lesson_id, lc.kinds, lc.before, lc.after, lc.reason, lc.changed_at,
-              lc.changed_by, CASE WHEN u.id IS NULL THEN NULL ELSE ${shortName('u')} END AS changed_by_name
-         FROM lesson_changes lc LEFT JOIN users u ON u.id = lc.changed_by
+              lc.changed_by, ${userShortNameSql('lc.changed_by')} AS changed_by_name
+         FROM lesson_changes lc
         WHERE ${where.lessonId ? 'lc.lesson_id = $1' : 'lc.class_id = $1'} AND ($2::bigint IS NULL OR lc.id < $2)
         ORDER BY lc.id DESC LIMIT $3`,
       [where.lessonId ?? where.classId, cursor, limit],
@@ -249,44 +210,6 @@ export class ScheduleRepository extends SqlRepository {
         changed_by_name: string | null;
       }>
     >;
-  }
-
-  async isClassReadable(p: Principal, classId: string): Promise<{ id: string; tz: string } | null> {
-    const cond = classReadableSql(p, 'c.id');
-    const [row] = await this.run<{ id: string; tz: string }>(
-      `SELECT c.id, COALESCE(s.timezone, r.timezone) AS tz FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
-        WHERE c.id = :classId AND ${cond.sql}`,
-      { classId, ...cond.params },
-    );
-    return row ?? null;
-  }
-
-  /** The student if the caller may see them, with their class, time zone and the read versions of both. */
-  async findStudentContext(
-    p: Principal,
-    studentId: string,
-  ): Promise<{ id: string; class_id: string | null; tz: string; versions: string } | null> {
-    const visible = visibleStudentSql(p, 'u');
-    const [row] = await this.runPrepared<{ id: string; class_id: string | null; tz: string; versions: string }>(
-      `SELECT u.id, e.class_id, COALESCE(s.timezone, r.timezone) AS tz, ${readVersionsSql('e.class_id', 'u.id')} AS versions
-         FROM users u
-         JOIN schools s ON s.id = u.school_id JOIN regions r ON r.id = s.region_id
-         LEFT JOIN enrolments e ON e.student_id = u.id AND e.ended_at IS NULL
-        WHERE u.id = :studentId AND 'student' = ANY(u.roles) AND ${visible.sql}`,
-      { studentId, ...visible.params },
-    );
-    return row ?? null;
-  }
-
-  async findTeacherContext(p: Principal, teacherId: string): Promise<{ id: string; tz: string } | null> {
-    const cond = teacherReadableSql(p, 'u');
-    const [row] = await this.run<{ id: string; tz: string }>(
-      `SELECT u.id, COALESCE(s.timezone, r.timezone) AS tz
-         FROM users u JOIN schools s ON s.id = u.school_id JOIN regions r ON r.id = s.region_id
-        WHERE u.id = :teacherId AND 'teacher' = ANY(u.roles) AND ${cond.sql}`,
-      { teacherId, ...cond.params },
-    );
-    return row ?? null;
   }
 
   // ---- for the grades and homework modules -----------------------------------------------------

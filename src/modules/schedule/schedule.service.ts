@@ -24,6 +24,7 @@ import { LessonRow } from './lesson-sql';
 import { toChangePage, toLessonView } from './lesson-views';
 import { ScheduleErrors } from './schedule.errors';
 import { LessonFacts, NewLessonRow } from './lesson-sql';
+import { TimetableContextReadModel } from './read-models/timetable-context.read-model';
 import { ScheduleRepository } from './schedule.repository';
 import { addDays, daysBetween, isoWeekday, zonedToUtc } from './school-time';
 import { checkTimes, clashesWithin, toClashDetail, toNewLesson } from './timetable-rules';
@@ -39,6 +40,7 @@ export class ScheduleService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ScheduleRepository,
+    private readonly context: TimetableContextReadModel,
     private readonly outbox: OutboxService,
     private readonly tombstones: TombstoneReader,
   ) {}
@@ -46,7 +48,7 @@ export class ScheduleService {
   // ---- timetable administration ----------------------------------------------------------------
 
   async createLesson(p: Principal, dto: CreateLessonDto): Promise<LessonView> {
-    const cls = await this.repo.findClassForAdmin(p, dto.classId);
+    const cls = await this.context.findClassForAdmin(p, dto.classId);
     if (!cls) throw SchoolsErrors.classNotFound();
     checkTimes(dto.startTime, dto.endTime);
     await this.checkRefs(cls.school_id, [dto.subjectId], [dto.teacherId]);
@@ -62,7 +64,7 @@ export class ScheduleService {
 
   /** A weekly pattern repeated over a date range (a term's timetable), all or nothing. */
   async createTermPattern(p: Principal, dto: CreateTermPatternDto): Promise<TermPatternResult> {
-    const cls = await this.repo.findClassForAdmin(p, dto.classId);
+    const cls = await this.context.findClassForAdmin(p, dto.classId);
     if (!cls) throw SchoolsErrors.classNotFound();
     const span = daysBetween(dto.from, dto.to);
     if (span < 0) throw ScheduleErrors.invalid('to', 'Дата окончания раньше даты начала');
@@ -243,7 +245,7 @@ export class ScheduleService {
   }
 
   async classChanges(p: Principal, classId: string, cursor: string | null, limit: number): Promise<LessonChangePage> {
-    if (!(await this.repo.isClassReadable(p, classId))) throw SchoolsErrors.classNotFound();
+    if (!(await this.context.isClassReadable(p, classId))) throw SchoolsErrors.classNotFound();
     return toChangePage(await this.repo.findChanges({ classId }, cursor, limit), limit);
   }
 
@@ -258,15 +260,15 @@ export class ScheduleService {
     const target = oneFeedTarget(q, ['classId', 'studentId', 'teacherId']);
     let scope: { classId: string } | { teacherId: string };
     if (target === 'teacherId') {
-      if (!(await this.repo.findTeacherContext(p, q.teacherId!))) throw ScheduleErrors.teacherNotFound();
+      if (!(await this.context.findTeacherContext(p, q.teacherId!))) throw ScheduleErrors.teacherNotFound();
       scope = { teacherId: q.teacherId! };
     } else if (target === 'studentId') {
-      const ctx = await this.repo.findStudentContext(p, q.studentId!);
+      const ctx = await this.context.findStudentContext(p, q.studentId!);
       if (!ctx) throw UsersErrors.studentNotFound();
       if (!ctx.class_id) throw ScheduleErrors.studentHasNoClass();
       scope = { classId: ctx.class_id };
     } else {
-      if (!(await this.repo.isClassReadable(p, q.classId!))) throw SchoolsErrors.classNotFound();
+      if (!(await this.context.isClassReadable(p, q.classId!))) throw SchoolsErrors.classNotFound();
       scope = { classId: q.classId! };
     }
     const scopeId = 'classId' in scope ? scope.classId : scope.teacherId;
@@ -283,7 +285,7 @@ export class ScheduleService {
 
   /** The current class of a student the caller may see: undefined when the student is not visible, null when not enrolled. */
   async studentClass(p: Principal, studentId: string): Promise<string | null | undefined> {
-    const ctx = await this.repo.findStudentContext(p, studentId);
+    const ctx = await this.context.findStudentContext(p, studentId);
     return ctx ? ctx.class_id : undefined;
   }
 
@@ -303,7 +305,7 @@ export class ScheduleService {
 
   /** Class id and school time zone if the caller may read the class; otherwise null. */
   readableClass(p: Principal, classId: string): Promise<{ id: string; tz: string } | null> {
-    return this.repo.isClassReadable(p, classId);
+    return this.context.isClassReadable(p, classId);
   }
 
   async readableLesson(p: Principal, lessonId: string): Promise<LessonView | null> {
@@ -312,7 +314,7 @@ export class ScheduleService {
   }
 
   private async checkRefs(schoolId: string, subjectIds: string[], teacherIds: string[], teacherField = 'teacherId'): Promise<void> {
-    const found = await this.repo.findSchoolRefs(schoolId, [...new Set(subjectIds)], [...new Set(teacherIds)]);
+    const found = await this.context.findSchoolRefs(schoolId, [...new Set(subjectIds)], [...new Set(teacherIds)]);
     if (subjectIds.some((id) => !found.subjects.has(id))) throw ScheduleErrors.invalid('subjectId', 'Предмет не найден в этой школе');
     if (teacherIds.some((id) => !found.teachers.has(id))) throw ScheduleErrors.invalid(teacherField, 'Учитель не найден в этой школе');
   }

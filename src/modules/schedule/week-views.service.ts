@@ -8,6 +8,7 @@ import { toApiValue } from '../../common/grading/grade-value';
 import { toLessonView } from './lesson-views';
 import { WeekLessonRow, WeekViewReadModel } from './read-models/week-view.read-model';
 import { ScheduleErrors } from './schedule.errors';
+import { TimetableContextReadModel } from './read-models/timetable-context.read-model';
 import { ScheduleRepository } from './schedule.repository';
 import { addDays, resolveWeek } from './school-time';
 
@@ -16,6 +17,7 @@ import { addDays, resolveWeek } from './school-time';
 export class WeekViewsService {
   constructor(
     private readonly repo: ScheduleRepository,
+    private readonly context: TimetableContextReadModel,
     private readonly weekView: WeekViewReadModel,
     private readonly cache: ReadCache,
   ) {}
@@ -55,7 +57,7 @@ export class WeekViewsService {
   }
 
   async teacherWeek(p: Principal, teacherId: string, week: string | undefined): Promise<WeekView> {
-    const ctx = await this.repo.findTeacherContext(p, teacherId);
+    const ctx = await this.context.findTeacherContext(p, teacherId);
     if (!ctx) throw ScheduleErrors.teacherNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();
@@ -64,7 +66,7 @@ export class WeekViewsService {
   }
 
   async classWeek(p: Principal, classId: string, week: string | undefined): Promise<WeekView> {
-    const ctx = await this.repo.isClassReadable(p, classId);
+    const ctx = await this.context.isClassReadable(p, classId);
     if (!ctx) throw SchoolsErrors.classNotFound();
     const range = resolveWeek(week, ctx.tz);
     if (!range) throw ScheduleErrors.invalidWeek();

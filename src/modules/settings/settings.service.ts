@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { validationFailed } from '../../common/errors/app-error';
@@ -9,6 +9,7 @@ import { IDENTITY_PROVIDER, IdentityProvider } from '../esia/identity-provider';
 import { SchoolsService } from '../schools/schools.service';
 import { AuthSettingsView, ConnectionTestView, EsiaRegionView, PutAuthSettingsDto } from './dto/settings.dto';
 import { RegionAuthSettings } from './entities/region-auth-settings.entity';
+import { RegionSettingsReadModel } from './read-models/region-settings.read-model';
 import { authPhase, DEFAULT_REGION_AUTH_POLICY, RegionAuthPolicy, signInOptions, SignInOptions } from './sign-in-options';
 
 export const DEFAULT_TIMEZONE = 'Europe/Moscow';
@@ -28,8 +29,8 @@ export class SettingsService {
   private readonly logger = new Logger('Settings');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(RegionAuthSettings) private readonly settings: Repository<RegionAuthSettings>,
+    private readonly regions: RegionSettingsReadModel,
     private readonly schools: SchoolsService,
     @Inject(IDENTITY_PROVIDER) private readonly identityProvider: IdentityProvider,
   ) {}
@@ -39,20 +40,7 @@ export class SettingsService {
   /** The sign-in ways open to a user (their region and roles) at `now`, and the region's time zone. */
   async signInContext(user: { regionId: string | null; roles: Role[] }, now = new Date()): Promise<RegionSignInContext> {
     if (!user.regionId) return { options: signInOptions(null, user.roles, now), timezone: DEFAULT_TIMEZONE, adminMfaRequired: false };
-    const rows: Array<{
-      timezone: string;
-      esia_enabled: boolean | null;
-      transition_starts_at: Date | null;
-      transition_ends_at: Date | null;
-      staff_password_login: boolean | null;
-      admin_mfa_required: boolean | null;
-    }> = await this.db.query(
-      `SELECT r.timezone, s.esia_enabled, s.transition_starts_at, s.transition_ends_at, s.staff_password_login, s.admin_mfa_required
-           FROM regions r LEFT JOIN region_auth_settings s ON s.region_id = r.id
-          WHERE r.id = $1`,
-      [user.regionId],
-    );
-    const row = rows[0];
+    const row = await this.regions.signInRow(user.regionId);
     const policy: RegionAuthPolicy | null =
       row && row.esia_enabled !== null
         ? {
@@ -106,18 +94,7 @@ export class SettingsService {
 
   /** Regions where "Войти через Госуслуги" works now (public: the login page needs it). */
   async esiaRegions(q: PageQueryDto, now = new Date()): Promise<Page<EsiaRegionView>> {
-    const where = `s.esia_enabled AND (s.transition_starts_at IS NULL OR s.transition_starts_at <= $1)`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.db.query(
-        `SELECT r.id, r.code, r.name, s.transition_ends_at
-           FROM region_auth_settings s JOIN regions r ON r.id = s.region_id
-          WHERE ${where}
-          ORDER BY r.name, r.id
-          LIMIT $2 OFFSET $3`,
-        [now, q.limit, q.offset],
-      ) as Promise<Array<{ id: string; code: string; name: string; transition_ends_at: Date | null }>>,
-      this.db.query(`SELECT count(*)::int AS total FROM region_auth_settings s WHERE ${where}`, [now]) as Promise<Array<{ total: number }>>,
-    ]);
+    const { rows, total } = await this.regions.esiaRegions(now, q.limit, q.offset);
     const items = rows.map((r) => {
       const open = !r.transition_ends_at || r.transition_ends_at.getTime() > now.getTime();
       return {

@@ -4,14 +4,13 @@ import { Principal } from '../../common/auth/principal';
 import { Role } from '../../common/auth/role';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
-import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from '../../access';
+import { adminScope, assignableRoles, SCHOOL_ROLES, SchoolScope, userAdministeredBy, userAdministeredSql } from '../../access';
 import { SchoolsService } from '../schools/schools.service';
 import { AccessChangePublisher } from './access-change.publisher';
 import { CredentialsService } from './credentials.service';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserView } from './dto/users.dto';
 import { User, UserStatus } from './entities/user.entity';
 import { PersonalDataService } from './personal-data.service';
-import { assignableRoles, SCHOOL_ROLES } from './role-assignment';
 import { UserViewsService } from './user-views.service';
 import { UsersErrors } from './users.errors';
 import { UsersRepository } from './users.repository';
@@ -60,18 +59,14 @@ export class AdminUsersService {
       );
       if (dto.snils !== undefined) await this.personalData.writeSnils(tx, user.id, dto.snils);
       if (dto.classId) await this.repo.enrol(tx, user.id, dto.classId);
-      if (dto.childIds?.length) await this.linkChildren(tx, scope, user.id, dto.childIds);
+      if (dto.childIds?.length) await this.linkChildren(tx, p, user.id, dto.childIds);
       return user.id;
     });
     return this.views.view(id);
   }
 
   async list(p: Principal, q: ListUsersQueryDto): Promise<Page<UserView>> {
-    const scope = scopeSql(adminScope(p), 's');
-    const [rows, total] = await this.repo.findPage(
-      { sql: adminScope(p).kind === 'region' ? `(${scope.sql} OR u.region_id = :scopeRegionId)` : scope.sql, params: scope.params },
-      q,
-    );
+    const [rows, total] = await this.repo.findPage(userAdministeredSql(p, 'u', 's'), q);
     return page(await this.views.views(rows), total, q);
   }
 
@@ -129,7 +124,7 @@ export class AdminUsersService {
   async addChild(p: Principal, parentId: string, childId: string): Promise<UserView> {
     const parent = await this.userInScope(p, parentId);
     if (!parent.roles.includes(Role.Parent)) throw UsersErrors.invalidSetup('childId', 'Детей можно привязать только к родителю');
-    await this.repo.transaction((tx) => this.linkChildren(tx, adminScope(p), parentId, [childId]));
+    await this.repo.transaction((tx) => this.linkChildren(tx, p, parentId, [childId]));
     return this.views.view(parentId);
   }
 
@@ -141,13 +136,8 @@ export class AdminUsersService {
 
   /** The user if the caller administers their school (or region); otherwise 404. */
   async userInScope(p: Principal, id: string): Promise<User> {
-    const scope = adminScope(p);
     const user = await this.repo.findWithSchool(id);
-    if (!user) throw UsersErrors.notFound();
-    const allowed =
-      scope.kind === 'all' ||
-      (user.school ? scopeAllowsSchool(scope, user.school) : scope.kind === 'region' && user.regionId === scope.regionId);
-    if (!allowed) throw UsersErrors.notFound();
+    if (!user || !userAdministeredBy(p, user)) throw UsersErrors.notFound();
     return user;
   }
 
@@ -180,11 +170,12 @@ export class AdminUsersService {
     if (!cls || cls.schoolId !== schoolId) throw UsersErrors.invalidSetup('classId', 'Класс не найден в этой школе');
   }
 
-  private async linkChildren(tx: EntityManager, scope: SchoolScope, parentId: string, childIds: string[]): Promise<void> {
+  /** Only students placed in a school the caller administers (`userAdministeredBy`) become children of a parent. */
+  private async linkChildren(tx: EntityManager, p: Principal, parentId: string, childIds: string[]): Promise<void> {
     const children = await this.repo.findManyWithSchool(tx, childIds);
     for (const childId of childIds) {
       const child = children.find((c) => c.id === childId);
-      if (!child || !child.roles.includes(Role.Student) || !child.school || !scopeAllowsSchool(scope, child.school)) {
+      if (!child || !child.roles.includes(Role.Student) || !child.school || !userAdministeredBy(p, child)) {
         throw UsersErrors.childNotFound(childId);
       }
     }

@@ -4,16 +4,20 @@ import { ClassRef, MeView, SchoolRef, StudentProfileView, UserView } from './dto
 import { User } from './entities/user.entity';
 import { UsersErrors } from './users.errors';
 import { visibleStudentSql } from '../../access';
+import { MeReadModel } from './read-models/me.read-model';
 import { UsersRepository } from './users.repository';
 
 /** What the users module shows about people: the signed-in user, a student's card, an administrator's view of a user. */
 @Injectable()
 export class UserViewsService {
-  constructor(private readonly repo: UsersRepository) {}
+  constructor(
+    private readonly repo: UsersRepository,
+    private readonly meReads: MeReadModel,
+  ) {}
 
   /** One prepared statement: the first read of every app start. */
   async me(userId: string): Promise<MeView> {
-    const row = await this.repo.findMe(userId);
+    const row = await this.meReads.findMe(userId);
     if (!row) throw UsersErrors.notFound();
     return { ...row, children: row.children.sort((a, b) => a.firstName.localeCompare(b.firstName, 'ru')) };
   }

@@ -13,6 +13,7 @@ import { UserRolesService } from './user-roles.service';
 import { UserViewsService } from './user-views.service';
 import { UsersBootstrap } from './users-bootstrap.service';
 import { AdminUsersController, MeController, StudentsController } from './users.controller';
+import { MeReadModel } from './read-models/me.read-model';
 import { UsersRepository } from './users.repository';
 
 @Module({
@@ -20,6 +21,7 @@ import { UsersRepository } from './users.repository';
   controllers: [AdminUsersController, MeController, StudentsController],
   providers: [
     UsersRepository,
+    MeReadModel,
     AdminUsersService,
     CredentialsService,
     PersonalDataService,

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Role } from '../../common/auth/role';
-import { queryPrepared } from '../../core/database/prepared';
-import { ChildView, ListUsersQueryDto, MeView } from './dto/users.dto';
+import { ListUsersQueryDto } from './dto/users.dto';
 import { Enrolment } from './entities/enrolment.entity';
 import { ParentChild } from './entities/parent-child.entity';
 import { User, UserStatus } from './entities/user.entity';
@@ -11,8 +10,8 @@ import { User, UserStatus } from './entities/user.entity';
 /**
  * Every query of the users module on users, enrolments and parent_children (the only writer of the three).
  * One style, the module's: TypeORM repositories and query builders; plain SQL only where a change must be one
- * atomic statement (lockout counters, the user's own new password, session epoch, roles) and for the prepared
- * `me` read. A method that takes `tx` runs in the caller's transaction; the services open the transactions.
+ * atomic statement (lockout counters, the user's own new password, session epoch, roles). The `me` read, which also
+ * reads schools' tables, is read-models/me.read-model.ts. A method that takes `tx` runs in the caller's transaction; the services open the transactions.
  */
 
 /** What the login flow needs about an account, and nothing more. */
@@ -80,21 +79,6 @@ const LOGIN_CANDIDATE_COLUMNS = {
   sessionEpoch: true,
 } as const;
 
-const SCHOOL_JSON = (s: string) =>
-  `CASE WHEN ${s}.id IS NULL THEN NULL ELSE json_build_object('id', ${s}.id, 'name', ${s}.name, 'regionId', ${s}.region_id) END`;
-const CLASS_JSON = (student: string) => `(SELECT json_build_object('id', c.id, 'name', c.name, 'academicYear', c.academic_year)
-   FROM enrolments e JOIN classes c ON c.id = e.class_id WHERE e.student_id = ${student} AND e.ended_at IS NULL)`;
-const ME_SQL = `
-  SELECT u.id, u.login, u.last_name AS "lastName", u.first_name AS "firstName", u.middle_name AS "middleName",
-         to_char(u.birth_date, 'YYYY-MM-DD') AS "birthDate", u.roles, ${SCHOOL_JSON('s')} AS school, u.region_id AS "regionId",
-         ${CLASS_JSON('u.id')} AS class,
-         COALESCE((SELECT json_agg(json_build_object('id', ch.id, 'lastName', ch.last_name, 'firstName', ch.first_name, 'middleName', ch.middle_name,
-                                                     'class', ${CLASS_JSON('ch.id')}, 'school', ${SCHOOL_JSON('cs')}))
-                     FROM parent_children pc JOIN users ch ON ch.id = pc.child_id LEFT JOIN schools cs ON cs.id = ch.school_id
-                    WHERE pc.parent_id = u.id AND 'parent' = ANY(u.roles)), '[]'::json) AS children
-    FROM users u LEFT JOIN schools s ON s.id = u.school_id
-   WHERE u.id = $1`;
-
 @Injectable()
 export class UsersRepository {
   constructor(
@@ -159,12 +143,6 @@ export class UsersRepository {
       .andWhere(':student = ANY(u.roles)', { student: Role.Student })
       .andWhere(visible.sql, visible.params)
       .getOne();
-  }
-
-  /** One prepared statement: the first read of every app start. */
-  async findMe(userId: string): Promise<(Omit<MeView, 'children'> & { children: ChildView[] }) | undefined> {
-    const [row] = await queryPrepared<Omit<MeView, 'children'> & { children: ChildView[] }>(this.db, ME_SQL, [userId]);
-    return row;
   }
 
   async findLoginCandidate(login: string): Promise<LoginCandidate | null> {

@@ -14,7 +14,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Principal } from '../../../common/auth/principal';
 import { SqlRepository } from '../../../core/database/sql-repository';
 import { homeworkAssignableSql } from '../../../access';
@@ -73,16 +73,14 @@ export class ClassWorkReadModel extends SqlRepository {
     return row ?? null;
   }
 
-  async isCurrentStudentOf(classId: string, studentId: string, manager?: EntityManager): Promise<boolean> {
-    const rows = await (manager ?? this.db.manager).query(
-      'SELECT 1 FROM enrolments WHERE class_id = $1 AND student_id = $2 AND ended_at IS NULL',
-      [classId, studentId],
+  /** The parent's children who are current students of the class. */
+  async childrenInClass(parentId: string, classId: string): Promise<string[]> {
+    const rows: Array<{ child_id: string }> = await this.db.query(
+      `SELECT DISTINCT pc.child_id FROM parent_children pc
+         JOIN enrolments e ON e.student_id = pc.child_id AND e.class_id = $2 AND e.ended_at IS NULL
+        WHERE pc.parent_id = $1 ORDER BY pc.child_id`,
+      [parentId, classId],
     );
-    return rows.length > 0;
-  }
-
-  async childrenOf(parentId: string): Promise<string[]> {
-    const rows: Array<{ child_id: string }> = await this.db.query('SELECT child_id FROM parent_children WHERE parent_id = $1', [parentId]);
     return rows.map((r) => r.child_id);
   }
 

@@ -1,18 +1,20 @@
 /**
  * Read model of messaging: who an announcement may go to and who it reaches. It reads other modules' tables and never
  * writes them:
- * - `classes` (schools module) and `class_teachers` (teaching): the class of a class announcement, and that a class
- *   teacher leads it;
+ * - `classes` (schools module): the class of a class announcement, checked by the rule `announcementClassSendableSql`
+ *   of src/access (an admin of its school, or its class teacher);
  * - `users`, `enrolments`, `parent_children` (users module): the active users of a school, of a role, or of a class
  *   (its current students and their parents).
  * Why a join and not the owners' services: recipients are resolved once, at send time, by one
  * `INSERT … SELECT` into messaging's `announcement_recipients` in the sending transaction (AnnouncementsRepository),
  * so the audience is a subquery, not a list carried through the application.
- * Style: SqlRepository (positional parameters, fixed statements).
+ * Style: SqlRepository (positional parameters for the audience subquery, named for the class check composed with the rule).
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { announcementClassSendableSql } from '../../../access';
+import { Principal } from '../../../common/auth/principal';
 import { SqlRepository } from '../../../core/database/sql-repository';
 import { AnnouncementAudience } from '../entities/announcement.entity';
 
@@ -43,14 +45,13 @@ export class AudiencesReadModel extends SqlRepository {
     super(db);
   }
 
-  /** Whether the class is in the school and, unless the sender is its school's admin, led by the sender. */
-  async isClassOfSender(classId: string | undefined, schoolId: string, sender: { userId: string; isAdmin: boolean }): Promise<boolean> {
-    const rows: unknown[] = sender.isAdmin
-      ? await this.db.query('SELECT id FROM classes WHERE id = $1 AND school_id = $2', [classId, schoolId])
-      : await this.db.query(
-          'SELECT c.id FROM classes c JOIN class_teachers ct ON ct.class_id = c.id WHERE c.id = $1 AND c.school_id = $2 AND ct.teacher_id = $3',
-          [classId, schoolId, sender.userId],
-        );
+  /** Whether the caller may send an announcement to the class (src/access `announcementClassSendableSql`). */
+  async isClassSendable(p: Principal, classId: string | undefined): Promise<boolean> {
+    const sendable = announcementClassSendableSql(p, 'c');
+    const rows = await this.run(`SELECT c.id FROM classes c WHERE c.id = :anClass AND ${sendable.sql}`, {
+      anClass: classId ?? null,
+      ...sendable.params,
+    });
     return rows.length > 0;
   }
 }

@@ -22,7 +22,8 @@ import { attendanceReadableSql, gradeAudienceSql, gradeReadableSql, visibleStude
 import { Principal } from '../../../common/auth/principal';
 import { SqlRepository } from '../../../core/database/sql-repository';
 import { readVersionsSql } from '../../../core/read-cache/read-versions';
-import { LESSON_COLUMNS, LESSON_JOINS, LessonRow } from '../lesson-sql';
+import { LessonRow } from '../lesson-sql';
+import { LESSON_COLUMNS, LESSON_JOINS } from './lesson-names.read-model';
 
 /** A lesson of the week with what the week shows of it. */
 export interface WeekLessonRow extends LessonRow {

@@ -1,5 +1,5 @@
-import { ALL_ROLES, Role } from '../../common/auth/role';
-import { assignableRoles, SCHOOL_ROLES } from './role-assignment';
+import { ALL_ROLES, Role } from '../common/auth/role';
+import { assignableRoles, SCHOOL_ROLES } from './user.access';
 
 describe('assignableRoles', () => {
   it('a platform admin hands out every role', () => {
