@@ -7,6 +7,32 @@ import { GRADE_COLUMNS, ChangeRow, GradeRow, NewGrade, shortName } from './grade
 import { gradeReadableSql, gradeWritableSql } from '../../access';
 
 /** Grades and their corrections: writes, the locked row a correction starts from, and the history reads. */
+
+/** One INSERT of many grades: the columns of NewGrade as parallel arrays (gradeColumnsOf), unnested. */
+const INSERT_GRADES = `INSERT INTO grades (school_id, student_id, class_id, subject_id, lesson_id, date, scale, value, work_type, weight,
+    comment, source, source_ref, entered_by)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::date[], $7::text[], $8::smallint[], $9::text[],
+    $10::numeric[], $11::text[], $12::text[], $13::uuid[], $14::uuid[])`;
+
+function gradeColumnsOf(rows: NewGrade[]): unknown[][] {
+  return [
+    rows.map((r) => r.schoolId),
+    rows.map((r) => r.studentId),
+    rows.map((r) => r.classId),
+    rows.map((r) => r.subjectId),
+    rows.map((r) => r.lessonId),
+    rows.map((r) => r.date),
+    rows.map((r) => r.scale),
+    rows.map((r) => r.value),
+    rows.map((r) => r.workType),
+    rows.map((r) => r.weight),
+    rows.map((r) => r.comment),
+    rows.map((r) => r.source),
+    rows.map((r) => r.sourceRef),
+    rows.map((r) => r.enteredBy),
+  ];
+}
+
 @Injectable()
 export class GradeEntryRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
@@ -19,53 +45,19 @@ export class GradeEntryRepository extends SqlRepository {
     if (rows.length === 0) return [];
     return tx.query(
       `WITH ins AS (
-         INSERT INTO grades (school_id, student_id, class_id, subject_id, lesson_id, date, scale, value, work_type, weight, comment, source, source_ref, entered_by)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::date[], $7::text[], $8::smallint[], $9::text[],
-                              $10::numeric[], $11::text[], $12::text[], $13::uuid[], $14::uuid[])
+         ${INSERT_GRADES}
          RETURNING *)
        SELECT ${GRADE_COLUMNS} FROM ins g`,
-      [
-        rows.map((r) => r.schoolId),
-        rows.map((r) => r.studentId),
-        rows.map((r) => r.classId),
-        rows.map((r) => r.subjectId),
-        rows.map((r) => r.lessonId),
-        rows.map((r) => r.date),
-        rows.map((r) => r.scale),
-        rows.map((r) => r.value),
-        rows.map((r) => r.workType),
-        rows.map((r) => r.weight),
-        rows.map((r) => r.comment),
-        rows.map((r) => r.source),
-        rows.map((r) => r.sourceRef),
-        rows.map((r) => r.enteredBy),
-      ],
+      gradeColumnsOf(rows),
     );
   }
 
   /** Inserts without returning rows (the import: 50,000 rows in chunks); returns the new ids in order. */
   async insertGradeIds(tx: EntityManager, rows: NewGrade[]): Promise<string[]> {
     const out: Array<{ id: string }> = await tx.query(
-      `INSERT INTO grades (school_id, student_id, class_id, subject_id, lesson_id, date, scale, value, work_type, weight, comment, source, source_ref, entered_by)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::date[], $7::text[], $8::smallint[], $9::text[],
-                            $10::numeric[], $11::text[], $12::text[], $13::uuid[], $14::uuid[])
+      `${INSERT_GRADES}
        RETURNING id`,
-      [
-        rows.map((r) => r.schoolId),
-        rows.map((r) => r.studentId),
-        rows.map((r) => r.classId),
-        rows.map((r) => r.subjectId),
-        rows.map((r) => r.lessonId),
-        rows.map((r) => r.date),
-        rows.map((r) => r.scale),
-        rows.map((r) => r.value),
-        rows.map((r) => r.workType),
-        rows.map((r) => r.weight),
-        rows.map((r) => r.comment),
-        rows.map((r) => r.source),
-        rows.map((r) => r.sourceRef),
-        rows.map((r) => r.enteredBy),
-      ],
+      gradeColumnsOf(rows),
     );
     return out.map((o) => o.id);
   }

@@ -32,6 +32,19 @@ export interface LessonCandidate {
   groupName: string | null;
 }
 
+/** One entry of a lesson's change history, with who made it. */
+export interface LessonChangeRow {
+  id: string;
+  lesson_id: string;
+  kinds: string[];
+  before: object;
+  after: object;
+  reason: string | null;
+  changed_at: Date;
+  changed_by: string | null;
+  changed_by_name: string | null;
+}
+
 export interface ClashRow {
   idx: number;
   id: string;

@@ -1,5 +1,5 @@
 import { LessonChangePage, LessonChangeView, LessonView } from './dto/schedule.dto';
-import { LessonRow } from './lesson-sql';
+import { LessonChangeRow, LessonRow } from './lesson-sql';
 
 /** Rows of the timetable's queries as the API shows them (pure). */
 
@@ -22,20 +22,7 @@ export function toLessonView(r: LessonRow): LessonView {
   };
 }
 
-export function toChangePage(
-  rows: Array<{
-    id: string;
-    lesson_id: string;
-    kinds: string[];
-    before: object;
-    after: object;
-    reason: string | null;
-    changed_at: Date;
-    changed_by: string | null;
-    changed_by_name: string | null;
-  }>,
-  limit: number,
-): LessonChangePage {
+export function toChangePage(rows: LessonChangeRow[], limit: number): LessonChangePage {
   const items: LessonChangeView[] = rows.map((r) => ({
     id: r.id,
     lessonId: r.lesson_id,

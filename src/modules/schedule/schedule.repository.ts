@@ -5,7 +5,7 @@ import { afterCursorSql, cursorParams, FeedPosition, feedOrderSql } from '../../
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { LessonChangeKind } from './entities/lesson-change.entity';
-import { ClashRow, LessonCandidate, LessonFacts, LessonRow, NewLessonRow } from './lesson-sql';
+import { ClashRow, LessonCandidate, LessonChangeRow, LessonFacts, LessonRow, NewLessonRow } from './lesson-sql';
 import { LESSON_COLUMNS, LESSON_JOINS, userShortNameSql } from './read-models/lesson-names.read-model';
 import { schoolTimezoneSql } from './read-models/timetable-context.read-model';
 import { lessonReadableSql, lessonWritableSql, SqlCondition } from '../../access';
@@ -197,19 +197,7 @@ export class ScheduleRepository extends SqlRepository {
         WHERE ${where.lessonId ? 'lc.lesson_id = $1' : 'lc.class_id = $1'} AND ($2::bigint IS NULL OR lc.id < $2)
         ORDER BY lc.id DESC LIMIT $3`,
       [where.lessonId ?? where.classId, cursor, limit],
-    ) as Promise<
-      Array<{
-        id: string;
-        lesson_id: string;
-        kinds: string[];
-        before: object;
-        after: object;
-        reason: string | null;
-        changed_at: Date;
-        changed_by: string | null;
-        changed_by_name: string | null;
-      }>
-    >;
+    ) as Promise<LessonChangeRow[]>;
   }
 
   // ---- for the grades and homework modules -----------------------------------------------------

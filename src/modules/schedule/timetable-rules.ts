@@ -1,5 +1,5 @@
 import { ClashDetail, ScheduleErrors } from './schedule.errors';
-import { LessonCandidate, NewLessonRow } from './lesson-sql';
+import { ClashRow, LessonCandidate, NewLessonRow } from './lesson-sql';
 import { zonedToUtc } from './school-time';
 
 /** Pure rules of timetable edits: times in order, the lessons of a pattern, clashes within one request. */
@@ -65,16 +65,7 @@ export function clashesWithin(rows: LessonCandidate[]): ClashDetail[] {
   return out;
 }
 
-export function toClashDetail(c: {
-  idx: number;
-  id: string;
-  date: string;
-  start_time: string;
-  end_time: string;
-  class_clash: boolean;
-  teacher_clash: boolean;
-  room_clash: boolean;
-}): ClashDetail {
+export function toClashDetail(c: ClashRow): ClashDetail {
   const reasons: ClashDetail['reasons'] = [];
   if (c.class_clash) reasons.push('class');
   if (c.teacher_clash) reasons.push('teacher');
