@@ -19,6 +19,12 @@ const CHECKED_MODULES = [
   'portal-sync',
   'events',
   'maintenance',
+  'grades',
+  'auth',
+  'linking',
+  'esia-links',
+  'esia',
+  'esia-emulator',
 ];
 
 const ROOT = join(__dirname, '..', '..');
