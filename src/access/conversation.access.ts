@@ -17,9 +17,12 @@ import { SqlCondition } from './sql-condition';
  * A user without a school (region/platform admin) has no contacts.
  *
  * A conversation, its messages and their files are read and written by its members only (`conversationMemberSql`).
+ * A group's members are added only by its creator (`groupMembersAddableBy`); a member may leave it, and only the
+ * creator removes someone else (`groupMemberRemovableBy`); both judge the group row already loaded for a member.
  * An announcement is sent by a school admin (to the school, a role or a class) or by a class teacher (to the class
- * they lead: `announcementClassSendableSql`); it is read by its recipients and managed (stats, recipients,
- * reminders) by its sender and the admins of its school (`announcementManagedSql`).
+ * they lead: `announcementAudienceAllowed` on the audience, `announcementClassSendableSql` on the class); it is read
+ * by its recipients and managed (stats, recipients, reminders) by its sender and the admins of its school
+ * (`announcementManagedSql`).
  * The messaging repositories and read models apply these conditions; none is spelled anywhere else.
  */
 export function contactSql(p: Principal, alias: string): SqlCondition {
@@ -64,6 +67,24 @@ export function conversationMemberSql(p: Principal, conversationExpr: string): S
     sql: `EXISTS (SELECT 1 FROM conversation_members cvm WHERE cvm.conversation_id = ${conversationExpr} AND cvm.user_id = :cvMe)`,
     params: { cvMe: p.userId },
   };
+}
+
+/** The caller may add members to the group `group` (loaded for a member): only its creator. */
+export function groupMembersAddableBy(p: Principal, group: { created_by: string | null }): boolean {
+  return group.created_by === p.userId;
+}
+
+/** The caller may remove the member `userId` from the group `group` (loaded for a member): themselves (leaving), or anyone if they created it. */
+export function groupMemberRemovableBy(p: Principal, group: { created_by: string | null }, userId: string): boolean {
+  return userId === p.userId || group.created_by === p.userId;
+}
+
+/**
+ * The caller may send an announcement to the audience `audience` ('school', 'role' or 'class'): the whole school or a
+ * role only as a school admin; a class as whoever `announcementClassSendableSql` allows for that class.
+ */
+export function announcementAudienceAllowed(p: Principal, audience: string): boolean {
+  return audience === 'class' || hasRole(p, Role.SchoolAdmin);
 }
 
 /** The caller may send an announcement to the class row `classAlias`: an admin of its school, or its class teacher. */

@@ -13,7 +13,8 @@
  *                          the class journal, and the audience key of cached views of marks
  * - homework.access.ts     homework, its files, a student's submission and comments (and whether the student is a
  *                          current one of the class), the teacher's overview
- * - conversation.access.ts contacts, conversation membership (messages, files), announcements
+ * - conversation.access.ts contacts, conversation membership (messages, files), who manages a group, who announces to
+ *                          which audience, announcements
  *
  * Parameter names carry a per-file prefix so several conditions combine in one statement. The whole matrix
  * (role × relation × resource → allowed) is tested against PostgreSQL in test/e2e/access-matrix.e2e-spec.ts; the rules

@@ -1,5 +1,5 @@
-import { ALL_ROLES, Role } from '../common/auth/role';
-import { assignableRoles, SCHOOL_ROLES } from './user.access';
+import { ALL_ROLES, Role, SCHOOL_ROLES } from '../common/auth/role';
+import { assignableRoles } from './user.access';
 
 describe('assignableRoles', () => {
   it('a platform admin hands out every role', () => {

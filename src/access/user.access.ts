@@ -1,5 +1,5 @@
 import { Principal } from '../common/auth/principal';
-import { ALL_ROLES, Role } from '../common/auth/role';
+import { ALL_ROLES, Role, SCHOOL_ROLES } from '../common/auth/role';
 import { adminScope, SchoolScope, scopeAllowsSchool, scopeSql } from './school.access';
 import { SqlCondition } from './sql-condition';
 
@@ -25,9 +25,6 @@ export function userAdministeredBy(
   if (scope.kind === 'all') return true;
   return user.school ? scopeAllowsSchool(scope, user.school) : scope.kind === 'region' && user.regionId === scope.regionId;
 }
-
-/** Roles of people who belong to a school: a user with one of them needs a school (docs/domain.md §1). */
-export const SCHOOL_ROLES: readonly Role[] = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin];
 
 /** Roles each kind of administrator may hand out (and take away): only those of their own level (docs/domain.md §1). */
 export function assignableRoles(scope: SchoolScope): readonly Role[] {

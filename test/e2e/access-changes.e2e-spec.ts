@@ -1,6 +1,6 @@
 import { Role } from '../../src/common/auth/role';
 import { AuthService } from '../../src/modules/auth/auth.service';
-import { SessionStateRepository } from '../../src/modules/auth/session-state.repository';
+import { SessionStateReadModel } from '../../src/modules/auth/read-models/session-state.read-model';
 import { AccessChangePublisher } from '../../src/modules/users/access-change.publisher';
 import { CredentialsService } from '../../src/modules/users/credentials.service';
 import { bearer, linkEsiaAccount, login, makeClass, makeSchool, makeUser, MadeUser } from '../factories';
@@ -212,7 +212,7 @@ describe('account changes take effect on the next request', () => {
   it('the normal path reads no database; a stale token costs one query per process until refreshed', async () => {
     const u = await makeUser(t.db, { schoolId, roles: [Role.Teacher] });
     const tokens = await login(t, u);
-    const spy = jest.spyOn(t.app.get(SessionStateRepository), 'sessionWithUser');
+    const spy = jest.spyOn(t.app.get(SessionStateReadModel), 'sessionWithUser');
     try {
       for (let i = 0; i < 3; i++) await me(tokens.accessToken).expect(200);
       expect(spy).not.toHaveBeenCalled();

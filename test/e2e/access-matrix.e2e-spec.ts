@@ -1,6 +1,7 @@
 // One file, because the matrix is one table: its seed, its rules and its lines must be read together.
 import {
   adminScope,
+  announcementAudienceAllowed,
   announcementClassSendableSql,
   assignableRoles,
   announcementManagedSql,
@@ -16,6 +17,8 @@ import {
   teachesInClassSql,
   classGradeFeedReadableSql,
   gradeWritableSql,
+  groupMemberRemovableBy,
+  groupMembersAddableBy,
   homeworkAssignableSql,
   homeworkReadableSql,
   homeworkReviewableSql,
@@ -24,7 +27,6 @@ import {
   journalReadableSql,
   lessonReadableSql,
   lessonWritableSql,
-  SCHOOL_ROLES,
   schoolAdminSql,
   schoolReadableSql,
   SqlCondition,
@@ -35,7 +37,7 @@ import {
   visibleStudentSql,
 } from '../../src/access';
 import { Principal } from '../../src/common/auth/principal';
-import { ALL_ROLES, Role } from '../../src/common/auth/role';
+import { ALL_ROLES, Role, SCHOOL_ROLES } from '../../src/common/auth/role';
 import {
   assignTeacher,
   linkParent,
@@ -481,6 +483,40 @@ describe('access matrix (src/access, evaluated by PostgreSQL)', () => {
           actor,
           target,
           inMemory: await allowed(actor, check, targets[target]),
+        });
+      }
+    }
+  });
+
+  it("lets a group's creator add members and remove anyone, a member only leave (conversation.access.ts, on the loaded group)", () => {
+    const creator = principals.mathTeacher;
+    const member = principals.student;
+    const other = principals.parent;
+    const group = { created_by: creator.userId };
+    const orphan = { created_by: null };
+    const cases: Array<[string, boolean, boolean]> = [
+      ['the creator adds members', groupMembersAddableBy(creator, group), true],
+      ['a member adds members', groupMembersAddableBy(member, group), false],
+      ['anyone adds to a group whose creator is gone', groupMembersAddableBy(member, orphan), false],
+      ['a member leaves', groupMemberRemovableBy(member, group, member.userId), true],
+      ['a member removes someone else', groupMemberRemovableBy(member, group, other.userId), false],
+      ['a member leaves a group whose creator is gone', groupMemberRemovableBy(member, orphan, member.userId), true],
+      ['the creator removes a member', groupMemberRemovableBy(creator, group, member.userId), true],
+      ['the creator leaves', groupMemberRemovableBy(creator, group, creator.userId), true],
+    ];
+    expect(Object.fromEntries(cases.map(([what, got]) => [what, got]))).toEqual(
+      Object.fromEntries(cases.map(([what, , want]) => [what, want])),
+    );
+  });
+
+  it('lets only a school admin announce to the whole school or to a role; a class by its own rule (conversation.access.ts)', () => {
+    for (const actor of ALL) {
+      const admin = actor === 'schoolAdmin' || actor === 'otherSchoolAdmin';
+      for (const audience of ['school', 'role', 'class']) {
+        expect({ actor, audience, allowed: announcementAudienceAllowed(principals[actor], audience) }).toEqual({
+          actor,
+          audience,
+          allowed: audience === 'class' || admin,
         });
       }
     }

@@ -31,7 +31,7 @@ import { MfaSignInService } from './mfa/mfa-sign-in.service';
 import { SessionCheck } from './session-check';
 import { AccessTokenStrategy } from './strategies/access-token.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
-import { SessionStateRepository } from './session-state.repository';
+import { SessionStateReadModel } from './read-models/session-state.read-model';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
@@ -67,7 +67,7 @@ import { TokenService } from './token.service';
     AuthService,
     SessionsService,
     SessionCheck,
-    SessionStateRepository,
+    SessionStateReadModel,
     TokenService,
     LoginHistoryService,
     MePasswordService,

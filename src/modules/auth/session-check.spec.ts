@@ -1,6 +1,6 @@
 import { Role } from '../../common/auth/role';
 import { redisAnswer, verdictOf } from './session-check';
-import { SessionStateRow } from './session-state.repository';
+import { SessionStateRow } from './read-models/session-state.read-model';
 
 const ROW: SessionStateRow = {
   status: 'active',

@@ -6,7 +6,7 @@ import { REDIS } from '../../core/redis/redis.module';
 import { authzKey } from '../users/access-change.publisher';
 import { UserStatus } from '../users/entities/user.entity';
 import { AuthErrors } from './auth.errors';
-import { SessionStateRepository, SessionStateRow } from './session-state.repository';
+import { SessionStateReadModel, SessionStateRow } from './read-models/session-state.read-model';
 import { revokedSessionKey, SessionsService } from './sessions.service';
 import { SharedDeadline } from './shared-deadline';
 import { AccessClaims, principalFromClaims } from './token.service';
@@ -71,7 +71,7 @@ export class SessionCheck {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly state: SessionStateRepository,
+    private readonly state: SessionStateReadModel,
     private readonly sessions: SessionsService,
   ) {}
 

@@ -9,6 +9,7 @@ import { REDIS } from '../../core/redis/redis.module';
 import { RedisWriteRetry } from '../../core/redis/redis-write-retry';
 import { AuthErrors } from './auth.errors';
 import { AuthMethod, Session } from './entities/session.entity';
+import { SessionStateReadModel } from './read-models/session-state.read-model';
 
 export interface ClientInfo {
   ip: string | null;
@@ -30,6 +31,7 @@ export class SessionsService implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly state: SessionStateReadModel,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -54,8 +56,8 @@ export class SessionsService implements OnApplicationShutdown {
   }
 
   /**
-   * Swaps a refresh token for a new one. The swap is one conditional UPDATE, so two requests
-   * with the same token cannot both win; it also requires the session to be in its user's current
+   * Swaps a refresh token for a new one. The swap is one conditional UPDATE (SessionStateReadModel.rotate), so two
+   * requests with the same token cannot both win; it also requires the session to be in its user's current
    * session epoch and the user to be active (a password reset or a block ends every session).
    * A well-formed token of a live session that no longer matches was already used: the session is
    * revoked (stolen-token detection).
@@ -66,25 +68,11 @@ export class SessionsService implements OnApplicationShutdown {
     const [sessionId, secret] = refreshToken.split('.');
     if (!sessionId || !secret || !UUID.test(sessionId)) throw AuthErrors.invalidRefreshToken();
     const next = newSecret();
-    const rows: Array<{ user_id: string; method: AuthMethod; epoch: number }> = await this.db.query(
-      `WITH rotated AS (
-         UPDATE sessions s SET refresh_token_hash = $3, generation = s.generation + 1, last_used_at = now()
-           FROM users u
-          WHERE s.id = $1 AND s.refresh_token_hash = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
-            AND u.id = s.user_id AND s.epoch >= u.session_epoch AND u.status = 'active'
-         RETURNING s.user_id, s.method, s.epoch)
-       SELECT user_id, method, epoch FROM rotated`,
-      [sessionId, hashSecret(secret), hashSecret(next)],
-    );
+    const rows = await this.state.rotate(sessionId, hashSecret(secret), hashSecret(next));
     if (rows.length === 1)
       return { sessionId, userId: rows[0].user_id, method: rows[0].method, epoch: rows[0].epoch, refreshToken: `${sessionId}.${next}` };
 
-    const [session]: Array<{ refresh_token_hash: string; live: boolean; behind: boolean; active: boolean }> = await this.db.query(
-      `SELECT s.refresh_token_hash, (s.revoked_at IS NULL AND s.expires_at > now()) AS live,
-              s.epoch < u.session_epoch AS behind, u.status = 'active' AS active
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
-      [sessionId],
-    );
+    const session = await this.state.refusal(sessionId);
     if (!session?.live) throw AuthErrors.invalidRefreshToken();
     if (!session.active) {
       await this.revoke(sessionId, 'account_disabled');

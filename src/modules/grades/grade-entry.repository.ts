@@ -3,10 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
 import { Principal } from '../../common/auth/principal';
-import { GRADE_COLUMNS, ChangeRow, GradeRow, NewGrade, shortName } from './grade-rows';
-import { gradeReadableSql, gradeWritableSql } from '../../access';
-
-/** Grades and their corrections: writes, the locked row a correction starts from, and the history reads. */
+import { GRADE_COLUMNS, GradeRow, NewGrade } from './grade-rows';
+import { gradeWritableSql } from '../../access';
 
 /** One INSERT of many grades: the columns of NewGrade as parallel arrays (gradeColumnsOf), unnested. */
 const INSERT_GRADES = `INSERT INTO grades (school_id, student_id, class_id, subject_id, lesson_id, date, scale, value, work_type, weight,
@@ -33,6 +31,7 @@ function gradeColumnsOf(rows: NewGrade[]): unknown[][] {
   ];
 }
 
+/** Grades and their corrections: writes and the locked row a correction starts from (the reads with names are in read-models/grade-names.read-model.ts). */
 @Injectable()
 export class GradeEntryRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
@@ -109,38 +108,6 @@ export class GradeEntryRepository extends SqlRepository {
     await tx.query(
       'INSERT INTO grade_changes (grade_id, student_id, action, before, after, reason, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [c.gradeId, c.studentId, c.action, JSON.stringify(c.before), c.after ? JSON.stringify(c.after) : null, c.reason, c.changedBy],
-    );
-  }
-
-  // ---- reads ------------------------------------------------------------------------------------
-
-  async findReadableGrade(p: Principal, id: string): Promise<(GradeRow & { entered_by_name: string }) | null> {
-    const cond = gradeReadableSql(p, 'g');
-    const [row] = await this.run<GradeRow & { entered_by_name: string }>(
-      `SELECT ${GRADE_COLUMNS}, ${shortName('u')} AS entered_by_name FROM grades g JOIN users u ON u.id = g.entered_by
-        WHERE g.id = :gId AND ${cond.sql}`,
-      { gId: id, ...cond.params },
-    );
-    return row ?? null;
-  }
-
-  async findChangesOfGrade(gradeId: string) {
-    return this.db.query(
-      `SELECT gc.id::text AS id, gc.grade_id, gc.action, gc.before, gc.after, gc.reason, gc.changed_by, gc.changed_at, ${shortName('u')} AS changed_by_name
-         FROM grade_changes gc JOIN users u ON u.id = gc.changed_by WHERE gc.grade_id = $1 ORDER BY gc.id LIMIT 1000`,
-      [gradeId],
-    ) as Promise<ChangeRow[]>;
-  }
-
-  /** A student's corrections, newest first, keyset by id; only of grades the caller may read. */
-  async findStudentChanges(p: Principal, studentId: string, cursor: string | null, limit: number): Promise<ChangeRow[]> {
-    const cond = gradeReadableSql(p, 'g');
-    return this.run<ChangeRow>(
-      `SELECT gc.id::text AS id, gc.grade_id, gc.action, gc.before, gc.after, gc.reason, gc.changed_by, gc.changed_at, ${shortName('u')} AS changed_by_name
-         FROM grade_changes gc JOIN grades g ON g.id = gc.grade_id JOIN users u ON u.id = gc.changed_by
-        WHERE gc.student_id = :hStudent AND (CAST(:hCursor AS bigint) IS NULL OR gc.id < CAST(:hCursor AS bigint)) AND ${cond.sql}
-        ORDER BY gc.id DESC LIMIT :hLimit`,
-      { hStudent: studentId, hCursor: cursor, hLimit: limit, ...cond.params },
     );
   }
 }

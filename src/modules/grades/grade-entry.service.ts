@@ -24,6 +24,8 @@ import { toChangeView, toGradeView } from './grade-views';
 import { SchoolGrading, storedValueOn, workTypeOf } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { GradesRepository } from './grades.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
+import { GradeNamesReadModel } from './read-models/grade-names.read-model';
 
 /**
  * Entering grades and correcting them: one, a lesson's batch, a homework grade, an import's chunk; changes and
@@ -35,6 +37,8 @@ export class GradeEntryService {
   constructor(
     private readonly repo: GradeEntryRepository,
     private readonly grades: GradesRepository,
+    private readonly context: GradeContextReadModel,
+    private readonly names: GradeNamesReadModel,
     private readonly targets: GradeTargetService,
     private readonly outbox: OutboxService,
   ) {}
@@ -95,9 +99,9 @@ export class GradeEntryService {
   // ---- history ----------------------------------------------------------------------------------
 
   async gradeHistory(p: Principal, id: string): Promise<GradeHistoryView> {
-    const g = await this.repo.findReadableGrade(p, id);
+    const g = await this.names.findReadableGrade(p, id);
     if (!g) throw GradesErrors.gradeNotFound();
-    const changes = await this.repo.findChangesOfGrade(id);
+    const changes = await this.names.findChangesOfGrade(id);
     const created: GradeChangeView = {
       id: null,
       gradeId: id,
@@ -113,8 +117,8 @@ export class GradeEntryService {
   }
 
   async studentHistory(p: Principal, q: HistoryQueryDto): Promise<GradeChangePage> {
-    if (!(await this.grades.findStudentContext(p, q.studentId))) throw UsersErrors.studentNotFound();
-    const rows = await this.repo.findStudentChanges(p, q.studentId, q.cursor ?? null, q.limit);
+    if (!(await this.context.findStudentContext(p, q.studentId))) throw UsersErrors.studentNotFound();
+    const rows = await this.names.findStudentChanges(p, q.studentId, q.cursor ?? null, q.limit);
     return { items: rows.map(toChangeView), nextCursor: rows.length === q.limit ? rows[rows.length - 1].id : null };
   }
 

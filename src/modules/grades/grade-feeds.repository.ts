@@ -4,25 +4,18 @@ import { DataSource } from 'typeorm';
 import { SqlRepository } from '../../core/database/sql-repository';
 import { Principal } from '../../common/auth/principal';
 import { ATTENDANCE_COLUMNS, AttendanceRow, GRADE_COLUMNS, GradeRow } from './grade-rows';
-import { attendanceReadableSql, classGradeFeedReadableSql, gradeReadableSql, SqlCondition } from '../../access';
+import { attendanceReadableSql, gradeReadableSql, SqlCondition } from '../../access';
 
 /** Rows of transactions that may still commit are held back, so a feed cursor never skips a late commit. */
 const SETTLED = 'pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
 export type FeedFilter = { studentId?: string; classId?: string; subjectId?: string };
 export type FeedCursor = { xid: string; id: string };
 
-/** The `?cursor=` feeds of grades and attendance (core/feeds semantics), and who may read a class's feed. */
+/** The `?cursor=` feeds of grades and attendance (core/feeds semantics). */
 @Injectable()
 export class GradeFeedsRepository extends SqlRepository {
   constructor(@InjectDataSource() db: DataSource) {
     super(db);
-  }
-
-  /** Readable for a class feed: the class journal of any subject, or the class itself for admins. */
-  async isClassFeedReadable(p: Principal, classId: string): Promise<boolean> {
-    const cond = classGradeFeedReadableSql(p, 'c');
-    const rows = await this.run(`SELECT 1 FROM classes c WHERE c.id = :jClass AND ${cond.sql}`, { jClass: classId, ...cond.params });
-    return rows.length > 0;
   }
 
   /** Grades changed after the cursor (created, changed or deleted), in commit-safe order. */

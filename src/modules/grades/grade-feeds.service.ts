@@ -8,14 +8,14 @@ import { AttendanceFeedView, FeedQueryDto, GradeFeedView } from './dto/feeds.dto
 import { GradeFeedsRepository } from './grade-feeds.repository';
 import { toAttendanceView, toGradeView } from './grade-views';
 import { GradesErrors } from './grades.errors';
-import { GradesRepository } from './grades.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
 
 /** The `?cursor=` feeds of grades and of attendance, for a student or a class (docs/architecture.md "Delta feeds"). */
 @Injectable()
 export class GradeFeedsService {
   constructor(
     private readonly repo: GradeFeedsRepository,
-    private readonly grades: GradesRepository,
+    private readonly context: GradeContextReadModel,
   ) {}
 
   gradeFeed(p: Principal, q: FeedQueryDto): Promise<GradeFeedView> {
@@ -44,7 +44,7 @@ export class GradeFeedsService {
 
   private async checkFeedAccess(p: Principal, q: FeedQueryDto): Promise<void> {
     if ((q.studentId === undefined) === (q.classId === undefined)) throw GradesErrors.targetRequired();
-    if (q.studentId && !(await this.grades.findStudentContext(p, q.studentId))) throw UsersErrors.studentNotFound();
-    if (q.classId && !(await this.repo.isClassFeedReadable(p, q.classId))) throw SchoolsErrors.classNotFound();
+    if (q.studentId && !(await this.context.findStudentContext(p, q.studentId))) throw UsersErrors.studentNotFound();
+    if (q.classId && !(await this.context.isClassFeedReadable(p, q.classId))) throw SchoolsErrors.classNotFound();
   }
 }

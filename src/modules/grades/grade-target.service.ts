@@ -6,7 +6,7 @@ import { ScheduleService } from '../schedule/schedule.service';
 import { SchoolsErrors } from '../schools/schools.errors';
 import { UsersErrors } from '../users/users.errors';
 import { GradesErrors } from './grades.errors';
-import { GradesRepository } from './grades.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
 
 export interface GradeTarget {
   schoolId: string;
@@ -20,7 +20,7 @@ export interface GradeTarget {
 @Injectable()
 export class GradeTargetService {
   constructor(
-    private readonly repo: GradesRepository,
+    private readonly context: GradeContextReadModel,
     private readonly schedule: ScheduleService,
   ) {}
 
@@ -29,14 +29,14 @@ export class GradeTargetService {
     if (t.lessonId) {
       const lesson = await this.schedule.lessonFacts(t.lessonId);
       if (!lesson) throw ScheduleErrors.lessonNotFound();
-      const cls = await this.repo.findClassForMark(p, { classId: lesson.classId, subjectId: lesson.subjectId, lessonId: lesson.id });
+      const cls = await this.context.findClassForMark(p, { classId: lesson.classId, subjectId: lesson.subjectId, lessonId: lesson.id });
       if (!cls || !cls.writable) throw ScheduleErrors.lessonNotFound();
       if (lesson.status === 'cancelled') throw ScheduleErrors.lessonCancelled();
       if (lesson.date > dateInZone(new Date(), cls.tz)) throw GradesErrors.dateInFuture();
       return { schoolId: lesson.schoolId, classId: lesson.classId, subjectId: lesson.subjectId, date: lesson.date, lessonId: lesson.id };
     }
     if (!t.classId || !t.subjectId || !t.date) throw GradesErrors.targetRequired();
-    const cls = await this.repo.findClassForMark(p, { classId: t.classId, subjectId: t.subjectId, lessonId: null });
+    const cls = await this.context.findClassForMark(p, { classId: t.classId, subjectId: t.subjectId, lessonId: null });
     if (!cls || !cls.writable) throw SchoolsErrors.classNotFound();
     if (t.date > dateInZone(new Date(), cls.tz)) throw GradesErrors.dateInFuture();
     return { schoolId: cls.school_id, classId: cls.id, subjectId: t.subjectId, date: t.date, lessonId: null };
@@ -49,7 +49,7 @@ export class GradeTargetService {
   async checkStudents(classId: string, studentIds: string[]): Promise<void> {
     const duplicate = studentIds.find((id, i) => studentIds.indexOf(id) !== i);
     if (duplicate !== undefined) throw GradesErrors.duplicateStudent(duplicate);
-    const enrolled = await this.repo.findEnrolled(classId, studentIds);
+    const enrolled = await this.context.findEnrolled(classId, studentIds);
     const missing = studentIds.filter((id) => !enrolled.has(id));
     if (missing.length) throw UsersErrors.studentNotFound(missing);
   }

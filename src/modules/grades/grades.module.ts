@@ -18,12 +18,13 @@ import { GradeFeedsService } from './grade-feeds.service';
 import { GradeTargetService } from './grade-target.service';
 import { GradingSettingsService } from './grading-settings.service';
 import { GradesRepository } from './grades.repository';
-import { GradeImportRepository } from './import/grade-import.repository';
 import { GradeImportService } from './import/grade-import.service';
 import { JournalRepository } from './journal.repository';
 import { JournalService } from './journal.service';
 import { PeriodMarksService } from './period-marks.service';
 import { PeriodsRepository } from './periods.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
+import { GradeNamesReadModel } from './read-models/grade-names.read-model';
 
 @Module({
   imports: [
@@ -34,6 +35,8 @@ import { PeriodsRepository } from './periods.repository';
   controllers: [GradesController, AttendanceController],
   providers: [
     GradesRepository,
+    GradeContextReadModel,
+    GradeNamesReadModel,
     GradeTargetService,
     GradeEntryRepository,
     GradeEntryService,
@@ -46,7 +49,6 @@ import { PeriodsRepository } from './periods.repository';
     GradingSettingsService,
     GradeFeedsRepository,
     GradeFeedsService,
-    GradeImportRepository,
     GradeImportService,
   ],
   /** Homework records its grades through GradeEntryService (in its own transaction). */

@@ -6,19 +6,23 @@ import { toSettingsView } from './grade-views';
 import { SchoolGrading } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { GradesRepository } from './grades.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
 
 /** A school's grading scale, work types with weights and rounding threshold: read by its members, set by its admins. */
 @Injectable()
 export class GradingSettingsService {
-  constructor(private readonly repo: GradesRepository) {}
+  constructor(
+    private readonly repo: GradesRepository,
+    private readonly context: GradeContextReadModel,
+  ) {}
 
   async getSettings(p: Principal, schoolId: string): Promise<GradingSettingsView> {
-    if (!(await this.repo.isSchoolReadable(p, schoolId))) throw SchoolsErrors.schoolNotFound();
+    if (!(await this.context.isSchoolReadable(p, schoolId))) throw SchoolsErrors.schoolNotFound();
     return toSettingsView(schoolId, await this.repo.findGrading(schoolId));
   }
 
   async putSettings(p: Principal, schoolId: string, dto: GradingSettingsDto): Promise<GradingSettingsView> {
-    if (!(await this.repo.isSchoolAdministered(p, schoolId))) throw SchoolsErrors.schoolNotFound();
+    if (!(await this.context.isSchoolAdministered(p, schoolId))) throw SchoolsErrors.schoolNotFound();
     const codes = dto.workTypes.map((w) => w.code);
     const dup = codes.find((c, i) => codes.indexOf(c) !== i);
     if (dup) throw GradesErrors.invalidSettings(`Вид работы «${dup}» указан дважды`, 'workTypes');

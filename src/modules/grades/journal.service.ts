@@ -15,6 +15,8 @@ import { toApiValue, workTypeOf } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { GradesRepository } from './grades.repository';
 import { JournalRepository } from './journal.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
+import { GradeNamesReadModel } from './read-models/grade-names.read-model';
 
 /**
  * What the journal shows: a class journal (students × lessons of a subject and period, cached: see ReadCache),
@@ -25,16 +27,18 @@ export class JournalService {
   constructor(
     private readonly repo: JournalRepository,
     private readonly grades: GradesRepository,
+    private readonly context: GradeContextReadModel,
+    private readonly names: GradeNamesReadModel,
     private readonly schedule: ScheduleService,
     private readonly cache: ReadCache,
   ) {}
 
   async studentGrades(p: Principal, studentId: string, q: RangeQueryDto): Promise<StudentGradesView> {
-    const ctx = await this.grades.findStudentContext(p, studentId);
+    const ctx = await this.context.findStudentContext(p, studentId);
     if (!ctx) throw UsersErrors.studentNotFound();
     const [range, grading] = await Promise.all([this.resolveRange(ctx.school_id, ctx.tz, q), this.grades.findGrading(ctx.school_id)]);
     const [grades, periodMarks] = await Promise.all([
-      this.repo.findStudentGrades(studentId, range.from, range.to, null, p),
+      this.names.findStudentGrades(studentId, range.from, range.to, null, p),
       range.period ? this.grades.findPeriodMarks(range.period.id, { studentId }) : Promise.resolve([]),
     ]);
     const bySubject = new Map<string, { name: string; rows: GradeRow[] }>();
@@ -63,10 +67,10 @@ export class JournalService {
 
   /** The period average if the student also got the given marks. */
   async whatIf(p: Principal, studentId: string, dto: WhatIfDto): Promise<WhatIfView> {
-    const ctx = await this.grades.findStudentContext(p, studentId);
+    const ctx = await this.context.findStudentContext(p, studentId);
     if (!ctx) throw UsersErrors.studentNotFound();
     const [range, grading] = await Promise.all([this.resolveRange(ctx.school_id, ctx.tz, dto), this.grades.findGrading(ctx.school_id)]);
-    const grades = await this.repo.findStudentGrades(studentId, range.from, range.to, dto.subjectId, p);
+    const grades = await this.names.findStudentGrades(studentId, range.from, range.to, dto.subjectId, p);
     const current = grades.map(toMark);
     const extra: Mark[] = dto.extra.map((e) => ({
       value: e.value,
@@ -103,7 +107,7 @@ export class JournalService {
 
   /** Students × lessons of one subject and period, with grades, absences, averages, period marks. */
   async journal(p: Principal, q: JournalQueryDto): Promise<CachedJson> {
-    const cls = await this.repo.findJournalClass(p, q.classId, q.subjectId);
+    const cls = await this.context.findJournalClass(p, q.classId, q.subjectId);
     if (!cls) throw SchoolsErrors.classNotFound();
     // Without a period the range needs no query (dates given, or the current school year), so it goes into
     // the key; a period is resolved when the journal is built (periods are in the catalog's version).
@@ -112,7 +116,7 @@ export class JournalService {
     return this.cache.json(key, async (): Promise<JournalView> => {
       const range = dates ?? (await this.resolveRange(cls.school_id, cls.tz, q));
       const [students, lessons, grades, grading, periodMarks] = await Promise.all([
-        this.grades.findClassStudents(q.classId),
+        this.context.findClassStudents(q.classId),
         this.schedule.classSubjectLessons(q.classId, q.subjectId, range.from, range.to),
         this.repo.findClassSubjectGrades(q.classId, q.subjectId, range.from, range.to),
         this.grades.findGrading(cls.school_id),

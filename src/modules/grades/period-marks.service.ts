@@ -9,6 +9,7 @@ import { storedValueOn, toApiValue } from './grading-rules';
 import { GradesErrors } from './grades.errors';
 import { GradesRepository } from './grades.repository';
 import { PeriodsRepository } from './periods.repository';
+import { GradeContextReadModel } from './read-models/grade-context.read-model';
 
 /** A school's academic periods (terms, half-years, the year) and the period and final marks teachers set in them. */
 @Injectable()
@@ -16,11 +17,12 @@ export class PeriodMarksService {
   constructor(
     private readonly repo: PeriodsRepository,
     private readonly grades: GradesRepository,
+    private readonly context: GradeContextReadModel,
     private readonly targets: GradeTargetService,
   ) {}
 
   async setPeriodMarks(p: Principal, dto: SetPeriodMarksDto): Promise<PeriodMarkListView> {
-    const cls = await this.grades.findClassForTeaching(p, dto.classId, dto.subjectId);
+    const cls = await this.context.findClassForTeaching(p, dto.classId, dto.subjectId);
     if (!cls || !cls.teaches) throw SchoolsErrors.classNotFound();
     const period = await this.grades.findPeriod(dto.periodId, cls.school_id);
     if (!period) throw GradesErrors.periodNotFound();
@@ -56,7 +58,7 @@ export class PeriodMarksService {
   // ---- academic periods ---------------------------------------------------------------------------
 
   async createPeriod(p: Principal, dto: CreatePeriodDto): Promise<PeriodView> {
-    if (!(await this.grades.isSchoolAdministered(p, dto.schoolId))) throw SchoolsErrors.schoolNotFound();
+    if (!(await this.context.isSchoolAdministered(p, dto.schoolId))) throw SchoolsErrors.schoolNotFound();
     if (dto.endsOn < dto.startsOn) throw GradesErrors.invalidRange();
     const row = await mapConstraint(
       () =>
@@ -74,7 +76,7 @@ export class PeriodMarksService {
   }
 
   async listPeriods(p: Principal, q: ListPeriodsQueryDto): Promise<PeriodPage> {
-    if (!(await this.grades.isSchoolReadable(p, q.schoolId))) throw SchoolsErrors.schoolNotFound();
+    if (!(await this.context.isSchoolReadable(p, q.schoolId))) throw SchoolsErrors.schoolNotFound();
     const { rows, total } = await this.repo.listPeriods(q.schoolId, q.academicYear ?? null, q.limit, q.offset);
     return { items: rows.map(toPeriodView), total, limit: q.limit, offset: q.offset };
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { hasRole, Principal } from '../../common/auth/principal';
-import { Role } from '../../common/auth/role';
+import { announcementAudienceAllowed } from '../../access';
+import { Principal } from '../../common/auth/principal';
 import { validationFailed } from '../../common/errors/app-error';
 import { Page, page, PageQueryDto } from '../../common/pagination/page';
 import { SchoolsErrors } from '../schools/schools.errors';
@@ -53,8 +53,7 @@ export class AnnouncementsService {
     if (dto.audience !== AnnouncementAudience.Role && dto.role !== undefined) {
       throw validationFailed([{ field: 'role', code: 'notAllowed', message: 'Роль указывается только для audience=role' }]);
     }
-    const isAdmin = hasRole(p, Role.SchoolAdmin);
-    if (!isAdmin && dto.audience !== AnnouncementAudience.Class) throw MessagingErrors.audienceNotAllowed();
+    if (!announcementAudienceAllowed(p, dto.audience)) throw MessagingErrors.audienceNotAllowed();
     if (dto.audience === AnnouncementAudience.Class) {
       if (!(await this.audiences.isClassSendable(p, dto.classId))) throw SchoolsErrors.classNotFound();
     }

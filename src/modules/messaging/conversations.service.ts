@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { groupMemberRemovableBy, groupMembersAddableBy } from '../../access';
 import { Principal } from '../../common/auth/principal';
 import { Page, page, PageQueryDto } from '../../common/pagination/page';
 import { AnnouncementsRepository } from './announcements.repository';
@@ -104,7 +105,7 @@ export class ConversationsService {
     await this.repo.transaction(async (tx) => {
       const c = await this.lockForMember(tx, p, id);
       if (c.kind !== ConversationKind.Group) throw MessagingErrors.notGroup();
-      if (userId !== p.userId && c.created_by !== p.userId) throw MessagingErrors.notOwner();
+      if (!groupMemberRemovableBy(p, c, userId)) throw MessagingErrors.notOwner();
       if (!(await this.repo.deleteMember(tx, id, userId))) throw MessagingErrors.memberNotFound();
       await this.repo.deleteIfEmpty(tx, id);
     });
@@ -135,7 +136,7 @@ export class ConversationsService {
   private async lockGroupForOwner(tx: EntityManager, p: Principal, id: string): Promise<{ id: string }> {
     const c = await this.lockForMember(tx, p, id);
     if (c.kind !== ConversationKind.Group) throw MessagingErrors.notGroup();
-    if (c.created_by !== p.userId) throw MessagingErrors.notOwner();
+    if (!groupMembersAddableBy(p, c)) throw MessagingErrors.notOwner();
     return c;
   }
 

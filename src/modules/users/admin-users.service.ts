@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
-import { Role } from '../../common/auth/role';
+import { Role, SCHOOL_ROLES } from '../../common/auth/role';
 import { mapConstraint } from '../../common/errors/db-constraint';
 import { Page, page } from '../../common/pagination/page';
-import { adminScope, assignableRoles, SCHOOL_ROLES, SchoolScope, userAdministeredBy, userAdministeredSql } from '../../access';
+import { adminScope, assignableRoles, SchoolScope, userAdministeredBy, userAdministeredSql } from '../../access';
 import { SchoolsService } from '../schools/schools.service';
 import { AccessChangePublisher } from './access-change.publisher';
 import { CredentialsService } from './credentials.service';

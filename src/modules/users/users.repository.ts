@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
+import { SqlCondition } from '../../access';
 import { Role } from '../../common/auth/role';
 import { ListUsersQueryDto } from './dto/users.dto';
 import { Enrolment } from './entities/enrolment.entity';
@@ -58,12 +59,6 @@ export interface OwnPasswordRow {
   roles: Role[];
   school_id: string | null;
   region_id: string | null;
-}
-
-/** A SQL condition with its named parameters (from a policy). */
-export interface SqlCondition {
-  sql: string;
-  params: Record<string, unknown>;
 }
 
 const LOGIN_CANDIDATE_COLUMNS = {

@@ -18,7 +18,7 @@ import { GradesErrors } from '../grades.errors';
 import { GradeEntryService } from '../grade-entry.service';
 import { NewGrade } from '../grade-rows';
 import { GradesRepository } from '../grades.repository';
-import { GradeImportRepository } from './grade-import.repository';
+import { GradeContextReadModel } from '../read-models/grade-context.read-model';
 import { csvRows, SourceRow, xlsxRows } from './row-sources';
 
 /** Column names accepted in the header row (English or Russian). */
@@ -66,7 +66,7 @@ class RollBack extends Error {}
 @Injectable()
 export class GradeImportService {
   constructor(
-    private readonly repo: GradeImportRepository,
+    private readonly context: GradeContextReadModel,
     private readonly grades: GradesRepository,
     private readonly entry: GradeEntryService,
     private readonly schedule: ScheduleService,
@@ -77,7 +77,7 @@ export class GradeImportService {
 
   async import(p: Principal, q: ImportQueryDto, req: Request, res: Response): Promise<ImportResultView> {
     const mode = q.mode ?? 'good-rows';
-    const cls = await this.repo.findClassForImport(p, q.classId);
+    const cls = await this.context.findClassForImport(p, q.classId);
     if (!cls) throw SchoolsErrors.classNotFound();
     const { files } = await this.uploads.receive(req, res, {
       field: 'file',
@@ -106,7 +106,7 @@ export class GradeImportService {
       else result.errorsTruncated = true;
     };
     try {
-      await this.repo.transaction(async (tx) => {
+      await this.grades.transaction(async (tx) => {
         let header: Record<string, number> | null = null;
         let buffer: NewGrade[] = [];
         try {
@@ -152,9 +152,9 @@ export class GradeImportService {
     const yearFrom = `${cls.academic_year}-09-01`;
     const yearTo = addDays(`${cls.academic_year + 1}-09-01`, -1);
     const [students, subjects, taught, grading, lessons] = await Promise.all([
-      this.grades.findClassStudents(cls.id),
-      this.repo.findSchoolSubjects(cls.school_id),
-      this.repo.findTaughtSubjects(p, cls.id),
+      this.context.findClassStudents(cls.id),
+      this.context.findSchoolSubjects(cls.school_id),
+      this.context.findTaughtSubjects(p, cls.id),
       this.grades.findGrading(cls.school_id),
       this.schedule.firstLessonsByDate(cls.id, yearFrom, yearTo),
     ]);

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { Role } from '../../../common/auth/role';
+import { Role, SCHOOL_ROLES } from '../../../common/auth/role';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX, AnnouncementAudience } from '../entities/announcement.entity';
-import { PersonView, SCHOOL_ROLES } from './messaging.dto';
+import { PersonView } from './messaging.dto';
 import { OptionalNotNull } from '../../../common/validation/optional';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
@@ -22,7 +22,7 @@ export class CreateAnnouncementDto {
   @IsUUID()
   classId?: string;
 
-  @ApiPropertyOptional({ enum: SCHOOL_ROLES, description: 'Обязательна для audience=role' })
+  @ApiPropertyOptional({ enum: [...SCHOOL_ROLES], description: 'Обязательна для audience=role' })
   @ValidateIf((o: CreateAnnouncementDto) => o.audience === AnnouncementAudience.Role || o.role !== undefined)
   @IsIn(SCHOOL_ROLES)
   role?: Role;
@@ -71,7 +71,7 @@ export class AnnouncementView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: AnnouncementAudience }) audience!: AnnouncementAudience;
   @ApiProperty({ format: 'uuid', type: String, nullable: true }) classId!: string | null;
-  @ApiProperty({ enum: SCHOOL_ROLES, type: String, nullable: true }) role!: string | null;
+  @ApiProperty({ enum: [...SCHOOL_ROLES], type: String, nullable: true }) role!: string | null;
   @ApiProperty() title!: string;
   @ApiProperty() body!: string;
   @ApiProperty() requiresConfirmation!: boolean;

@@ -13,7 +13,7 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
-import { Role } from '../../../common/auth/role';
+import { Role, SCHOOL_ROLES } from '../../../common/auth/role';
 import { LimitParam, PageQueryDto } from '../../../common/pagination/page';
 import { IsBigIntString } from '../../../common/validation/numbers';
 import { OptionalNotNull } from '../../../common/validation/optional';
@@ -23,12 +23,10 @@ import { MAX_GROUP_MEMBERS } from '../messaging.errors';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
-export const SCHOOL_ROLES = [Role.Student, Role.Parent, Role.Teacher, Role.ClassTeacher, Role.SchoolAdmin] as const;
-
 // ---- contacts ---------------------------------------------------------------------------------
 
 export class ListContactsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: SCHOOL_ROLES, description: 'Только пользователи с этой ролью' })
+  @ApiPropertyOptional({ enum: [...SCHOOL_ROLES], description: 'Только пользователи с этой ролью' })
   @IsOptional()
   @IsIn(SCHOOL_ROLES)
   role?: Role;
@@ -46,7 +44,7 @@ export class PersonView {
   @ApiProperty({ example: 'Иванова' }) lastName!: string;
   @ApiProperty({ example: 'Мария' }) firstName!: string;
   @ApiProperty({ type: String, nullable: true, example: 'Петровна' }) middleName!: string | null;
-  @ApiProperty({ enum: SCHOOL_ROLES, isArray: true }) roles!: Role[];
+  @ApiProperty({ enum: [...SCHOOL_ROLES], isArray: true }) roles!: Role[];
 }
 
 export class ContactPageView {
