@@ -22,8 +22,9 @@ export class PeriodMarksService {
   ) {}
 
   async setPeriodMarks(p: Principal, dto: SetPeriodMarksDto): Promise<PeriodMarkListView> {
-    const cls = await this.context.findClassForTeaching(p, dto.classId, dto.subjectId);
-    if (!cls || !cls.teaches) throw SchoolsErrors.classNotFound();
+    // period marks are marks of the subject without a lesson: the grade write rule (its teacher)
+    const cls = await this.context.findClassForMark(p, { classId: dto.classId, subjectId: dto.subjectId, lessonId: null });
+    if (!cls || !cls.writable) throw SchoolsErrors.classNotFound();
     const period = await this.grades.findPeriod(dto.periodId, cls.school_id);
     if (!period) throw GradesErrors.periodNotFound();
     await this.targets.checkStudents(

@@ -4,7 +4,7 @@ import { Principal } from '../../common/auth/principal';
 import { UploadReceiver } from '../../core/storage/upload-receiver';
 import { OutboxService } from '../events/outbox.service';
 import { GradeEntryService } from '../grades/grade-entry.service';
-import { localDate } from '../schedule/school-time';
+import { dateInZone } from '../../common/time/zoned-date';
 import { GradeSubmissionDto, ReturnSubmissionDto, SubmissionPage, SubmissionView, SubmitFieldsDto } from './dto/homework.dto';
 import { HomeworkStoredFiles } from './homework-files';
 import { HomeworkErrors } from './homework.errors';
@@ -65,7 +65,7 @@ export class HomeworkSubmissionsService {
       if (!h) throw HomeworkErrors.homeworkNotFound();
       const s = await this.repo.lockSubmission(tx, id, studentId);
       if (!s) throw HomeworkErrors.notSubmitted();
-      const today = localDate(new Date(), h.tz!);
+      const today = dateInZone(new Date(), h.tz!);
       const grade = await this.grades.recordHomeworkGrade(tx, {
         submissionId: s.id,
         schoolId: h.school_id,

@@ -23,7 +23,8 @@ import { EsiaLinksErrors } from '../esia-links/esia-links.errors';
 import { EsiaLinkMethod } from '../esia-links/esia-link-method';
 import { EsiaLinksService } from '../esia-links/esia-links.service';
 import { fioMatches } from './fio';
-import { checkAccountLevel, dateInZone } from './level-gate';
+import { dateInZone } from '../../common/time/zoned-date';
+import { checkAccountLevel } from './level-gate';
 import { LinkingErrors } from './linking.errors';
 
 /** Where the callback sends the browser: exactly one of these goes into the frontend URL. */

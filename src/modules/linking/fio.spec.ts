@@ -1,4 +1,5 @@
-import { Fio, fioMatches, normalizeNamePart } from './fio';
+import { normalizeName } from '../../common/text/person-name';
+import { Fio, fioMatches } from './fio';
 
 const fio = (lastName: string, firstName: string, middleName: string | null = null): Fio => ({ lastName, firstName, middleName });
 
@@ -27,7 +28,7 @@ describe('fioMatches', () => {
   });
 
   it('normalizes one part', () => {
-    expect(normalizeNamePart('  ЁЖИК   Ёлкин ')).toBe('ежик елкин');
-    expect(normalizeNamePart(null)).toBe('');
+    expect(normalizeName('  ЁЖИК   Ёлкин ')).toBe('ежик елкин');
+    expect(normalizeName(null)).toBe('');
   });
 });

@@ -13,15 +13,12 @@ export interface Fio {
   middleName: string | null | undefined;
 }
 
-/** One part of a FIO, normalised as every name in the diary compares (common/text/person-name.ts). */
-export const normalizeNamePart = normalizeName;
-
 export function fioMatches(a: Fio, b: Fio): boolean {
   return (
-    normalizeNamePart(a.lastName) === normalizeNamePart(b.lastName) &&
-    normalizeNamePart(a.firstName) === normalizeNamePart(b.firstName) &&
-    normalizeNamePart(a.middleName) === normalizeNamePart(b.middleName) &&
-    normalizeNamePart(a.lastName) !== '' &&
-    normalizeNamePart(a.firstName) !== ''
+    normalizeName(a.lastName) === normalizeName(b.lastName) &&
+    normalizeName(a.firstName) === normalizeName(b.firstName) &&
+    normalizeName(a.middleName) === normalizeName(b.middleName) &&
+    normalizeName(a.lastName) !== '' &&
+    normalizeName(a.firstName) !== ''
   );
 }

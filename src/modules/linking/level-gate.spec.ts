@@ -1,4 +1,5 @@
-import { ageOn, checkAccountLevel, dateInZone, LevelGateInput } from './level-gate';
+import { dateInZone } from '../../common/time/zoned-date';
+import { ageOn, checkAccountLevel, LevelGateInput } from './level-gate';
 
 const gate = (o: Partial<LevelGateInput>) =>
   checkAccountLevel({ level: 'simplified', esiaBirthDate: null, diaryBirthDate: null, today: '2026-05-10', ...o });

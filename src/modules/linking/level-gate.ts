@@ -22,9 +22,6 @@ export function ageOn(birthDate: string, today: string): number | null {
   return age < 0 ? null : age;
 }
 
-/** The calendar date (`YYYY-MM-DD`) of a moment in a time zone. */
-export { dateInZone } from '../../common/time/zoned-date';
-
 export interface LevelGateInput {
   level: EsiaAccountLevel;
   /** ESIA's birth date; preferred. */

@@ -1,4 +1,5 @@
-import { addDays, isoWeekOf, isoWeekRange, localDate, resolveWeek, zonedToUtc } from './school-time';
+import { dateInZone } from '../../common/time/zoned-date';
+import { addDays, isoWeekOf, isoWeekRange, resolveWeek, zonedToUtc } from './school-time';
 
 describe('school time', () => {
   it('converts a school-local time to the UTC instant', () => {
@@ -8,9 +9,9 @@ describe('school time', () => {
   });
 
   it('reads the local date of an instant', () => {
-    expect(localDate(new Date('2026-11-22T22:30:00Z'), 'Asia/Vladivostok')).toBe('2026-11-23');
-    expect(localDate(new Date('2026-11-22T22:30:00Z'), 'Europe/Moscow')).toBe('2026-11-23');
-    expect(localDate(new Date('2026-11-22T20:30:00Z'), 'Europe/Moscow')).toBe('2026-11-22');
+    expect(dateInZone(new Date('2026-11-22T22:30:00Z'), 'Asia/Vladivostok')).toBe('2026-11-23');
+    expect(dateInZone(new Date('2026-11-22T22:30:00Z'), 'Europe/Moscow')).toBe('2026-11-23');
+    expect(dateInZone(new Date('2026-11-22T20:30:00Z'), 'Europe/Moscow')).toBe('2026-11-22');
   });
 
   it('parses ISO weeks, including year boundaries', () => {

@@ -19,9 +19,6 @@ export function zonedToUtc(date: string, time: string, tz: string): Date {
   return new Date(second);
 }
 
-/** The school-local calendar date of an instant, YYYY-MM-DD (common/time: one rule for every zone). */
-export const localDate = dateInZone;
-
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -69,9 +66,9 @@ export function resolveWeek(
 ): { week: string; from: string; to: string } | null {
   const label =
     param === undefined || param === 'current'
-      ? isoWeekOf(localDate(now, tz))
+      ? isoWeekOf(dateInZone(now, tz))
       : param === 'next'
-        ? isoWeekOf(addDays(localDate(now, tz), 7))
+        ? isoWeekOf(addDays(dateInZone(now, tz), 7))
         : param;
   const range = isoWeekRange(label);
   return range ? { week: label, ...range } : null;

@@ -9,7 +9,8 @@ import { APP_CONFIG } from '../../../config/config.module';
 import { FILE_STORAGE, FileStorage } from '../../../core/storage/storage.types';
 import { UploadReceiver } from '../../../core/storage/upload-receiver';
 import { ScheduleService } from '../../schedule/schedule.service';
-import { addDays, localDate } from '../../schedule/school-time';
+import { dateInZone } from '../../../common/time/zoned-date';
+import { addDays } from '../../schedule/school-time';
 import { SchoolsErrors } from '../../schools/schools.errors';
 import { ImportQueryDto, ImportResultView, ImportRowError } from '../dto/import.dto';
 import { normalizeName } from '../../../common/text/person-name';
@@ -187,7 +188,7 @@ export class GradeImportService {
       lessons: new Map(lessons.map((l) => [`${l.subject_id}|${l.date}`, l.id])),
       yearFrom,
       yearTo,
-      today: localDate(new Date(), cls.tz),
+      today: dateInZone(new Date(), cls.tz),
     };
   }
 }

@@ -23,7 +23,6 @@ import {
   schoolAdminSql,
   schoolReadableSql,
   teachesInClassSql,
-  teachesSql,
   visibleStudentSql,
 } from '../../../access';
 
@@ -34,18 +33,6 @@ export class GradeContextReadModel extends SqlRepository {
   }
 
   // ---- a class -----------------------------------------------------------------------------------
-
-  /** A class with its school, time zone and year, and whether the caller teaches the subject in it. */
-  async findClassForTeaching(p: Principal, classId: string, subjectId: string) {
-    const teaches = teachesSql(p, 'c.id', ':tSubject');
-    const [row] = await this.run<{ id: string; school_id: string; academic_year: number; tz: string; teaches: boolean }>(
-      `SELECT c.id, c.school_id, c.academic_year, COALESCE(s.timezone, r.timezone) AS tz, ${teaches.sql} AS teaches
-         FROM classes c JOIN schools s ON s.id = c.school_id JOIN regions r ON r.id = s.region_id
-        WHERE c.id = :tClass AND EXISTS (SELECT 1 FROM subjects sub WHERE sub.id = :tSubject AND sub.school_id = c.school_id)`,
-      { tClass: classId, tSubject: subjectId, ...teaches.params },
-    );
-    return row ?? null;
-  }
 
   /**
    * The class of a mark to be written (on a lesson, or on class + subject + date), and whether the caller may write
